@@ -1,0 +1,194 @@
+//! The customer aggregate (`customer-<uuid>`): registration with source (R1), block (R6), tags (R19).
+
+use crate::actor::{Principal, Role};
+use crate::channel::ChannelType;
+use crate::error::DomainError;
+use crate::event::{Command, DomainEvent, Recorded};
+use crate::ids::{ChannelId, CustomerId, TagId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// UTM fields of the customer's first contact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Utm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+}
+
+/// Where a customer came from (R1): shown on the customer card and copied onto orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub channel_id: ChannelId,
+    pub channel_type: ChannelType,
+    #[serde(default)]
+    pub utm: Utm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub customer_id: CustomerId,
+    pub external_id: String,
+    pub name: String,
+    pub avatar_url: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum CustomerEvent {
+    CustomerRegistered(Registration),
+    CustomerBlocked {},
+    CustomerUnblocked {},
+    /// R19; tagging again with another `pinned` changes the pin.
+    CustomerTagged {
+        tag_id: TagId,
+        pinned: bool,
+    },
+    CustomerUntagged {
+        tag_id: TagId,
+    },
+    /// R6: an inbound message refused because the customer is blocked, kept for the audit trail.
+    InboundRefused {
+        channel_id: ChannelId,
+        external_chat_id: String,
+        external_message_id: String,
+        text: String,
+    },
+}
+
+impl DomainEvent for CustomerEvent {
+    const CATEGORY: &'static str = "customer";
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Customer {
+    pub registration: Option<Registration>,
+    pub blocked: bool,
+    /// tag id -> pinned
+    pub tags: BTreeMap<TagId, bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomerCommand {
+    Register(Box<Registration>),
+    Block,
+    Unblock,
+    /// `tag_exists`: the caller looked the tag up.
+    Tag {
+        tag_id: TagId,
+        pinned: bool,
+        tag_exists: bool,
+    },
+    Untag {
+        tag_id: TagId,
+    },
+    RecordRefusedInbound {
+        channel_id: ChannelId,
+        external_chat_id: String,
+        external_message_id: String,
+        text: String,
+    },
+}
+
+pub fn decide(
+    state: &Customer,
+    cmd: &Command<CustomerCommand>,
+) -> Result<Vec<CustomerEvent>, DomainError> {
+    if let CustomerCommand::Register(reg) = &cmd.body {
+        if !matches!(cmd.by, Principal::Channel { .. } | Principal::System) {
+            return Err(DomainError::Forbidden);
+        }
+        if reg.name.trim().is_empty() {
+            return Err(DomainError::invalid("customer.name", "must not be empty"));
+        }
+        // Registration is idempotent: the transport may retry the first message.
+        return Ok(match state.registration {
+            Some(_) => vec![],
+            None => vec![CustomerEvent::CustomerRegistered((**reg).clone())],
+        });
+    }
+    if state.registration.is_none() {
+        return Err(DomainError::NotFound);
+    }
+    match &cmd.body {
+        CustomerCommand::Register(_) => unreachable!("handled above"),
+        CustomerCommand::RecordRefusedInbound {
+            channel_id,
+            external_chat_id,
+            external_message_id,
+            text,
+        } => {
+            if !matches!(cmd.by, Principal::Channel { .. } | Principal::System) {
+                return Err(DomainError::Forbidden);
+            }
+            Ok(vec![CustomerEvent::InboundRefused {
+                channel_id: *channel_id,
+                external_chat_id: external_chat_id.clone(),
+                external_message_id: external_message_id.clone(),
+                text: text.clone(),
+            }])
+        }
+        body => {
+            require_staff(&cmd.by)?;
+            Ok(match body {
+                CustomerCommand::Block if !state.blocked => vec![CustomerEvent::CustomerBlocked {}],
+                CustomerCommand::Unblock if state.blocked => {
+                    vec![CustomerEvent::CustomerUnblocked {}]
+                }
+                CustomerCommand::Tag {
+                    tag_exists: false, ..
+                } => return Err(DomainError::NotFound),
+                CustomerCommand::Tag { tag_id, pinned, .. }
+                    if state.tags.get(tag_id) != Some(pinned) =>
+                {
+                    vec![CustomerEvent::CustomerTagged {
+                        tag_id: *tag_id,
+                        pinned: *pinned,
+                    }]
+                }
+                CustomerCommand::Untag { tag_id } if state.tags.contains_key(tag_id) => {
+                    vec![CustomerEvent::CustomerUntagged { tag_id: *tag_id }]
+                }
+                _ => vec![],
+            })
+        }
+    }
+}
+
+/// Managers, chat admins and admins act on customers; auditors, bots and channels do not.
+fn require_staff(by: &Principal) -> Result<(), DomainError> {
+    match by {
+        Principal::User {
+            role: Role::Auditor,
+            ..
+        } => Err(DomainError::Forbidden),
+        Principal::User { .. } | Principal::System => Ok(()),
+        _ => Err(DomainError::Forbidden),
+    }
+}
+
+pub fn evolve(mut state: Customer, recorded: &Recorded<CustomerEvent>) -> Customer {
+    match &recorded.event {
+        CustomerEvent::CustomerRegistered(reg) => state.registration = Some(reg.clone()),
+        CustomerEvent::CustomerBlocked {} => state.blocked = true,
+        CustomerEvent::CustomerUnblocked {} => state.blocked = false,
+        CustomerEvent::CustomerTagged { tag_id, pinned } => {
+            state.tags.insert(*tag_id, *pinned);
+        }
+        CustomerEvent::CustomerUntagged { tag_id } => {
+            state.tags.remove(tag_id);
+        }
+        CustomerEvent::InboundRefused { .. } => {}
+    }
+    state
+}

@@ -1,0 +1,459 @@
+use super::{Dialog, DialogEvent, DialogStatus};
+use crate::actor::{Actor, Assignee, Principal, Right, Role};
+use crate::channel::{ChannelProfile, MAX_TEXT_CHARS};
+use crate::error::DomainError;
+use crate::event::Command;
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId};
+use crate::message::{Attachment, MessageError, MessageStatus, Quote};
+use time::OffsetDateTime;
+
+/// An inbound customer message as the transport delivers it, with what the caller looked up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbound {
+    /// The id to open the dialog under if it does not exist yet.
+    pub dialog_id: DialogId,
+    pub channel_id: ChannelId,
+    pub external_chat_id: String,
+    pub customer_id: Option<CustomerId>,
+    pub message_id: MessageId,
+    pub external_id: String,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+    pub quote_external_id: Option<String>,
+    pub sent_at: Option<OffsetDateTime>,
+    pub customer_blocked: bool,
+    pub channel: ChannelProfile,
+}
+
+/// A message a manager or bot writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub message_id: MessageId,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+    pub quote_message_id: Option<MessageId>,
+    pub customer_blocked: bool,
+    pub channel: ChannelProfile,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DialogCommand {
+    /// R1, R4, R6: a customer message from the channel's transport.
+    Receive(Box<Inbound>),
+    /// R3, R4, R6, R7, R8, R9, R11, R20.
+    Send(Box<Outgoing>),
+    /// R2. `target_active`: the caller looked the target up and found an active user or bot.
+    Reassign { to: Assignee, target_active: bool },
+    /// R4
+    Close,
+    /// R5
+    MarkRead,
+    /// R5
+    MarkUnread,
+    /// R11; an empty text clears the draft.
+    SaveDraft { text: String },
+    /// R11
+    ClearDraft,
+    /// R12
+    UnpinCustomer,
+    /// R12
+    PinCustomer { customer_id: CustomerId },
+    /// R13
+    Delete,
+    /// R14: a delivery report from the transport or the delivery worker.
+    RecordStatus {
+        message_id: MessageId,
+        status: MessageStatus,
+        error: Option<MessageError>,
+        external_message_id: Option<String>,
+        channel: ChannelProfile,
+    },
+    /// R14: the customer read everything we sent up to `until`.
+    ReadUntil {
+        until: OffsetDateTime,
+        channel: ChannelProfile,
+    },
+}
+
+/// Decide what a command does to a dialog: the events to append, or why not. Pure.
+pub fn decide(
+    state: &Dialog,
+    cmd: &Command<DialogCommand>,
+) -> Result<Vec<DialogEvent>, DomainError> {
+    let by = &cmd.by;
+    if let DialogCommand::Receive(inbound) = &cmd.body {
+        return receive(state, by, inbound, cmd.at);
+    }
+    if !state.exists() || state.deleted {
+        return Err(DomainError::NotFound);
+    }
+    if matches!(
+        by,
+        Principal::User {
+            role: Role::Auditor,
+            ..
+        }
+    ) {
+        return Err(DomainError::Forbidden);
+    }
+    if let DialogCommand::Send(outgoing) = &cmd.body {
+        return send(state, by, outgoing);
+    }
+    if !state.is_visible_to(by) {
+        return Err(DomainError::NotFound);
+    }
+    match &cmd.body {
+        DialogCommand::Receive(_) | DialogCommand::Send(_) => unreachable!("handled above"),
+        DialogCommand::Reassign { to, target_active } => reassign(state, by, *to, *target_active),
+        DialogCommand::Close => {
+            require_manage(state, by)?;
+            Ok(match state.status {
+                DialogStatus::Closed => vec![],
+                DialogStatus::Open => vec![DialogEvent::DialogClosed {}],
+            })
+        }
+        DialogCommand::MarkRead => {
+            let user_id = by.user_id().ok_or(DomainError::Forbidden)?;
+            let seen = state.read_seen.get(&user_id).copied().unwrap_or(0);
+            Ok(
+                if seen == state.inbound_count && !state.marked_unread.contains(&user_id) {
+                    vec![]
+                } else {
+                    vec![DialogEvent::DialogRead {
+                        user_id,
+                        inbound_seen: state.inbound_count,
+                    }]
+                },
+            )
+        }
+        DialogCommand::MarkUnread => {
+            let user_id = by.user_id().ok_or(DomainError::Forbidden)?;
+            Ok(if state.marked_unread.contains(&user_id) {
+                vec![]
+            } else {
+                vec![DialogEvent::DialogMarkedUnread { user_id }]
+            })
+        }
+        DialogCommand::SaveDraft { text } => {
+            let user_id = by.user_id().ok_or(DomainError::Forbidden)?;
+            if text.trim().is_empty() {
+                return Ok(clear_draft(state, user_id));
+            }
+            if text.chars().count() > MAX_TEXT_CHARS {
+                return Err(DomainError::TextTooLong {
+                    max: MAX_TEXT_CHARS,
+                });
+            }
+            Ok(if state.drafts.get(&user_id) == Some(text) {
+                vec![]
+            } else {
+                vec![DialogEvent::DraftSaved {
+                    user_id,
+                    text: text.clone(),
+                }]
+            })
+        }
+        DialogCommand::ClearDraft => {
+            let user_id = by.user_id().ok_or(DomainError::Forbidden)?;
+            Ok(clear_draft(state, user_id))
+        }
+        DialogCommand::UnpinCustomer => {
+            require_manage(state, by)?;
+            let customer_id = state.customer_id.ok_or(DomainError::CustomerNotPinned)?;
+            Ok(vec![DialogEvent::CustomerUnpinned { customer_id }])
+        }
+        DialogCommand::PinCustomer { customer_id } => {
+            require_manage(state, by)?;
+            match state.customer_id {
+                Some(c) if c == *customer_id => Ok(vec![]),
+                Some(_) => Err(DomainError::CustomerAlreadyPinned),
+                None => Ok(vec![DialogEvent::CustomerPinned {
+                    customer_id: *customer_id,
+                }]),
+            }
+        }
+        DialogCommand::Delete => {
+            if !by.has_right(Right::DialogsDelete) {
+                return Err(DomainError::MissingRight(Right::DialogsDelete));
+            }
+            Ok(vec![DialogEvent::DialogDeleted {}])
+        }
+        DialogCommand::RecordStatus {
+            message_id,
+            status,
+            error,
+            external_message_id,
+            channel,
+        } => record_status(
+            state,
+            by,
+            *message_id,
+            *status,
+            error.clone(),
+            external_message_id.clone(),
+            channel,
+        ),
+        DialogCommand::ReadUntil { until, channel } => {
+            require_transport(by)?;
+            if !channel.capabilities.read_status {
+                return Err(DomainError::UnsupportedByChannel {
+                    what: "read statuses".into(),
+                });
+            }
+            let mut read: Vec<_> = state
+                .messages
+                .iter()
+                .filter(|(_, m)| {
+                    m.at <= *until && m.status.is_some_and(|s| s.advances_to(MessageStatus::Read))
+                })
+                .map(|(id, m)| (m.at, *id))
+                .collect();
+            read.sort();
+            Ok(read
+                .into_iter()
+                .map(|(_, message_id)| DialogEvent::MessageStatusChanged {
+                    message_id,
+                    status: MessageStatus::Read,
+                    error: None,
+                    external_message_id: None,
+                })
+                .collect())
+        }
+    }
+}
+
+fn receive(
+    state: &Dialog,
+    by: &Principal,
+    m: &Inbound,
+    now: OffsetDateTime,
+) -> Result<Vec<DialogEvent>, DomainError> {
+    match by {
+        Principal::Channel { id } if *id == m.channel_id => {}
+        Principal::System => {}
+        _ => return Err(DomainError::Forbidden),
+    }
+    if state.deleted {
+        return Err(DomainError::DialogDeleted);
+    }
+    if state.exists() && state.channel_id != Some(m.channel_id) {
+        return Err(DomainError::NotFound);
+    }
+    // Idempotent on the integration's message id: a retry records nothing new.
+    if state.external_ids.contains_key(&m.external_id) {
+        return Ok(vec![]);
+    }
+    if m.customer_blocked {
+        return Err(DomainError::CustomerBlocked);
+    }
+    if m.text.trim().is_empty() && m.attachments.is_empty() {
+        return Err(DomainError::EmptyMessage);
+    }
+    m.channel.check_attachments(&m.attachments)?;
+    let mut events = Vec::with_capacity(2);
+    if !state.exists() {
+        events.push(DialogEvent::DialogOpened {
+            dialog_id: m.dialog_id,
+            channel_id: m.channel_id,
+            external_chat_id: m.external_chat_id.clone(),
+            customer_id: m.customer_id,
+        });
+    } else if state.status == DialogStatus::Closed {
+        events.push(DialogEvent::DialogReopened {});
+    }
+    // A quote of a message we do not know (older than chatd, say) is dropped, not refused:
+    // the customer already sent it.
+    let quote = m
+        .quote_external_id
+        .as_ref()
+        .and_then(|ext| state.external_ids.get(ext))
+        .and_then(|id| quote_of(state, *id));
+    let customer_id = if state.exists() {
+        state.customer_id
+    } else {
+        m.customer_id
+    };
+    events.push(DialogEvent::MessageReceived {
+        message_id: m.message_id,
+        external_id: m.external_id.clone(),
+        author: Actor::Customer { id: customer_id },
+        text: m.text.clone(),
+        attachments: m.attachments.clone(),
+        quote,
+        sent_at: m.sent_at.unwrap_or(now),
+    });
+    Ok(events)
+}
+
+fn send(state: &Dialog, by: &Principal, m: &Outgoing) -> Result<Vec<DialogEvent>, DomainError> {
+    let take = write_access(state, by)?;
+    if m.customer_blocked {
+        return Err(DomainError::CustomerBlocked);
+    }
+    if state.messages.contains_key(&m.message_id) {
+        return Ok(vec![]);
+    }
+    m.channel.check_text(&m.text, !m.attachments.is_empty())?;
+    m.channel.check_attachments(&m.attachments)?;
+    let quote = match m.quote_message_id {
+        None => None,
+        Some(_) if !m.channel.capabilities.quoting => {
+            return Err(DomainError::UnsupportedByChannel {
+                what: "quoting".into(),
+            })
+        }
+        Some(id) => Some(quote_of(state, id).ok_or(DomainError::QuoteNotFound)?),
+    };
+    let mut events = Vec::with_capacity(4);
+    if let Some(to) = take {
+        events.push(DialogEvent::Reassigned { from: None, to });
+    }
+    if state.status == DialogStatus::Closed {
+        events.push(DialogEvent::DialogReopened {});
+    }
+    events.push(DialogEvent::MessageSent {
+        message_id: m.message_id,
+        author: by.actor(),
+        text: m.text.clone(),
+        attachments: m.attachments.clone(),
+        quote,
+    });
+    if let Some(user_id) = by.user_id() {
+        if state.drafts.contains_key(&user_id) {
+            events.push(DialogEvent::DraftCleared { user_id });
+        }
+    }
+    Ok(events)
+}
+
+/// R3: may `by` write into the dialog? `Ok(Some(assignee))` when writing makes them responsible.
+fn write_access(state: &Dialog, by: &Principal) -> Result<Option<Assignee>, DomainError> {
+    if by.is_chat_admin() {
+        return Ok(None);
+    }
+    match (by, state.responsible) {
+        (
+            Principal::User {
+                role: Role::Manager,
+                id,
+                ..
+            },
+            None,
+        ) => Ok(Some(Assignee::User { id: *id })),
+        (p, Some(r)) if p.as_assignee() == Some(r) => Ok(None),
+        _ => Err(DomainError::NotResponsible),
+    }
+}
+
+/// Close, pin and unpin: the responsible (user or bot), admin or chat_admin.
+fn require_manage(state: &Dialog, by: &Principal) -> Result<(), DomainError> {
+    if by.is_chat_admin() || (state.responsible.is_some() && by.as_assignee() == state.responsible)
+    {
+        Ok(())
+    } else {
+        Err(DomainError::NotResponsible)
+    }
+}
+
+fn require_transport(by: &Principal) -> Result<(), DomainError> {
+    match by {
+        Principal::Channel { .. } | Principal::System => Ok(()),
+        _ => Err(DomainError::Forbidden),
+    }
+}
+
+fn reassign(
+    state: &Dialog,
+    by: &Principal,
+    to: Assignee,
+    target_active: bool,
+) -> Result<Vec<DialogEvent>, DomainError> {
+    let allowed = by.is_chat_admin()
+        || (state.responsible.is_some() && by.as_assignee() == state.responsible)
+        || (state.responsible.is_none()
+            && matches!(
+                by,
+                Principal::User {
+                    role: Role::Manager,
+                    ..
+                }
+            )
+            && by.as_assignee() == Some(to));
+    if !allowed {
+        return Err(DomainError::NotResponsible);
+    }
+    if !target_active {
+        return Err(DomainError::InvalidAssignee);
+    }
+    if state.responsible == Some(to) {
+        return Ok(vec![]);
+    }
+    // A closed dialog stays closed (R2).
+    Ok(vec![DialogEvent::Reassigned {
+        from: state.responsible,
+        to,
+    }])
+}
+
+fn clear_draft(state: &Dialog, user_id: crate::ids::UserId) -> Vec<DialogEvent> {
+    if state.drafts.contains_key(&user_id) {
+        vec![DialogEvent::DraftCleared { user_id }]
+    } else {
+        vec![]
+    }
+}
+
+fn quote_of(state: &Dialog, id: MessageId) -> Option<Quote> {
+    state.messages.get(&id).map(|m| Quote {
+        message_id: id,
+        author: m.author,
+        text: m.text.clone(),
+    })
+}
+
+fn record_status(
+    state: &Dialog,
+    by: &Principal,
+    message_id: MessageId,
+    status: MessageStatus,
+    error: Option<MessageError>,
+    external_message_id: Option<String>,
+    channel: &ChannelProfile,
+) -> Result<Vec<DialogEvent>, DomainError> {
+    require_transport(by)?;
+    let current = state
+        .messages
+        .get(&message_id)
+        .and_then(|m| m.status)
+        .ok_or(DomainError::NotFound)?;
+    let declared = match status {
+        MessageStatus::Queued => {
+            return Err(DomainError::invalid("status", "queued is not a report"))
+        }
+        MessageStatus::Delivered => channel.capabilities.delivered_status,
+        MessageStatus::Read => channel.capabilities.read_status,
+        MessageStatus::Sent | MessageStatus::Failed => true,
+    };
+    if !declared {
+        return Err(DomainError::UnsupportedByChannel {
+            what: format!("{status:?} statuses").to_lowercase(),
+        });
+    }
+    if !current.advances_to(status) {
+        // A late or out-of-order report never moves a status back (R14).
+        return Ok(vec![]);
+    }
+    let error = match status {
+        MessageStatus::Failed => Some(error.unwrap_or_else(|| MessageError {
+            code: "unknown".into(),
+            message: "the integration reported a failure".into(),
+        })),
+        _ => None,
+    };
+    Ok(vec![DialogEvent::MessageStatusChanged {
+        message_id,
+        status,
+        error,
+        external_message_id,
+    }])
+}

@@ -1,0 +1,86 @@
+use crate::actor::{Actor, Assignee};
+use crate::event::DomainEvent;
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
+use crate::message::{Attachment, MessageError, MessageStatus, Quote};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Events of the `dialog-<uuid>` stream. The catalogue with examples is `docs/EVENTS.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum DialogEvent {
+    /// R1: the first customer message of an external chat opened a dialog.
+    DialogOpened {
+        dialog_id: DialogId,
+        channel_id: ChannelId,
+        external_chat_id: String,
+        customer_id: Option<CustomerId>,
+    },
+    /// A customer message arrived through the channel's transport.
+    MessageReceived {
+        message_id: MessageId,
+        external_id: String,
+        author: Actor,
+        text: String,
+        attachments: Vec<Attachment>,
+        quote: Option<Quote>,
+        /// When the customer wrote it, as the integration reports; otherwise the receipt time.
+        #[serde(with = "time::serde::rfc3339")]
+        sent_at: OffsetDateTime,
+    },
+    /// A manager or bot wrote a message; its status starts `queued`.
+    MessageSent {
+        message_id: MessageId,
+        author: Actor,
+        text: String,
+        attachments: Vec<Attachment>,
+        quote: Option<Quote>,
+    },
+    /// R14: the delivery status of an outgoing message moved forward.
+    MessageStatusChanged {
+        message_id: MessageId,
+        status: MessageStatus,
+        error: Option<MessageError>,
+        external_message_id: Option<String>,
+    },
+    /// R2: who reassigned is the event's actor.
+    Reassigned {
+        from: Option<Assignee>,
+        to: Assignee,
+    },
+    DialogClosed {},
+    /// R4: a message from the customer or a manager reopened a closed dialog.
+    DialogReopened {},
+    /// R5: `user_id` has read every customer message so far (`inbound_seen` of them).
+    DialogRead {
+        user_id: UserId,
+        inbound_seen: u64,
+    },
+    /// R5: "mark as unread" for one user only.
+    DialogMarkedUnread {
+        user_id: UserId,
+    },
+    /// R11
+    DraftSaved {
+        user_id: UserId,
+        text: String,
+    },
+    /// R11
+    DraftCleared {
+        user_id: UserId,
+    },
+    /// R12
+    CustomerUnpinned {
+        customer_id: CustomerId,
+    },
+    /// R12
+    CustomerPinned {
+        customer_id: CustomerId,
+    },
+    /// R13: history stays for auditors.
+    DialogDeleted {},
+}
+
+impl DomainEvent for DialogEvent {
+    const CATEGORY: &'static str = "dialog";
+}

@@ -1,0 +1,189 @@
+//! The dialog aggregate (`dialog-<uuid>`): rules R1–R14.
+
+mod decide;
+mod events;
+#[cfg(test)]
+mod tests;
+
+pub use decide::{decide, DialogCommand, Inbound, Outgoing};
+pub use events::DialogEvent;
+
+use crate::actor::{Actor, Assignee, Principal, Right};
+use crate::event::Recorded;
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
+use crate::message::MessageStatus;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogStatus {
+    #[default]
+    Open,
+    Closed,
+}
+
+/// What the rules remember of one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageInfo {
+    pub author: Actor,
+    pub text: String,
+    pub at: OffsetDateTime,
+    /// `Some` for outgoing messages (manager or bot), `None` for the customer's.
+    pub status: Option<MessageStatus>,
+}
+
+/// The dialog's state as folded from its stream; `id == None` until it is opened.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dialog {
+    pub id: Option<DialogId>,
+    pub channel_id: Option<ChannelId>,
+    pub external_chat_id: String,
+    pub customer_id: Option<CustomerId>,
+    pub status: DialogStatus,
+    pub responsible: Option<Assignee>,
+    pub deleted: bool,
+    /// Number of customer messages so far (R5's unit of "unread").
+    pub inbound_count: u64,
+    pub messages: HashMap<MessageId, MessageInfo>,
+    /// Integration message ids, inbound and outgoing, to our ids: idempotency and quotes.
+    pub external_ids: HashMap<String, MessageId>,
+    pub read_seen: HashMap<UserId, u64>,
+    pub marked_unread: HashSet<UserId>,
+    pub drafts: HashMap<UserId, String>,
+}
+
+impl Dialog {
+    pub fn exists(&self) -> bool {
+        self.id.is_some()
+    }
+
+    /// SPEC §3 visibility. Not visible means 404, never 403.
+    pub fn is_visible_to(&self, p: &Principal) -> bool {
+        if !self.exists() || self.deleted {
+            return false;
+        }
+        match *p {
+            Principal::User { id, .. } => {
+                p.is_chat_admin()
+                    || p.has_right(Right::DialogsViewAll)
+                    || is_manager(p)
+                        && match self.responsible {
+                            None => true,
+                            Some(a) => a == Assignee::User { id },
+                        }
+            }
+            Principal::Bot { id } => self.responsible == Some(Assignee::Bot { id }),
+            Principal::Channel { id } => self.channel_id == Some(id),
+            Principal::System => true,
+        }
+    }
+
+    /// Unread customer messages for `user` (R5).
+    pub fn unread_count(&self, user: UserId) -> u64 {
+        self.inbound_count
+            .saturating_sub(self.read_seen.get(&user).copied().unwrap_or(0))
+    }
+}
+
+fn is_manager(p: &Principal) -> bool {
+    matches!(
+        p,
+        Principal::User {
+            role: crate::actor::Role::Manager,
+            ..
+        }
+    )
+}
+
+/// Fold one event into the dialog's state.
+pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
+    let at = recorded.meta.at;
+    match &recorded.event {
+        DialogEvent::DialogOpened {
+            dialog_id,
+            channel_id,
+            external_chat_id,
+            customer_id,
+        } => {
+            state.id = Some(*dialog_id);
+            state.channel_id = Some(*channel_id);
+            state.external_chat_id.clone_from(external_chat_id);
+            state.customer_id = *customer_id;
+            state.status = DialogStatus::Open;
+        }
+        DialogEvent::MessageReceived {
+            message_id,
+            external_id,
+            author,
+            text,
+            sent_at,
+            ..
+        } => {
+            state.inbound_count += 1;
+            state.external_ids.insert(external_id.clone(), *message_id);
+            state.messages.insert(
+                *message_id,
+                MessageInfo {
+                    author: *author,
+                    text: text.clone(),
+                    at: *sent_at,
+                    status: None,
+                },
+            );
+        }
+        DialogEvent::MessageSent {
+            message_id,
+            author,
+            text,
+            ..
+        } => {
+            state.messages.insert(
+                *message_id,
+                MessageInfo {
+                    author: *author,
+                    text: text.clone(),
+                    at,
+                    status: Some(MessageStatus::Queued),
+                },
+            );
+        }
+        DialogEvent::MessageStatusChanged {
+            message_id,
+            status,
+            external_message_id,
+            ..
+        } => {
+            if let Some(m) = state.messages.get_mut(message_id) {
+                m.status = Some(*status);
+            }
+            if let Some(ext) = external_message_id {
+                state.external_ids.insert(ext.clone(), *message_id);
+            }
+        }
+        DialogEvent::Reassigned { to, .. } => state.responsible = Some(*to),
+        DialogEvent::DialogClosed {} => state.status = DialogStatus::Closed,
+        DialogEvent::DialogReopened {} => state.status = DialogStatus::Open,
+        DialogEvent::DialogRead {
+            user_id,
+            inbound_seen,
+        } => {
+            state.read_seen.insert(*user_id, *inbound_seen);
+            state.marked_unread.remove(user_id);
+        }
+        DialogEvent::DialogMarkedUnread { user_id } => {
+            state.marked_unread.insert(*user_id);
+        }
+        DialogEvent::DraftSaved { user_id, text } => {
+            state.drafts.insert(*user_id, text.clone());
+        }
+        DialogEvent::DraftCleared { user_id } => {
+            state.drafts.remove(user_id);
+        }
+        DialogEvent::CustomerUnpinned { .. } => state.customer_id = None,
+        DialogEvent::CustomerPinned { customer_id } => state.customer_id = Some(*customer_id),
+        DialogEvent::DialogDeleted {} => state.deleted = true,
+    }
+    state
+}

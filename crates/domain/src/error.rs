@@ -1,0 +1,80 @@
+//! The one error type of the domain. Each variant has a stable snake_case `code` that the API sends
+//! in its problem documents; clients branch on it, so codes are never renamed.
+
+use crate::actor::Right;
+use crate::channel::AttachmentKind;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists")]
+    AlreadyExists,
+    #[error("only the responsible manager, an admin or a chat admin may do this")]
+    NotResponsible,
+    #[error("this role may not do this")]
+    Forbidden,
+    #[error("missing right {}", .0.as_str())]
+    MissingRight(Right),
+    #[error("the customer is blocked")]
+    CustomerBlocked,
+    #[error("text is longer than {max} characters")]
+    TextTooLong { max: usize },
+    #[error("a message needs text or attachments")]
+    EmptyMessage,
+    #[error("at most {max} attachments per message")]
+    TooManyAttachments { max: usize },
+    #[error("{kind} attachment of {size} bytes exceeds the channel limit of {limit} bytes")]
+    AttachmentTooLarge {
+        kind: AttachmentKind,
+        size: u64,
+        limit: u64,
+    },
+    #[error("the channel does not support {what}")]
+    UnsupportedByChannel { what: String },
+    #[error("the quoted message is not in this dialog")]
+    QuoteNotFound,
+    #[error("the assignee is not an active user or bot")]
+    InvalidAssignee,
+    #[error("the dialog has no pinned customer")]
+    CustomerNotPinned,
+    #[error("the dialog is pinned to another customer")]
+    CustomerAlreadyPinned,
+    #[error("the dialog was deleted")]
+    DialogDeleted,
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+}
+
+impl DomainError {
+    /// The stable machine code of SPEC §4/§5.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::NotFound => "not_found",
+            DomainError::AlreadyExists => "already_exists",
+            DomainError::NotResponsible => "not_responsible",
+            DomainError::Forbidden => "forbidden",
+            DomainError::MissingRight(_) => "missing_right",
+            DomainError::CustomerBlocked => "customer_blocked",
+            DomainError::TextTooLong { .. } => "text_too_long",
+            DomainError::EmptyMessage => "empty_message",
+            DomainError::TooManyAttachments { .. } => "too_many_attachments",
+            DomainError::AttachmentTooLarge { .. } => "attachment_too_large",
+            DomainError::UnsupportedByChannel { .. } => "unsupported_by_channel",
+            DomainError::QuoteNotFound => "quote_not_found",
+            DomainError::InvalidAssignee => "invalid_assignee",
+            DomainError::CustomerNotPinned => "customer_not_pinned",
+            DomainError::CustomerAlreadyPinned => "customer_already_pinned",
+            DomainError::DialogDeleted => "dialog_deleted",
+            DomainError::Invalid { .. } => "validation_failed",
+        }
+    }
+
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        DomainError::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! How events are recorded and encoded. An event is stored as `type` (snake_case name), `version`
+//! (schema version of that type) and `data` (JSON object), plus metadata `{at, actor}`. This JSON is
+//! what auditors read for years: fields are added, never renamed; a changed shape gets a new
+//! version and an upcaster.
+
+use crate::actor::Actor;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use time::OffsetDateTime;
+
+/// Time and author of an event, chosen by the caller: the domain never reads a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventMeta {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub actor: Actor,
+}
+
+/// An event together with its metadata, as `evolve` consumes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded<E> {
+    pub meta: EventMeta,
+    pub event: E,
+}
+
+/// A command together with who issues it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command<C> {
+    pub by: crate::actor::Principal,
+    pub at: OffsetDateTime,
+    pub body: C,
+}
+
+/// An event type of one aggregate. Implemented by the per-aggregate event enums, which serialise
+/// adjacently tagged as `{"type": ..., "data": {...}}`.
+pub trait DomainEvent: Serialize + DeserializeOwned {
+    /// The stream category, e.g. `dialog` for `dialog-<uuid>`.
+    const CATEGORY: &'static str;
+
+    /// Schema version of this event's type as written today.
+    fn schema_version(&self) -> u32 {
+        1
+    }
+
+    /// The current schema version of a type by name; overridden together with `schema_version`
+    /// and `upcast` when a type moves to a new version.
+    fn current_version(event_type: &str) -> u32 {
+        let _ = event_type;
+        1
+    }
+
+    /// Turn an older stored shape into today's. The default knows no older shapes.
+    fn upcast(
+        event_type: &str,
+        version: u32,
+        data: serde_json::Value,
+    ) -> Result<serde_json::Value, DecodeError> {
+        if version == 1 {
+            Ok(data)
+        } else {
+            Err(DecodeError::UnknownVersion {
+                event_type: event_type.to_owned(),
+                version,
+            })
+        }
+    }
+}
+
+/// The stored parts of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedEvent {
+    pub event_type: String,
+    pub version: u32,
+    /// JSON object.
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Error)]
+pub enum DecodeError {
+    #[error("unknown schema version {version} of event {event_type}")]
+    UnknownVersion { event_type: String, version: u32 },
+    #[error("malformed event {event_type}: {source}")]
+    Malformed {
+        event_type: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+pub fn encode<E: DomainEvent>(event: &E) -> EncodedEvent {
+    let version = event.schema_version();
+    let value = serde_json::to_value(event).expect("domain events always serialise");
+    let serde_json::Value::Object(mut obj) = value else {
+        unreachable!("domain events are adjacently tagged objects")
+    };
+    let event_type = match obj.remove("type") {
+        Some(serde_json::Value::String(s)) => s,
+        _ => unreachable!("domain events carry a string tag"),
+    };
+    let data = obj
+        .remove("data")
+        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+    EncodedEvent {
+        event_type,
+        version,
+        data: serde_json::to_vec(&data).expect("JSON values always serialise"),
+    }
+}
+
+pub fn decode<E: DomainEvent>(
+    event_type: &str,
+    version: u32,
+    data: &[u8],
+) -> Result<E, DecodeError> {
+    let malformed = |source| DecodeError::Malformed {
+        event_type: event_type.to_owned(),
+        source,
+    };
+    if version == E::current_version(event_type) {
+        // Fast path: splice the stored data under the tag without building a JSON tree.
+        let mut buf = Vec::with_capacity(data.len() + event_type.len() + 24);
+        buf.extend_from_slice(b"{\"type\":");
+        serde_json::to_writer(&mut buf, event_type).map_err(malformed)?;
+        buf.extend_from_slice(b",\"data\":");
+        buf.extend_from_slice(data);
+        buf.push(b'}');
+        return serde_json::from_slice(&buf).map_err(malformed);
+    }
+    let value: serde_json::Value = serde_json::from_slice(data).map_err(malformed)?;
+    let data = E::upcast(event_type, version, value)?;
+    serde_json::from_value(serde_json::json!({"type": event_type, "data": data})).map_err(malformed)
+}
+
+/// `category-<uuid>`: the stream an aggregate lives in.
+pub fn stream_name(category: &str, id: &uuid::Uuid) -> String {
+    format!("{category}-{id}")
+}

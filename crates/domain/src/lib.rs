@@ -1,0 +1,25 @@
+//! chatd's domain: the events of every stream, the commands, and the pure rules that decide one
+//! from the other (SPEC §2, §4).
+//!
+//! Invariant: no I/O, no clock, no randomness. Time and ids enter as values in commands.
+
+pub mod actor;
+pub mod channel;
+pub mod customer;
+pub mod dialog;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod message;
+pub mod order;
+pub mod people;
+pub mod setup;
+
+#[cfg(test)]
+mod tests;
+
+pub use actor::{Actor, Assignee, Principal, Right, Rights, Role};
+pub use error::DomainError;
+pub use event::{Command, DomainEvent, EncodedEvent, EventMeta, Recorded};
+pub use ids::*;
+pub use message::{Attachment, MessageError, MessageStatus, Quote};

@@ -1,0 +1,223 @@
+//! Rules of the smaller aggregates and the event encoding.
+
+use crate::actor::{Principal, Right, Rights, Role};
+use crate::channel::ChannelType;
+use crate::customer::{self, Customer, CustomerCommand, CustomerEvent, Registration, Source, Utm};
+use crate::dialog::DialogEvent;
+use crate::event::{decode, encode, Command, EventMeta, Recorded};
+use crate::setup::{self, QuickReplyCommand, SettingsCommand, TimeLimit, TimeLimits};
+use crate::DomainError;
+use time::macros::datetime;
+use uuid::Uuid;
+
+fn id<T: From<Uuid>>(n: u128) -> T {
+    T::from(Uuid::from_u128(n))
+}
+
+fn cmd<C>(by: Principal, body: C) -> Command<C> {
+    Command {
+        by,
+        at: datetime!(2026-11-24 10:00 UTC),
+        body,
+    }
+}
+
+fn manager() -> Principal {
+    Principal::User {
+        id: id(1),
+        role: Role::Manager,
+        rights: Rights::NONE,
+    }
+}
+
+fn registered() -> Customer {
+    let reg = Registration {
+        customer_id: id(60),
+        external_id: "tg-42".into(),
+        name: "Ann".into(),
+        avatar_url: None,
+        phone: Some("+100".into()),
+        email: None,
+        source: Source {
+            channel_id: id(1),
+            channel_type: ChannelType::Telegram,
+            utm: Utm {
+                source: Some("ads".into()),
+                ..Utm::default()
+            },
+        },
+    };
+    let events = customer::decide(
+        &Customer::default(),
+        &cmd(
+            Principal::Channel { id: id(1) },
+            CustomerCommand::Register(Box::new(reg)),
+        ),
+    )
+    .unwrap();
+    fold(Customer::default(), events)
+}
+
+fn fold(state: Customer, events: Vec<CustomerEvent>) -> Customer {
+    let meta = EventMeta {
+        at: datetime!(2026-11-24 10:00 UTC),
+        actor: crate::Actor::System,
+    };
+    events.into_iter().fold(state, |s, event| {
+        customer::evolve(s, &Recorded { meta, event })
+    })
+}
+
+#[test]
+fn r1_registration_keeps_the_source_and_is_idempotent() {
+    let c = registered();
+    let reg = c.registration.clone().unwrap();
+    assert_eq!(reg.source.utm.source.as_deref(), Some("ads"));
+    let again = customer::decide(
+        &c,
+        &cmd(
+            Principal::Channel { id: id(1) },
+            CustomerCommand::Register(Box::new(reg)),
+        ),
+    );
+    assert_eq!(again, Ok(vec![]));
+}
+
+#[test]
+fn r6_block_and_unblock_toggle_and_repeat_as_no_ops() {
+    let c = registered();
+    let events = customer::decide(&c, &cmd(manager(), CustomerCommand::Block)).unwrap();
+    assert_eq!(events, vec![CustomerEvent::CustomerBlocked {}]);
+    let c = fold(c, events);
+    assert!(c.blocked);
+    assert_eq!(
+        customer::decide(&c, &cmd(manager(), CustomerCommand::Block)),
+        Ok(vec![])
+    );
+    let c = fold(
+        c.clone(),
+        customer::decide(&c, &cmd(manager(), CustomerCommand::Unblock)).unwrap(),
+    );
+    assert!(!c.blocked);
+    let auditor = Principal::User {
+        id: id(2),
+        role: Role::Auditor,
+        rights: Rights::NONE,
+    };
+    assert_eq!(
+        customer::decide(&c, &cmd(auditor, CustomerCommand::Block)),
+        Err(DomainError::Forbidden)
+    );
+}
+
+#[test]
+fn r19_tags_pin_and_unknown_tags_are_refused() {
+    let c = registered();
+    let tag = |pinned, tag_exists| CustomerCommand::Tag {
+        tag_id: id(7),
+        pinned,
+        tag_exists,
+    };
+    assert_eq!(
+        customer::decide(&c, &cmd(manager(), tag(false, false))),
+        Err(DomainError::NotFound)
+    );
+    let c = fold(
+        c.clone(),
+        customer::decide(&c, &cmd(manager(), tag(false, true))).unwrap(),
+    );
+    assert_eq!(c.tags.get(&id(7)), Some(&false));
+    assert_eq!(
+        customer::decide(&c, &cmd(manager(), tag(false, true))),
+        Ok(vec![])
+    );
+    let c = fold(
+        c.clone(),
+        customer::decide(&c, &cmd(manager(), tag(true, true))).unwrap(),
+    );
+    assert_eq!(c.tags.get(&id(7)), Some(&true));
+    let c = fold(
+        c.clone(),
+        customer::decide(
+            &c,
+            &cmd(manager(), CustomerCommand::Untag { tag_id: id(7) }),
+        )
+        .unwrap(),
+    );
+    assert!(c.tags.is_empty());
+}
+
+#[test]
+fn r10_shared_quick_replies_need_the_right_personal_ones_do_not() {
+    let create = |shared| QuickReplyCommand::Create {
+        quick_reply_id: id(5),
+        shared,
+        name: "greeting".into(),
+        text: "Hello!".into(),
+        from_message_id: Some(id(9)),
+    };
+    let state = setup::QuickReply::default();
+    assert_eq!(
+        setup::decide_quick_reply(&state, &cmd(manager(), create(true))),
+        Err(DomainError::MissingRight(Right::QuickRepliesManageShared))
+    );
+    assert!(setup::decide_quick_reply(&state, &cmd(manager(), create(false))).is_ok());
+    let lead = Principal::User {
+        id: id(3),
+        role: Role::Manager,
+        rights: Rights::NONE.with(Right::QuickRepliesManageShared),
+    };
+    assert!(setup::decide_quick_reply(&state, &cmd(lead, create(true))).is_ok());
+}
+
+#[test]
+fn r15_time_limits_are_multiples_of_ten_and_at_least_ten() {
+    let admin = Principal::User {
+        id: id(1),
+        role: Role::Admin,
+        rights: Rights::NONE,
+    };
+    let set = |warning_after, limit| {
+        SettingsCommand::SetTimeLimits(TimeLimits {
+            default: Some(TimeLimit {
+                warning_after,
+                limit,
+            }),
+            channels: Default::default(),
+        })
+    };
+    let s = setup::Settings::default();
+    assert!(setup::decide_settings(&s, &cmd(admin, set(60, 120))).is_ok());
+    for (w, l) in [(5, 120), (65, 120), (60, 0), (120, 60)] {
+        assert!(matches!(
+            setup::decide_settings(&s, &cmd(admin, set(w, l))),
+            Err(DomainError::Invalid { .. })
+        ));
+    }
+    assert_eq!(
+        setup::decide_settings(&s, &cmd(manager(), set(60, 120))),
+        Err(DomainError::MissingRight(Right::SettingsManage))
+    );
+}
+
+#[test]
+fn events_encode_as_type_version_and_data_and_decode_back() {
+    let event = DialogEvent::DraftSaved {
+        user_id: id(1),
+        text: "hi".into(),
+    };
+    let enc = encode(&event);
+    assert_eq!(enc.event_type, "draft_saved");
+    assert_eq!(enc.version, 1);
+    let data: serde_json::Value = serde_json::from_slice(&enc.data).unwrap();
+    assert_eq!(
+        data,
+        serde_json::json!({"user_id": "00000000-0000-0000-0000-000000000001", "text": "hi"})
+    );
+    let back: DialogEvent = decode(&enc.event_type, enc.version, &enc.data).unwrap();
+    assert_eq!(back, event);
+    let closed = encode(&DialogEvent::DialogClosed {});
+    assert_eq!(closed.data, b"{}");
+    assert!(decode::<DialogEvent>("dialog_closed", 7, b"{}").is_err());
+    assert!(decode::<DialogEvent>("no_such_event", 1, b"{}").is_err());
+}
