@@ -1,1 +1,58 @@
+//! The event store: one trait, shaped so that both the embedded SQLite store and KurrentDB fit it,
+//! and one contract suite (`contract`) that every backend passes.
+//!
+//! Invariants every backend keeps:
+//! - an append is all or nothing, guarded by its expected version, and answered only once durable;
+//! - appending the same event ids again returns the first result and writes nothing (retries);
+//! - global positions strictly increase in commit order, and `$all` readers see no gaps;
+//! - each event carries the hash of its stream predecessor (`hash`).
 
+pub mod contract;
+pub mod hash;
+pub mod sqlite;
+mod subscription;
+mod types;
+
+pub use sqlite::{SqliteConfig, SqliteStore};
+pub use subscription::Subscription;
+pub use types::*;
+
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Append `events` to `stream` if its version is as `expected`.
+    async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<AppendResult, StoreError>;
+
+    /// Up to `limit` events of a stream, starting at version `from` (inclusive; `u64::MAX` reads
+    /// backwards from the end).
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from: u64,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Up to `limit` events of the global log after `after` (exclusive; `None` from the start).
+    async fn read_all(
+        &self,
+        after: Option<Position>,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Every event after `after` (exclusive), first from history, then live, with no gap and no
+    /// duplicate at the seam.
+    async fn subscribe_all(&self, after: Option<Position>) -> Result<Subscription, StoreError>;
+
+    /// Position of the last event in the global log.
+    async fn head(&self) -> Result<Option<Position>, StoreError>;
+
+    /// Finish the appends already accepted, then refuse new ones.
+    async fn close(&self);
+}

@@ -1,0 +1,621 @@
+//! The contract every event store backend passes, written once. A backend's test file provides a
+//! [`Harness`] and calls [`contract_suite!`](crate::contract_suite) to get one test per case.
+//!
+//! Cases use streams with fresh random names and look only at their own events on the global
+//! log, so they also run against a shared server that holds other data.
+
+use crate::hash::{recompute, GENESIS};
+use crate::{
+    Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StoreError,
+};
+use async_trait::async_trait;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+#[async_trait]
+pub trait Harness: Send + Sync + Sized + 'static {
+    type Store: EventStore;
+    /// Set up the backend, or `None` (having said why) when it cannot run here.
+    async fn start() -> Option<Self>;
+    /// Open the store; opening again after `close` sees the same data.
+    async fn open(&self) -> Arc<Self::Store>;
+}
+
+/// One `#[tokio::test]` per contract case for the given harness type.
+#[macro_export]
+macro_rules! contract_suite {
+    ($harness:ty) => {
+        $crate::contract_suite!(@cases $harness;
+            versions_start_at_zero_and_read_both_ways,
+            expected_versions_are_enforced,
+            retried_appends_are_idempotent,
+            global_log_is_ordered_and_reads_are_exclusive,
+            subscription_turns_live_without_gap_or_duplicate,
+            subscription_from_any_position,
+            concurrent_writers_keep_streams_contiguous,
+            a_conflict_fails_only_its_own_append,
+            every_event_links_to_its_predecessor,
+            reopen_after_close_keeps_history,
+            empty_appends_are_refused,
+        );
+    };
+    (@cases $harness:ty; $($case:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $case() {
+            if let Some(h) = <$harness as $crate::contract::Harness>::start().await {
+                $crate::contract::$case(&h).await;
+            }
+        }
+    )*};
+}
+
+fn stream(tag: &str) -> String {
+    format!("contract{}-{tag}", Uuid::new_v4().simple())
+}
+
+pub fn event(n: u64) -> NewEvent {
+    NewEvent {
+        id: Uuid::new_v4(),
+        event_type: "contract_event".into(),
+        schema_version: 1,
+        data: format!("{{\"n\":{n}}}").into_bytes(),
+        metadata: b"{}".to_vec(),
+    }
+}
+
+fn n_of(e: &RecordedEvent) -> u64 {
+    let s = std::str::from_utf8(&e.data).unwrap();
+    s.trim_start_matches("{\"n\":")
+        .trim_end_matches('}')
+        .parse()
+        .unwrap()
+}
+
+async fn all_of(
+    store: &impl EventStore,
+    after: Option<Position>,
+    streams: &HashSet<String>,
+) -> Vec<RecordedEvent> {
+    let mut out = Vec::new();
+    let mut cursor = after;
+    loop {
+        let page = store.read_all(cursor, 500).await.unwrap();
+        let Some(last) = page.last() else { break };
+        cursor = Some(last.position);
+        out.extend(page.into_iter().filter(|e| streams.contains(&e.stream)));
+    }
+    out
+}
+
+pub async fn versions_start_at_zero_and_read_both_ways<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let s = stream("v");
+    let r = store
+        .append(
+            &s,
+            ExpectedVersion::NoStream,
+            vec![event(0), event(1), event(2)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.version, 2);
+    let r2 = store
+        .append(&s, ExpectedVersion::Exact(2), vec![event(3)])
+        .await
+        .unwrap();
+    assert_eq!(r2.version, 3);
+    assert!(r2.position > r.position);
+    let fwd = store
+        .read_stream(&s, 0, Direction::Forwards, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        fwd.iter().map(|e| e.version).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3]
+    );
+    assert_eq!(fwd.iter().map(n_of).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    assert_eq!(fwd[3].position, r2.position);
+    let from2 = store
+        .read_stream(&s, 2, Direction::Forwards, 1)
+        .await
+        .unwrap();
+    assert_eq!(from2.len(), 1);
+    assert_eq!(from2[0].version, 2);
+    let back = store
+        .read_stream(&s, u64::MAX, Direction::Backwards, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        back.iter().map(|e| e.version).collect::<Vec<_>>(),
+        vec![3, 2]
+    );
+    let none = store
+        .read_stream(&stream("missing"), 0, Direction::Forwards, 10)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+pub async fn expected_versions_are_enforced<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let s = stream("c");
+    let wrong = store
+        .append(&s, ExpectedVersion::StreamExists, vec![event(0)])
+        .await;
+    assert!(
+        matches!(
+            wrong,
+            Err(StoreError::WrongExpectedVersion { actual: None, .. })
+        ),
+        "{wrong:?}"
+    );
+    let wrong = store
+        .append(&s, ExpectedVersion::Exact(0), vec![event(0)])
+        .await;
+    assert!(
+        matches!(wrong, Err(StoreError::WrongExpectedVersion { .. })),
+        "{wrong:?}"
+    );
+    store
+        .append(&s, ExpectedVersion::NoStream, vec![event(0)])
+        .await
+        .unwrap();
+    let wrong = store
+        .append(&s, ExpectedVersion::NoStream, vec![event(1)])
+        .await;
+    assert!(
+        matches!(
+            wrong,
+            Err(StoreError::WrongExpectedVersion {
+                actual: Some(0),
+                ..
+            })
+        ),
+        "{wrong:?}"
+    );
+    let wrong = store
+        .append(&s, ExpectedVersion::Exact(5), vec![event(1)])
+        .await;
+    assert!(
+        matches!(
+            wrong,
+            Err(StoreError::WrongExpectedVersion {
+                actual: Some(0),
+                ..
+            })
+        ),
+        "{wrong:?}"
+    );
+    store
+        .append(&s, ExpectedVersion::StreamExists, vec![event(1)])
+        .await
+        .unwrap();
+    store
+        .append(&s, ExpectedVersion::Any, vec![event(2)])
+        .await
+        .unwrap();
+    let all = store
+        .read_stream(&s, 0, Direction::Forwards, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(n_of).collect::<Vec<_>>(),
+        vec![0, 1, 2],
+        "refused appends wrote nothing"
+    );
+}
+
+pub async fn retried_appends_are_idempotent<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let s = stream("i");
+    let batch = vec![event(0), event(1)];
+    let first = store
+        .append(&s, ExpectedVersion::NoStream, batch.clone())
+        .await
+        .unwrap();
+    // The retry carries the same ids and the same expectation; the stream has moved on meanwhile.
+    let again = store
+        .append(&s, ExpectedVersion::NoStream, batch.clone())
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    store
+        .append(&s, ExpectedVersion::Any, vec![event(2)])
+        .await
+        .unwrap();
+    let again = store
+        .append(&s, ExpectedVersion::NoStream, batch.clone())
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(
+        store
+            .read_stream(&s, 0, Direction::Forwards, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    // The same id under another stream is not a retry.
+    let other = store
+        .append(&stream("j"), ExpectedVersion::Any, vec![batch[0].clone()])
+        .await;
+    assert!(
+        matches!(other, Err(StoreError::IdempotencyConflict(_))),
+        "{other:?}"
+    );
+    // Concurrent retries of one append store it once.
+    let s2 = stream("k");
+    let one = vec![event(7)];
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            let (s2, one) = (s2.clone(), one.clone());
+            tokio::spawn(async move { store.append(&s2, ExpectedVersion::NoStream, one).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        store
+            .read_stream(&s2, 0, Direction::Forwards, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+pub async fn global_log_is_ordered_and_reads_are_exclusive<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let start = store.head().await.unwrap();
+    let (a, b) = (stream("a"), stream("b"));
+    let mut results = Vec::new();
+    for i in 0..10u64 {
+        let s = if i % 2 == 0 { &a } else { &b };
+        results.push(
+            store
+                .append(s, ExpectedVersion::Any, vec![event(i)])
+                .await
+                .unwrap(),
+        );
+    }
+    let ours: HashSet<_> = [a.clone(), b.clone()].into();
+    let log = all_of(&*store, start, &ours).await;
+    assert_eq!(
+        log.iter().map(n_of).collect::<Vec<_>>(),
+        (0..10).collect::<Vec<_>>()
+    );
+    assert!(log.windows(2).all(|w| w[0].position < w[1].position));
+    assert_eq!(
+        log.iter().map(|e| e.position).collect::<Vec<_>>(),
+        results.iter().map(|r| r.position).collect::<Vec<_>>()
+    );
+    // `after` is exclusive.
+    let after = all_of(&*store, Some(log[4].position), &ours).await;
+    assert_eq!(
+        after.iter().map(n_of).collect::<Vec<_>>(),
+        (5..10).collect::<Vec<_>>()
+    );
+    assert!(store.head().await.unwrap() >= Some(log[9].position));
+}
+
+/// Collect our events from `sub` until the one at `until` has arrived.
+async fn collect_until(
+    sub: &mut crate::Subscription,
+    ours: &HashSet<String>,
+    until: Position,
+) -> Vec<Arc<RecordedEvent>> {
+    let mut got = Vec::new();
+    let mut last_seen: Option<Position> = None;
+    loop {
+        let e = tokio::time::timeout(Duration::from_secs(30), sub.next())
+            .await
+            .expect("subscription stalled")
+            .expect("subscription ended")
+            .expect("subscription failed");
+        if let Some(prev) = last_seen {
+            assert!(
+                e.position > prev,
+                "positions must strictly increase: {prev:?} then {:?}",
+                e.position
+            );
+        }
+        last_seen = Some(e.position);
+        let done = e.position >= until;
+        if ours.contains(&e.stream) {
+            got.push(e);
+        }
+        if done {
+            return got;
+        }
+    }
+}
+
+pub async fn subscription_turns_live_without_gap_or_duplicate<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let streams: Vec<String> = (0..3).map(|i| stream(&format!("s{i}"))).collect();
+    let ours: HashSet<String> = streams.iter().cloned().collect();
+    let start = store.head().await.unwrap();
+    // History before subscribing…
+    for i in 0..50u64 {
+        store
+            .append(
+                &streams[(i % 3) as usize],
+                ExpectedVersion::Any,
+                vec![event(i)],
+            )
+            .await
+            .unwrap();
+    }
+    let mut sub = store.subscribe_all(start).await.unwrap();
+    // …and appends racing the catch-up.
+    let writer = {
+        let (store, streams) = (store.clone(), streams.clone());
+        tokio::spawn(async move {
+            let mut last = None;
+            for i in 50..400u64 {
+                let n = 1 + (i % 3);
+                let batch = (0..n).map(|k| event(i * 10 + k)).collect();
+                last = Some(
+                    store
+                        .append(&streams[(i % 3) as usize], ExpectedVersion::Any, batch)
+                        .await
+                        .unwrap()
+                        .position,
+                );
+                if i % 50 == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+            last.unwrap()
+        })
+    };
+    let last = writer.await.unwrap();
+    let got = collect_until(&mut sub, &ours, last).await;
+    let expected = all_of(&*store, start, &ours).await;
+    assert_eq!(got.len(), expected.len(), "no gap, no duplicate");
+    assert!(got.iter().zip(&expected).all(|(g, e)| **g == *e));
+    // Still live afterwards.
+    let more = store
+        .append(&streams[0], ExpectedVersion::Any, vec![event(99_999)])
+        .await
+        .unwrap();
+    let tail = collect_until(&mut sub, &ours, more.position).await;
+    assert_eq!(tail.len(), 1);
+    assert_eq!(n_of(&tail[0]), 99_999);
+}
+
+pub async fn subscription_from_any_position<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let s = stream("p");
+    let ours: HashSet<String> = [s.clone()].into();
+    let mut positions = Vec::new();
+    for i in 0..20u64 {
+        positions.push(
+            store
+                .append(&s, ExpectedVersion::Any, vec![event(i)])
+                .await
+                .unwrap()
+                .position,
+        );
+    }
+    for from in [0usize, 7, 18] {
+        let mut sub = store.subscribe_all(Some(positions[from])).await.unwrap();
+        let got = collect_until(&mut sub, &ours, positions[19]).await;
+        assert_eq!(
+            got.iter().map(|e| n_of(e)).collect::<Vec<_>>(),
+            ((from as u64 + 1)..20).collect::<Vec<_>>(),
+            "start position is exclusive"
+        );
+    }
+}
+
+pub async fn concurrent_writers_keep_streams_contiguous<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let shared = stream("shared");
+    let own: Vec<String> = (0..16).map(|i| stream(&format!("w{i}"))).collect();
+    let tasks: Vec<_> = own
+        .iter()
+        .cloned()
+        .map(|mine| {
+            let (store, shared) = (store.clone(), shared.clone());
+            tokio::spawn(async move {
+                let mut version = None;
+                for i in 0..25u64 {
+                    let expected =
+                        version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+                    version = Some(
+                        store
+                            .append(&mine, expected, vec![event(i)])
+                            .await
+                            .unwrap()
+                            .version,
+                    );
+                    store
+                        .append(&shared, ExpectedVersion::Any, vec![event(i)])
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    for s in &own {
+        let evs = store
+            .read_stream(s, 0, Direction::Forwards, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            evs.iter().map(|e| e.version).collect::<Vec<_>>(),
+            (0..25).collect::<Vec<_>>()
+        );
+    }
+    let evs = store
+        .read_stream(&shared, 0, Direction::Forwards, 1000)
+        .await
+        .unwrap();
+    assert_eq!(
+        evs.iter().map(|e| e.version).collect::<Vec<_>>(),
+        (0..400).collect::<Vec<_>>()
+    );
+    // Racing on one expected version: exactly one wins.
+    let race = stream("race");
+    store
+        .append(&race, ExpectedVersion::NoStream, vec![event(0)])
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let (store, race) = (store.clone(), race.clone());
+            tokio::spawn(async move {
+                store
+                    .append(&race, ExpectedVersion::Exact(0), vec![event(i)])
+                    .await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => wins += 1,
+            Err(StoreError::WrongExpectedVersion { .. }) => {}
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(wins, 1);
+}
+
+pub async fn a_conflict_fails_only_its_own_append<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let contested = stream("x");
+    store
+        .append(&contested, ExpectedVersion::NoStream, vec![event(0)])
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..64u64)
+        .map(|i| {
+            let store = store.clone();
+            let contested = contested.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    (
+                        i,
+                        store
+                            .append(&contested, ExpectedVersion::Exact(99), vec![event(i)])
+                            .await,
+                    )
+                } else {
+                    (
+                        i,
+                        store
+                            .append(&stream("ok"), ExpectedVersion::NoStream, vec![event(i)])
+                            .await,
+                    )
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        let (i, r) = t.await.unwrap();
+        if i % 2 == 0 {
+            assert!(
+                matches!(r, Err(StoreError::WrongExpectedVersion { .. })),
+                "{r:?}"
+            );
+        } else {
+            assert!(r.is_ok(), "append {i} failed with its batch-mates: {r:?}");
+        }
+    }
+    assert_eq!(
+        store
+            .read_stream(&contested, 0, Direction::Forwards, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+pub async fn every_event_links_to_its_predecessor<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let s = stream("h");
+    store
+        .append(&s, ExpectedVersion::NoStream, vec![event(0), event(1)])
+        .await
+        .unwrap();
+    store
+        .append(&s, ExpectedVersion::Exact(1), vec![event(2)])
+        .await
+        .unwrap();
+    let evs = store
+        .read_stream(&s, 0, Direction::Forwards, 10)
+        .await
+        .unwrap();
+    assert_eq!(evs[0].prev_hash, GENESIS);
+    for w in evs.windows(2) {
+        assert_eq!(w[1].prev_hash, w[0].hash);
+    }
+    for e in &evs {
+        assert_eq!(recompute(e), e.hash, "hash covers the stored event");
+    }
+    let mut forged = evs[1].clone();
+    forged.data = b"{\"n\":666}".to_vec();
+    assert_ne!(recompute(&forged), forged.hash);
+}
+
+pub async fn reopen_after_close_keeps_history<H: Harness>(h: &H) {
+    let s = stream("r");
+    let (last, hash) = {
+        let store = h.open().await;
+        store
+            .append(&s, ExpectedVersion::NoStream, vec![event(0), event(1)])
+            .await
+            .unwrap();
+        let r = store
+            .append(&s, ExpectedVersion::Exact(1), vec![event(2)])
+            .await
+            .unwrap();
+        let hash = store
+            .read_stream(&s, 2, Direction::Forwards, 1)
+            .await
+            .unwrap()[0]
+            .hash;
+        store.close().await;
+        assert!(matches!(
+            store.append(&s, ExpectedVersion::Any, vec![event(9)]).await,
+            Err(StoreError::Closed)
+        ));
+        (r, hash)
+    };
+    let store = h.open().await;
+    assert!(store.head().await.unwrap() >= Some(last.position));
+    let r = store
+        .append(&s, ExpectedVersion::Exact(2), vec![event(3)])
+        .await
+        .unwrap();
+    assert_eq!(r.version, 3);
+    assert!(r.position > last.position);
+    let evs = store
+        .read_stream(&s, 0, Direction::Forwards, 10)
+        .await
+        .unwrap();
+    assert_eq!(evs.iter().map(n_of).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    assert_eq!(
+        evs[3].prev_hash, hash,
+        "the chain continues across a reopen"
+    );
+}
+
+pub async fn empty_appends_are_refused<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let r = store
+        .append(&stream("e"), ExpectedVersion::Any, vec![])
+        .await;
+    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+}

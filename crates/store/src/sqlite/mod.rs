@@ -1,0 +1,319 @@
+//! The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, a global
+//! position column, and group commit (see `writer`).
+
+mod schema;
+mod writer;
+
+use crate::subscription::{Subscription, SubscriptionSender};
+use crate::{
+    AppendResult, Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent,
+    StoreError,
+};
+use async_trait::async_trait;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use writer::AppendRequest;
+
+pub use schema::SCHEMA;
+
+#[derive(Debug, Clone)]
+pub struct SqliteConfig {
+    pub path: PathBuf,
+    /// Most appends one transaction takes. 1 turns group commit off (one transaction per append),
+    /// which the benchmark uses as its baseline.
+    pub max_batch: usize,
+    /// Appends that may wait for the writer; callers beyond it wait their turn.
+    pub queue: usize,
+}
+
+impl SqliteConfig {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        SqliteConfig {
+            path: path.into(),
+            max_batch: 1024,
+            queue: 16384,
+        }
+    }
+}
+
+/// Batches of committed events, in commit order, for live subscribers.
+type LiveBatch = Arc<Vec<Arc<RecordedEvent>>>;
+
+pub(crate) struct Shared {
+    /// Position of the last committed event; 0 when the log is empty.
+    head: AtomicU64,
+    live: broadcast::Sender<LiveBatch>,
+}
+
+impl Shared {
+    fn head(&self) -> u64 {
+        self.head.load(Ordering::Acquire)
+    }
+    fn set_head(&self, p: u64) {
+        self.head.store(p, Ordering::Release)
+    }
+}
+
+pub struct SqliteStore {
+    shared: Arc<Shared>,
+    appends: Mutex<Option<mpsc::Sender<AppendRequest>>>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    readers: Arc<ReadPool>,
+}
+
+impl SqliteStore {
+    /// Open (creating if need be) the store file.
+    pub fn open(config: SqliteConfig) -> Result<Arc<SqliteStore>, StoreError> {
+        if let Some(dir) = config.path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+            }
+        }
+        let conn = schema::open(&config.path)?;
+        conn.execute_batch(SCHEMA)?;
+        let head: i64 =
+            conn.query_row("SELECT COALESCE(MAX(position), 0) FROM events", [], |r| {
+                r.get(0)
+            })?;
+        let (live, _) = broadcast::channel(1024);
+        let shared = Arc::new(Shared {
+            head: AtomicU64::new(head as u64),
+            live,
+        });
+        let (tx, rx) = mpsc::channel(config.queue.max(1));
+        let writer_shared = shared.clone();
+        let max_batch = config.max_batch.max(1);
+        let writer = std::thread::Builder::new()
+            .name("chatd-store-writer".into())
+            .spawn(move || writer::run(conn, rx, max_batch, writer_shared))
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(Arc::new(SqliteStore {
+            shared,
+            appends: Mutex::new(Some(tx)),
+            writer: Mutex::new(Some(writer)),
+            readers: Arc::new(ReadPool {
+                path: config.path,
+                idle: Mutex::new(Vec::new()),
+            }),
+        }))
+    }
+
+    /// The file behind the store.
+    pub fn path(&self) -> &Path {
+        &self.readers.path
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        read_with(&self.readers, f).await
+    }
+}
+
+async fn read_with<T, F>(pool: &Arc<ReadPool>, f: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = pool.take()?;
+        let out = f(&conn);
+        pool.give_back(conn);
+        out
+    })
+    .await
+    .map_err(|e| StoreError::Internal(e.to_string()))?
+}
+
+/// Read connections, reused; WAL lets them read while the writer writes.
+struct ReadPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl ReadPool {
+    fn take(&self) -> Result<Connection, StoreError> {
+        if let Some(c) = self.idle.lock().expect("pool lock").pop() {
+            return Ok(c);
+        }
+        let c = schema::open(&self.path)?;
+        c.pragma_update(None, "query_only", true)?;
+        Ok(c)
+    }
+    fn give_back(&self, conn: Connection) {
+        let mut idle = self.idle.lock().expect("pool lock");
+        if idle.len() < 16 {
+            idle.push(conn);
+        }
+    }
+}
+
+fn read_all_sync(
+    conn: &Connection,
+    after: Option<Position>,
+    limit: usize,
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    let after = after.map_or(0, |p| p.commit) as i64;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{} WHERE position > ?1 ORDER BY position LIMIT ?2",
+        schema::SELECT_EVENT
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![after, limit as i64], schema::row_to_event)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<AppendResult, StoreError> {
+        let sender = self
+            .appends
+            .lock()
+            .expect("append lock")
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send(AppendRequest {
+                stream: stream.to_owned(),
+                expected,
+                events,
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from: u64,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let stream = stream.to_owned();
+        let from = from.min(i64::MAX as u64) as i64;
+        self.read(move |conn| {
+            let sql = match direction {
+                Direction::Forwards => {
+                    "WHERE stream = ?1 AND version >= ?2 ORDER BY version ASC LIMIT ?3"
+                }
+                Direction::Backwards => {
+                    "WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3"
+                }
+            };
+            let mut stmt = conn.prepare_cached(&format!("{} {sql}", schema::SELECT_EVENT))?;
+            let rows = stmt.query_map(
+                rusqlite::params![stream, from, limit as i64],
+                schema::row_to_event,
+            )?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn read_all(
+        &self,
+        after: Option<Position>,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.read(move |conn| read_all_sync(conn, after, limit))
+            .await
+    }
+
+    async fn subscribe_all(&self, after: Option<Position>) -> Result<Subscription, StoreError> {
+        let shared = self.shared.clone();
+        let readers = self.readers.clone();
+        Ok(Subscription::spawn(move |tx| {
+            feed(shared, readers, after, tx)
+        }))
+    }
+
+    async fn head(&self) -> Result<Option<Position>, StoreError> {
+        Ok(match self.shared.head() {
+            0 => None,
+            n => Some(Position::single(n)),
+        })
+    }
+
+    async fn close(&self) {
+        // Dropping the last sender lets the writer drain what it accepted, answer it, and stop.
+        drop(self.appends.lock().expect("append lock").take());
+        let writer = self.writer.lock().expect("writer lock").take();
+        if let Some(writer) = writer {
+            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+        }
+    }
+}
+
+/// Feed one subscriber: listen to live batches first, then catch up from the file, then pass on
+/// live batches, dropping what the catch-up already delivered. A subscriber that falls behind the
+/// live channel goes back to the file; nothing is skipped either way.
+async fn feed(
+    shared: Arc<Shared>,
+    readers: Arc<ReadPool>,
+    after: Option<Position>,
+    tx: SubscriptionSender,
+) {
+    const PAGE: usize = 1024;
+    let mut last = after.map_or(0, |p| p.commit);
+    'resubscribe: loop {
+        let mut live = shared.live.subscribe();
+        loop {
+            let page = match read_with(&readers, move |c| {
+                read_all_sync(c, Some(Position::single(last)), PAGE)
+            })
+            .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    let _ = tx.send(Err(e)).await;
+                    return;
+                }
+            };
+            let full = page.len() == PAGE;
+            for e in page {
+                last = e.position.commit;
+                if tx.send(Ok(Arc::new(e))).await.is_err() {
+                    return;
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        loop {
+            match live.recv().await {
+                Ok(batch) => {
+                    for e in batch.iter() {
+                        if e.position.commit <= last {
+                            continue;
+                        }
+                        if e.position.commit != last + 1 {
+                            // Cannot happen with one writer; if it ever did, the file is the truth.
+                            continue 'resubscribe;
+                        }
+                        last = e.position.commit;
+                        if tx.send(Ok(e.clone())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue 'resubscribe,
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+}
