@@ -1,1 +1,13 @@
+//! chatd's edge: configuration, the HTTP server and its wiring to the store and read models.
+//!
+//! Invariant: no business rule lives here. Handlers turn requests into domain commands and domain
+//! results into responses; the rules are `chatd-domain`'s.
 
+pub mod config;
+pub mod http;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Config;
+pub use server::{open_store, start, Running};

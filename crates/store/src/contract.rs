@@ -238,13 +238,32 @@ pub async fn retried_appends_are_idempotent<H: Harness>(h: &H) {
             .len(),
         3
     );
-    // The same id under another stream is not a retry.
-    let other = store
-        .append(&stream("j"), ExpectedVersion::Any, vec![batch[0].clone()])
+    // A retry with `Any` right after the first append is recognised too.
+    let s3 = stream("any");
+    let once = vec![event(5), event(6)];
+    let first = store
+        .append(&s3, ExpectedVersion::Any, once.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.append(&s3, ExpectedVersion::Any, once).await.unwrap(),
+        first
+    );
+    assert_eq!(
+        store
+            .read_stream(&s3, 0, Direction::Forwards, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Other events at a taken version are a conflict, not a retry.
+    let taken = store
+        .append(&s, ExpectedVersion::NoStream, vec![event(0)])
         .await;
     assert!(
-        matches!(other, Err(StoreError::IdempotencyConflict(_))),
-        "{other:?}"
+        matches!(taken, Err(StoreError::WrongExpectedVersion { .. })),
+        "{taken:?}"
     );
     // Concurrent retries of one append store it once.
     let s2 = stream("k");

@@ -13,7 +13,7 @@ pub mod sqlite;
 mod subscription;
 mod types;
 
-pub use sqlite::{SqliteConfig, SqliteStore};
+pub use sqlite::{SqliteConfig, SqliteStore, WriterStats};
 pub use subscription::Subscription;
 pub use types::*;
 

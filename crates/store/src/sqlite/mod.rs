@@ -4,6 +4,7 @@
 mod schema;
 mod writer;
 
+use crate::hash::content_digest;
 use crate::subscription::{Subscription, SubscriptionSender};
 use crate::{
     AppendResult, Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent,
@@ -12,7 +13,7 @@ use crate::{
 use async_trait::async_trait;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use writer::AppendRequest;
@@ -46,6 +47,25 @@ pub(crate) struct Shared {
     /// Position of the last committed event; 0 when the log is empty.
     head: AtomicU64,
     live: broadcast::Sender<LiveBatch>,
+    /// Transactions committed and appends answered, for `WriterStats`.
+    commits: AtomicU64,
+    appends: AtomicU64,
+    /// Appends sent to the writer and not yet answered.
+    in_flight: AtomicUsize,
+}
+
+/// What the group commit has done so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterStats {
+    pub commits: u64,
+    pub appends: u64,
+}
+
+impl WriterStats {
+    /// Appends per transaction.
+    pub fn mean_batch(&self) -> f64 {
+        self.appends as f64 / self.commits.max(1) as f64
+    }
 }
 
 impl Shared {
@@ -83,13 +103,16 @@ impl SqliteStore {
         let shared = Arc::new(Shared {
             head: AtomicU64::new(head as u64),
             live,
+            commits: AtomicU64::new(0),
+            appends: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
         });
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let writer_shared = shared.clone();
         let max_batch = config.max_batch.max(1);
         let writer = std::thread::Builder::new()
             .name("chatd-store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_batch, writer_shared))
+            .spawn(move || writer::Writer::new(conn, writer_shared).run(rx, max_batch))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(Arc::new(SqliteStore {
             shared,
@@ -100,6 +123,13 @@ impl SqliteStore {
                 idle: Mutex::new(Vec::new()),
             }),
         }))
+    }
+
+    pub fn writer_stats(&self) -> WriterStats {
+        WriterStats {
+            commits: self.shared.commits.load(Ordering::Relaxed),
+            appends: self.shared.appends.load(Ordering::Relaxed),
+        }
     }
 
     /// The file behind the store.
@@ -130,6 +160,22 @@ where
     })
     .await
     .map_err(|e| StoreError::Internal(e.to_string()))?
+}
+
+/// Counts an append as in flight until it is answered or abandoned.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Read connections, reused; WAL lets them read while the writer writes.
@@ -184,11 +230,26 @@ impl EventStore for SqliteStore {
             .clone()
             .ok_or(StoreError::Closed)?;
         let (reply, answer) = oneshot::channel();
+        let digests = events
+            .iter()
+            .map(|e| {
+                content_digest(
+                    stream,
+                    &e.id,
+                    &e.event_type,
+                    e.schema_version,
+                    &e.data,
+                    &e.metadata,
+                )
+            })
+            .collect();
+        let _in_flight = InFlight::enter(&self.shared.in_flight);
         sender
             .send(AppendRequest {
                 stream: stream.to_owned(),
                 expected,
                 events,
+                digests,
                 reply,
             })
             .await

@@ -6,14 +6,15 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// `position` is the global log's sequence (the rowid: monotonic, never reused because nothing is
-/// ever deleted); `(stream, version)` and `id` are unique. `streams` holds each stream's head so an
-/// append finds its expected version and previous hash with one lookup.
+/// ever deleted); `(stream, version)` is unique and is the only index, so an append writes one
+/// random index page per stream it touches. Event ids are idempotency keys within their stream
+/// (as in KurrentDB), not globally indexed: a global index on random ids halves throughput.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
     position       INTEGER PRIMARY KEY,
     stream         TEXT    NOT NULL,
     version        INTEGER NOT NULL,
-    id             BLOB    NOT NULL UNIQUE,
+    id             BLOB    NOT NULL,
     event_type     TEXT    NOT NULL,
     schema_version INTEGER NOT NULL,
     data           BLOB    NOT NULL,
@@ -23,11 +24,6 @@ CREATE TABLE IF NOT EXISTS events (
     hash           BLOB    NOT NULL,
     UNIQUE (stream, version)
 );
-CREATE TABLE IF NOT EXISTS streams (
-    name    TEXT PRIMARY KEY,
-    version INTEGER NOT NULL,
-    hash    BLOB    NOT NULL
-) WITHOUT ROWID;
 ";
 
 pub const SELECT_EVENT: &str = "SELECT position, stream, version, id, event_type, schema_version, \

@@ -1,178 +1,284 @@
 //! Group commit: one thread owns the write connection, takes every append waiting at that moment
 //! into one transaction, and answers each caller only after that transaction is durable.
-//! A conflicting append fails alone: each append runs in its own savepoint and is checked before
-//! it writes, so its batch-mates commit regardless.
+//! A conflicting append fails alone: each append is checked before it writes anything, so its
+//! batch-mates commit regardless. A failure of SQLite itself fails the whole batch, which is then
+//! rolled back: nobody is told "done" for anything that is not on disk.
 
-use super::schema::{to_hash, SELECT_EVENT};
+use super::schema::{row_to_event, to_hash, SELECT_EVENT};
 use super::Shared;
-use crate::hash::{event_hash, GENESIS};
+use crate::hash::{chain, GENESIS};
 use crate::{AppendResult, ExpectedVersion, NewEvent, Position, RecordedEvent, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 pub struct AppendRequest {
     pub stream: String,
     pub expected: ExpectedVersion,
     pub events: Vec<NewEvent>,
+    /// `hash::content_digest` of each event, computed by the caller off the writer thread.
+    pub digests: Vec<[u8; 32]>,
     pub reply: oneshot::Sender<Result<AppendResult, StoreError>>,
 }
 
 /// Most events one transaction takes, so one huge wave of appends still commits in slices.
 const MAX_BATCH_EVENTS: usize = 8192;
+/// Longest a batch waits for writers expected back; far below one fsync.
+const LINGER: Duration = Duration::from_micros(100);
+/// Stream heads remembered by the writer; beyond it the cache starts afresh.
+const HEAD_CACHE: usize = 200_000;
+/// Appends remembered for idempotent retries with `Any`/`StreamExists`.
+const RECENT_APPENDS: usize = 65_536;
 
-pub fn run(
-    mut conn: Connection,
-    mut rx: mpsc::Receiver<AppendRequest>,
-    max_batch: usize,
+#[derive(Clone, Copy)]
+struct Head {
+    version: u64,
+    hash: [u8; 32],
+}
+
+struct RecentAppend {
+    stream: String,
+    ids: Vec<Uuid>,
+    result: AppendResult,
+}
+
+/// A window of recent appends by first event id. `Exact`/`NoStream` retries are recognised from
+/// the stream itself and need no window; `Any` retries are recognised while in the window, as in
+/// KurrentDB.
+#[derive(Default)]
+struct Recent {
+    by_first_id: HashMap<Uuid, RecentAppend>,
+    order: VecDeque<Uuid>,
+}
+
+impl Recent {
+    fn remember(&mut self, req: &AppendRequest, result: AppendResult) {
+        let first = req.events[0].id;
+        if self.order.len() >= RECENT_APPENDS {
+            if let Some(old) = self.order.pop_front() {
+                self.by_first_id.remove(&old);
+            }
+        }
+        self.order.push_back(first);
+        self.by_first_id.insert(
+            first,
+            RecentAppend {
+                stream: req.stream.clone(),
+                ids: req.events.iter().map(|e| e.id).collect(),
+                result,
+            },
+        );
+    }
+
+    fn find(&self, req: &AppendRequest) -> Option<AppendResult> {
+        let r = self.by_first_id.get(&req.events[0].id)?;
+        (r.stream == req.stream && r.ids.iter().eq(req.events.iter().map(|e| &e.id)))
+            .then_some(r.result)
+    }
+
+    fn clear(&mut self) {
+        self.by_first_id.clear();
+        self.order.clear();
+    }
+}
+
+pub struct Writer {
+    conn: Connection,
+    heads: HashMap<String, Head>,
+    recent: Recent,
     shared: Arc<Shared>,
-) {
-    let mut batch = Vec::with_capacity(max_batch);
-    while let Some(first) = rx.blocking_recv() {
-        let mut events = first.events.len();
-        batch.push(first);
-        while batch.len() < max_batch && events < MAX_BATCH_EVENTS {
-            match rx.try_recv() {
-                Ok(req) => {
-                    events += req.events.len();
-                    batch.push(req);
-                }
-                Err(_) => break,
-            }
-        }
-        commit_batch(&mut conn, &mut batch, &shared);
-    }
-    tracing::debug!("event store writer stopped: every accepted append is answered");
 }
 
-fn commit_batch(conn: &mut Connection, batch: &mut Vec<AppendRequest>, shared: &Shared) {
-    let head = shared.head();
-    let now = OffsetDateTime::now_utc();
-    let mut next = head + 1;
-    let mut outcomes: Vec<Result<AppendResult, StoreError>> = Vec::with_capacity(batch.len());
-    let mut recorded: Vec<Arc<RecordedEvent>> = Vec::new();
-    let result = (|| -> Result<(), StoreError> {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for req in batch.iter() {
-            let sp = tx.unchecked_transaction_savepoint()?;
-            let before = recorded.len();
-            match append_one(&sp, req, next, now, &mut recorded) {
-                Ok(res) => {
-                    sp.commit()?;
-                    next += (recorded.len() - before) as u64;
-                    outcomes.push(Ok(res));
-                }
-                Err(e) => {
-                    recorded.truncate(before);
-                    drop(sp); // rolls back this append only
-                    outcomes.push(Err(e));
+impl Writer {
+    pub fn new(conn: Connection, shared: Arc<Shared>) -> Self {
+        Writer {
+            conn,
+            heads: HashMap::new(),
+            recent: Recent::default(),
+            shared,
+        }
+    }
+
+    pub fn run(mut self, mut rx: mpsc::Receiver<AppendRequest>, max_batch: usize) {
+        let mut batch = Vec::with_capacity(max_batch);
+        let mut last_batch = 1;
+        while let Some(first) = rx.blocking_recv() {
+            let mut events = first.events.len();
+            batch.push(first);
+            // Callers answered by the last commit are usually on their way back with the next
+            // append: linger briefly for as many as that commit (or the callers now waiting) had,
+            // so concurrent writers share one fsync instead of alternating in two halves.
+            let target = last_batch
+                .max(self.shared.in_flight.load(Ordering::Relaxed))
+                .min(max_batch);
+            let linger_until = Instant::now() + LINGER;
+            while batch.len() < max_batch && events < MAX_BATCH_EVENTS {
+                match rx.try_recv() {
+                    Ok(req) => {
+                        events += req.events.len();
+                        batch.push(req);
+                    }
+                    Err(mpsc::error::TryRecvError::Empty)
+                        if batch.len() < target && Instant::now() < linger_until =>
+                    {
+                        std::thread::yield_now();
+                    }
+                    Err(_) => break,
                 }
             }
+            last_batch = batch.len();
+            self.commit_batch(&mut batch);
         }
-        tx.commit()?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => {
-            shared.set_head(next - 1);
-            if !recorded.is_empty() {
-                // Nobody listening is fine: subscribers catch up from the file.
-                let _ = shared.live.send(Arc::new(recorded));
-            }
-            for (req, outcome) in batch.drain(..).zip(outcomes) {
-                let _ = req.reply.send(outcome);
-            }
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "event store commit failed; the whole batch is refused");
-            for req in batch.drain(..) {
-                let _ = req.reply.send(Err(e.clone()));
-            }
-        }
+        tracing::debug!("event store writer stopped: every accepted append is answered");
     }
-}
 
-/// A savepoint inside the batch transaction; dropping it rolls back to where it began.
-trait SavepointExt {
-    fn unchecked_transaction_savepoint(&self) -> rusqlite::Result<Savepoint<'_>>;
-}
-
-struct Savepoint<'c> {
-    conn: &'c Connection,
-    done: bool,
-}
-
-impl SavepointExt for rusqlite::Transaction<'_> {
-    fn unchecked_transaction_savepoint(&self) -> rusqlite::Result<Savepoint<'_>> {
-        self.execute_batch("SAVEPOINT append")?;
-        Ok(Savepoint {
-            conn: self,
-            done: false,
-        })
-    }
-}
-
-impl Savepoint<'_> {
-    fn commit(mut self) -> rusqlite::Result<()> {
-        self.done = true;
-        self.conn.execute_batch("RELEASE append")
-    }
-}
-
-impl std::ops::Deref for Savepoint<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn
-    }
-}
-
-impl Drop for Savepoint<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = self
+    fn commit_batch(&mut self, batch: &mut Vec<AppendRequest>) {
+        let now = OffsetDateTime::now_utc();
+        let first_position = self.shared.head() + 1;
+        let mut recorded: Vec<Arc<RecordedEvent>> = Vec::new();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let result = (|| -> Result<(), StoreError> {
+            let tx = self
                 .conn
-                .execute_batch("ROLLBACK TO append; RELEASE append");
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut next = first_position;
+            for req in batch.iter() {
+                let outcome = append_one(
+                    &tx,
+                    &mut self.heads,
+                    &self.recent,
+                    req,
+                    next,
+                    now,
+                    &mut recorded,
+                );
+                match &outcome {
+                    Ok(Appended::New(res)) => {
+                        next = res.position.commit + 1;
+                        self.recent.remember(req, *res);
+                    }
+                    Ok(Appended::Retry(_)) => {}
+                    // Refusals are the caller's; SQLite failing is everyone's.
+                    Err(StoreError::Internal(e)) => return Err(StoreError::Internal(e.clone())),
+                    Err(_) => {}
+                }
+                outcomes.push(outcome.map(Appended::result));
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => {
+                self.shared.commits.fetch_add(1, Ordering::Relaxed);
+                self.shared
+                    .appends
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                if let Some(last) = recorded.last() {
+                    self.shared.set_head(last.position.commit);
+                    // Nobody listening is fine: subscribers catch up from the file.
+                    let _ = self.shared.live.send(Arc::new(recorded));
+                }
+                for (req, outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = req.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "event store commit failed; the whole batch is refused");
+                // The caches may hold what was rolled back.
+                self.heads.clear();
+                self.recent.clear();
+                for req in batch.drain(..) {
+                    let _ = req.reply.send(Err(e.clone()));
+                }
+            }
+        }
+        if self.heads.len() > HEAD_CACHE {
+            self.heads.clear();
         }
     }
+}
+
+enum Appended {
+    New(AppendResult),
+    Retry(AppendResult),
+}
+
+impl Appended {
+    fn result(self) -> AppendResult {
+        match self {
+            Appended::New(r) | Appended::Retry(r) => r,
+        }
+    }
+}
+
+fn head_of(
+    conn: &Connection,
+    heads: &HashMap<String, Head>,
+    stream: &str,
+) -> Result<Option<Head>, StoreError> {
+    if let Some(h) = heads.get(stream) {
+        return Ok(Some(*h));
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT version, hash FROM events WHERE stream = ?1 ORDER BY version DESC LIMIT 1",
+        )?
+        .query_row([stream], |r| {
+            Ok(Head {
+                version: r.get::<_, i64>(0)? as u64,
+                hash: to_hash(r.get(1)?)?,
+            })
+        })
+        .optional()?)
 }
 
 fn append_one(
     conn: &Connection,
+    heads: &mut HashMap<String, Head>,
+    recent: &Recent,
     req: &AppendRequest,
     first_position: u64,
     now: OffsetDateTime,
     recorded: &mut Vec<Arc<RecordedEvent>>,
-) -> Result<AppendResult, StoreError> {
-    let Some(first) = req.events.first() else {
+) -> Result<Appended, StoreError> {
+    if req.events.is_empty() {
         return Err(StoreError::Invalid(
             "an append needs at least one event".into(),
         ));
-    };
-    if let Some(done) = earlier_append(conn, req, first)? {
-        return Ok(done);
     }
-    let head: Option<(u64, [u8; 32])> = conn
-        .prepare_cached("SELECT version, hash FROM streams WHERE name = ?1")?
-        .query_row([&req.stream], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, to_hash(r.get(1)?)?))
-        })
-        .optional()?;
-    let current = head.map(|(v, _)| v);
-    let ok = match req.expected {
+    let head = head_of(conn, heads, &req.stream)?;
+    let current = head.map(|h| h.version);
+    let matches = match req.expected {
         ExpectedVersion::Any => true,
         ExpectedVersion::NoStream => current.is_none(),
         ExpectedVersion::StreamExists => current.is_some(),
         ExpectedVersion::Exact(v) => current == Some(v),
     };
-    if !ok {
-        return Err(StoreError::WrongExpectedVersion {
-            stream: req.stream.clone(),
-            expected: req.expected,
-            actual: current,
+    if !matches {
+        return earlier_append(conn, req).and_then(|found| {
+            found
+                .map(Appended::Retry)
+                .ok_or_else(|| StoreError::WrongExpectedVersion {
+                    stream: req.stream.clone(),
+                    expected: req.expected,
+                    actual: current,
+                })
         });
     }
-    let mut prev = head.map(|(_, h)| h).unwrap_or(GENESIS);
+    if matches!(
+        req.expected,
+        ExpectedVersion::Any | ExpectedVersion::StreamExists
+    ) {
+        if let Some(done) = recent.find(req) {
+            return Ok(Appended::Retry(done));
+        }
+    }
+    let mut prev = head.map_or(GENESIS, |h| h.hash);
     let mut version = current.map_or(0, |v| v + 1);
     let mut position = first_position;
     let recorded_at = now.unix_timestamp_nanos() as i64;
@@ -180,38 +286,21 @@ fn append_one(
         "INSERT INTO events (position, stream, version, id, event_type, schema_version, data, \
          metadata, recorded_at, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
-    for e in &req.events {
-        let hash = event_hash(
-            &prev,
-            &req.stream,
-            version,
-            &e.id,
-            &e.event_type,
+    for (e, digest) in req.events.iter().zip(&req.digests) {
+        let hash = chain(&prev, version, digest);
+        insert.execute(params![
+            position as i64,
+            req.stream,
+            version as i64,
+            e.id.as_bytes(),
+            e.event_type,
             e.schema_version,
-            &e.data,
-            &e.metadata,
-        );
-        insert
-            .execute(params![
-                position as i64,
-                req.stream,
-                version as i64,
-                e.id.as_bytes(),
-                e.event_type,
-                e.schema_version,
-                e.data,
-                e.metadata,
-                recorded_at,
-                prev,
-                hash
-            ])
-            .map_err(|err| match err.sqlite_error_code() {
-                // The same event id twice, in this append or one before: not a retry.
-                Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                    StoreError::IdempotencyConflict(e.id)
-                }
-                _ => err.into(),
-            })?;
+            e.data,
+            e.metadata,
+            recorded_at,
+            prev,
+            hash
+        ])?;
         recorded.push(Arc::new(RecordedEvent {
             stream: req.stream.clone(),
             version,
@@ -229,46 +318,53 @@ fn append_one(
         version += 1;
         position += 1;
     }
-    conn.prepare_cached(
-        "INSERT INTO streams (name, version, hash) VALUES (?1, ?2, ?3) \
-         ON CONFLICT(name) DO UPDATE SET version = excluded.version, hash = excluded.hash",
-    )?
-    .execute(params![req.stream, (version - 1) as i64, prev])?;
-    Ok(AppendResult {
-        version: version - 1,
+    let last = version - 1;
+    heads.insert(
+        req.stream.clone(),
+        Head {
+            version: last,
+            hash: prev,
+        },
+    );
+    Ok(Appended::New(AppendResult {
+        version: last,
         position: Position::single(position - 1),
-    })
+    }))
 }
 
-/// A retry: the first event id is stored already. It is the same append only if every id is
-/// stored, in this stream, at consecutive versions; then the first append's result is returned.
+/// A retry of an append whose expected version no longer holds: it is the same append when the
+/// events right after the expected version carry the same ids, and then the first append's result
+/// is the answer. Events there with other ids make it a real conflict.
 fn earlier_append(
     conn: &Connection,
     req: &AppendRequest,
-    first: &NewEvent,
 ) -> Result<Option<AppendResult>, StoreError> {
-    let mut by_id = conn.prepare_cached(&format!("{SELECT_EVENT} WHERE id = ?1"))?;
-    let Some(stored) = by_id
-        .query_row([first.id.as_bytes()], super::schema::row_to_event)
-        .optional()?
-    else {
-        return Ok(None);
+    let from = match req.expected {
+        ExpectedVersion::NoStream => 0,
+        ExpectedVersion::Exact(v) => v + 1,
+        ExpectedVersion::Any | ExpectedVersion::StreamExists => return Ok(None),
     };
-    if stored.stream != req.stream {
-        return Err(StoreError::IdempotencyConflict(first.id));
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_EVENT} WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3"
+    ))?;
+    let stored = stmt
+        .query_map(
+            params![req.stream, from as i64, req.events.len() as i64],
+            row_to_event,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let same = stored.len() == req.events.len()
+        && stored.iter().zip(&req.events).all(|(s, e)| s.id == e.id);
+    if same {
+        let last = stored.last().expect("non-empty append");
+        return Ok(Some(AppendResult {
+            version: last.version,
+            position: last.position,
+        }));
     }
-    let mut last = stored;
-    for (i, e) in req.events.iter().enumerate().skip(1) {
-        let found = by_id
-            .query_row([e.id.as_bytes()], super::schema::row_to_event)
-            .optional()?;
-        match found {
-            Some(s) if s.stream == req.stream && s.version == last.version + 1 => last = s,
-            _ => return Err(StoreError::IdempotencyConflict(req.events[i].id)),
-        }
+    if stored.first().is_some_and(|s| s.id == req.events[0].id) {
+        // Begins like the earlier append but differs after: not a retry of it.
+        return Err(StoreError::IdempotencyConflict(req.events[0].id));
     }
-    Ok(Some(AppendResult {
-        version: last.version,
-        position: last.position,
-    }))
+    Ok(None)
 }

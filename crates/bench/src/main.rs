@@ -1,0 +1,39 @@
+//! `make bench`: SPEC §7's quality bars, each printed next to a baseline measured in the same run.
+
+mod p1;
+mod p5;
+mod stats;
+mod workload;
+
+use clap::Parser;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "chatd-bench")]
+struct Args {
+    /// Seconds per P1 measurement.
+    #[arg(long, default_value_t = 3)]
+    seconds: u64,
+    /// Events in the P5 log.
+    #[arg(long, default_value_t = 1_000_000)]
+    p5_events: usize,
+    /// Run only these bars (p1, p5); all when empty.
+    only: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let wants = |bar: &str| args.only.is_empty() || args.only.iter().any(|o| o == bar);
+    println!(
+        "chatd bench — {} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::env::temp_dir().display()
+    );
+    if wants("p1") {
+        p1::run(Duration::from_secs(args.seconds)).await;
+    }
+    if wants("p5") {
+        p5::run(args.p5_events).await;
+    }
+}

@@ -1,0 +1,168 @@
+//! P1: durable appends on the embedded store. Group commit against one transaction per append,
+//! and against a bare rusqlite loop inserting the same rows in transactions of 64 (the disk's
+//! ceiling), all in this run on this disk.
+
+use crate::stats::{histogram, percentiles, rate};
+use crate::workload::message;
+use chatd_store::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
+use std::time::{Duration, Instant};
+
+pub struct Measured {
+    pub events_per_sec: f64,
+    pub latency: String,
+    pub mean_batch: f64,
+}
+
+async fn appends(max_batch: usize, writers: usize, run_for: Duration) -> Measured {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = SqliteConfig::new(dir.path().join("events.db"));
+    config.max_batch = max_batch;
+    let store = SqliteStore::open(config).expect("open store");
+    let started = Instant::now();
+    let deadline = started + run_for;
+    let tasks: Vec<_> = (0..writers)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let _ = w;
+                let stream = format!("dialog-{}", uuid::Uuid::new_v4());
+                let mut h = histogram();
+                let mut n = 0u64;
+                let mut version = None;
+                // The client's encoding is not the store's cost: clone one encoded event.
+                let template = message(w as u64);
+                while Instant::now() < deadline {
+                    let ev = NewEvent {
+                        id: uuid::Uuid::new_v4(),
+                        ..template.clone()
+                    };
+                    let t = Instant::now();
+                    let expected =
+                        version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+                    let r = store
+                        .append(&stream, expected, vec![ev])
+                        .await
+                        .expect("append");
+                    h.record(t.elapsed().as_micros() as u64).ok();
+                    version = Some(r.version);
+                    n += 1;
+                }
+                (n, h)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    let mut h = histogram();
+    for t in tasks {
+        let (n, th) = t.await.expect("writer");
+        total += n;
+        h.add(th).ok();
+    }
+    let elapsed = started.elapsed();
+    let stats = store.writer_stats();
+    store.close().await;
+    Measured {
+        events_per_sec: rate(total, elapsed),
+        latency: percentiles(&h),
+        mean_batch: stats.mean_batch(),
+    }
+}
+
+/// The same rows, inserted by a plain loop in transactions of `batch`, with the same schema and
+/// pragmas: no expected-version check, no hash, no idempotency, no channel, no tasks.
+fn bare_rusqlite(batch: usize, run_for: Duration) -> f64 {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conn = rusqlite::Connection::open(dir.path().join("bare.db")).expect("open");
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.pragma_update(None, "cache_size", -32768).unwrap();
+    conn.execute_batch(chatd_store::sqlite::SCHEMA).unwrap();
+    let rows: Vec<NewEvent> = (0..batch as u64).map(message).collect();
+    let streams: Vec<String> = (0..batch)
+        .map(|_| format!("dialog-{}", uuid::Uuid::new_v4()))
+        .collect();
+    let mut version = 0i64;
+    let started = Instant::now();
+    let mut position = 0i64;
+    while started.elapsed() < run_for {
+        let tx = conn.unchecked_transaction().unwrap();
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO events (position, stream, version, id, event_type, schema_version, \
+                     data, metadata, recorded_at, prev_hash, hash) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .unwrap();
+            for (i, e) in rows.iter().enumerate() {
+                position += 1;
+                insert
+                    .execute(rusqlite::params![
+                        position,
+                        streams[i],
+                        version,
+                        uuid::Uuid::new_v4().as_bytes(),
+                        e.event_type,
+                        e.schema_version,
+                        e.data,
+                        e.metadata,
+                        0i64,
+                        [0u8; 32],
+                        [0u8; 32]
+                    ])
+                    .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        version += 1;
+    }
+    rate(position as u64, started.elapsed())
+}
+
+pub async fn run(run_for: Duration) {
+    println!(
+        "P1  durable appends, embedded store (1 event per append, {} s each)",
+        run_for.as_secs()
+    );
+    println!(
+        "    {:<34} {:>8} {:>12} {:>7} {:>7} {:>8} {:>10}",
+        "mode", "writers", "events/s", "p50 ms", "p99 ms", "max ms", "appends/tx"
+    );
+    let mut group64 = 0.0;
+    let mut single64 = 0.0;
+    for (label, max_batch) in [
+        ("group commit", 1024usize),
+        ("one transaction per append", 1),
+    ] {
+        for writers in [1usize, 8, 64] {
+            let m = appends(max_batch, writers, run_for).await;
+            println!(
+                "    {label:<34} {writers:>8} {:>12.0} {} {:>10.1}",
+                m.events_per_sec, m.latency, m.mean_batch
+            );
+            if writers == 64 {
+                if max_batch == 1 {
+                    single64 = m.events_per_sec;
+                } else {
+                    group64 = m.events_per_sec;
+                }
+            }
+        }
+    }
+    let bare = tokio::task::spawn_blocking(move || bare_rusqlite(64, run_for))
+        .await
+        .unwrap();
+    println!(
+        "    {:<34} {:>8} {:>12.0}",
+        "baseline: bare rusqlite, tx of 64", 1, bare
+    );
+    println!(
+        "    group commit / one-per-append at 64 writers: {:.1}x (bar >= 10x)",
+        group64 / single64.max(1e-9)
+    );
+    println!(
+        "    group commit / bare rusqlite at 64 writers:  {:.2} (bar >= 0.85); bar >= 80k events/s: {}",
+        group64 / bare.max(1e-9),
+        if group64 >= 80_000.0 { "met" } else { "NOT met" }
+    );
+}

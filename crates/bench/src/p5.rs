@@ -1,0 +1,108 @@
+//! P5 (raw half): reading and decoding the whole log, against a bare SQLite scan of the same
+//! file in the same run.
+
+use crate::stats::rate;
+use crate::workload::dialog_history;
+use chatd_projections::replay::replay_all;
+use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const EVENTS_PER_DIALOG: usize = 20;
+
+pub async fn run(events: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("events.db");
+    let store = SqliteStore::open(SqliteConfig::new(&path)).expect("open");
+    let dialogs = events / EVENTS_PER_DIALOG;
+    let started = Instant::now();
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for _ in (w..dialogs).step_by(8) {
+                    let id = Uuid::new_v4();
+                    store
+                        .append(
+                            &format!("dialog-{id}"),
+                            ExpectedVersion::NoStream,
+                            dialog_history(id, EVENTS_PER_DIALOG),
+                        )
+                        .await
+                        .expect("append");
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let written = dialogs * EVENTS_PER_DIALOG;
+    println!(
+        "P5  whole-log read of {written} events in {dialogs} dialogs (written at {:.0} events/s in appends of {EVENTS_PER_DIALOG})",
+        rate(written as u64, started.elapsed())
+    );
+    println!("    {:<44} {:>12}", "what", "events/s");
+
+    let bare = {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || bare_scan(&path))
+            .await
+            .unwrap()
+    };
+    println!(
+        "    {:<44} {:>12.0}",
+        "baseline: bare rusqlite scan of every column", bare
+    );
+
+    let started = Instant::now();
+    let mut after = None;
+    let mut n = 0u64;
+    loop {
+        let page = store
+            .read_all(after, chatd_projections::replay::PAGE)
+            .await
+            .expect("read");
+        let Some(last) = page.last() else { break };
+        after = Some(last.position);
+        n += page.len() as u64;
+    }
+    println!(
+        "    {:<44} {:>12.0}",
+        "store read_all (rows to RecordedEvent)",
+        rate(n, started.elapsed())
+    );
+
+    let (fold, stats) = replay_all(&*store).await.expect("replay");
+    assert_eq!(fold.dialogs.len(), dialogs);
+    println!(
+        "    {:<44} {:>12.0}   (bar >= 500k: {})",
+        "read + decode + fold through the domain",
+        stats.events_per_sec(),
+        if stats.events_per_sec() >= 500_000.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    store.close().await;
+}
+
+fn bare_scan(path: &std::path::Path) -> f64 {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let started = Instant::now();
+    let mut stmt = conn
+        .prepare("SELECT position, stream, version, id, event_type, schema_version, data, metadata, recorded_at, prev_hash, hash FROM events ORDER BY position")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut n = 0u64;
+    let mut bytes = 0usize;
+    while let Some(r) = rows.next().unwrap() {
+        let data: &[u8] = r.get_ref(6).unwrap().as_blob().unwrap();
+        bytes += data.len();
+        n += 1;
+    }
+    std::hint::black_box(bytes);
+    let _ = Duration::ZERO;
+    rate(n, started.elapsed())
+}

@@ -1,0 +1,92 @@
+//! Realistic events for the benchmarks: what a busy dialog's stream holds.
+
+use chatd_domain::dialog::DialogEvent;
+use chatd_domain::{Actor, Assignee, EventMeta, MessageId, UserId};
+use chatd_projections::new_event;
+use chatd_store::NewEvent;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub const TEXT: &str = "Hello! I ordered the blue kettle on Monday and it has not arrived yet. \
+Could you tell me where it is?";
+
+fn meta(actor: Actor) -> EventMeta {
+    EventMeta {
+        at: OffsetDateTime::now_utc(),
+        actor,
+    }
+}
+
+/// One inbound customer message (~400 bytes stored), the most common event there is.
+pub fn message(n: u64) -> NewEvent {
+    let e = DialogEvent::MessageReceived {
+        message_id: MessageId(Uuid::new_v4()),
+        external_id: format!("wamid.{n:020}"),
+        author: Actor::Customer {
+            id: Some(Uuid::new_v4().into()),
+        },
+        text: TEXT.into(),
+        attachments: vec![],
+        quote: None,
+        sent_at: OffsetDateTime::now_utc(),
+    };
+    new_event(
+        Uuid::new_v4(),
+        &meta(Actor::Channel {
+            id: Uuid::new_v4().into(),
+        }),
+        &e,
+    )
+}
+
+/// A whole dialog's history: opened, then messages both ways, a reassignment, reads, a close.
+pub fn dialog_history(dialog: Uuid, len: usize) -> Vec<NewEvent> {
+    let manager: UserId = Uuid::new_v4().into();
+    let channel = Uuid::new_v4().into();
+    let mut out = Vec::with_capacity(len);
+    out.push(new_event(
+        Uuid::new_v4(),
+        &meta(Actor::Channel { id: channel }),
+        &DialogEvent::DialogOpened {
+            dialog_id: dialog.into(),
+            channel_id: channel,
+            external_chat_id: format!("chat-{dialog}"),
+            customer_id: Some(Uuid::new_v4().into()),
+        },
+    ));
+    let mut i = 0u64;
+    while out.len() < len {
+        i += 1;
+        let e = match i % 5 {
+            1 => {
+                out.push(message(i));
+                continue;
+            }
+            2 => DialogEvent::Reassigned {
+                from: None,
+                to: Assignee::User { id: manager },
+            },
+            3 => DialogEvent::MessageSent {
+                message_id: MessageId(Uuid::new_v4()),
+                author: Actor::User { id: manager },
+                text: "Let me check that for you.".into(),
+                attachments: vec![],
+                quote: None,
+            },
+            4 => DialogEvent::DialogRead {
+                user_id: manager,
+                inbound_seen: i,
+            },
+            _ => DialogEvent::DraftSaved {
+                user_id: manager,
+                text: "typing…".into(),
+            },
+        };
+        out.push(new_event(
+            Uuid::new_v4(),
+            &meta(Actor::User { id: manager }),
+            &e,
+        ));
+    }
+    out
+}

@@ -1,0 +1,53 @@
+//! Reading the whole log in pages and folding it, with the figures `chatd replay` prints.
+
+use crate::fold::DomainFold;
+use chatd_store::{EventStore, StoreError};
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ReplayError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Decode(#[from] crate::DecodeFailure),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReplayStats {
+    pub events: u64,
+    pub elapsed: Duration,
+}
+
+impl ReplayStats {
+    pub fn events_per_sec(&self) -> f64 {
+        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Page size of log reads during a replay.
+pub const PAGE: usize = 8192;
+
+/// Fold the whole log from position 0.
+pub async fn replay_all(store: &dyn EventStore) -> Result<(DomainFold, ReplayStats), ReplayError> {
+    let started = Instant::now();
+    let mut fold = DomainFold::default();
+    let mut after = None;
+    let mut events = 0u64;
+    loop {
+        let page = store.read_all(after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.position);
+        for e in &page {
+            fold.apply(e)?;
+        }
+        events += page.len() as u64;
+    }
+    Ok((
+        fold,
+        ReplayStats {
+            events,
+            elapsed: started.elapsed(),
+        },
+    ))
+}

@@ -1,0 +1,177 @@
+//! Configuration: defaults, then a TOML file, then `CHATD_*` environment variables and flags
+//! (clap reads both; a flag wins over its variable).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+
+/// The TOML file's shape; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    /// A tracing filter such as `info` or `chatd=debug,info`.
+    pub log: Option<String>,
+    pub store: Option<StoreFileConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreFileConfig {
+    /// `embedded` (the default).
+    pub kind: Option<String>,
+    /// Most appends one group commit takes.
+    pub max_batch: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreKind {
+    Embedded,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub log: String,
+    pub store: StoreKind,
+    pub max_batch: usize,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("unknown store kind {0:?} (known: embedded)")]
+    UnknownStore(String),
+}
+
+/// What came from flags and environment; `None` where neither said anything.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Resolve the configuration. Without `--config`, `chatd.toml` in the data directory is read
+    /// when it exists.
+    pub fn load(o: Overrides) -> Result<Config, ConfigError> {
+        let file = match &o.config_file {
+            Some(path) => read_file(path)?,
+            None => {
+                let dir = o
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_DATA_DIR.into());
+                let path = dir.join("chatd.toml");
+                if path.exists() {
+                    read_file(&path)?
+                } else {
+                    FileConfig::default()
+                }
+            }
+        };
+        let store_section = file.store.unwrap_or_default();
+        let store = match store_section.kind.as_deref() {
+            None | Some("embedded") => StoreKind::Embedded,
+            Some(other) => return Err(ConfigError::UnknownStore(other.to_owned())),
+        };
+        Ok(Config {
+            listen: o
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.into()),
+            data_dir: o
+                .data_dir
+                .or(file.data_dir)
+                .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
+            log: std::env::var("CHATD_LOG")
+                .ok()
+                .or(file.log)
+                .unwrap_or_else(|| "info".into()),
+            store,
+            max_batch: store_section.max_batch.unwrap_or(1024),
+        })
+    }
+
+    /// The embedded store's file.
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("events.db")
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\n[store]\nmax_batch = 64\n",
+        )
+        .unwrap();
+        let c = Config::load(Overrides {
+            config_file: Some(file.clone()),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.max_batch, 64);
+        assert_eq!(c.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        let c = Config::load(Overrides {
+            config_file: Some(file),
+            listen: Some("127.0.0.1:1".into()),
+            data_dir: Some(dir.path().into()),
+        })
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.data_dir, dir.path());
+    }
+
+    #[test]
+    fn unknown_keys_and_stores_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap();
+        let o = Overrides {
+            config_file: Some(file.clone()),
+            ..Overrides::default()
+        };
+        assert!(matches!(
+            Config::load(o.clone()),
+            Err(ConfigError::Parse { .. })
+        ));
+        std::fs::write(&file, "[store]\nkind = \"postgres\"\n").unwrap();
+        assert!(matches!(Config::load(o), Err(ConfigError::UnknownStore(_))));
+    }
+}

@@ -1,0 +1,3 @@
+//! One test binary for every black-box API test (one link instead of many).
+
+mod health;
