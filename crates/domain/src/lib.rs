@@ -4,6 +4,7 @@
 //! Invariant: no I/O, no clock, no randomness. Time and ids enter as values in commands.
 
 pub mod actor;
+pub mod catalogue;
 pub mod channel;
 pub mod customer;
 pub mod dialog;
