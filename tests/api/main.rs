@@ -1,3 +1,7 @@
 //! One test binary for every black-box API test (one link instead of many).
 
+mod auth;
+mod dialogs;
 mod health;
+mod input;
+mod lists;

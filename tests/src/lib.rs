@@ -1,8 +1,11 @@
-//! `spawn_app()`: a real chatd on 127.0.0.1:0 with its own temporary data directory. Logs only
-//! when `TEST_LOG` is set.
+//! `spawn_app()`: a real chatd on 127.0.0.1:0 with its own temporary data directory, and helpers
+//! that speak its API the way the SPA and integrations do. Logs only when `TEST_LOG` is set.
 
 use chatd_server::config::{Config, Overrides};
+use serde_json::{json, Value};
 use std::sync::Once;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
 pub struct TestApp {
     pub base: String,
@@ -14,24 +17,50 @@ pub struct TestApp {
 static TELEMETRY: Once = Once::new();
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_in(tempfile::tempdir().expect("temp dir")).await
+}
+
+/// Start chatd on an existing data directory (to test restarts).
+pub async fn spawn_app_in(dir: tempfile::TempDir) -> TestApp {
     TELEMETRY.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
             chatd_server::telemetry::init("debug");
         }
     });
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config::load(Overrides {
+    let mut config = Config::load(Overrides {
         config_file: None,
         listen: Some("127.0.0.1:0".into()),
         data_dir: Some(dir.path().to_owned()),
     })
     .expect("config");
+    config.admin_password = Some(ADMIN_PASSWORD.into());
     let running = chatd_server::start(&config).await.expect("start chatd");
     TestApp {
         base: format!("http://{}", running.addr),
         client: reqwest::Client::new(),
         dir,
         running: Some(running),
+    }
+}
+
+/// An HTTP answer: status and JSON body (`Null` when there is none).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub content_type: String,
+}
+
+impl Answer {
+    /// The problem code of an error answer.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+    pub fn position(&self) -> String {
+        self.body["position"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -48,10 +77,137 @@ impl TestApp {
             .expect("request")
     }
 
-    /// Stop gracefully, as on SIGTERM.
-    pub async fn stop(mut self) {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        answer(req.send().await.expect("request")).await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> String {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": login, "password": password})),
+            )
+            .await;
+        assert_eq!(a.status, 200, "login {login}: {a:?}");
+        a.body["token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Create a user as `admin_token` and log them in.
+    pub async fn user(
+        &self,
+        admin_token: &str,
+        login: &str,
+        role: &str,
+        group_ids: &[&str],
+    ) -> (String, String) {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/users",
+                Some(admin_token),
+                Some(json!({"login": login, "name": login.to_uppercase(), "password": "password-123", "role": role, "group_ids": group_ids})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "create {login}: {a:?}");
+        let id = a.body["id"].as_str().unwrap().to_owned();
+        (id, self.login(login, "password-123").await)
+    }
+
+    /// Register a channel; returns `(channel id, transport token)`.
+    pub async fn channel(&self, admin_token: &str, kind: &str) -> (String, String) {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/channels",
+                Some(admin_token),
+                Some(json!({"type": kind, "name": format!("{kind} shop")})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{a:?}");
+        (
+            a.body["id"].as_str().unwrap().to_owned(),
+            a.body["transport_token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A customer message through the transport API.
+    pub async fn inbound(
+        &self,
+        transport: &str,
+        chat: &str,
+        customer: &str,
+        msg: &str,
+        text: &str,
+    ) -> Answer {
+        let req = self
+            .client
+            .post(self.url("/api/transport/v1/messages"))
+            .header("x-transport-token", transport)
+            .json(&json!({
+                "external_chat_id": chat,
+                "customer": {"external_id": customer, "name": format!("Customer {customer}"), "utm": {"source": "ads"}},
+                "message": {"external_id": msg, "text": text},
+            }));
+        answer(req.send().await.expect("request")).await
+    }
+
+    /// An inbound message that must succeed; returns the dialog id.
+    pub async fn dialog(&self, transport: &str, chat: &str, text: &str) -> String {
+        let a = self
+            .inbound(
+                transport,
+                chat,
+                &format!("cust-{chat}"),
+                &format!("{chat}-{text}"),
+                text,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{a:?}");
+        a.body["dialog_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Stop gracefully, as on SIGTERM; the data directory is handed back.
+    pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(r) = self.running.take() {
             r.stop().await;
         }
+        self.dir
+    }
+}
+
+async fn answer(resp: reqwest::Response) -> Answer {
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = resp.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer {
+        status,
+        body,
+        content_type,
     }
 }

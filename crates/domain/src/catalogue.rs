@@ -106,6 +106,8 @@ fn entries() -> Vec<Entry> {
         entry("Only the fields that changed.", UserEvent::UserUpdated { name: None, role: Some(Role::ChatAdmin), group_ids: None, active: Some(false) }),
         entry("", UserEvent::PasswordChanged { password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaA".into() }),
         entry("", UserEvent::WorkStatusChanged { work_status: WorkStatus::Lunch }),
+        entry("A login. The opaque bearer token is stored as its SHA-256 only.", UserEvent::SessionStarted { token_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(), expires_at: time::macros::datetime!(2026-12-24 10:00 UTC) }),
+        entry("A logout.", UserEvent::SessionEnded { token_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into() }),
         entry("Rights: `dialogs.delete`, `dialogs.view_all`, `settings.manage`, `quick_replies.manage_shared`.", GroupEvent::GroupCreated { group_id: id(0x9a), name: "Senior managers".into(), rights: vec![Right::DialogsDelete, Right::DialogsViewAll] }),
         entry("", GroupEvent::GroupUpdated { name: None, rights: Some(vec![Right::QuickRepliesManageShared]) }),
         entry("R18: a bot and its distribution rules per channel. The token is stored as its SHA-256.", BotEvent::BotRegistered { bot_id: id(0xb1), name: "Distribution".into(), token_hash: "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae".into(), distribution: vec![rule] }),
@@ -189,8 +191,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 14 dialog, 6 customer, 2 channel, 4 user, 2 group, 2 bot, 2 tag, 4 quick reply,
+        // 14 dialog, 6 customer, 2 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 38);
+        assert_eq!(names.len(), 40);
     }
 }

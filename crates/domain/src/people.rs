@@ -45,6 +45,15 @@ pub enum UserEvent {
     WorkStatusChanged {
         work_status: WorkStatus,
     },
+    /// A login: the bearer token is stored as its SHA-256 only.
+    SessionStarted {
+        token_hash: String,
+        #[serde(with = "time::serde::rfc3339")]
+        expires_at: time::OffsetDateTime,
+    },
+    SessionEnded {
+        token_hash: String,
+    },
 }
 
 impl DomainEvent for UserEvent {
@@ -84,6 +93,14 @@ pub enum UserCommand {
         group_ids: Vec<GroupId>,
     },
     Update(UserChanges),
+    /// The caller checked the password; the domain checks the user may log in.
+    StartSession {
+        token_hash: String,
+        expires_at: time::OffsetDateTime,
+    },
+    EndSession {
+        token_hash: String,
+    },
 }
 
 fn require_admin(by: &Principal) -> Result<(), DomainError> {
@@ -135,6 +152,24 @@ pub fn decide_user(
                 password_hash: password_hash.clone(),
                 role: *role,
                 group_ids: group_ids.clone(),
+            }])
+        }
+        UserCommand::StartSession {
+            token_hash,
+            expires_at,
+        } => {
+            if state.id.is_none() || !state.active {
+                return Err(DomainError::NotFound);
+            }
+            Ok(vec![UserEvent::SessionStarted {
+                token_hash: token_hash.clone(),
+                expires_at: *expires_at,
+            }])
+        }
+        UserCommand::EndSession { token_hash } => {
+            state.id.ok_or(DomainError::NotFound)?;
+            Ok(vec![UserEvent::SessionEnded {
+                token_hash: token_hash.clone(),
             }])
         }
         UserCommand::Update(ch) => {
@@ -225,6 +260,7 @@ pub fn evolve_user(mut state: User, recorded: &Recorded<UserEvent>) -> User {
             state.password_hash.clone_from(password_hash)
         }
         UserEvent::WorkStatusChanged { work_status } => state.work_status = *work_status,
+        UserEvent::SessionStarted { .. } | UserEvent::SessionEnded { .. } => {}
     }
     state
 }

@@ -97,3 +97,14 @@ pub fn new_event<E: DomainEvent>(id: Uuid, meta: &EventMeta, event: &E) -> NewEv
         metadata: serde_json::to_vec(meta).expect("metadata always serialises"),
     }
 }
+
+/// A stored event of a known aggregate type, with its metadata.
+pub fn decode_recorded<E: DomainEvent>(e: &RecordedEvent) -> Result<Recorded<E>, DecodeFailure> {
+    let meta: EventMeta =
+        serde_json::from_slice(&e.metadata).map_err(|source| DecodeFailure::Metadata {
+            stream: e.stream.clone(),
+            version: e.version,
+            source,
+        })?;
+    typed(e, meta)
+}

@@ -5,7 +5,10 @@
 
 pub mod codec;
 pub mod fold;
+pub mod model;
 pub mod replay;
+pub mod timeline;
 
-pub use codec::{decode_event, new_event, AnyEvent, DecodeFailure};
+pub use codec::{decode_event, decode_recorded, new_event, AnyEvent, DecodeFailure};
 pub use fold::DomainFold;
+pub use model::ReadModel;

@@ -40,6 +40,8 @@ pub struct Config {
     pub log: String,
     pub store: StoreKind,
     pub max_batch: usize,
+    /// The bootstrap admin's password on an empty store (`CHATD_ADMIN_PASSWORD`).
+    pub admin_password: Option<String>,
 }
 
 #[derive(Debug, Error)]
@@ -107,6 +109,9 @@ impl Config {
                 .unwrap_or_else(|| "info".into()),
             store,
             max_batch: store_section.max_batch.unwrap_or(1024),
+            admin_password: std::env::var("CHATD_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty()),
         })
     }
 

@@ -3,10 +3,10 @@
 //! Invariant: no business rule lives here. Handlers turn requests into domain commands and domain
 //! results into responses; the rules are `chatd-domain`'s.
 
+pub mod app;
 pub mod config;
 pub mod http;
 pub mod server;
-pub mod state;
 pub mod telemetry;
 
 pub use config::Config;

@@ -79,6 +79,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let running = start(&config).await?;
     println!("chatd listening on http://{}", running.addr);
     println!("  health:     curl http://{}/healthz", running.addr);
+    println!(
+        "  log in:     curl -X POST http://{}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"login\":\"admin\",\"password\":\"...\"}}'",
+        running.addr
+    );
+    if let Some(p) = &running.generated_admin_password {
+        println!("  first start: user admin created with password {p} (shown once; set CHATD_ADMIN_PASSWORD to choose it)");
+    }
     println!("  data dir:   {}", config.data_dir.display());
     tracing::info!(addr = %running.addr, data_dir = %config.data_dir.display(), "chatd started");
     let handle = running.handle();

@@ -1,10 +1,10 @@
 //! Starting and stopping the service. Stopping is graceful: the HTTP server stops accepting,
 //! finishes in-flight requests, and then the store finishes the appends it accepted.
 
+use crate::app::{credentials, App};
 use crate::config::{Config, StoreKind};
 use crate::http;
-use crate::state::AppState;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, HttpServer};
 use chatd_store::{EventStore, SqliteConfig, SqliteStore, StoreError};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +15,8 @@ use thiserror::Error;
 pub enum StartError {
     #[error("cannot open the event store: {0}")]
     Store(#[from] StoreError),
+    #[error("cannot create the bootstrap admin: {0}")]
+    Bootstrap(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -39,6 +41,9 @@ pub fn open_store(config: &Config) -> Result<Arc<dyn EventStore>, StoreError> {
 /// A started chatd: where it listens, and how to stop it.
 pub struct Running {
     pub addr: SocketAddr,
+    /// The bootstrap admin's password when chatd generated it (shown once).
+    pub generated_admin_password: Option<String>,
+    pub app: Arc<App>,
     handle: actix_web::dev::ServerHandle,
     done: tokio::task::JoinHandle<std::io::Result<()>>,
     store: Arc<dyn EventStore>,
@@ -66,26 +71,77 @@ impl Running {
 /// Open the store and start serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
     let store = open_store(config)?;
-    let state = web::Data::new(AppState {
-        store: store.clone(),
-    });
-    let server =
-        HttpServer::new(move || App::new().app_data(state.clone()).configure(http::routes))
-            .disable_signals()
-            .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
-            .bind(&config.listen)
-            .map_err(|source| StartError::Bind {
-                addr: config.listen.clone(),
-                source,
-            })?;
+    let app = App::start(store.clone()).await?;
+    let generated_admin_password = bootstrap_admin(&app, config).await?;
+    let state = web::Data::from(app.clone());
+    let server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(state.clone())
+            .configure(http::routes)
+    })
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+    .bind(&config.listen)
+    .map_err(|source| StartError::Bind {
+        addr: config.listen.clone(),
+        source,
+    })?;
     let addr = server.addrs()[0];
     let server = server.run();
     let handle = server.handle();
     let done = tokio::spawn(server);
     Ok(Running {
         addr,
+        generated_admin_password,
+        app,
         handle,
         done,
         store,
     })
+}
+
+/// SPEC §6: on an empty store, user `admin` with `CHATD_ADMIN_PASSWORD` or a generated password
+/// (returned so that it is shown once).
+async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, StartError> {
+    use chatd_domain::people::{decide_user, evolve_user, UserCommand};
+    use chatd_domain::{Command, Principal, Role};
+    if !app.model().people.users.is_empty() {
+        return Ok(None);
+    }
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.clone(), None),
+        None => {
+            let p = credentials::new_token()[..20].to_owned();
+            (p.clone(), Some(p))
+        }
+    };
+    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&password))
+        .await
+        .map_err(|e| StartError::Bootstrap(e.to_string()))?;
+    let user_id = http::user_id_for("admin");
+    let cmd = Command {
+        by: Principal::System,
+        at: time::OffsetDateTime::now_utc(),
+        body: UserCommand::Create {
+            user_id,
+            login: "admin".into(),
+            name: "Administrator".into(),
+            password_hash,
+            role: Role::Admin,
+            group_ids: vec![],
+        },
+    };
+    let out = app
+        .execute(
+            &chatd_domain::event::stream_name("user", &user_id.0),
+            &cmd,
+            evolve_user,
+            decide_user,
+        )
+        .await
+        .map_err(|e| StartError::Bootstrap(e.to_string()))?;
+    app.wait_for(out.position, std::time::Duration::from_secs(30))
+        .await
+        .map_err(|e| StartError::Bootstrap(e.to_string()))?;
+    Ok(generated)
 }

@@ -61,23 +61,11 @@ impl Dialog {
 
     /// SPEC §3 visibility. Not visible means 404, never 403.
     pub fn is_visible_to(&self, p: &Principal) -> bool {
-        if !self.exists() || self.deleted {
-            return false;
-        }
-        match *p {
-            Principal::User { id, .. } => {
-                p.is_chat_admin()
-                    || p.has_right(Right::DialogsViewAll)
-                    || is_manager(p)
-                        && match self.responsible {
-                            None => true,
-                            Some(a) => a == Assignee::User { id },
-                        }
+        self.exists()
+            && match *p {
+                Principal::Channel { id } => !self.deleted && self.channel_id == Some(id),
+                _ => visible(self.responsible, self.deleted, p),
             }
-            Principal::Bot { id } => self.responsible == Some(Assignee::Bot { id }),
-            Principal::Channel { id } => self.channel_id == Some(id),
-            Principal::System => true,
-        }
     }
 
     /// Unread customer messages for `user` (R5).
@@ -85,6 +73,33 @@ impl Dialog {
         self.inbound_count
             .saturating_sub(self.read_seen.get(&user).copied().unwrap_or(0))
     }
+}
+
+/// SPEC §3: who sees a dialog with this responsible. admin, chat_admin and `dialogs.view_all`
+/// see every dialog; a manager sees their own and unassigned ones; a bot its own; a deleted dialog
+/// is nobody's (auditors read it through the audit API). Channels are answered by the aggregate.
+pub fn visible(responsible: Option<Assignee>, deleted: bool, p: &Principal) -> bool {
+    if deleted {
+        return false;
+    }
+    match *p {
+        Principal::User { id, .. } => {
+            sees_all(p)
+                || is_manager(p)
+                    && match responsible {
+                        None => true,
+                        Some(a) => a == Assignee::User { id },
+                    }
+        }
+        Principal::Bot { id } => responsible == Some(Assignee::Bot { id }),
+        Principal::Channel { .. } => false,
+        Principal::System => true,
+    }
+}
+
+/// Whether `p` sees every dialog (admin, chat_admin, or the `dialogs.view_all` right).
+pub fn sees_all(p: &Principal) -> bool {
+    p.is_chat_admin() || p.has_right(Right::DialogsViewAll) || *p == Principal::System
 }
 
 fn is_manager(p: &Principal) -> bool {

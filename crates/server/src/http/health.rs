@@ -1,11 +1,11 @@
-use crate::state::AppState;
+use crate::app::App;
 use actix_web::{get, web, HttpResponse};
 use serde_json::json;
 
 /// Liveness: the process answers and its store is open.
 #[get("/healthz")]
-pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, super::Problem> {
-    let head = state
+pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, super::Problem> {
+    let head = app
         .store
         .head()
         .await
@@ -13,5 +13,6 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, super::
     Ok(HttpResponse::Ok().json(json!({
         "status": "ok",
         "position": head.map(|p| p.to_string()),
+        "projected": app.position().map(|p| p.to_string()),
     })))
 }

@@ -1,14 +1,38 @@
 //! Routes. Handlers parse, authorise, call one operation and map its result.
 
+mod channels;
+mod config;
+mod customers;
+mod dialogs;
+mod extract;
 mod health;
+mod people;
 pub mod problem;
+mod settings;
+mod support;
+mod support_serde;
+mod transport;
+pub mod views;
 
+pub use people::user_id_for;
 pub use problem::Problem;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz)
+    cfg.app_data(config::json())
+        .app_data(config::query())
+        .app_data(config::path())
+        .service(health::healthz)
+        .service(
+            web::scope("/api/v1")
+                .configure(people::routes)
+                .configure(channels::routes)
+                .configure(dialogs::routes)
+                .configure(customers::routes)
+                .configure(settings::routes),
+        )
+        .service(web::scope("/api/transport/v1").configure(transport::routes))
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(Problem::not_found())
         }));

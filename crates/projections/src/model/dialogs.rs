@@ -1,0 +1,379 @@
+//! The dialog-list read model, built for a million dialogs: rows by id, and for each
+//! (responsible, status) bucket two ordered indexes, one per sort, so a page is a range walk over
+//! the buckets the viewer may see rather than a scan. Per-user unread state is kept so that the
+//! header counter (R5) is computed from a few counters and the user's own small sets.
+
+use chatd_domain::dialog::{visible, DialogEvent, DialogStatus};
+use chatd_domain::setup::TimeLimits;
+use chatd_domain::{
+    Actor, Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, UserId,
+};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use time::OffsetDateTime;
+
+/// Characters of the last message kept in the list row.
+pub const PREVIEW_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastMessage {
+    pub id: MessageId,
+    pub author: Actor,
+    pub text: String,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialogRow {
+    pub id: DialogId,
+    pub channel_id: ChannelId,
+    pub external_chat_id: String,
+    pub customer_id: Option<CustomerId>,
+    pub status: DialogStatus,
+    pub responsible: Option<Assignee>,
+    pub deleted: bool,
+    pub inbound_count: u64,
+    pub last_message: Option<LastMessage>,
+    pub last_activity_at: OffsetDateTime,
+    /// R15: since the first customer message not yet answered.
+    pub waiting_since: Option<OffsetDateTime>,
+    pub opened_at: OffsetDateTime,
+    read_seen: Vec<(UserId, u64)>,
+    marked_unread: Vec<UserId>,
+    drafts: Vec<(UserId, String)>,
+}
+
+impl DialogRow {
+    pub fn unread_count(&self, user: UserId) -> u64 {
+        let seen = self
+            .read_seen
+            .iter()
+            .find(|(u, _)| *u == user)
+            .map_or(0, |(_, s)| *s);
+        self.inbound_count.saturating_sub(seen)
+    }
+
+    pub fn marked_unread(&self, user: UserId) -> bool {
+        self.marked_unread.contains(&user)
+    }
+
+    pub fn draft(&self, user: UserId) -> Option<&str> {
+        self.drafts
+            .iter()
+            .find(|(u, _)| *u == user)
+            .map(|(_, t)| t.as_str())
+    }
+
+    pub fn is_visible_to(&self, p: &Principal) -> bool {
+        visible(self.responsible, self.deleted, p)
+    }
+}
+
+/// An index key: `(rank, value, id)`, ascending. Last activity sorts as `(1, -nanos)`; waiting
+/// dialogs in processing order as `(0, deadline nanos)`.
+pub type Key = (u8, i64, DialogId);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Bucket {
+    pub responsible: Option<Assignee>,
+    pub status: DialogStatus,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    pub activity: BTreeSet<Key>,
+    pub processing: BTreeSet<Key>,
+}
+
+fn nanos(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp_nanos()
+        .clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+pub fn activity_key(row: &DialogRow) -> Key {
+    (1, -nanos(row.last_activity_at), row.id)
+}
+
+/// R15: the deadline of a waiting dialog, if its channel has a time limit.
+pub fn reply_deadline(row: &DialogRow, limits: &TimeLimits) -> Option<OffsetDateTime> {
+    let since = row
+        .waiting_since
+        .filter(|_| row.status == DialogStatus::Open)?;
+    let limit = limits.for_channel(row.channel_id)?;
+    Some(since + time::Duration::seconds(limit.limit.into()))
+}
+
+pub fn processing_key(row: &DialogRow, limits: &TimeLimits) -> Key {
+    match reply_deadline(row, limits) {
+        Some(deadline) => (0, nanos(deadline), row.id),
+        None => activity_key(row),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Placement {
+    bucket: Bucket,
+    activity: Key,
+    processing: Key,
+}
+
+fn placement(row: &DialogRow, limits: &TimeLimits) -> Option<Placement> {
+    (!row.deleted).then(|| Placement {
+        bucket: Bucket {
+            responsible: row.responsible,
+            status: row.status,
+        },
+        activity: activity_key(row),
+        processing: processing_key(row, limits),
+    })
+}
+
+#[derive(Debug, Default)]
+pub struct Dialogs {
+    pub rows: HashMap<DialogId, DialogRow>,
+    pub buckets: HashMap<Bucket, Index>,
+    /// Non-deleted dialogs with at least one customer message, per responsible.
+    with_inbound: HashMap<Option<Assignee>, u64>,
+    /// Per user: dialogs with customer messages, all of them read.
+    caught_up: HashMap<UserId, HashSet<DialogId>>,
+    /// Per user: dialogs marked unread.
+    marked: HashMap<UserId, HashSet<DialogId>>,
+    /// The live dialog of each external chat (R1: a deleted one no longer counts).
+    by_chat: HashMap<(ChannelId, String), DialogId>,
+    pub limits: TimeLimits,
+}
+
+impl Dialogs {
+    pub fn get(&self, id: &DialogId) -> Option<&DialogRow> {
+        self.rows.get(id)
+    }
+
+    /// The open or closed (not deleted) dialog of an external chat.
+    pub fn by_chat(&self, channel: ChannelId, external_chat_id: &str) -> Option<&DialogRow> {
+        self.by_chat
+            .get(&(channel, external_chat_id.to_owned()))
+            .and_then(|id| self.rows.get(id))
+    }
+
+    fn place(&mut self, p: Option<Placement>, insert: bool) {
+        let Some(p) = p else { return };
+        let idx = self.buckets.entry(p.bucket).or_default();
+        if insert {
+            idx.activity.insert(p.activity);
+            idx.processing.insert(p.processing);
+        } else {
+            idx.activity.remove(&p.activity);
+            idx.processing.remove(&p.processing);
+        }
+    }
+
+    fn count_inbound(&mut self, row_state: Option<Option<Assignee>>, delta: i64) {
+        if let Some(resp) = row_state {
+            let c = self.with_inbound.entry(resp).or_default();
+            *c = c.saturating_add_signed(delta);
+        }
+    }
+
+    /// Change a row and keep every index and counter in step with it.
+    fn update(&mut self, id: DialogId, f: impl FnOnce(&mut DialogRow)) {
+        let Some(row) = self.rows.get_mut(&id) else {
+            return;
+        };
+        let before = placement(row, &self.limits);
+        let inbound_before = (!row.deleted && row.inbound_count > 0).then_some(row.responsible);
+        f(row);
+        let after = placement(row, &self.limits);
+        let inbound_after = (!row.deleted && row.inbound_count > 0).then_some(row.responsible);
+        if before != after {
+            self.place(before, false);
+            self.place(after, true);
+        }
+        if inbound_before != inbound_after {
+            self.count_inbound(inbound_before, -1);
+            self.count_inbound(inbound_after, 1);
+        }
+    }
+
+    /// New time limits move every waiting dialog in the processing order.
+    pub fn set_limits(&mut self, limits: TimeLimits) {
+        self.limits = limits;
+        for (bucket, idx) in self.buckets.iter_mut() {
+            let _ = bucket;
+            idx.processing = idx
+                .activity
+                .iter()
+                .filter_map(|(_, _, id)| self.rows.get(id))
+                .map(|row| processing_key(row, &self.limits))
+                .collect();
+        }
+    }
+
+    pub fn apply(&mut self, r: &Recorded<DialogEvent>, id: DialogId) {
+        let at = r.meta.at;
+        match &r.event {
+            DialogEvent::DialogOpened {
+                channel_id,
+                external_chat_id,
+                customer_id,
+                ..
+            } => {
+                let row = DialogRow {
+                    id,
+                    channel_id: *channel_id,
+                    external_chat_id: external_chat_id.clone(),
+                    customer_id: *customer_id,
+                    status: DialogStatus::Open,
+                    responsible: None,
+                    deleted: false,
+                    inbound_count: 0,
+                    last_message: None,
+                    last_activity_at: at,
+                    waiting_since: None,
+                    opened_at: at,
+                    read_seen: Vec::new(),
+                    marked_unread: Vec::new(),
+                    drafts: Vec::new(),
+                };
+                self.by_chat
+                    .insert((*channel_id, external_chat_id.clone()), id);
+                let p = placement(&row, &self.limits);
+                self.rows.insert(id, row);
+                self.place(p, true);
+            }
+            DialogEvent::MessageReceived {
+                message_id,
+                author,
+                text,
+                ..
+            } => {
+                // Whoever had read everything has not any more.
+                if let Some(row) = self.rows.get(&id) {
+                    for (user, seen) in &row.read_seen {
+                        if *seen == row.inbound_count {
+                            if let Some(set) = self.caught_up.get_mut(user) {
+                                set.remove(&id);
+                            }
+                        }
+                    }
+                }
+                let last = last_message(*message_id, *author, text, at);
+                self.update(id, |row| {
+                    row.inbound_count += 1;
+                    row.last_message = Some(last);
+                    row.last_activity_at = at;
+                    row.waiting_since.get_or_insert(at);
+                });
+            }
+            DialogEvent::MessageSent {
+                message_id,
+                author,
+                text,
+                ..
+            } => {
+                let last = last_message(*message_id, *author, text, at);
+                self.update(id, |row| {
+                    row.last_message = Some(last);
+                    row.last_activity_at = at;
+                    row.waiting_since = None;
+                });
+            }
+            DialogEvent::MessageStatusChanged { .. } => {}
+            DialogEvent::Reassigned { to, .. } => {
+                self.update(id, |row| row.responsible = Some(*to))
+            }
+            DialogEvent::DialogClosed {} => self.update(id, |row| {
+                row.status = DialogStatus::Closed;
+                row.waiting_since = None;
+            }),
+            DialogEvent::DialogReopened {} => {
+                self.update(id, |row| row.status = DialogStatus::Open)
+            }
+            DialogEvent::DialogRead {
+                user_id,
+                inbound_seen,
+            } => {
+                let mut caught_up = false;
+                self.update(id, |row| {
+                    match row.read_seen.iter_mut().find(|(u, _)| u == user_id) {
+                        Some(entry) => entry.1 = *inbound_seen,
+                        None => row.read_seen.push((*user_id, *inbound_seen)),
+                    }
+                    row.marked_unread.retain(|u| u != user_id);
+                    caught_up = row.inbound_count > 0 && *inbound_seen >= row.inbound_count;
+                });
+                if let Some(set) = self.marked.get_mut(user_id) {
+                    set.remove(&id);
+                }
+                let set = self.caught_up.entry(*user_id).or_default();
+                if caught_up {
+                    set.insert(id);
+                } else {
+                    set.remove(&id);
+                }
+            }
+            DialogEvent::DialogMarkedUnread { user_id } => {
+                self.update(id, |row| {
+                    if !row.marked_unread.contains(user_id) {
+                        row.marked_unread.push(*user_id);
+                    }
+                });
+                self.marked.entry(*user_id).or_default().insert(id);
+            }
+            DialogEvent::DraftSaved { user_id, text } => self.update(id, |row| {
+                match row.drafts.iter_mut().find(|(u, _)| u == user_id) {
+                    Some(d) => d.1.clone_from(text),
+                    None => row.drafts.push((*user_id, text.clone())),
+                }
+            }),
+            DialogEvent::DraftCleared { user_id } => {
+                self.update(id, |row| row.drafts.retain(|(u, _)| u != user_id))
+            }
+            DialogEvent::CustomerUnpinned { .. } => self.update(id, |row| row.customer_id = None),
+            DialogEvent::CustomerPinned { customer_id } => {
+                self.update(id, |row| row.customer_id = Some(*customer_id))
+            }
+            DialogEvent::DialogDeleted {} => {
+                if let Some(row) = self.rows.get(&id) {
+                    let key = (row.channel_id, row.external_chat_id.clone());
+                    if self.by_chat.get(&key) == Some(&id) {
+                        self.by_chat.remove(&key);
+                    }
+                }
+                self.update(id, |row| row.deleted = true);
+            }
+        }
+    }
+
+    /// R5: dialogs visible to `p` that have unread customer messages or the unread mark.
+    /// `|visible with messages| - |visible, caught up, not marked| + |visible, marked, no messages|`.
+    pub fn unread_dialogs(&self, p: &Principal) -> u64 {
+        let Some(user) = p.user_id() else { return 0 };
+        let with_messages: u64 = self
+            .with_inbound
+            .iter()
+            .filter(|(resp, _)| visible(**resp, false, p))
+            .map(|(_, n)| *n)
+            .sum();
+        let empty = HashSet::new();
+        let marked = self.marked.get(&user).unwrap_or(&empty);
+        let visible_row = |d: &DialogId| self.rows.get(d).filter(|r| r.is_visible_to(p));
+        let caught_up = self.caught_up.get(&user).map_or(0, |set| {
+            set.iter()
+                .filter(|d| !marked.contains(d) && visible_row(d).is_some())
+                .count()
+        });
+        let marked_empty = marked
+            .iter()
+            .filter(|d| visible_row(d).is_some_and(|r| r.inbound_count == 0))
+            .count();
+        with_messages.saturating_sub(caught_up as u64) + marked_empty as u64
+    }
+}
+
+fn last_message(id: MessageId, author: Actor, text: &str, at: OffsetDateTime) -> LastMessage {
+    LastMessage {
+        id,
+        author,
+        text: text.chars().take(PREVIEW_CHARS).collect(),
+        at,
+    }
+}

@@ -1,0 +1,333 @@
+//! R16: the dialog list with its filters, both sorts, opaque cursors, and the filter window's
+//! facets. A page walks the ordered indexes of only the buckets the viewer may see and the
+//! filter asks for, merging them by key, and stops once the page is full.
+
+use super::dialogs::{Bucket, DialogRow, Key};
+use super::ReadModel;
+use chatd_domain::dialog::{sees_all, DialogStatus};
+use chatd_domain::{Actor, Assignee, BotId, ChannelId, DialogId, Principal, TagId, UserId};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use thiserror::Error;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    LastActivity,
+    ProcessingOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+impl StatusFilter {
+    fn admits(self, s: DialogStatus) -> bool {
+        matches!(
+            (self, s),
+            (StatusFilter::All, _)
+                | (StatusFilter::Open, DialogStatus::Open)
+                | (StatusFilter::Closed, DialogStatus::Closed)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Responsible {
+    Me,
+    Unassigned,
+    User(UserId),
+    Bot(BotId),
+}
+
+/// Who wrote the last message (R16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LastAuthor {
+    Customer,
+    /// A manager or a bot.
+    Manager,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub sort: Sort,
+    pub status: StatusFilter,
+    pub responsible: Vec<Responsible>,
+    pub channels: Vec<ChannelId>,
+    /// Every one of these tags (AND).
+    pub tags: Vec<TagId>,
+    pub no_tags: bool,
+    pub pinned_only: bool,
+    pub last_message: Option<LastAuthor>,
+    /// Free text on the customer's name.
+    pub q: Option<String>,
+    pub cursor: Option<Key>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ListError {
+    #[error("processing order needs a time limit in the chat settings")]
+    SortUnavailable,
+}
+
+pub struct ListPage<'a> {
+    pub items: Vec<&'a DialogRow>,
+    pub next_cursor: Option<Key>,
+}
+
+/// Cursors are the last row's key, hex-encoded: opaque to clients.
+pub fn encode_cursor(k: &Key) -> String {
+    let raw = format!("{}:{}:{}", k.0, k.1, k.2);
+    raw.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn decode_cursor(s: &str) -> Option<Key> {
+    if !s.len().is_multiple_of(2) || s.len() > 256 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect();
+    let raw = String::from_utf8(bytes?).ok()?;
+    let mut parts = raw.splitn(3, ':');
+    let rank = parts.next()?.parse().ok()?;
+    let value = parts.next()?.parse().ok()?;
+    let id: Uuid = parts.next()?.parse().ok()?;
+    Some((rank, value, id.into()))
+}
+
+impl ReadModel {
+    /// The buckets a query walks: those the viewer may see, narrowed by the responsible filter.
+    fn buckets_for(&self, viewer: &Principal, q: &ListQuery) -> Vec<Bucket> {
+        let me = viewer.as_assignee();
+        let wanted: Option<HashSet<Option<Assignee>>> = (!q.responsible.is_empty()).then(|| {
+            q.responsible
+                .iter()
+                .filter_map(|r| match r {
+                    Responsible::Me => me.map(Some),
+                    Responsible::Unassigned => Some(None),
+                    Responsible::User(id) => Some(Some(Assignee::User { id: *id })),
+                    Responsible::Bot(id) => Some(Some(Assignee::Bot { id: *id })),
+                })
+                .collect()
+        });
+        self.dialogs
+            .buckets
+            .keys()
+            .filter(|b| q.status.admits(b.status))
+            .filter(|b| wanted.as_ref().is_none_or(|w| w.contains(&b.responsible)))
+            .filter(|b| chatd_domain::dialog::visible(b.responsible, false, viewer))
+            .copied()
+            .collect()
+    }
+
+    fn matches(&self, row: &DialogRow, q: &ListQuery, q_lower: Option<&str>) -> bool {
+        if !q.channels.is_empty() && !q.channels.contains(&row.channel_id) {
+            return false;
+        }
+        if let Some(side) = q.last_message {
+            let Some(last) = &row.last_message else {
+                return false;
+            };
+            let customer = matches!(last.author, Actor::Customer { .. });
+            if customer != (side == LastAuthor::Customer) {
+                return false;
+            }
+        }
+        let customer = row.customer_id.and_then(|c| self.customers.get(&c));
+        if let Some(needle) = q_lower {
+            if !customer.is_some_and(|c| c.name.to_lowercase().contains(needle)) {
+                return false;
+            }
+        }
+        if q.no_tags || !q.tags.is_empty() || q.pinned_only {
+            let tag_ok = |t: &TagId| {
+                customer.is_some_and(|c| {
+                    c.tags
+                        .get(t)
+                        .is_some_and(|pinned| *pinned || !q.pinned_only)
+                })
+            };
+            if q.no_tags {
+                let has_any = customer.is_some_and(|c| {
+                    if q.pinned_only {
+                        c.pinned_tags().next().is_some()
+                    } else {
+                        !c.tags.is_empty()
+                    }
+                });
+                if has_any {
+                    return false;
+                }
+            } else if !q.tags.is_empty() {
+                if !q.tags.iter().all(tag_ok) {
+                    return false;
+                }
+            } else if q.pinned_only && customer.is_none_or(|c| c.pinned_tags().next().is_none()) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// One page of the dialog list for `viewer`.
+    pub fn list(&self, viewer: &Principal, q: &ListQuery) -> Result<ListPage<'_>, ListError> {
+        if q.sort == Sort::ProcessingOrder && !self.dialogs.limits.any() {
+            return Err(ListError::SortUnavailable);
+        }
+        let limit = q.limit.clamp(1, 200);
+        let q_lower =
+            q.q.as_ref()
+                .map(|s| s.to_lowercase())
+                .filter(|s| !s.is_empty());
+        let mut iters: Vec<_> = self
+            .buckets_for(viewer, q)
+            .into_iter()
+            .filter_map(|b| self.dialogs.buckets.get(&b))
+            .map(|idx| {
+                let set = match q.sort {
+                    Sort::LastActivity => &idx.activity,
+                    Sort::ProcessingOrder => &idx.processing,
+                };
+                match q.cursor {
+                    Some(c) => {
+                        set.range((std::ops::Bound::Excluded(c), std::ops::Bound::Unbounded))
+                    }
+                    None => set.range(..),
+                }
+            })
+            .collect();
+        let mut heap: BinaryHeap<Reverse<(Key, usize)>> = iters
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, it)| it.next().map(|k| Reverse((*k, i))))
+            .collect();
+        let mut items = Vec::with_capacity(limit);
+        let mut last = None;
+        while let Some(Reverse((key, i))) = heap.pop() {
+            if let Some(next) = iters[i].next() {
+                heap.push(Reverse((*next, i)));
+            }
+            let Some(row) = self.dialogs.rows.get(&key.2) else {
+                continue;
+            };
+            if !self.matches(row, q, q_lower.as_deref()) {
+                continue;
+            }
+            items.push(row);
+            last = Some(key);
+            if items.len() == limit {
+                break;
+            }
+        }
+        let next_cursor = if items.len() == limit && !heap.is_empty() {
+            last
+        } else {
+            None
+        };
+        Ok(ListPage { items, next_cursor })
+    }
+
+    /// R16's filter window: tag counts (descending, honouring `pinned_only`), bots (only if a
+    /// bot exists), managers and channels, over the dialogs `viewer` sees with `status`.
+    pub fn facets(&self, viewer: &Principal, status: StatusFilter, pinned_only: bool) -> Facets {
+        let mut tags: HashMap<TagId, u64> = HashMap::new();
+        let mut responsible: HashMap<Option<Assignee>, u64> = HashMap::new();
+        let mut channels: HashMap<ChannelId, u64> = HashMap::new();
+        let q = ListQuery {
+            status,
+            ..ListQuery::default()
+        };
+        for b in self.buckets_for(viewer, &q) {
+            let Some(idx) = self.dialogs.buckets.get(&b) else {
+                continue;
+            };
+            *responsible.entry(b.responsible).or_default() += idx.activity.len() as u64;
+            for (_, _, id) in &idx.activity {
+                let Some(row) = self.dialogs.rows.get(id) else {
+                    continue;
+                };
+                *channels.entry(row.channel_id).or_default() += 1;
+                if let Some(c) = row.customer_id.and_then(|c| self.customers.get(&c)) {
+                    for (tag, pinned) in &c.tags {
+                        if *pinned || !pinned_only {
+                            *tags.entry(*tag).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut tags: Vec<(TagId, u64)> = tags
+            .into_iter()
+            .filter(|(t, _)| self.catalog.tags.contains_key(t))
+            .collect();
+        tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut managers: Vec<(UserId, u64)> = self
+            .people
+            .users
+            .values()
+            .filter(|u| u.active && u.role != chatd_domain::Role::Auditor)
+            .filter(|u| sees_all(viewer) || viewer.user_id() == Some(u.id))
+            .map(|u| {
+                (
+                    u.id,
+                    responsible
+                        .get(&Some(Assignee::User { id: u.id }))
+                        .copied()
+                        .unwrap_or(0),
+                )
+            })
+            .collect();
+        managers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut bots: Vec<(BotId, u64)> = self
+            .people
+            .bots
+            .values()
+            .map(|b| {
+                (
+                    b.id,
+                    responsible
+                        .get(&Some(Assignee::Bot { id: b.id }))
+                        .copied()
+                        .unwrap_or(0),
+                )
+            })
+            .collect();
+        bots.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut channels: Vec<(ChannelId, u64)> = self
+            .catalog
+            .channels
+            .keys()
+            .map(|c| (*c, channels.get(c).copied().unwrap_or(0)))
+            .collect();
+        channels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Facets {
+            tags,
+            bots,
+            managers,
+            channels,
+            unassigned: responsible.get(&None).copied().unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facets {
+    pub tags: Vec<(TagId, u64)>,
+    pub bots: Vec<(BotId, u64)>,
+    pub managers: Vec<(UserId, u64)>,
+    pub channels: Vec<(ChannelId, u64)>,
+    pub unassigned: u64,
+}
+
+/// Rows in a page are dialogs: their ids, for tests and callers that need only those.
+pub fn ids(page: &ListPage<'_>) -> Vec<DialogId> {
+    page.items.iter().map(|r| r.id).collect()
+}

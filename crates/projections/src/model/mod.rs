@@ -1,0 +1,70 @@
+//! Every read model of the manager API, in memory, built by applying the global log in order.
+//! `position` is the last event applied: reads that carry `min_position` wait for it.
+
+pub mod catalog;
+pub mod customers;
+pub mod dialogs;
+pub mod list;
+pub mod people;
+
+use crate::codec::{category, decode_event, AnyEvent, DecodeFailure};
+use chatd_domain::setup::{SettingsEvent, TimeLimits};
+use chatd_store::{Position, RecordedEvent};
+use uuid::Uuid;
+
+#[derive(Debug, Default)]
+pub struct ReadModel {
+    pub position: Option<Position>,
+    pub people: people::People,
+    pub catalog: catalog::Catalog,
+    pub customers: customers::Customers,
+    pub dialogs: dialogs::Dialogs,
+    pub time_limits: TimeLimits,
+    /// Events of streams outside chatd's categories, skipped.
+    pub foreign: u64,
+}
+
+/// The id in `category-<uuid>`.
+pub fn stream_id<T: From<Uuid>>(stream: &str) -> Option<T> {
+    let (_, id) = stream.split_once('-')?;
+    Uuid::parse_str(id).ok().map(T::from)
+}
+
+impl ReadModel {
+    pub fn apply(&mut self, e: &RecordedEvent) -> Result<(), DecodeFailure> {
+        self.position = Some(e.position);
+        let decoded = match decode_event(e) {
+            Ok(d) => d,
+            Err(DecodeFailure::UnknownCategory(_)) => {
+                self.foreign += 1;
+                return Ok(());
+            }
+            Err(err) => return Err(err),
+        };
+        if category(&e.stream) == "settings" {
+            if let AnyEvent::Settings(r) = &decoded {
+                let SettingsEvent::TimeLimitsSet(limits) = &r.event;
+                self.time_limits = limits.clone();
+                self.dialogs.set_limits(limits.clone());
+            }
+            return Ok(());
+        }
+        let Some(id) = stream_id::<Uuid>(&e.stream) else {
+            self.foreign += 1;
+            return Ok(());
+        };
+        match decoded {
+            AnyEvent::Dialog(r) => self.dialogs.apply(&r, id.into()),
+            AnyEvent::Customer(r) => self.customers.apply(&r, id.into()),
+            AnyEvent::Channel(r) => self.catalog.apply_channel(&r, id.into()),
+            AnyEvent::User(r) => self.people.apply_user(&r, id.into()),
+            AnyEvent::Group(r) => self.people.apply_group(&r, id.into()),
+            AnyEvent::Bot(r) => self.people.apply_bot(&r, id.into()),
+            AnyEvent::Tag(r) => self.catalog.apply_tag(&r, id.into()),
+            AnyEvent::QuickReply(r) => self.catalog.apply_quick_reply(&r, id.into()),
+            AnyEvent::Order(r) => self.catalog.apply_order(&r),
+            AnyEvent::Settings(_) => {}
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,131 @@
+//! A dialog's timeline, folded on demand from its own stream: messages (with their latest
+//! delivery status) and system entries (opened, closed, reopened, reassigned by whom from whom to
+//! whom, customer unpinned or pinned). Newest first. Built from the stream rather than kept in
+//! memory, so it costs nothing until someone opens the dialog.
+
+use chatd_domain::dialog::DialogEvent;
+use chatd_domain::{
+    Actor, Assignee, Attachment, MessageError, MessageId, MessageStatus, Quote, Recorded,
+};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineMessage {
+    pub id: MessageId,
+    pub author: Actor,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+    pub quote: Option<Quote>,
+    pub status: Option<MessageStatus>,
+    pub error: Option<MessageError>,
+    pub external_id: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemKind {
+    Opened,
+    Closed,
+    Reopened,
+    Reassigned {
+        from: Option<Assignee>,
+        to: Assignee,
+    },
+    CustomerUnpinned,
+    CustomerPinned,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Message(TimelineMessage),
+    System {
+        kind: SystemKind,
+        by: Actor,
+        at: OffsetDateTime,
+    },
+}
+
+/// Oldest first; callers page from the end.
+pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut by_id: HashMap<MessageId, usize> = HashMap::new();
+    for r in events {
+        let (by, at) = (r.meta.actor, r.meta.at);
+        let system = |kind| Entry::System { kind, by, at };
+        match &r.event {
+            DialogEvent::DialogOpened { .. } => out.push(system(SystemKind::Opened)),
+            DialogEvent::MessageReceived {
+                message_id,
+                external_id,
+                author,
+                text,
+                attachments,
+                quote,
+                sent_at,
+            } => {
+                by_id.insert(*message_id, out.len());
+                out.push(Entry::Message(TimelineMessage {
+                    id: *message_id,
+                    author: *author,
+                    text: text.clone(),
+                    attachments: attachments.clone(),
+                    quote: quote.clone(),
+                    status: None,
+                    error: None,
+                    external_id: Some(external_id.clone()),
+                    created_at: *sent_at,
+                }));
+            }
+            DialogEvent::MessageSent {
+                message_id,
+                author,
+                text,
+                attachments,
+                quote,
+            } => {
+                by_id.insert(*message_id, out.len());
+                out.push(Entry::Message(TimelineMessage {
+                    id: *message_id,
+                    author: *author,
+                    text: text.clone(),
+                    attachments: attachments.clone(),
+                    quote: quote.clone(),
+                    status: Some(MessageStatus::Queued),
+                    error: None,
+                    external_id: None,
+                    created_at: at,
+                }));
+            }
+            DialogEvent::MessageStatusChanged {
+                message_id,
+                status,
+                error,
+                external_message_id,
+            } => {
+                if let Some(Entry::Message(m)) = by_id.get(message_id).and_then(|i| out.get_mut(*i))
+                {
+                    m.status = Some(*status);
+                    m.error.clone_from(error);
+                    if external_message_id.is_some() {
+                        m.external_id.clone_from(external_message_id);
+                    }
+                }
+            }
+            DialogEvent::Reassigned { from, to } => out.push(system(SystemKind::Reassigned {
+                from: *from,
+                to: *to,
+            })),
+            DialogEvent::DialogClosed {} => out.push(system(SystemKind::Closed)),
+            DialogEvent::DialogReopened {} => out.push(system(SystemKind::Reopened)),
+            DialogEvent::CustomerUnpinned { .. } => out.push(system(SystemKind::CustomerUnpinned)),
+            DialogEvent::CustomerPinned { .. } => out.push(system(SystemKind::CustomerPinned)),
+            DialogEvent::DialogRead { .. }
+            | DialogEvent::DialogMarkedUnread { .. }
+            | DialogEvent::DraftSaved { .. }
+            | DialogEvent::DraftCleared { .. }
+            | DialogEvent::DialogDeleted {} => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,140 @@
+//! Channel registration (R20): capabilities, limits, webhook; the transport token and webhook
+//! secret are shown once, on creation.
+
+use super::extract::Caller;
+use super::people::ReadParams;
+use super::support::{command, settle, written};
+use super::{views, Problem};
+use crate::app::{credentials, App};
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpResponse};
+use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
+use chatd_domain::event::stream_name;
+use chatd_domain::setup::{decide_channel, evolve_channel, ChannelCommand};
+use chatd_domain::ChannelId;
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize, Default)]
+pub struct ChannelSettings {
+    capabilities: Option<Capabilities>,
+    limits: Option<AttachmentLimits>,
+}
+
+#[derive(Deserialize)]
+pub struct NewChannel {
+    #[serde(rename = "type")]
+    channel_type: ChannelType,
+    name: String,
+    webhook_url: Option<String>,
+    #[serde(default)]
+    settings: ChannelSettings,
+}
+
+#[get("/channels")]
+async fn list(
+    app: web::Data<App>,
+    _caller: Caller,
+    q: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, q.min_position.as_deref()).await?;
+    let m = app.model();
+    let mut items: Vec<_> = m.catalog.channels.values().map(views::channel).collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+#[post("/channels")]
+async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<NewChannel>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let channel_id = ChannelId::from(Uuid::new_v4());
+    let token = credentials::new_token();
+    let secret = credentials::new_token();
+    let cmd = command(
+        caller.principal,
+        ChannelCommand::Register {
+            channel_id,
+            channel_type: body.channel_type,
+            name: body.name,
+            webhook_url: body.webhook_url,
+            capabilities: body.settings.capabilities,
+            limits: body.settings.limits,
+            transport_token_hash: credentials::token_hash(&token),
+            webhook_secret: secret.clone(),
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("channel", &channel_id.0),
+            &cmd,
+            evolve_channel,
+            decide_channel,
+        )
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let c = m
+        .catalog
+        .channels
+        .get(&channel_id)
+        .ok_or_else(Problem::not_found)?;
+    let mut view = views::channel(c);
+    view.transport_token = Some(token);
+    view.webhook_secret = Some(secret);
+    written(StatusCode::CREATED, view, out.position)
+}
+
+#[derive(Deserialize)]
+pub struct ChannelPatch {
+    name: Option<String>,
+    /// `null` removes the webhook; absent leaves it.
+    #[serde(default, deserialize_with = "super::support_serde::double_option")]
+    webhook_url: Option<Option<String>>,
+    #[serde(default)]
+    settings: ChannelSettings,
+}
+
+#[patch("/channels/{id}")]
+async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<ChannelPatch>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let cmd = command(
+        caller.principal,
+        ChannelCommand::Update {
+            name: body.name,
+            webhook_url: body.webhook_url,
+            capabilities: body.settings.capabilities,
+            limits: body.settings.limits,
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("channel", &id),
+            &cmd,
+            evolve_channel,
+            decide_channel,
+        )
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let c = m
+        .catalog
+        .channels
+        .get(&ChannelId::from(*id))
+        .ok_or_else(Problem::not_found)?;
+    written(StatusCode::OK, views::channel(c), out.position)
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(create).service(update);
+}

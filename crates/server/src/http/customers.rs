@@ -1,0 +1,183 @@
+//! Customer cards, block/unblock (R6) and tags (R19).
+
+use super::extract::Caller;
+use super::people::ReadParams;
+use super::support::{command, settle, written};
+use super::{views, Problem};
+use crate::app::App;
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, web, HttpResponse};
+use chatd_domain::customer::{self, CustomerCommand};
+use chatd_domain::event::stream_name;
+use chatd_domain::setup::{decide_tag, evolve_tag, TagColor, TagCommand, TagEvent};
+use chatd_domain::{CustomerId, TagId};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[get("/customers/{id}")]
+async fn customer_card_route(
+    app: web::Data<App>,
+    _caller: Caller,
+    id: web::Path<Uuid>,
+    p: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    let card = views::customer_card(&m, &CustomerId::from(*id)).ok_or_else(Problem::not_found)?;
+    Ok(HttpResponse::Ok().json(card))
+}
+
+async fn run(
+    app: &App,
+    caller: &Caller,
+    id: Uuid,
+    body: CustomerCommand,
+) -> Result<HttpResponse, Problem> {
+    let cmd = command(caller.principal, body);
+    let out = app
+        .execute(
+            &stream_name("customer", &id),
+            &cmd,
+            customer::evolve,
+            customer::decide,
+        )
+        .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+#[post("/customers/{id}/block")]
+async fn block(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    run(&app, &caller, *id, CustomerCommand::Block).await
+}
+
+#[post("/customers/{id}/unblock")]
+async fn unblock(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    run(&app, &caller, *id, CustomerCommand::Unblock).await
+}
+
+#[derive(Deserialize)]
+pub struct TagBody {
+    tag_id: Uuid,
+    #[serde(default)]
+    pinned: bool,
+}
+
+#[post("/customers/{id}/tags")]
+async fn tag_customer(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<TagBody>,
+) -> Result<HttpResponse, Problem> {
+    let tag_id = TagId::from(body.tag_id);
+    let tag_exists = app.model().catalog.tags.contains_key(&tag_id);
+    run(
+        &app,
+        &caller,
+        *id,
+        CustomerCommand::Tag {
+            tag_id,
+            pinned: body.pinned,
+            tag_exists,
+        },
+    )
+    .await
+}
+
+#[delete("/customers/{id}/tags/{tag_id}")]
+async fn untag(
+    app: web::Data<App>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, Problem> {
+    let (id, tag_id) = path.into_inner();
+    run(
+        &app,
+        &caller,
+        id,
+        CustomerCommand::Untag {
+            tag_id: tag_id.into(),
+        },
+    )
+    .await
+}
+
+#[get("/tags")]
+async fn list_tags(
+    app: web::Data<App>,
+    _caller: Caller,
+    p: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    let mut items: Vec<_> = m
+        .catalog
+        .tags
+        .values()
+        .map(|t| views::TagOut {
+            id: t.id.0,
+            name: t.name.clone(),
+            color: t.color,
+        })
+        .collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+pub struct NewTag {
+    name: String,
+    color: TagColor,
+}
+
+#[post("/tags")]
+async fn create_tag(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<NewTag>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let tag_id = TagId::from(Uuid::new_v4());
+    let cmd = command(
+        caller.principal,
+        TagCommand::Create {
+            tag_id,
+            name: body.name,
+            color: body.color,
+        },
+    );
+    let out = app
+        .execute(&stream_name("tag", &tag_id.0), &cmd, evolve_tag, decide_tag)
+        .await?;
+    let tag = out.events.iter().find_map(|r| match &r.event {
+        TagEvent::TagCreated {
+            tag_id,
+            name,
+            color,
+        } => Some(views::TagOut {
+            id: tag_id.0,
+            name: name.clone(),
+            color: *color,
+        }),
+        _ => None,
+    });
+    written(StatusCode::CREATED, tag, out.position)
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(customer_card_route)
+        .service(block)
+        .service(unblock)
+        .service(tag_customer)
+        .service(untag)
+        .service(list_tags)
+        .service(create_tag);
+}

@@ -1,0 +1,655 @@
+//! The dialog routes of the manager API (SPEC §5): the list with R16's filters and both sorts,
+//! facets, the header counter, detail, timeline, and every action on a dialog.
+
+use super::extract::Caller;
+use super::people::ReadParams;
+use super::support::{command, now, settle, written};
+use super::{views, Problem};
+use crate::app::{App, AppError};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use chatd_domain::dialog::{self, DialogCommand, DialogEvent, Outgoing};
+use chatd_domain::event::stream_name;
+use chatd_domain::{Assignee, ChannelId, CustomerId, DialogId, MessageId, Recorded, TagId};
+use chatd_projections::model::list::{
+    self, LastAuthor, ListQuery, Responsible, Sort, StatusFilter,
+};
+use chatd_projections::timeline::{self, Entry, SystemKind};
+use chatd_projections::ReadModel;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use uuid::Uuid;
+
+fn invalid_query(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "invalid_query", detail)
+}
+
+fn ids<T: From<Uuid>>(field: &str, s: &Option<String>) -> Result<Vec<T>, Problem> {
+    let Some(s) = s.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(vec![]);
+    };
+    s.split(',')
+        .map(|p| {
+            Uuid::from_str(p.trim())
+                .map(T::from)
+                .map_err(|_| invalid_query(format!("{field}: {p:?} is not an id")))
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    sort: Option<String>,
+    status: Option<String>,
+    responsible: Option<String>,
+    channel: Option<String>,
+    tags: Option<String>,
+    no_tags: Option<bool>,
+    pinned_only: Option<bool>,
+    last_message: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+    min_position: Option<String>,
+}
+
+fn status_filter(s: Option<&str>) -> Result<StatusFilter, Problem> {
+    match s {
+        None | Some("open") => Ok(StatusFilter::Open),
+        Some("closed") => Ok(StatusFilter::Closed),
+        Some("all") => Ok(StatusFilter::All),
+        Some(other) => Err(invalid_query(format!(
+            "status {other:?}: open, closed or all"
+        ))),
+    }
+}
+
+impl ListParams {
+    fn query(&self) -> Result<ListQuery, Problem> {
+        let sort = match self.sort.as_deref() {
+            None | Some("last_activity") => Sort::LastActivity,
+            Some("processing_order") => Sort::ProcessingOrder,
+            Some(other) => {
+                return Err(invalid_query(format!(
+                    "sort {other:?}: last_activity or processing_order"
+                )))
+            }
+        };
+        let responsible = match self.responsible.as_deref().filter(|s| !s.is_empty()) {
+            None => vec![],
+            Some(s) => s
+                .split(',')
+                .map(|p| match p.trim() {
+                    "me" => Ok(Responsible::Me),
+                    "unassigned" => Ok(Responsible::Unassigned),
+                    other => {
+                        let bad = || {
+                            invalid_query(format!(
+                                "responsible {other:?}: me, unassigned, user:<id> or bot:<id>"
+                            ))
+                        };
+                        let (kind, id) = other.split_once(':').ok_or_else(bad)?;
+                        let id = Uuid::from_str(id).map_err(|_| bad())?;
+                        match kind {
+                            "user" => Ok(Responsible::User(id.into())),
+                            "bot" => Ok(Responsible::Bot(id.into())),
+                            _ => Err(bad()),
+                        }
+                    }
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let last_message = match self.last_message.as_deref() {
+            None => None,
+            Some("customer") => Some(LastAuthor::Customer),
+            Some("manager") | Some("bot") => Some(LastAuthor::Manager),
+            Some(other) => {
+                return Err(invalid_query(format!(
+                    "last_message {other:?}: customer or manager"
+                )))
+            }
+        };
+        let cursor = match self.cursor.as_deref() {
+            None => None,
+            Some(c) => Some(
+                list::decode_cursor(c)
+                    .ok_or_else(|| invalid_query("cursor is not one this server gave"))?,
+            ),
+        };
+        let limit = self.limit.unwrap_or(50);
+        if limit == 0 || limit > 200 {
+            return Err(invalid_query("limit is 1 to 200"));
+        }
+        let tags: Vec<TagId> = ids("tags", &self.tags)?;
+        let no_tags = self.no_tags.unwrap_or(false);
+        if no_tags && !tags.is_empty() {
+            return Err(invalid_query("no_tags and tags exclude each other"));
+        }
+        Ok(ListQuery {
+            sort,
+            status: status_filter(self.status.as_deref())?,
+            responsible,
+            channels: ids::<ChannelId>("channel", &self.channel)?,
+            tags,
+            no_tags,
+            pinned_only: self.pinned_only.unwrap_or(false),
+            last_message,
+            q: self.q.clone(),
+            cursor,
+            limit,
+        })
+    }
+}
+
+#[get("/dialogs")]
+async fn list_dialogs(
+    app: web::Data<App>,
+    caller: Caller,
+    p: web::Query<ListParams>,
+) -> Result<HttpResponse, Problem> {
+    let query = p.query()?;
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    let page = m.list(&caller.principal, &query).map_err(|e| match e {
+        list::ListError::SortUnavailable => {
+            Problem::new(StatusCode::BAD_REQUEST, "sort_unavailable", e.to_string())
+        }
+    })?;
+    let t = now();
+    let items: Vec<_> = page
+        .items
+        .iter()
+        .map(|r| views::dialog_row(&m, r, &caller.principal, t))
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "items": items,
+        "next_cursor": page.next_cursor.as_ref().map(list::encode_cursor),
+        "position": m.position.map(|p| p.to_string()),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct FacetParams {
+    status: Option<String>,
+    pinned_only: Option<bool>,
+    min_position: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Counted<T: Serialize> {
+    #[serde(flatten)]
+    item: T,
+    dialogs: u64,
+}
+
+#[get("/dialogs/facets")]
+async fn facets(
+    app: web::Data<App>,
+    caller: Caller,
+    p: web::Query<FacetParams>,
+) -> Result<HttpResponse, Problem> {
+    let status = status_filter(p.status.as_deref())?;
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    let f = m.facets(&caller.principal, status, p.pinned_only.unwrap_or(false));
+    let tags: Vec<_> = f
+        .tags
+        .iter()
+        .filter_map(|(t, n)| {
+            m.catalog.tags.get(t).map(|t| Counted {
+                item: views::TagOut {
+                    id: t.id.0,
+                    name: t.name.clone(),
+                    color: t.color,
+                },
+                dialogs: *n,
+            })
+        })
+        .collect();
+    let managers: Vec<_> = f
+        .managers
+        .iter()
+        .map(|(u, n)| Counted {
+            item: views::actor(&m, &chatd_domain::Actor::User { id: *u }),
+            dialogs: *n,
+        })
+        .collect();
+    let bots: Vec<_> = f
+        .bots
+        .iter()
+        .map(|(b, n)| Counted {
+            item: views::actor(&m, &chatd_domain::Actor::Bot { id: *b }),
+            dialogs: *n,
+        })
+        .collect();
+    let channels: Vec<_> = f
+        .channels
+        .iter()
+        .filter_map(|(c, n)| {
+            m.catalog.channels.get(c).map(|c| Counted {
+                item: views::channel(c),
+                dialogs: *n,
+            })
+        })
+        .collect();
+    // R16: the bot filter exists only when a bot does.
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "tags": tags,
+        "bots": if bots.is_empty() { serde_json::Value::Null } else { serde_json::json!(bots) },
+        "managers": managers,
+        "unassigned": f.unassigned,
+        "channels": channels,
+    })))
+}
+
+#[get("/dialogs/unread-count")]
+async fn unread_count(
+    app: web::Data<App>,
+    caller: Caller,
+    p: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "dialogs": m.dialogs.unread_dialogs(&caller.principal) })))
+}
+
+/// The row, if `caller` may see it (404 otherwise, never 403).
+fn visible_row<'m>(
+    m: &'m ReadModel,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<&'m chatd_projections::model::dialogs::DialogRow, Problem> {
+    m.dialogs
+        .get(&DialogId::from(id))
+        .filter(|r| r.is_visible_to(&caller.principal))
+        .ok_or_else(Problem::not_found)
+}
+
+#[get("/dialogs/{id}")]
+async fn dialog_detail(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    p: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    let row = visible_row(&m, &caller, *id)?;
+    Ok(HttpResponse::Ok().json(views::dialog_detail(&m, row, &caller.principal, now())))
+}
+
+#[derive(Deserialize)]
+pub struct PageParams {
+    cursor: Option<String>,
+    limit: Option<usize>,
+    min_position: Option<String>,
+}
+
+fn message_out(
+    m: &ReadModel,
+    dialog_id: Uuid,
+    msg: &timeline::TimelineMessage,
+) -> views::MessageOut {
+    views::MessageOut {
+        id: msg.id.0,
+        dialog_id,
+        author: views::actor(m, &msg.author),
+        text: msg.text.clone(),
+        attachments: msg.attachments.clone(),
+        quote: msg.quote.clone(),
+        status: msg.status,
+        error: msg.error.clone(),
+        created_at: msg.created_at,
+    }
+}
+
+fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> serde_json::Value {
+    match e {
+        Entry::Message(msg) => {
+            serde_json::json!({ "type": "message", "message": message_out(m, dialog_id, msg) })
+        }
+        Entry::System { kind, by, at } => {
+            let (event, from, to) = match kind {
+                SystemKind::Opened => ("opened", None, None),
+                SystemKind::Closed => ("closed", None, None),
+                SystemKind::Reopened => ("reopened", None, None),
+                SystemKind::CustomerUnpinned => ("customer_unpinned", None, None),
+                SystemKind::CustomerPinned => ("customer_pinned", None, None),
+                SystemKind::Reassigned { from, to } => ("reassigned", *from, Some(*to)),
+            };
+            serde_json::json!({
+                "type": "system",
+                "event": event,
+                "at": at.format(&time::format_description::well_known::Rfc3339).ok(),
+                "by": views::actor(m, by),
+                "from": from.map(|a| views::assignee(m, &a)),
+                "to": to.map(|a| views::assignee(m, &a)),
+            })
+        }
+    }
+}
+
+#[get("/dialogs/{id}/timeline")]
+async fn timeline_route(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    p: web::Query<PageParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    {
+        let m = app.model();
+        visible_row(&m, &caller, *id)?;
+    }
+    let limit = p.limit.unwrap_or(50);
+    if limit == 0 || limit > 200 {
+        return Err(invalid_query("limit is 1 to 200"));
+    }
+    let skip = match p.cursor.as_deref() {
+        None => 0,
+        Some(c) => c
+            .strip_prefix('t')
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| invalid_query("cursor is not one this server gave"))?,
+    };
+    let history: Vec<Recorded<DialogEvent>> = app
+        .history::<DialogEvent>(&stream_name("dialog", &id))
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    let entries = timeline::build(&history);
+    let m = app.model();
+    let items: Vec<_> = entries
+        .iter()
+        .rev()
+        .skip(skip)
+        .take(limit)
+        .map(|e| entry_out(&m, *id, e))
+        .collect();
+    let next = (skip + limit < entries.len()).then(|| format!("t{}", skip + limit));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": next })))
+}
+
+async fn run(
+    app: &App,
+    caller: &Caller,
+    id: Uuid,
+    body: DialogCommand,
+) -> Result<crate::app::Outcome<DialogEvent>, AppError> {
+    let cmd = command(caller.principal, body);
+    app.execute(
+        &stream_name("dialog", &id),
+        &cmd,
+        dialog::evolve,
+        dialog::decide,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SendBody {
+    #[serde(default)]
+    text: String,
+    quote_message_id: Option<Uuid>,
+    #[serde(default)]
+    attachment_ids: Vec<Uuid>,
+}
+
+#[post("/dialogs/{id}/messages")]
+async fn send(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<SendBody>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    if !body.attachment_ids.is_empty() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_file",
+            "no such file: upload it through POST /api/v1/files first",
+        ));
+    }
+    let (channel, blocked) = {
+        let m = app.model();
+        let row = m
+            .dialogs
+            .get(&DialogId::from(*id))
+            .filter(|r| !r.deleted)
+            .ok_or_else(Problem::not_found)?;
+        let channel = m
+            .catalog
+            .channels
+            .get(&row.channel_id)
+            .ok_or_else(Problem::not_found)?
+            .profile();
+        let blocked = row
+            .customer_id
+            .and_then(|c| m.customers.get(&c))
+            .is_some_and(|c| c.blocked);
+        (channel, blocked)
+    };
+    let message_id = MessageId::from(Uuid::new_v4());
+    let out = run(
+        &app,
+        &caller,
+        *id,
+        DialogCommand::Send(Box::new(Outgoing {
+            message_id,
+            text: body.text,
+            attachments: vec![],
+            quote_message_id: body.quote_message_id.map(MessageId::from),
+            customer_blocked: blocked,
+            channel,
+        })),
+    )
+    .await?;
+    let m = app.model();
+    let msg = out.events.iter().find_map(|r| match &r.event {
+        DialogEvent::MessageSent {
+            message_id,
+            author,
+            text,
+            attachments,
+            quote,
+        } => Some(views::MessageOut {
+            id: message_id.0,
+            dialog_id: *id,
+            author: views::actor(&m, author),
+            text: text.clone(),
+            attachments: attachments.clone(),
+            quote: quote.clone(),
+            status: Some(chatd_domain::MessageStatus::Queued),
+            error: None,
+            created_at: r.meta.at,
+        }),
+        _ => None,
+    });
+    written(StatusCode::CREATED, msg, out.position)
+}
+
+#[derive(Deserialize)]
+pub struct ReassignBody {
+    to: Assignee,
+}
+
+#[post("/dialogs/{id}/reassign")]
+async fn reassign(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<ReassignBody>,
+) -> Result<HttpResponse, Problem> {
+    let target_active = app.model().people.is_active_assignee(&body.to);
+    let out = run(
+        &app,
+        &caller,
+        *id,
+        DialogCommand::Reassign {
+            to: body.to,
+            target_active,
+        },
+    )
+    .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+macro_rules! simple_action {
+    ($name:ident, $method:ident, $path:literal, $cmd:expr) => {
+        #[$method($path)]
+        async fn $name(
+            app: web::Data<App>,
+            caller: Caller,
+            id: web::Path<Uuid>,
+        ) -> Result<HttpResponse, Problem> {
+            let out = run(&app, &caller, *id, $cmd).await?;
+            written(StatusCode::OK, serde_json::json!({}), out.position)
+        }
+    };
+}
+
+simple_action!(close, post, "/dialogs/{id}/close", DialogCommand::Close);
+simple_action!(read, post, "/dialogs/{id}/read", DialogCommand::MarkRead);
+simple_action!(
+    unread,
+    post,
+    "/dialogs/{id}/unread",
+    DialogCommand::MarkUnread
+);
+simple_action!(
+    clear_draft,
+    delete,
+    "/dialogs/{id}/draft",
+    DialogCommand::ClearDraft
+);
+simple_action!(
+    unpin_customer,
+    post,
+    "/dialogs/{id}/unpin-customer",
+    DialogCommand::UnpinCustomer
+);
+
+#[derive(Deserialize)]
+pub struct DraftBody {
+    text: String,
+}
+
+#[put("/dialogs/{id}/draft")]
+async fn save_draft(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<DraftBody>,
+) -> Result<HttpResponse, Problem> {
+    let out = run(
+        &app,
+        &caller,
+        *id,
+        DialogCommand::SaveDraft {
+            text: body.into_inner().text,
+        },
+    )
+    .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+#[derive(Deserialize)]
+pub struct PinBody {
+    customer_id: Uuid,
+}
+
+#[post("/dialogs/{id}/pin-customer")]
+async fn pin_customer(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<PinBody>,
+) -> Result<HttpResponse, Problem> {
+    let customer_id = CustomerId::from(body.customer_id);
+    if app.model().customers.get(&customer_id).is_none() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "no such customer",
+        ));
+    }
+    let out = run(
+        &app,
+        &caller,
+        *id,
+        DialogCommand::PinCustomer { customer_id },
+    )
+    .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+#[derive(Deserialize)]
+pub struct DeleteBody {
+    ids: Vec<Uuid>,
+}
+
+/// R13: bulk delete. All or nothing per dialog: each id answers `deleted` or the problem's code.
+#[post("/dialogs/delete")]
+async fn delete_dialogs(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<DeleteBody>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    if body.ids.is_empty() || body.ids.len() > 200 {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "ids: 1 to 200 dialog ids",
+        ));
+    }
+    if !caller
+        .principal
+        .has_right(chatd_domain::Right::DialogsDelete)
+    {
+        return Err(AppError::Domain(chatd_domain::DomainError::MissingRight(
+            chatd_domain::Right::DialogsDelete,
+        ))
+        .into());
+    }
+    let mut results = Vec::with_capacity(body.ids.len());
+    let mut position = None;
+    for id in body.ids {
+        match run(&app, &caller, id, DialogCommand::Delete).await {
+            Ok(out) => {
+                position = out.position.max(position);
+                results.push(serde_json::json!({ "id": id, "result": "deleted" }));
+            }
+            Err(AppError::Domain(e)) => {
+                results.push(serde_json::json!({ "id": id, "result": e.code() }))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    written(
+        StatusCode::OK,
+        serde_json::json!({ "items": results }),
+        position,
+    )
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    // Fixed paths before `/dialogs/{id}`.
+    cfg.service(list_dialogs)
+        .service(facets)
+        .service(unread_count)
+        .service(delete_dialogs)
+        .service(dialog_detail)
+        .service(timeline_route)
+        .service(send)
+        .service(reassign)
+        .service(close)
+        .service(read)
+        .service(unread)
+        .service(save_draft)
+        .service(clear_draft)
+        .service(unpin_customer)
+        .service(pin_customer);
+}

@@ -1,0 +1,419 @@
+//! Login, the caller, users and groups.
+
+use super::extract::{Caller, Session};
+use super::support::{bad, command, now, settle, written};
+use super::{views, Problem};
+use crate::app::{credentials, App};
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpResponse};
+use chatd_domain::people::{
+    decide_group, decide_user, evolve_group, evolve_user, GroupCommand, UserChanges, UserCommand,
+    WorkStatus,
+};
+use chatd_domain::{event::stream_name, GroupId, Principal, Right, Role, UserId};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Sessions last 30 days.
+const SESSION_DAYS: i64 = 30;
+
+/// Users are keyed by login: two concurrent creations of one login meet on one stream.
+pub fn user_id_for(login: &str) -> UserId {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("chatd:user:{login}").as_bytes(),
+    )
+    .into()
+}
+
+#[derive(Deserialize)]
+pub struct Login {
+    login: String,
+    password: String,
+}
+
+#[post("/auth/login")]
+async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Problem> {
+    let found = app
+        .model()
+        .people
+        .by_login(&body.login)
+        .filter(|u| u.active)
+        .map(|u| (u.id, u.password_hash.clone()));
+    let password = body.password.clone();
+    let ok = match &found {
+        Some((_, hash)) => {
+            let hash = hash.clone();
+            web::block(move || credentials::verify_password(&password, &hash))
+                .await
+                .unwrap_or(false)
+        }
+        None => false,
+    };
+    let Some((user_id, _)) = found.filter(|_| ok) else {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "wrong login or password",
+        ));
+    };
+    let token = credentials::new_token();
+    let cmd = command(
+        Principal::System,
+        UserCommand::StartSession {
+            token_hash: credentials::token_hash(&token),
+            expires_at: now() + time::Duration::days(SESSION_DAYS),
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("user", &user_id.0),
+            &cmd,
+            evolve_user,
+            decide_user,
+        )
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let user = m.people.users.get(&user_id).map(|u| views::user(&m, u));
+    written(
+        StatusCode::OK,
+        serde_json::json!({ "token": token, "user": user }),
+        out.position,
+    )
+}
+
+#[post("/auth/logout")]
+async fn log_out(app: web::Data<App>, session: Session) -> Result<HttpResponse, Problem> {
+    let cmd = command(
+        Principal::System,
+        UserCommand::EndSession {
+            token_hash: session.token_hash.clone(),
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("user", &session.user_id.0),
+            &cmd,
+            evolve_user,
+            decide_user,
+        )
+        .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+#[derive(Deserialize)]
+pub struct ReadParams {
+    pub min_position: Option<String>,
+}
+
+#[get("/me")]
+async fn me(
+    app: web::Data<App>,
+    session: Session,
+    q: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, q.min_position.as_deref()).await?;
+    let m = app.model();
+    let user = m
+        .people
+        .users
+        .get(&session.user_id)
+        .ok_or_else(Problem::not_found)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "user": views::user(&m, user),
+        "unread_dialogs": m.dialogs.unread_dialogs(&session.principal),
+    })))
+}
+
+#[get("/users")]
+async fn list_users(
+    app: web::Data<App>,
+    _caller: Caller,
+    q: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, q.min_position.as_deref()).await?;
+    let m = app.model();
+    let mut users: Vec<_> = m
+        .people
+        .users
+        .values()
+        .map(|u| views::user(&m, u))
+        .collect();
+    users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": users })))
+}
+
+#[derive(Deserialize)]
+pub struct NewUser {
+    login: String,
+    name: String,
+    password: String,
+    role: Role,
+    #[serde(default)]
+    group_ids: Vec<Uuid>,
+}
+
+fn check_groups(app: &App, ids: &[Uuid]) -> Result<Vec<GroupId>, Problem> {
+    let m = app.model();
+    ids.iter()
+        .map(|g| {
+            let id = GroupId::from(*g);
+            m.people
+                .groups
+                .contains_key(&id)
+                .then_some(id)
+                .ok_or_else(|| bad("validation_failed", format!("group {g} does not exist")))
+        })
+        .collect()
+}
+
+fn check_password(p: &str) -> Result<(), Problem> {
+    if p.chars().count() < 8 {
+        return Err(bad(
+            "validation_failed",
+            "passwords have at least 8 characters",
+        ));
+    }
+    Ok(())
+}
+
+#[post("/users")]
+async fn create_user(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<NewUser>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    check_password(&body.password)?;
+    let group_ids = check_groups(&app, &body.group_ids)?;
+    let user_id = user_id_for(&body.login);
+    let password = body.password;
+    let password_hash = web::block(move || credentials::hash_password(&password))
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let cmd = command(
+        caller.principal,
+        UserCommand::Create {
+            user_id,
+            login: body.login,
+            name: body.name,
+            password_hash,
+            role: body.role,
+            group_ids,
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("user", &user_id.0),
+            &cmd,
+            evolve_user,
+            decide_user,
+        )
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let user = m
+        .people
+        .users
+        .get(&user_id)
+        .ok_or_else(Problem::not_found)?;
+    written(StatusCode::CREATED, views::user(&m, user), out.position)
+}
+
+#[derive(Deserialize)]
+pub struct UserPatch {
+    name: Option<String>,
+    role: Option<Role>,
+    group_ids: Option<Vec<Uuid>>,
+    active: Option<bool>,
+    work_status: Option<WorkStatus>,
+    password: Option<String>,
+}
+
+#[patch("/users/{id}")]
+async fn update_user(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<UserPatch>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let group_ids = body
+        .group_ids
+        .as_deref()
+        .map(|g| check_groups(&app, g))
+        .transpose()?;
+    let password_hash = match body.password {
+        Some(p) => {
+            check_password(&p)?;
+            Some(
+                web::block(move || credentials::hash_password(&p))
+                    .await
+                    .map_err(|e| Problem::internal(&e))?,
+            )
+        }
+        None => None,
+    };
+    let user_id = UserId::from(*id);
+    let cmd = command(
+        caller.principal,
+        UserCommand::Update(UserChanges {
+            name: body.name,
+            role: body.role,
+            group_ids,
+            active: body.active,
+            work_status: body.work_status,
+            password_hash,
+        }),
+    );
+    let out = app
+        .execute(
+            &stream_name("user", &user_id.0),
+            &cmd,
+            evolve_user,
+            decide_user,
+        )
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let user = m
+        .people
+        .users
+        .get(&user_id)
+        .ok_or_else(Problem::not_found)?;
+    written(StatusCode::OK, views::user(&m, user), out.position)
+}
+
+#[derive(serde::Serialize)]
+struct GroupOut {
+    id: Uuid,
+    name: String,
+    rights: Vec<Right>,
+}
+
+#[get("/groups")]
+async fn list_groups(
+    app: web::Data<App>,
+    _caller: Caller,
+    q: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, q.min_position.as_deref()).await?;
+    let m = app.model();
+    let mut groups: Vec<_> = m
+        .people
+        .groups
+        .values()
+        .map(|g| GroupOut {
+            id: g.id.0,
+            name: g.name.clone(),
+            rights: g.rights.clone(),
+        })
+        .collect();
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": groups })))
+}
+
+#[derive(Deserialize)]
+pub struct NewGroup {
+    name: String,
+    #[serde(default)]
+    rights: Vec<Right>,
+}
+
+#[post("/groups")]
+async fn create_group(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<NewGroup>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let group_id = GroupId::from(Uuid::new_v4());
+    let cmd = command(
+        caller.principal,
+        GroupCommand::Create {
+            group_id,
+            name: body.name,
+            rights: body.rights,
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("group", &group_id.0),
+            &cmd,
+            evolve_group,
+            decide_group,
+        )
+        .await?;
+    let g = out.events.iter().find_map(|r| match &r.event {
+        chatd_domain::people::GroupEvent::GroupCreated {
+            group_id,
+            name,
+            rights,
+        } => Some(GroupOut {
+            id: group_id.0,
+            name: name.clone(),
+            rights: rights.clone(),
+        }),
+        _ => None,
+    });
+    written(StatusCode::CREATED, g, out.position)
+}
+
+#[derive(Deserialize)]
+pub struct GroupPatch {
+    name: Option<String>,
+    rights: Option<Vec<Right>>,
+}
+
+#[patch("/groups/{id}")]
+async fn update_group(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<GroupPatch>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let cmd = command(
+        caller.principal,
+        GroupCommand::Update {
+            name: body.name,
+            rights: body.rights,
+        },
+    );
+    let out = app
+        .execute(&stream_name("group", &id), &cmd, evolve_group, decide_group)
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let g = m
+        .people
+        .groups
+        .get(&GroupId::from(*id))
+        .ok_or_else(Problem::not_found)?;
+    written(
+        StatusCode::OK,
+        GroupOut {
+            id: g.id.0,
+            name: g.name.clone(),
+            rights: g.rights.clone(),
+        },
+        out.position,
+    )
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(log_in)
+        .service(log_out)
+        .service(me)
+        .service(list_users)
+        .service(create_user)
+        .service(update_user)
+        .service(list_groups)
+        .service(create_group)
+        .service(update_group);
+}

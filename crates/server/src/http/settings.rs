@@ -1,0 +1,245 @@
+//! Chat settings: time limits (R15) and quick replies (R10).
+
+use super::extract::Caller;
+use super::people::ReadParams;
+use super::support::{command, settle, written};
+use super::Problem;
+use crate::app::App;
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use chatd_domain::event::stream_name;
+use chatd_domain::setup::{
+    decide_quick_reply, decide_settings, evolve_quick_reply, evolve_settings, QuickReplyCommand,
+    SettingsCommand, TimeLimits, SETTINGS_STREAM,
+};
+use chatd_domain::{MessageId, QuickReplyId};
+use chatd_projections::model::catalog::QuickReplyView;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[get("/settings/time-limits")]
+async fn get_limits(
+    app: web::Data<App>,
+    _caller: Caller,
+    p: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(&app.model().time_limits))
+}
+
+#[put("/settings/time-limits")]
+async fn put_limits(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<TimeLimits>,
+) -> Result<HttpResponse, Problem> {
+    let limits = body.into_inner();
+    let cmd = command(
+        caller.principal,
+        SettingsCommand::SetTimeLimits(limits.clone()),
+    );
+    let out = app
+        .execute(SETTINGS_STREAM, &cmd, evolve_settings, decide_settings)
+        .await?;
+    written(StatusCode::OK, limits, out.position)
+}
+
+#[derive(Serialize)]
+struct QuickReplyOut {
+    id: Uuid,
+    shared: bool,
+    name: String,
+    text: String,
+    uses: u64,
+    from_message_id: Option<Uuid>,
+}
+
+fn reply_out(q: &QuickReplyView) -> QuickReplyOut {
+    QuickReplyOut {
+        id: q.id.0,
+        shared: q.owner.is_none(),
+        name: q.name.clone(),
+        text: q.text.clone(),
+        uses: q.uses,
+        from_message_id: q.from_message_id.map(|m| m.0),
+    }
+}
+
+/// Shared replies and the caller's own, most used first.
+#[get("/quick-replies")]
+async fn list(
+    app: web::Data<App>,
+    caller: Caller,
+    p: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, p.min_position.as_deref()).await?;
+    let m = app.model();
+    let mut items: Vec<_> = m
+        .catalog
+        .quick_replies
+        .values()
+        .filter(|q| q.owner.is_none() || q.owner == Some(caller.user_id))
+        .collect();
+    items.sort_by(|a, b| b.uses.cmp(&a.uses).then_with(|| a.name.cmp(&b.name)));
+    let items: Vec<_> = items.into_iter().map(reply_out).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+pub struct NewReply {
+    name: String,
+    /// Optional with `from_message_id`: the message's text is used.
+    text: Option<String>,
+    #[serde(default)]
+    shared: bool,
+    from_message_id: Option<Uuid>,
+    /// The dialog holding `from_message_id`.
+    dialog_id: Option<Uuid>,
+}
+
+#[post("/quick-replies")]
+async fn create(
+    app: web::Data<App>,
+    caller: Caller,
+    body: web::Json<NewReply>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let text = match (body.text, body.from_message_id, body.dialog_id) {
+        (Some(t), _, _) => t,
+        (None, Some(msg), Some(dialog)) => {
+            // "Lightning": the text of a message in a dialog the caller can see.
+            let visible = app
+                .model()
+                .dialogs
+                .get(&dialog.into())
+                .is_some_and(|r| r.is_visible_to(&caller.principal));
+            if !visible {
+                return Err(Problem::not_found());
+            }
+            let (state, _) = app
+                .load(
+                    &stream_name("dialog", &dialog),
+                    chatd_domain::dialog::evolve,
+                )
+                .await?;
+            state
+                .messages
+                .get(&MessageId::from(msg))
+                .map(|m| m.text.clone())
+                .ok_or_else(Problem::not_found)?
+        }
+        _ => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "give text, or from_message_id with its dialog_id",
+            ))
+        }
+    };
+    let id = QuickReplyId::from(Uuid::new_v4());
+    let cmd = command(
+        caller.principal,
+        QuickReplyCommand::Create {
+            quick_reply_id: id,
+            shared: body.shared,
+            name: body.name,
+            text,
+            from_message_id: body.from_message_id.map(MessageId::from),
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("quickreply", &id.0),
+            &cmd,
+            evolve_quick_reply,
+            decide_quick_reply,
+        )
+        .await?;
+    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let m = app.model();
+    let q = m
+        .catalog
+        .quick_replies
+        .get(&id)
+        .ok_or_else(Problem::not_found)?;
+    written(StatusCode::CREATED, reply_out(q), out.position)
+}
+
+#[derive(Deserialize)]
+pub struct ReplyPatch {
+    name: Option<String>,
+    text: Option<String>,
+}
+
+#[patch("/quick-replies/{id}")]
+async fn update(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<ReplyPatch>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let cmd = command(
+        caller.principal,
+        QuickReplyCommand::Update {
+            name: body.name,
+            text: body.text,
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("quickreply", &id),
+            &cmd,
+            evolve_quick_reply,
+            decide_quick_reply,
+        )
+        .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+#[post("/quick-replies/{id}/use")]
+async fn use_reply(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    let cmd = command(caller.principal, QuickReplyCommand::Use);
+    let out = app
+        .execute(
+            &stream_name("quickreply", &id),
+            &cmd,
+            evolve_quick_reply,
+            decide_quick_reply,
+        )
+        .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+#[delete("/quick-replies/{id}")]
+async fn remove(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    let cmd = command(caller.principal, QuickReplyCommand::Delete);
+    let out = app
+        .execute(
+            &stream_name("quickreply", &id),
+            &cmd,
+            evolve_quick_reply,
+            decide_quick_reply,
+        )
+        .await?;
+    written(StatusCode::OK, serde_json::json!({}), out.position)
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_limits)
+        .service(put_limits)
+        .service(list)
+        .service(create)
+        .service(update)
+        .service(use_reply)
+        .service(remove);
+}

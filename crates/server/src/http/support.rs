@@ -1,0 +1,61 @@
+//! Small pieces every handler uses.
+
+use super::Problem;
+use crate::app::App;
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use chatd_domain::{Command, Principal};
+use chatd_store::Position;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+pub fn command<C>(by: Principal, body: C) -> Command<C> {
+    Command {
+        by,
+        at: now(),
+        body,
+    }
+}
+
+pub fn parse_position(s: Option<&str>) -> Result<Option<Position>, Problem> {
+    s.map(|s| {
+        s.parse().map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("min_position {s:?} is not a position"),
+            )
+        })
+    })
+    .transpose()
+}
+
+/// Wait for the read models to reach the caller's `min_position`, if any.
+pub async fn settle(app: &App, min_position: Option<&str>) -> Result<(), Problem> {
+    let min = parse_position(min_position)?;
+    app.wait_for(min, crate::app::MIN_POSITION_WAIT)
+        .await
+        .map_err(Problem::from)
+}
+
+/// A write's answer: the resource (or `{}`) plus the global `position` of its last event.
+pub fn written<T: Serialize>(
+    status: StatusCode,
+    body: T,
+    position: Option<Position>,
+) -> Result<HttpResponse, Problem> {
+    let mut value = serde_json::to_value(body).map_err(|e| Problem::internal(&e))?;
+    if !value.is_object() {
+        value = serde_json::json!({ "data": value });
+    }
+    value["position"] = serde_json::json!(position.map(|p| p.to_string()));
+    Ok(HttpResponse::build(status).json(value))
+}
+
+pub fn bad(code: &'static str, detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+}

@@ -1,0 +1,323 @@
+//! The JSON shapes clients depend on (SPEC §5). Field names are a contract: add, never rename.
+
+use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
+use chatd_domain::customer::Source;
+use chatd_domain::dialog::DialogStatus;
+use chatd_domain::people::WorkStatus;
+use chatd_domain::setup::TagColor;
+use chatd_domain::{
+    Actor, Assignee, Attachment, MessageError, MessageStatus, Principal, Quote, Right, Role,
+};
+use chatd_projections::model::catalog::ChannelView;
+use chatd_projections::model::dialogs::{reply_deadline, DialogRow};
+use chatd_projections::model::people::UserView;
+use chatd_projections::ReadModel;
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Serialize)]
+pub struct UserOut {
+    pub id: Uuid,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub group_ids: Vec<Uuid>,
+    pub active: bool,
+    pub work_status: WorkStatus,
+    pub rights: Vec<Right>,
+}
+
+pub fn user(m: &ReadModel, u: &UserView) -> UserOut {
+    let rights = match u.role {
+        Role::Admin => Right::ALL.to_vec(),
+        _ => m.people.rights_of(u).iter().collect(),
+    };
+    UserOut {
+        id: u.id.0,
+        login: u.login.clone(),
+        name: u.name.clone(),
+        role: u.role,
+        group_ids: u.group_ids.iter().map(|g| g.0).collect(),
+        active: u.active,
+        work_status: u.work_status,
+        rights,
+    }
+}
+
+#[derive(Serialize)]
+pub struct ChannelOut {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub channel_type: ChannelType,
+    pub name: String,
+    pub webhook_url: Option<String>,
+    pub capabilities: Capabilities,
+    pub limits: AttachmentLimits,
+    /// Shown once, on creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_token: Option<String>,
+    /// Shown once, on creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<String>,
+}
+
+pub fn channel(c: &ChannelView) -> ChannelOut {
+    ChannelOut {
+        id: c.id.0,
+        channel_type: c.channel_type,
+        name: c.name.clone(),
+        webhook_url: c.webhook_url.clone(),
+        capabilities: c.capabilities,
+        limits: c.limits,
+        transport_token: None,
+        webhook_secret: None,
+    }
+}
+
+#[derive(Serialize)]
+pub struct ChannelRef {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub channel_type: Option<ChannelType>,
+    pub name: Option<String>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct ActorOut {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: Option<Uuid>,
+    pub name: Option<String>,
+}
+
+pub fn actor(m: &ReadModel, a: &Actor) -> ActorOut {
+    let (kind, id) = match *a {
+        Actor::User { id } => ("user", Some(id.0)),
+        Actor::Bot { id } => ("bot", Some(id.0)),
+        Actor::Customer { id } => ("customer", id.map(|c| c.0)),
+        Actor::Channel { id } => ("channel", Some(id.0)),
+        Actor::System => ("system", None),
+    };
+    let name = match a {
+        Actor::Customer { id: Some(c) } => m.customers.get(c).map(|c| c.name.clone()),
+        other => m.people.name_of(other).map(str::to_owned),
+    };
+    ActorOut { kind, id, name }
+}
+
+pub fn assignee(m: &ReadModel, a: &Assignee) -> ActorOut {
+    actor(m, &a.as_actor())
+}
+
+#[derive(Serialize)]
+pub struct TagOut {
+    pub id: Uuid,
+    pub name: String,
+    pub color: TagColor,
+}
+
+#[derive(Serialize)]
+pub struct CustomerTagOut {
+    pub id: Uuid,
+    pub name: String,
+    pub color: TagColor,
+    pub pinned: bool,
+}
+
+#[derive(Serialize)]
+pub struct CustomerBrief {
+    pub id: Uuid,
+    pub name: String,
+    pub pinned_tags: Vec<TagOut>,
+}
+
+#[derive(Serialize)]
+pub struct CustomerCard {
+    pub id: Uuid,
+    pub name: String,
+    pub external_id: String,
+    pub avatar_url: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub source: Source,
+    pub blocked: bool,
+    pub tags: Vec<CustomerTagOut>,
+}
+
+pub fn customer_card(m: &ReadModel, id: &chatd_domain::CustomerId) -> Option<CustomerCard> {
+    let c = m.customers.get(id)?;
+    Some(CustomerCard {
+        id: c.id.0,
+        name: c.name.clone(),
+        external_id: c.external_id.clone(),
+        avatar_url: c.avatar_url.clone(),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+        source: c.source.clone(),
+        blocked: c.blocked,
+        tags: c
+            .tags
+            .iter()
+            .filter_map(|(t, pinned)| {
+                m.catalog.tags.get(t).map(|t| CustomerTagOut {
+                    id: t.id.0,
+                    name: t.name.clone(),
+                    color: t.color,
+                    pinned: *pinned,
+                })
+            })
+            .collect(),
+    })
+}
+
+#[derive(Serialize)]
+pub struct LastMessageOut {
+    pub id: Uuid,
+    pub author_type: &'static str,
+    pub text: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// R15: `none`, `warning` or `danger` at `now`.
+#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitingLevel {
+    None,
+    Warning,
+    Danger,
+}
+
+pub fn waiting_level(m: &ReadModel, row: &DialogRow, now: OffsetDateTime) -> WaitingLevel {
+    let (Some(since), Some(limit)) = (row.waiting_since, m.time_limits.for_channel(row.channel_id))
+    else {
+        return WaitingLevel::None;
+    };
+    if row.status != DialogStatus::Open {
+        return WaitingLevel::None;
+    }
+    let waited = (now - since).whole_seconds();
+    if waited >= i64::from(limit.limit) {
+        WaitingLevel::Danger
+    } else if waited >= i64::from(limit.warning_after) {
+        WaitingLevel::Warning
+    } else {
+        WaitingLevel::None
+    }
+}
+
+#[derive(Serialize)]
+pub struct DialogRowOut {
+    pub id: Uuid,
+    pub status: DialogStatus,
+    pub customer: Option<CustomerBrief>,
+    pub channel: ChannelRef,
+    pub responsible: Option<ActorOut>,
+    pub unread_count: u64,
+    pub marked_unread: bool,
+    pub last_message: Option<LastMessageOut>,
+    pub draft: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_activity_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub waiting_since: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub reply_deadline: Option<OffsetDateTime>,
+    pub waiting_level: WaitingLevel,
+}
+
+pub fn dialog_row(
+    m: &ReadModel,
+    row: &DialogRow,
+    viewer: &Principal,
+    now: OffsetDateTime,
+) -> DialogRowOut {
+    let user = viewer.user_id();
+    let channel = m.catalog.channels.get(&row.channel_id);
+    DialogRowOut {
+        id: row.id.0,
+        status: row.status,
+        customer: row
+            .customer_id
+            .and_then(|c| m.customers.get(&c))
+            .map(|c| CustomerBrief {
+                id: c.id.0,
+                name: c.name.clone(),
+                pinned_tags: c
+                    .pinned_tags()
+                    .filter_map(|t| m.catalog.tags.get(&t))
+                    .map(|t| TagOut {
+                        id: t.id.0,
+                        name: t.name.clone(),
+                        color: t.color,
+                    })
+                    .collect(),
+            }),
+        channel: ChannelRef {
+            id: row.channel_id.0,
+            channel_type: channel.map(|c| c.channel_type),
+            name: channel.map(|c| c.name.clone()),
+        },
+        responsible: row.responsible.map(|a| assignee(m, &a)),
+        unread_count: user.map_or(0, |u| row.unread_count(u)),
+        marked_unread: user.is_some_and(|u| row.marked_unread(u)),
+        last_message: row.last_message.as_ref().map(|l| LastMessageOut {
+            id: l.id.0,
+            author_type: match l.author {
+                Actor::Customer { .. } => "customer",
+                Actor::Bot { .. } => "bot",
+                _ => "manager",
+            },
+            text: l.text.clone(),
+            at: l.at,
+        }),
+        draft: user.and_then(|u| row.draft(u)).map(str::to_owned),
+        last_activity_at: row.last_activity_at,
+        waiting_since: row
+            .waiting_since
+            .filter(|_| row.status == DialogStatus::Open),
+        reply_deadline: reply_deadline(row, &m.time_limits),
+        waiting_level: waiting_level(m, row, now),
+    }
+}
+
+#[derive(Serialize)]
+pub struct DialogDetail {
+    #[serde(flatten)]
+    pub row: DialogRowOut,
+    pub external_chat_id: String,
+    /// The full card; `null` after the customer was unpinned (R12).
+    pub customer_card: Option<CustomerCard>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: OffsetDateTime,
+}
+
+pub fn dialog_detail(
+    m: &ReadModel,
+    row: &DialogRow,
+    viewer: &Principal,
+    now: OffsetDateTime,
+) -> DialogDetail {
+    DialogDetail {
+        row: dialog_row(m, row, viewer, now),
+        external_chat_id: row.external_chat_id.clone(),
+        customer_card: row.customer_id.and_then(|c| customer_card(m, &c)),
+        opened_at: row.opened_at,
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct MessageOut {
+    pub id: Uuid,
+    pub dialog_id: Uuid,
+    pub author: ActorOut,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+    pub quote: Option<Quote>,
+    /// `null` for customer messages.
+    pub status: Option<MessageStatus>,
+    pub error: Option<MessageError>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
