@@ -1,12 +1,17 @@
 //! `make bench`: SPEC §7's quality bars, each printed next to a baseline measured in the same run.
 
+mod alloc;
 mod p1;
+mod p4;
 mod p5;
 mod stats;
 mod workload;
 
 use clap::Parser;
 use std::time::Duration;
+
+#[global_allocator]
+static ALLOC: alloc::Counting = alloc::Counting;
 
 #[derive(Parser)]
 #[command(name = "chatd-bench")]
@@ -17,7 +22,13 @@ struct Args {
     /// Events in the P5 log.
     #[arg(long, default_value_t = 1_000_000)]
     p5_events: usize,
-    /// Run only these bars (p1, p5); all when empty.
+    /// Dialogs in the P4/P6 read model.
+    #[arg(long, default_value_t = 1_000_000)]
+    p4_dialogs: usize,
+    /// Timed list pages per P4 case.
+    #[arg(long, default_value_t = 2000)]
+    p4_samples: usize,
+    /// Run only these bars (p1, p4, p5); all when empty (p4 includes P6).
     only: Vec<String>,
 }
 
@@ -32,6 +43,9 @@ async fn main() {
     );
     if wants("p1") {
         p1::run(Duration::from_secs(args.seconds)).await;
+    }
+    if wants("p4") {
+        p4::run(args.p4_dialogs, args.p4_samples);
     }
     if wants("p5") {
         p5::run(args.p5_events).await;

@@ -3,13 +3,15 @@
 
 use chatd_domain::customer::{CustomerEvent, Source};
 use chatd_domain::{ChannelId, CustomerId, Recorded, TagId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerView {
     pub id: CustomerId,
     pub external_id: String,
     pub name: String,
+    /// `name` lowercased once, for R16's free-text filter.
+    pub name_lower: String,
     pub avatar_url: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -29,6 +31,17 @@ impl CustomerView {
 pub struct Customers {
     pub by_id: HashMap<CustomerId, CustomerView>,
     by_external: HashMap<(ChannelId, String), CustomerId>,
+    /// Customers holding each tag: R16's tag filters start from the rarest tag.
+    pub by_tag: HashMap<TagId, HashSet<CustomerId>>,
+    /// Lowercased words of customer names: R16's free text matches word prefixes through it.
+    pub by_word: BTreeMap<String, Vec<CustomerId>>,
+}
+
+/// The lowercased words of a name.
+pub fn words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 impl Customers {
@@ -42,18 +55,50 @@ impl Customers {
         self.by_id.get(id)
     }
 
+    /// Customers whose name has a word starting with every word of `q`; `None` when `q` has no
+    /// words (nothing to narrow by). Starts from the query word with the fewest holders and checks
+    /// the others on each candidate's name, so a common word costs nothing.
+    pub fn matching_words(&self, q: &str) -> Option<Vec<CustomerId>> {
+        let query: Vec<String> = words(q).collect();
+        let rarest = query
+            .iter()
+            .min_by_key(|w| self.prefix_holders(w).take(1_000_000).count())?;
+        let mut found: Vec<CustomerId> = self
+            .prefix_holders(rarest)
+            .filter(|c| {
+                self.by_id
+                    .get(c)
+                    .is_some_and(|c| crate::model::list::name_matches(&c.name_lower, q))
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        Some(found)
+    }
+
+    fn prefix_holders<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = CustomerId> + 'a {
+        self.by_word
+            .range(prefix.to_owned()..)
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .flat_map(|(_, ids)| ids.iter().copied())
+    }
+
     pub fn apply(&mut self, r: &Recorded<CustomerEvent>, stream_id: CustomerId) {
         if let CustomerEvent::CustomerRegistered(reg) = &r.event {
             self.by_external.insert(
                 (reg.source.channel_id, reg.external_id.clone()),
                 reg.customer_id,
             );
+            for w in words(&reg.name) {
+                self.by_word.entry(w).or_default().push(reg.customer_id);
+            }
             self.by_id.insert(
                 reg.customer_id,
                 CustomerView {
                     id: reg.customer_id,
                     external_id: reg.external_id.clone(),
                     name: reg.name.clone(),
+                    name_lower: reg.name.to_lowercase(),
                     avatar_url: reg.avatar_url.clone(),
                     phone: reg.phone.clone(),
                     email: reg.email.clone(),
@@ -72,9 +117,13 @@ impl Customers {
             CustomerEvent::CustomerUnblocked {} => c.blocked = false,
             CustomerEvent::CustomerTagged { tag_id, pinned } => {
                 c.tags.insert(*tag_id, *pinned);
+                self.by_tag.entry(*tag_id).or_default().insert(c.id);
             }
             CustomerEvent::CustomerUntagged { tag_id } => {
                 c.tags.remove(tag_id);
+                if let Some(set) = self.by_tag.get_mut(tag_id) {
+                    set.remove(&c.id);
+                }
             }
             CustomerEvent::CustomerRegistered(_) | CustomerEvent::InboundRefused { .. } => {}
         }

@@ -37,27 +37,43 @@ pub struct DialogRow {
     /// R15: since the first customer message not yet answered.
     pub waiting_since: Option<OffsetDateTime>,
     pub opened_at: OffsetDateTime,
+    /// Boxed: most dialogs are read by few users, and an empty box costs 8 bytes, not 72.
+    per_user: Option<Box<PerUser>>,
+}
+
+/// R5 and R11 state of the users who touched a dialog.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct PerUser {
     read_seen: Vec<(UserId, u64)>,
     marked_unread: Vec<UserId>,
     drafts: Vec<(UserId, String)>,
 }
 
 impl DialogRow {
+    fn users(&self) -> Option<&PerUser> {
+        self.per_user.as_deref()
+    }
+
+    fn users_mut(&mut self) -> &mut PerUser {
+        self.per_user.get_or_insert_with(Default::default)
+    }
+
     pub fn unread_count(&self, user: UserId) -> u64 {
         let seen = self
-            .read_seen
-            .iter()
-            .find(|(u, _)| *u == user)
+            .users()
+            .and_then(|p| p.read_seen.iter().find(|(u, _)| *u == user))
             .map_or(0, |(_, s)| *s);
         self.inbound_count.saturating_sub(seen)
     }
 
     pub fn marked_unread(&self, user: UserId) -> bool {
-        self.marked_unread.contains(&user)
+        self.users()
+            .is_some_and(|p| p.marked_unread.contains(&user))
     }
 
     pub fn draft(&self, user: UserId) -> Option<&str> {
-        self.drafts
+        self.users()?
+            .drafts
             .iter()
             .find(|(u, _)| *u == user)
             .map(|(_, t)| t.as_str())
@@ -137,8 +153,8 @@ pub struct Dialogs {
     caught_up: HashMap<UserId, HashSet<DialogId>>,
     /// Per user: dialogs marked unread.
     marked: HashMap<UserId, HashSet<DialogId>>,
-    /// The live dialog of each external chat (R1: a deleted one no longer counts).
-    by_chat: HashMap<(ChannelId, String), DialogId>,
+    /// Dialogs pinned to each customer, for tag filters driven from customers.
+    pub by_customer: HashMap<CustomerId, Vec<DialogId>>,
     pub limits: TimeLimits,
 }
 
@@ -147,11 +163,14 @@ impl Dialogs {
         self.rows.get(id)
     }
 
-    /// The open or closed (not deleted) dialog of an external chat.
-    pub fn by_chat(&self, channel: ChannelId, external_chat_id: &str) -> Option<&DialogRow> {
-        self.by_chat
-            .get(&(channel, external_chat_id.to_owned()))
-            .and_then(|id| self.rows.get(id))
+    fn link(&mut self, customer: Option<CustomerId>, dialog: DialogId, linked: bool) {
+        let Some(c) = customer else { return };
+        let list = self.by_customer.entry(c).or_default();
+        if linked {
+            list.push(dialog);
+        } else {
+            list.retain(|d| *d != dialog);
+        }
     }
 
     fn place(&mut self, p: Option<Placement>, insert: bool) {
@@ -229,12 +248,9 @@ impl Dialogs {
                     last_activity_at: at,
                     waiting_since: None,
                     opened_at: at,
-                    read_seen: Vec::new(),
-                    marked_unread: Vec::new(),
-                    drafts: Vec::new(),
+                    per_user: None,
                 };
-                self.by_chat
-                    .insert((*channel_id, external_chat_id.clone()), id);
+                self.link(*customer_id, id, true);
                 let p = placement(&row, &self.limits);
                 self.rows.insert(id, row);
                 self.place(p, true);
@@ -247,7 +263,11 @@ impl Dialogs {
             } => {
                 // Whoever had read everything has not any more.
                 if let Some(row) = self.rows.get(&id) {
-                    for (user, seen) in &row.read_seen {
+                    let read = row
+                        .users()
+                        .map(|p| p.read_seen.as_slice())
+                        .unwrap_or_default();
+                    for (user, seen) in read {
                         if *seen == row.inbound_count {
                             if let Some(set) = self.caught_up.get_mut(user) {
                                 set.remove(&id);
@@ -293,12 +313,13 @@ impl Dialogs {
             } => {
                 let mut caught_up = false;
                 self.update(id, |row| {
-                    match row.read_seen.iter_mut().find(|(u, _)| u == user_id) {
-                        Some(entry) => entry.1 = *inbound_seen,
-                        None => row.read_seen.push((*user_id, *inbound_seen)),
-                    }
-                    row.marked_unread.retain(|u| u != user_id);
                     caught_up = row.inbound_count > 0 && *inbound_seen >= row.inbound_count;
+                    let p = row.users_mut();
+                    match p.read_seen.iter_mut().find(|(u, _)| u == user_id) {
+                        Some(entry) => entry.1 = *inbound_seen,
+                        None => p.read_seen.push((*user_id, *inbound_seen)),
+                    }
+                    p.marked_unread.retain(|u| u != user_id);
                 });
                 if let Some(set) = self.marked.get_mut(user_id) {
                     set.remove(&id);
@@ -312,34 +333,34 @@ impl Dialogs {
             }
             DialogEvent::DialogMarkedUnread { user_id } => {
                 self.update(id, |row| {
-                    if !row.marked_unread.contains(user_id) {
-                        row.marked_unread.push(*user_id);
+                    let p = row.users_mut();
+                    if !p.marked_unread.contains(user_id) {
+                        p.marked_unread.push(*user_id);
                     }
                 });
                 self.marked.entry(*user_id).or_default().insert(id);
             }
             DialogEvent::DraftSaved { user_id, text } => self.update(id, |row| {
-                match row.drafts.iter_mut().find(|(u, _)| u == user_id) {
+                let p = row.users_mut();
+                match p.drafts.iter_mut().find(|(u, _)| u == user_id) {
                     Some(d) => d.1.clone_from(text),
-                    None => row.drafts.push((*user_id, text.clone())),
+                    None => p.drafts.push((*user_id, text.clone())),
                 }
             }),
-            DialogEvent::DraftCleared { user_id } => {
-                self.update(id, |row| row.drafts.retain(|(u, _)| u != user_id))
+            DialogEvent::DraftCleared { user_id } => self.update(id, |row| {
+                if let Some(p) = row.per_user.as_deref_mut() {
+                    p.drafts.retain(|(u, _)| u != user_id);
+                }
+            }),
+            DialogEvent::CustomerUnpinned { customer_id } => {
+                self.link(Some(*customer_id), id, false);
+                self.update(id, |row| row.customer_id = None)
             }
-            DialogEvent::CustomerUnpinned { .. } => self.update(id, |row| row.customer_id = None),
             DialogEvent::CustomerPinned { customer_id } => {
+                self.link(Some(*customer_id), id, true);
                 self.update(id, |row| row.customer_id = Some(*customer_id))
             }
-            DialogEvent::DialogDeleted {} => {
-                if let Some(row) = self.rows.get(&id) {
-                    let key = (row.channel_id, row.external_chat_id.clone());
-                    if self.by_chat.get(&key) == Some(&id) {
-                        self.by_chat.remove(&key);
-                    }
-                }
-                self.update(id, |row| row.deleted = true);
-            }
+            DialogEvent::DialogDeleted {} => self.update(id, |row| row.deleted = true),
         }
     }
 

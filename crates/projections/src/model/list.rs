@@ -5,7 +5,9 @@
 use super::dialogs::{Bucket, DialogRow, Key};
 use super::ReadModel;
 use chatd_domain::dialog::{sees_all, DialogStatus};
-use chatd_domain::{Actor, Assignee, BotId, ChannelId, DialogId, Principal, TagId, UserId};
+use chatd_domain::{
+    Actor, Assignee, BotId, ChannelId, CustomerId, DialogId, Principal, TagId, UserId,
+};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use thiserror::Error;
@@ -143,7 +145,7 @@ impl ReadModel {
         }
         let customer = row.customer_id.and_then(|c| self.customers.get(&c));
         if let Some(needle) = q_lower {
-            if !customer.is_some_and(|c| c.name.to_lowercase().contains(needle)) {
+            if !customer.is_some_and(|c| name_matches(&c.name_lower, needle)) {
                 return false;
             }
         }
@@ -187,6 +189,9 @@ impl ReadModel {
             q.q.as_ref()
                 .map(|s| s.to_lowercase())
                 .filter(|s| !s.is_empty());
+        if let Some(page) = self.list_by_customers(viewer, q, limit, q_lower.as_deref()) {
+            return Ok(page);
+        }
         let mut iters: Vec<_> = self
             .buckets_for(viewer, q)
             .into_iter()
@@ -233,6 +238,77 @@ impl ReadModel {
             None
         };
         Ok(ListPage { items, next_cursor })
+    }
+
+    /// Filters that name customers (tags, free text) are answered from the customers they
+    /// name when those are few: their dialogs are collected, filtered and sorted, instead of
+    /// walking the indexes past every dialog that does not match.
+    fn list_by_customers(
+        &self,
+        viewer: &Principal,
+        q: &ListQuery,
+        limit: usize,
+        q_lower: Option<&str>,
+    ) -> Option<ListPage<'_>> {
+        const FEW: usize = 250_000;
+        let rarest_tag = q
+            .tags
+            .iter()
+            .filter_map(|t| self.customers.by_tag.get(t).map(|s| (s.len(), s)))
+            .min_by_key(|(n, _)| *n);
+        if !q.tags.is_empty() && rarest_tag.is_none() {
+            // A tag nobody holds: nothing matches.
+            return Some(ListPage {
+                items: vec![],
+                next_cursor: None,
+            });
+        }
+        let by_name = q_lower.and_then(|n| self.customers.matching_words(n));
+        let candidates: Vec<CustomerId> = match (rarest_tag, &by_name) {
+            (Some((n, set)), Some(names)) if names.len() >= n => {
+                names.iter().filter(|c| set.contains(c)).copied().collect()
+            }
+            (_, Some(names)) if names.len() <= FEW => names.clone(),
+            (Some((n, set)), _) if n <= FEW => set.iter().copied().collect(),
+            _ => return None,
+        };
+        let key_of = |row: &DialogRow| match q.sort {
+            Sort::LastActivity => super::dialogs::activity_key(row),
+            Sort::ProcessingOrder => super::dialogs::processing_key(row, &self.dialogs.limits),
+        };
+        let mut found: Vec<(Key, &DialogRow)> = candidates
+            .iter()
+            .filter(|c| {
+                // Cheap checks on the customer before touching any dialog.
+                let Some(cust) = self.customers.get(c) else {
+                    return false;
+                };
+                q.tags
+                    .iter()
+                    .all(|t| cust.tags.get(t).is_some_and(|p| *p || !q.pinned_only))
+            })
+            .filter_map(|c| self.dialogs.by_customer.get(c))
+            .flatten()
+            .filter_map(|d| self.dialogs.rows.get(d))
+            .filter(|row| row.is_visible_to(viewer) && q.status.admits(row.status))
+            .filter(|row| responsible_admits(viewer, &q.responsible, row.responsible))
+            // The candidates already match the name (or the text had no words).
+            .filter(|row| self.matches(row, q, None))
+            .map(|row| (key_of(row), row))
+            .filter(|(k, _)| q.cursor.is_none_or(|c| *k > c))
+            .collect();
+        found.sort_unstable_by_key(|(k, _)| *k);
+        let more = found.len() > limit;
+        found.truncate(limit);
+        let next_cursor = if more {
+            found.last().map(|(k, _)| *k)
+        } else {
+            None
+        };
+        Some(ListPage {
+            items: found.into_iter().map(|(_, r)| r).collect(),
+            next_cursor,
+        })
     }
 
     /// R16's filter window: tag counts (descending, honouring `pinned_only`), bots (only if a
@@ -325,6 +401,28 @@ pub struct Facets {
     pub managers: Vec<(UserId, u64)>,
     pub channels: Vec<(ChannelId, u64)>,
     pub unassigned: u64,
+}
+
+/// R16's free text: every word of the query starts some word of the name.
+pub fn name_matches(name_lower: &str, q_lower: &str) -> bool {
+    let name: Vec<String> = crate::model::customers::words(name_lower).collect();
+    crate::model::customers::words(q_lower).all(|w| name.iter().any(|n| n.starts_with(&w)))
+}
+
+fn responsible_admits(
+    viewer: &Principal,
+    wanted: &[Responsible],
+    responsible: Option<Assignee>,
+) -> bool {
+    wanted.is_empty()
+        || wanted.iter().any(|w| match w {
+            Responsible::Me => {
+                viewer.as_assignee().is_some() && responsible == viewer.as_assignee()
+            }
+            Responsible::Unassigned => responsible.is_none(),
+            Responsible::User(id) => responsible == Some(Assignee::User { id: *id }),
+            Responsible::Bot(id) => responsible == Some(Assignee::Bot { id: *id }),
+        })
 }
 
 /// Rows in a page are dialogs: their ids, for tests and callers that need only those.
