@@ -2,6 +2,7 @@
 
 mod alloc;
 mod p1;
+mod p2;
 mod p4;
 mod p5;
 mod stats;
@@ -28,7 +29,7 @@ struct Args {
     /// Timed list pages per P4 case.
     #[arg(long, default_value_t = 2000)]
     p4_samples: usize,
-    /// Run only these bars (p1, p4, p5); all when empty (p4 includes P6).
+    /// Run only these bars (p1, p2, p4, p5); all when empty (p4 includes P6).
     only: Vec<String>,
 }
 
@@ -43,6 +44,9 @@ async fn main() {
     );
     if wants("p1") {
         p1::run(Duration::from_secs(args.seconds)).await;
+    }
+    if wants("p2") {
+        p2::run(Duration::from_secs(args.seconds)).await;
     }
     if wants("p4") {
         p4::run(args.p4_dialogs, args.p4_samples);

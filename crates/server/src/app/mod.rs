@@ -9,7 +9,9 @@ pub use error::{domain_status, AppError};
 use chatd_domain::{Command, DomainError, DomainEvent, EventMeta, Recorded};
 use chatd_projections::{decode_recorded, new_event, ReadModel};
 use chatd_store::{Direction, EventStore, ExpectedVersion, Position, StoreError};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -23,7 +25,18 @@ pub struct App {
     pub store: Arc<dyn EventStore>,
     model: Arc<RwLock<ReadModel>>,
     progress: watch::Receiver<Option<Position>>,
+    aggregates: Mutex<HashMap<String, Cached>>,
 }
+
+/// An aggregate's state as of `version`. A cached state is never trusted blindly: every load
+/// reads the events after `version` first, so appends by other nodes are folded in too.
+struct Cached {
+    version: Option<u64>,
+    state: Box<dyn Any + Send>,
+}
+
+/// Aggregates kept folded in memory; beyond it an arbitrary one is dropped (and re-read later).
+const CACHED_AGGREGATES: usize = 20_000;
 
 /// What a command did: its events, and the global position of the last one (or of the log's
 /// head when it changed nothing), for the client's next `min_position`.
@@ -65,6 +78,7 @@ impl App {
             store,
             model,
             progress,
+            aggregates: Mutex::new(HashMap::new()),
         });
         app.wait_for(head, Duration::from_secs(3600))
             .await
@@ -103,13 +117,21 @@ impl App {
         decide: fn(&S, &Command<C>) -> Result<Vec<E>, DomainError>,
     ) -> Result<Outcome<E>, AppError>
     where
-        S: Default,
+        S: Default + Send + 'static,
         E: DomainEvent + Clone,
     {
         for _ in 0..ATTEMPTS {
             let (state, version) = self.load(stream, evolve).await?;
-            let events = decide(&state, cmd)?;
+            let decided = decide(&state, cmd);
+            let events = match decided {
+                Ok(events) => events,
+                Err(e) => {
+                    self.keep(stream, state, version);
+                    return Err(e.into());
+                }
+            };
             if events.is_empty() {
+                self.keep(stream, state, version);
                 return Ok(Outcome {
                     events: vec![],
                     position: self.store.head().await?,
@@ -167,14 +189,57 @@ impl App {
     }
 
     /// Fold a stream into its aggregate's state; also its version (`None`: no stream yet).
-    pub async fn load<S: Default, E: DomainEvent>(
+    /// Starts from the cached state, if any, and reads only the events after it.
+    pub async fn load<S: Default + Send + 'static, E: DomainEvent>(
         &self,
         stream: &str,
         evolve: fn(S, &Recorded<E>) -> S,
     ) -> Result<(S, Option<u64>), AppError> {
-        let history = self.history::<E>(stream).await?;
-        let version = history.last().map(|(v, _)| *v);
-        let state = history.iter().fold(S::default(), |s, (_, r)| evolve(s, r));
-        Ok((state, version))
+        let cached = self
+            .aggregates
+            .lock()
+            .expect("aggregate cache lock")
+            .remove(stream)
+            .and_then(|c| c.state.downcast::<S>().ok().map(|s| (*s, c.version)));
+        let (mut state, mut version) = cached.unwrap_or_default();
+        // A cached aggregate is usually a few events behind, so the first page is small (read
+        // inline by the embedded store); a cold one continues in large pages.
+        let mut page_size = 128;
+        loop {
+            let from = version.map_or(0, |v| v + 1);
+            let page = self
+                .store
+                .read_stream(stream, from, Direction::Forwards, page_size)
+                .await?;
+            let full = page.len() == page_size;
+            page_size = 1024;
+            for e in &page {
+                let r =
+                    decode_recorded::<E>(e).map_err(|err| StoreError::Internal(err.to_string()))?;
+                state = evolve(state, &r);
+                version = Some(e.version);
+            }
+            if !full {
+                return Ok((state, version));
+            }
+        }
+    }
+
+    /// Remember a folded state for the next command on the same stream.
+    fn keep<S: Send + 'static>(&self, stream: &str, state: S, version: Option<u64>) {
+        let Some(_) = version else { return };
+        let mut cache = self.aggregates.lock().expect("aggregate cache lock");
+        if cache.len() >= CACHED_AGGREGATES {
+            if let Some(victim) = cache.keys().next().cloned() {
+                cache.remove(&victim);
+            }
+        }
+        cache.insert(
+            stream.to_owned(),
+            Cached {
+                version,
+                state: Box::new(state),
+            },
+        );
     }
 }
