@@ -4,6 +4,7 @@
 use crate::ids::{BotId, ChannelId, CustomerId, UserId};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -17,6 +18,7 @@ pub enum Role {
 }
 
 /// Rights granted by groups (SPEC §3).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Right {
     #[serde(rename = "dialogs.delete")]
@@ -148,6 +150,7 @@ impl Principal {
 }
 
 /// The author of an event or a message, as stored and shown.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
@@ -159,6 +162,7 @@ pub enum Actor {
 }
 
 /// Who a dialog is assigned to: `{type: "user"|"bot", id}`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Assignee {

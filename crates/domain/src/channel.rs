@@ -11,6 +11,7 @@ pub const MAX_TEXT_CHARS: usize = 2000;
 /// R7: the most attachments one message may hold.
 pub const MAX_ATTACHMENTS: usize = 10;
 
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelType {
@@ -23,6 +24,7 @@ pub enum ChannelType {
     Custom,
 }
 
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
@@ -50,6 +52,7 @@ impl fmt::Display for AttachmentKind {
 }
 
 /// Per-kind size limits in bytes; `None` means the kind is not carried at all.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentLimits {
     pub image: Option<u64>,
@@ -98,6 +101,7 @@ impl AttachmentLimits {
 }
 
 /// What a channel declares it can carry (R20).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {
     /// Longest text the channel carries; the effective limit is the lower of this and R8's 2000.
@@ -131,6 +135,7 @@ impl Capabilities {
 }
 
 /// Everything the dialog rules need to know about the dialog's channel at decision time.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelProfile {
     #[serde(rename = "type")]

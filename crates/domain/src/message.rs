@@ -6,6 +6,7 @@ use crate::ids::{FileId, MessageId};
 use serde::{Deserialize, Serialize};
 
 /// A file attached to a message; the bytes live in the file store under `file_id`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub file_id: FileId,
@@ -20,6 +21,7 @@ pub struct Attachment {
 }
 
 /// R9: the quoted message's text and author, embedded at the time of quoting.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub message_id: MessageId,
@@ -29,6 +31,7 @@ pub struct Quote {
 
 /// R14: delivery status of an outgoing message. Forward only: queued < sent < delivered < read;
 /// `failed` is terminal and reachable before delivery only.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
@@ -62,6 +65,7 @@ impl MessageStatus {
 }
 
 /// Why a message failed: `{code, message}`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageError {
     pub code: String,

@@ -7,6 +7,7 @@ use crate::event::{Command, DomainEvent, Recorded};
 use crate::ids::{BotId, ChannelId, GroupId, UserId};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkStatus {

@@ -216,6 +216,7 @@ pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> 
 // ---- tags ----
 
 /// R19: one of twelve colours.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TagColor {
@@ -503,6 +504,7 @@ pub fn evolve_quick_reply(
 // ---- settings ----
 
 /// R15: seconds, multiples of 10, at least 10; `warning_after <= limit`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeLimit {
     pub warning_after: u32,
@@ -529,6 +531,7 @@ impl TimeLimit {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeLimits {
     pub default: Option<TimeLimit>,

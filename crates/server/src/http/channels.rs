@@ -4,6 +4,8 @@
 use super::extract::Caller;
 use super::people::ReadParams;
 use super::support::{command, settle, written};
+#[allow(unused_imports)]
+use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
 use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
@@ -13,15 +15,17 @@ use chatd_domain::event::stream_name;
 use chatd_domain::setup::{decide_channel, evolve_channel, ChannelCommand};
 use chatd_domain::ChannelId;
 use serde::Deserialize;
+#[allow(unused_imports)]
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct ChannelSettings {
     capabilities: Option<Capabilities>,
     limits: Option<AttachmentLimits>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewChannel {
     #[serde(rename = "type")]
     channel_type: ChannelType,
@@ -31,6 +35,7 @@ pub struct NewChannel {
     settings: ChannelSettings,
 }
 
+#[utoipa::path(get, path = "/api/v1/channels", tag = "channels", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<views::ChannelOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/channels")]
 async fn list(
     app: web::Data<App>,
@@ -41,9 +46,10 @@ async fn list(
     let m = app.model();
     let mut items: Vec<_> = m.catalog.channels.values().map(views::channel).collect();
     items.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(Items { items }))
 }
 
+#[utoipa::path(post, path = "/api/v1/channels", tag = "channels", request_body = NewChannel, security(("bearer" = [])), responses((status = 201, description = "the channel, with `transport_token` and `webhook_secret` shown once", body = Written<views::ChannelOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[post("/channels")]
 async fn create(
     app: web::Data<App>,
@@ -89,7 +95,7 @@ async fn create(
     written(StatusCode::CREATED, view, out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ChannelPatch {
     name: Option<String>,
     /// `null` removes the webhook; absent leaves it.
@@ -99,6 +105,7 @@ pub struct ChannelPatch {
     settings: ChannelSettings,
 }
 
+#[utoipa::path(patch, path = "/api/v1/channels/{id}", tag = "channels", params(("id" = uuid::Uuid, Path)), request_body = ChannelPatch, security(("bearer" = [])), responses((status = 200, body = Written<views::ChannelOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[patch("/channels/{id}")]
 async fn update(
     app: web::Data<App>,

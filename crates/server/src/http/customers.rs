@@ -3,6 +3,8 @@
 use super::extract::Caller;
 use super::people::ReadParams;
 use super::support::{command, settle, written};
+#[allow(unused_imports)]
+use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
 use crate::app::App;
 use actix_web::http::StatusCode;
@@ -12,8 +14,11 @@ use chatd_domain::event::stream_name;
 use chatd_domain::setup::{decide_tag, evolve_tag, TagColor, TagCommand, TagEvent};
 use chatd_domain::{CustomerId, TagId};
 use serde::Deserialize;
+#[allow(unused_imports)]
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::CustomerCard), (status = 404, body = Problem)))]
 #[get("/customers/{id}")]
 async fn customer_card_route(
     app: web::Data<App>,
@@ -42,9 +47,10 @@ async fn run(
             customer::decide,
         )
         .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
+#[utoipa::path(post, path = "/api/v1/customers/{id}/block", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[post("/customers/{id}/block")]
 async fn block(
     app: web::Data<App>,
@@ -54,6 +60,7 @@ async fn block(
     run(&app, &caller, *id, CustomerCommand::Block).await
 }
 
+#[utoipa::path(post, path = "/api/v1/customers/{id}/unblock", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[post("/customers/{id}/unblock")]
 async fn unblock(
     app: web::Data<App>,
@@ -63,13 +70,14 @@ async fn unblock(
     run(&app, &caller, *id, CustomerCommand::Unblock).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TagBody {
     tag_id: Uuid,
     #[serde(default)]
     pinned: bool,
 }
 
+#[utoipa::path(post, path = "/api/v1/customers/{id}/tags", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = TagBody, responses((status = 200, body = Written<Empty>), (status = 404, description = "no such customer or tag", body = Problem)))]
 #[post("/customers/{id}/tags")]
 async fn tag_customer(
     app: web::Data<App>,
@@ -92,6 +100,7 @@ async fn tag_customer(
     .await
 }
 
+#[utoipa::path(delete, path = "/api/v1/customers/{id}/tags/{tag_id}", tag = "customers", params(("id" = uuid::Uuid, Path), ("tag_id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[delete("/customers/{id}/tags/{tag_id}")]
 async fn untag(
     app: web::Data<App>,
@@ -110,6 +119,7 @@ async fn untag(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/tags", tag = "customers", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<views::TagOut>)))]
 #[get("/tags")]
 async fn list_tags(
     app: web::Data<App>,
@@ -129,15 +139,16 @@ async fn list_tags(
         })
         .collect();
     items.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(Items { items }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewTag {
     name: String,
     color: TagColor,
 }
 
+#[utoipa::path(post, path = "/api/v1/tags", tag = "customers", request_body = NewTag, security(("bearer" = [])), responses((status = 201, body = Written<views::TagOut>), (status = 422, body = Problem)))]
 #[post("/tags")]
 async fn create_tag(
     app: web::Data<App>,

@@ -4,6 +4,9 @@
 use super::extract::Caller;
 use super::people::ReadParams;
 use super::support::{command, now, settle, written};
+use super::views::{Counted, DeleteResult, DialogList, FacetsOut, TimelineEntryOut, UnreadCount};
+#[allow(unused_imports)]
+use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
 use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
@@ -16,8 +19,10 @@ use chatd_projections::model::list::{
 };
 use chatd_projections::timeline::{self, Entry, SystemKind};
 use chatd_projections::ReadModel;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::str::FromStr;
+#[allow(unused_imports)]
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 fn invalid_query(detail: impl Into<String>) -> Problem {
@@ -37,7 +42,8 @@ fn ids<T: From<Uuid>>(field: &str, s: &Option<String>) -> Result<Vec<T>, Problem
         .collect()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     sort: Option<String>,
     status: Option<String>,
@@ -141,6 +147,7 @@ impl ListParams {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/dialogs", tag = "dialogs", params(ListParams), security(("bearer" = [])), responses((status = 200, body = DialogList), (status = 400, description = "invalid_query, sort_unavailable", body = Problem), (status = 503, description = "projection_lagging", body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/dialogs")]
 async fn list_dialogs(
     app: web::Data<App>,
@@ -161,27 +168,22 @@ async fn list_dialogs(
         .iter()
         .map(|r| views::dialog_row(&m, r, &caller.principal, t))
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "items": items,
-        "next_cursor": page.next_cursor.as_ref().map(list::encode_cursor),
-        "position": m.position.map(|p| p.to_string()),
-    })))
+    Ok(HttpResponse::Ok().json(views::DialogList {
+        items,
+        next_cursor: page.next_cursor.as_ref().map(list::encode_cursor),
+        position: m.position.map(|p| p.to_string()),
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FacetParams {
     status: Option<String>,
     pinned_only: Option<bool>,
     min_position: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Counted<T: Serialize> {
-    #[serde(flatten)]
-    item: T,
-    dialogs: u64,
-}
-
+#[utoipa::path(get, path = "/api/v1/dialogs/facets", tag = "dialogs", params(FacetParams), security(("bearer" = [])), responses((status = 200, body = FacetsOut), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/dialogs/facets")]
 async fn facets(
     app: web::Data<App>,
@@ -233,15 +235,16 @@ async fn facets(
         })
         .collect();
     // R16: the bot filter exists only when a bot does.
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "tags": tags,
-        "bots": if bots.is_empty() { serde_json::Value::Null } else { serde_json::json!(bots) },
-        "managers": managers,
-        "unassigned": f.unassigned,
-        "channels": channels,
-    })))
+    Ok(HttpResponse::Ok().json(views::FacetsOut {
+        tags,
+        bots: (!bots.is_empty()).then_some(bots),
+        managers,
+        unassigned: f.unassigned,
+        channels,
+    }))
 }
 
+#[utoipa::path(get, path = "/api/v1/dialogs/unread-count", tag = "dialogs", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = UnreadCount), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/dialogs/unread-count")]
 async fn unread_count(
     app: web::Data<App>,
@@ -250,8 +253,9 @@ async fn unread_count(
 ) -> Result<HttpResponse, Problem> {
     settle(&app, p.min_position.as_deref()).await?;
     let m = app.model();
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "dialogs": m.dialogs.unread_dialogs(&caller.principal) })))
+    Ok(HttpResponse::Ok().json(views::UnreadCount {
+        dialogs: m.dialogs.unread_dialogs(&caller.principal),
+    }))
 }
 
 /// The row, if `caller` may see it (404 otherwise, never 403).
@@ -266,6 +270,7 @@ fn visible_row<'m>(
         .ok_or_else(Problem::not_found)
 }
 
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[get("/dialogs/{id}")]
 async fn dialog_detail(
     app: web::Data<App>,
@@ -279,7 +284,8 @@ async fn dialog_detail(
     Ok(HttpResponse::Ok().json(views::dialog_detail(&m, row, &caller.principal, now())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     cursor: Option<String>,
     limit: Option<usize>,
@@ -304,11 +310,11 @@ fn message_out(
     }
 }
 
-fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> serde_json::Value {
+fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEntryOut {
     match e {
-        Entry::Message(msg) => {
-            serde_json::json!({ "type": "message", "message": message_out(m, dialog_id, msg) })
-        }
+        Entry::Message(msg) => TimelineEntryOut::Message {
+            message: message_out(m, dialog_id, msg),
+        },
         Entry::System { kind, by, at } => {
             let (event, from, to) = match kind {
                 SystemKind::Opened => ("opened", None, None),
@@ -318,18 +324,18 @@ fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> serde_json::Value {
                 SystemKind::CustomerPinned => ("customer_pinned", None, None),
                 SystemKind::Reassigned { from, to } => ("reassigned", *from, Some(*to)),
             };
-            serde_json::json!({
-                "type": "system",
-                "event": event,
-                "at": at.format(&time::format_description::well_known::Rfc3339).ok(),
-                "by": views::actor(m, by),
-                "from": from.map(|a| views::assignee(m, &a)),
-                "to": to.map(|a| views::assignee(m, &a)),
-            })
+            TimelineEntryOut::System {
+                event,
+                at: *at,
+                by: views::actor(m, by),
+                from: from.map(|a| views::assignee(m, &a)),
+                to: to.map(|a| views::assignee(m, &a)),
+            }
         }
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}/timeline", tag = "dialogs", params(("id" = uuid::Uuid, Path), PageParams), security(("bearer" = [])), responses((status = 200, body = Page<TimelineEntryOut>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[get("/dialogs/{id}/timeline")]
 async fn timeline_route(
     app: web::Data<App>,
@@ -369,7 +375,10 @@ async fn timeline_route(
         .map(|e| entry_out(&m, *id, e))
         .collect();
     let next = (skip + limit < entries.len()).then(|| format!("t{}", skip + limit));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": next })))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: next,
+    }))
 }
 
 async fn run(
@@ -388,7 +397,7 @@ async fn run(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SendBody {
     #[serde(default)]
     text: String,
@@ -397,6 +406,7 @@ pub struct SendBody {
     attachment_ids: Vec<Uuid>,
 }
 
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[post("/dialogs/{id}/messages")]
 async fn send(
     app: web::Data<App>,
@@ -470,11 +480,12 @@ async fn send(
     written(StatusCode::CREATED, msg, out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ReassignBody {
     to: Assignee,
 }
 
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/reassign", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReassignBody, responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 422, description = "invalid_assignee", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[post("/dialogs/{id}/reassign")]
 async fn reassign(
     app: web::Data<App>,
@@ -493,11 +504,12 @@ async fn reassign(
         },
     )
     .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
 macro_rules! simple_action {
-    ($name:ident, $method:ident, $path:literal, $cmd:expr) => {
+    ($(#[$doc:meta])* $name:ident, $method:ident, $path:literal, $cmd:expr) => {
+        $(#[$doc])*
         #[$method($path)]
         async fn $name(
             app: web::Data<App>,
@@ -505,37 +517,53 @@ macro_rules! simple_action {
             id: web::Path<Uuid>,
         ) -> Result<HttpResponse, Problem> {
             let out = run(&app, &caller, *id, $cmd).await?;
-            written(StatusCode::OK, serde_json::json!({}), out.position)
+            written(StatusCode::OK, Empty {}, out.position)
         }
     };
 }
 
-simple_action!(close, post, "/dialogs/{id}/close", DialogCommand::Close);
-simple_action!(read, post, "/dialogs/{id}/read", DialogCommand::MarkRead);
 simple_action!(
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/close", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "closed; closing a closed dialog is a no-op", body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+    close,
+    post,
+    "/dialogs/{id}/close",
+    DialogCommand::Close
+);
+simple_action!(
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/read", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "read up to now by the caller", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+    read,
+    post,
+    "/dialogs/{id}/read",
+    DialogCommand::MarkRead
+);
+simple_action!(
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/unread", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "marked unread for the caller only", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
     unread,
     post,
     "/dialogs/{id}/unread",
     DialogCommand::MarkUnread
 );
 simple_action!(
+    #[utoipa::path(delete, path = "/api/v1/dialogs/{id}/draft", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "the caller's draft cleared", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
     clear_draft,
     delete,
     "/dialogs/{id}/draft",
     DialogCommand::ClearDraft
 );
 simple_action!(
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/unpin-customer", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "the customer unpinned; the customer stays", body = Written<Empty>), (status = 409, description = "customer_not_pinned", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
     unpin_customer,
     post,
     "/dialogs/{id}/unpin-customer",
     DialogCommand::UnpinCustomer
 );
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DraftBody {
     text: String,
 }
 
+#[utoipa::path(put, path = "/api/v1/dialogs/{id}/draft", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = DraftBody, responses((status = 200, body = Written<Empty>), (status = 422, description = "text_too_long", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[put("/dialogs/{id}/draft")]
 async fn save_draft(
     app: web::Data<App>,
@@ -552,14 +580,15 @@ async fn save_draft(
         },
     )
     .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PinBody {
     customer_id: Uuid,
 }
 
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/pin-customer", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = PinBody, responses((status = 200, body = Written<Empty>), (status = 409, description = "customer_already_pinned", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[post("/dialogs/{id}/pin-customer")]
 async fn pin_customer(
     app: web::Data<App>,
@@ -582,15 +611,16 @@ async fn pin_customer(
         DialogCommand::PinCustomer { customer_id },
     )
     .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DeleteBody {
     ids: Vec<Uuid>,
 }
 
 /// R13: bulk delete. All or nothing per dialog: each id answers `deleted` or the problem's code.
+#[utoipa::path(post, path = "/api/v1/dialogs/delete", tag = "dialogs", request_body = DeleteBody, security(("bearer" = [])), responses((status = 200, body = Written<Items<DeleteResult>>), (status = 403, description = "missing_right", body = Problem)))]
 #[post("/dialogs/delete")]
 async fn delete_dialogs(
     app: web::Data<App>,
@@ -620,19 +650,19 @@ async fn delete_dialogs(
         match run(&app, &caller, id, DialogCommand::Delete).await {
             Ok(out) => {
                 position = out.position.max(position);
-                results.push(serde_json::json!({ "id": id, "result": "deleted" }));
+                results.push(DeleteResult {
+                    id,
+                    result: "deleted".into(),
+                });
             }
-            Err(AppError::Domain(e)) => {
-                results.push(serde_json::json!({ "id": id, "result": e.code() }))
-            }
+            Err(AppError::Domain(e)) => results.push(DeleteResult {
+                id,
+                result: e.code().into(),
+            }),
             Err(e) => return Err(e.into()),
         }
     }
-    written(
-        StatusCode::OK,
-        serde_json::json!({ "items": results }),
-        position,
-    )
+    written(StatusCode::OK, Items { items: results }, position)
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -3,6 +3,7 @@ use actix_web::{get, web, HttpResponse};
 use serde_json::json;
 
 /// Liveness: the process answers and its store is open.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "`{status, position, projected}`")))]
 #[get("/healthz")]
 pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, super::Problem> {
     let head = app

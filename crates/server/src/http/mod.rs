@@ -6,6 +6,7 @@ mod customers;
 mod dialogs;
 mod extract;
 mod health;
+pub mod openapi;
 mod people;
 pub mod problem;
 mod settings;
@@ -24,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .app_data(config::query())
         .app_data(config::path())
         .service(health::healthz)
+        .service(openapi::serve)
         .service(
             web::scope("/api/v1")
                 .configure(people::routes)

@@ -2,6 +2,10 @@
 
 use super::extract::{Caller, Session};
 use super::support::{bad, command, now, settle, written};
+use super::views::GroupOut;
+#[allow(unused_imports)]
+use super::views::{Empty, Items, Page, Written};
+use super::views::{LoginOut, MeOut, UserOut};
 use super::{views, Problem};
 use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
@@ -12,6 +16,8 @@ use chatd_domain::people::{
 };
 use chatd_domain::{event::stream_name, GroupId, Principal, Right, Role, UserId};
 use serde::Deserialize;
+#[allow(unused_imports)]
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// Sessions last 30 days.
@@ -26,12 +32,13 @@ pub fn user_id_for(login: &str) -> UserId {
     .into()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Login {
     login: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, responses((status = 200, body = Written<LoginOut>), (status = 401, description = "invalid_credentials", body = Problem)))]
 #[post("/auth/login")]
 async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Problem> {
     let found = app
@@ -79,11 +86,12 @@ async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRespo
     let user = m.people.users.get(&user_id).map(|u| views::user(&m, u));
     written(
         StatusCode::OK,
-        serde_json::json!({ "token": token, "user": user }),
+        views::LoginOut { token, user },
         out.position,
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 401, body = Problem)))]
 #[post("/auth/logout")]
 async fn log_out(app: web::Data<App>, session: Session) -> Result<HttpResponse, Problem> {
     let cmd = command(
@@ -100,14 +108,16 @@ async fn log_out(app: web::Data<App>, session: Session) -> Result<HttpResponse, 
             decide_user,
         )
         .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReadParams {
     pub min_position: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
 #[get("/me")]
 async fn me(
     app: web::Data<App>,
@@ -121,12 +131,13 @@ async fn me(
         .users
         .get(&session.user_id)
         .ok_or_else(Problem::not_found)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "user": views::user(&m, user),
-        "unread_dialogs": m.dialogs.unread_dialogs(&session.principal),
-    })))
+    Ok(HttpResponse::Ok().json(views::MeOut {
+        user: views::user(&m, user),
+        unread_dialogs: m.dialogs.unread_dialogs(&session.principal),
+    }))
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<UserOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/users")]
 async fn list_users(
     app: web::Data<App>,
@@ -142,10 +153,10 @@ async fn list_users(
         .map(|u| views::user(&m, u))
         .collect();
     users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": users })))
+    Ok(HttpResponse::Ok().json(Items { items: users }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewUser {
     login: String,
     name: String,
@@ -179,6 +190,7 @@ fn check_password(p: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser, security(("bearer" = [])), responses((status = 201, body = Written<UserOut>), (status = 409, description = "already_exists", body = Problem), (status = 422, description = "validation_failed", body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[post("/users")]
 async fn create_user(
     app: web::Data<App>,
@@ -223,7 +235,7 @@ async fn create_user(
     written(StatusCode::CREATED, views::user(&m, user), out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct UserPatch {
     name: Option<String>,
     role: Option<Role>,
@@ -233,6 +245,7 @@ pub struct UserPatch {
     password: Option<String>,
 }
 
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = uuid::Uuid, Path)), request_body = UserPatch, security(("bearer" = [])), responses((status = 200, body = Written<UserOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[patch("/users/{id}")]
 async fn update_user(
     app: web::Data<App>,
@@ -288,13 +301,7 @@ async fn update_user(
     written(StatusCode::OK, views::user(&m, user), out.position)
 }
 
-#[derive(serde::Serialize)]
-struct GroupOut {
-    id: Uuid,
-    name: String,
-    rights: Vec<Right>,
-}
-
+#[utoipa::path(get, path = "/api/v1/groups", tag = "users", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<GroupOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/groups")]
 async fn list_groups(
     app: web::Data<App>,
@@ -314,16 +321,17 @@ async fn list_groups(
         })
         .collect();
     groups.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": groups })))
+    Ok(HttpResponse::Ok().json(Items { items: groups }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewGroup {
     name: String,
     #[serde(default)]
     rights: Vec<Right>,
 }
 
+#[utoipa::path(post, path = "/api/v1/groups", tag = "users", request_body = NewGroup, security(("bearer" = [])), responses((status = 201, body = Written<GroupOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[post("/groups")]
 async fn create_group(
     app: web::Data<App>,
@@ -363,12 +371,13 @@ async fn create_group(
     written(StatusCode::CREATED, g, out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct GroupPatch {
     name: Option<String>,
     rights: Option<Vec<Right>>,
 }
 
+#[utoipa::path(patch, path = "/api/v1/groups/{id}", tag = "users", params(("id" = uuid::Uuid, Path)), request_body = GroupPatch, security(("bearer" = [])), responses((status = 200, body = Written<GroupOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[patch("/groups/{id}")]
 async fn update_group(
     app: web::Data<App>,

@@ -6,7 +6,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Serialize)]
+/// RFC 9457 problem document; `code` is the stable machine code.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

@@ -3,6 +3,9 @@
 use super::extract::Caller;
 use super::people::ReadParams;
 use super::support::{command, settle, written};
+use super::views::QuickReplyOut;
+#[allow(unused_imports)]
+use super::views::{Empty, Items, Page, Written};
 use super::Problem;
 use crate::app::App;
 use actix_web::http::StatusCode;
@@ -14,9 +17,12 @@ use chatd_domain::setup::{
 };
 use chatd_domain::{MessageId, QuickReplyId};
 use chatd_projections::model::catalog::QuickReplyView;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+#[allow(unused_imports)]
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+#[utoipa::path(get, path = "/api/v1/settings/time-limits", tag = "settings", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = TimeLimits)))]
 #[get("/settings/time-limits")]
 async fn get_limits(
     app: web::Data<App>,
@@ -27,6 +33,7 @@ async fn get_limits(
     Ok(HttpResponse::Ok().json(&app.model().time_limits))
 }
 
+#[utoipa::path(put, path = "/api/v1/settings/time-limits", tag = "settings", request_body = TimeLimits, security(("bearer" = [])), responses((status = 200, body = Written<TimeLimits>), (status = 403, description = "missing_right", body = Problem), (status = 422, description = "validation_failed", body = Problem)))]
 #[put("/settings/time-limits")]
 async fn put_limits(
     app: web::Data<App>,
@@ -44,16 +51,6 @@ async fn put_limits(
     written(StatusCode::OK, limits, out.position)
 }
 
-#[derive(Serialize)]
-struct QuickReplyOut {
-    id: Uuid,
-    shared: bool,
-    name: String,
-    text: String,
-    uses: u64,
-    from_message_id: Option<Uuid>,
-}
-
 fn reply_out(q: &QuickReplyView) -> QuickReplyOut {
     QuickReplyOut {
         id: q.id.0,
@@ -66,6 +63,7 @@ fn reply_out(q: &QuickReplyView) -> QuickReplyOut {
 }
 
 /// Shared replies and the caller's own, most used first.
+#[utoipa::path(get, path = "/api/v1/quick-replies", tag = "settings", params(ReadParams), security(("bearer" = [])), responses((status = 200, description = "shared replies and the caller\'s own, most used first", body = Items<QuickReplyOut>)))]
 #[get("/quick-replies")]
 async fn list(
     app: web::Data<App>,
@@ -82,10 +80,10 @@ async fn list(
         .collect();
     items.sort_by(|a, b| b.uses.cmp(&a.uses).then_with(|| a.name.cmp(&b.name)));
     let items: Vec<_> = items.into_iter().map(reply_out).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(Items { items }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewReply {
     name: String,
     /// Optional with `from_message_id`: the message's text is used.
@@ -97,6 +95,7 @@ pub struct NewReply {
     dialog_id: Option<Uuid>,
 }
 
+#[utoipa::path(post, path = "/api/v1/quick-replies", tag = "settings", request_body = NewReply, security(("bearer" = [])), responses((status = 201, body = Written<QuickReplyOut>), (status = 403, description = "missing_right", body = Problem), (status = 422, body = Problem)))]
 #[post("/quick-replies")]
 async fn create(
     app: web::Data<App>,
@@ -166,12 +165,13 @@ async fn create(
     written(StatusCode::CREATED, reply_out(q), out.position)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ReplyPatch {
     name: Option<String>,
     text: Option<String>,
 }
 
+#[utoipa::path(patch, path = "/api/v1/quick-replies/{id}", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReplyPatch, responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[patch("/quick-replies/{id}")]
 async fn update(
     app: web::Data<App>,
@@ -195,9 +195,10 @@ async fn update(
             decide_quick_reply,
         )
         .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
+#[utoipa::path(post, path = "/api/v1/quick-replies/{id}/use", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[post("/quick-replies/{id}/use")]
 async fn use_reply(
     app: web::Data<App>,
@@ -213,9 +214,10 @@ async fn use_reply(
             decide_quick_reply,
         )
         .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
+#[utoipa::path(delete, path = "/api/v1/quick-replies/{id}", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[delete("/quick-replies/{id}")]
 async fn remove(
     app: web::Data<App>,
@@ -231,7 +233,7 @@ async fn remove(
             decide_quick_reply,
         )
         .await?;
-    written(StatusCode::OK, serde_json::json!({}), out.position)
+    written(StatusCode::OK, Empty {}, out.position)
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

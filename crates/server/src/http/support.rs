@@ -42,18 +42,16 @@ pub async fn settle(app: &App, min_position: Option<&str>) -> Result<(), Problem
         .map_err(Problem::from)
 }
 
-/// A write's answer: the resource (or `{}`) plus the global `position` of its last event.
+/// A write's answer: the resource plus the global `position` of its last event.
 pub fn written<T: Serialize>(
     status: StatusCode,
     body: T,
     position: Option<Position>,
 ) -> Result<HttpResponse, Problem> {
-    let mut value = serde_json::to_value(body).map_err(|e| Problem::internal(&e))?;
-    if !value.is_object() {
-        value = serde_json::json!({ "data": value });
-    }
-    value["position"] = serde_json::json!(position.map(|p| p.to_string()));
-    Ok(HttpResponse::build(status).json(value))
+    Ok(HttpResponse::build(status).json(super::views::Written {
+        body,
+        position: position.map(|p| p.to_string()),
+    }))
 }
 
 pub fn bad(code: &'static str, detail: impl Into<String>) -> Problem {

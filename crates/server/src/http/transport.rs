@@ -4,6 +4,9 @@
 
 use super::extract::Transport;
 use super::support::{command, written};
+use super::views::InboundOut;
+#[allow(unused_imports)]
+use super::views::{Empty, Items, Page, Written};
 use super::Problem;
 use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
@@ -14,9 +17,11 @@ use chatd_domain::event::stream_name;
 use chatd_domain::{ChannelId, CustomerId, DialogId, DomainError, MessageId};
 use serde::Deserialize;
 use time::OffsetDateTime;
+#[allow(unused_imports)]
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct InboundCustomer {
     external_id: String,
     name: String,
@@ -27,7 +32,7 @@ pub struct InboundCustomer {
     utm: Utm,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct InboundMessage {
     external_id: String,
     #[serde(default)]
@@ -39,7 +44,7 @@ pub struct InboundMessage {
     created_at: Option<OffsetDateTime>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct InboundBody {
     external_chat_id: String,
     customer: InboundCustomer,
@@ -66,6 +71,7 @@ fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+#[utoipa::path(post, path = "/api/transport/v1/messages", tag = "transport", request_body = InboundBody, security(("transport" = [])), responses((status = 200, body = Written<InboundOut>), (status = 401, body = Problem), (status = 403, description = "customer_blocked", body = Problem), (status = 422, description = "empty_message, unsupported_by_channel, validation_failed", body = Problem)))]
 #[post("/messages")]
 async fn receive(
     app: web::Data<App>,
@@ -190,7 +196,10 @@ async fn receive(
             Ok(out) => {
                 return written(
                     StatusCode::OK,
-                    serde_json::json!({ "message_id": message_id.0, "dialog_id": dialog_id.0 }),
+                    super::views::InboundOut {
+                        message_id: message_id.0,
+                        dialog_id: dialog_id.0,
+                    },
                     out.position,
                 )
             }

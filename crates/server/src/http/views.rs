@@ -14,10 +14,12 @@ use chatd_projections::model::people::UserView;
 use chatd_projections::ReadModel;
 use serde::Serialize;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct UserOut {
+    #[schema(value_type = uuid::Uuid)]
     pub id: Uuid,
     pub login: String,
     pub name: String,
@@ -45,7 +47,7 @@ pub fn user(m: &ReadModel, u: &UserView) -> UserOut {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ChannelOut {
     pub id: Uuid,
     #[serde(rename = "type")]
@@ -75,7 +77,7 @@ pub fn channel(c: &ChannelView) -> ChannelOut {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ChannelRef {
     pub id: Uuid,
     #[serde(rename = "type")]
@@ -83,7 +85,7 @@ pub struct ChannelRef {
     pub name: Option<String>,
 }
 
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Clone, Debug, ToSchema)]
 pub struct ActorOut {
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -110,14 +112,14 @@ pub fn assignee(m: &ReadModel, a: &Assignee) -> ActorOut {
     actor(m, &a.as_actor())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TagOut {
     pub id: Uuid,
     pub name: String,
     pub color: TagColor,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerTagOut {
     pub id: Uuid,
     pub name: String,
@@ -125,14 +127,14 @@ pub struct CustomerTagOut {
     pub pinned: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerBrief {
     pub id: Uuid,
     pub name: String,
     pub pinned_tags: Vec<TagOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CustomerCard {
     pub id: Uuid,
     pub name: String,
@@ -171,7 +173,7 @@ pub fn customer_card(m: &ReadModel, id: &chatd_domain::CustomerId) -> Option<Cus
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct LastMessageOut {
     pub id: Uuid,
     pub author_type: &'static str,
@@ -181,7 +183,7 @@ pub struct LastMessageOut {
 }
 
 /// R15: `none`, `warning` or `danger` at `now`.
-#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WaitingLevel {
     None,
@@ -207,7 +209,7 @@ pub fn waiting_level(m: &ReadModel, row: &DialogRow, now: OffsetDateTime) -> Wai
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DialogRowOut {
     pub id: Uuid,
     pub status: DialogStatus,
@@ -282,7 +284,7 @@ pub fn dialog_row(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct DialogDetail {
     #[serde(flatten)]
     pub row: DialogRowOut,
@@ -307,7 +309,7 @@ pub fn dialog_detail(
     }
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, ToSchema)]
 pub struct MessageOut {
     pub id: Uuid,
     pub dialog_id: Uuid,
@@ -320,4 +322,123 @@ pub struct MessageOut {
     pub error: Option<MessageError>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+}
+
+/// A write's answer: the resource, plus `position`, the global position of the write's last event
+/// (or of the log when it changed nothing) for the next read's `min_position`.
+#[derive(Serialize, ToSchema)]
+pub struct Written<T> {
+    #[serde(flatten)]
+    pub body: T,
+    pub position: Option<String>,
+}
+
+/// No resource: the write's answer is just its `position`.
+#[derive(Serialize, ToSchema)]
+pub struct Empty {}
+
+#[derive(Serialize, ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupOut {
+    pub id: Uuid,
+    pub name: String,
+    pub rights: Vec<Right>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginOut {
+    /// The bearer token: `Authorization: Bearer <token>`.
+    pub token: String,
+    pub user: Option<UserOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeOut {
+    pub user: UserOut,
+    /// R5: the header counter.
+    pub unread_dialogs: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnreadCount {
+    /// Dialogs visible to the caller with unread customer messages or the unread mark.
+    pub dialogs: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DialogList {
+    pub items: Vec<DialogRowOut>,
+    pub next_cursor: Option<String>,
+    /// The read models' position this page was read at.
+    pub position: Option<String>,
+}
+
+/// One entry of a dialog's timeline, newest first.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TimelineEntryOut {
+    Message {
+        message: MessageOut,
+    },
+    System {
+        /// `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`.
+        event: &'static str,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+        by: ActorOut,
+        from: Option<ActorOut>,
+        to: Option<ActorOut>,
+    },
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Counted<T> {
+    #[serde(flatten)]
+    pub item: T,
+    pub dialogs: u64,
+}
+
+/// R16's filter window.
+#[derive(Serialize, ToSchema)]
+pub struct FacetsOut {
+    pub tags: Vec<Counted<TagOut>>,
+    /// `null` when no bot exists (the bot filter is not shown).
+    pub bots: Option<Vec<Counted<ActorOut>>>,
+    pub managers: Vec<Counted<ActorOut>>,
+    pub unassigned: u64,
+    pub channels: Vec<Counted<ChannelOut>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InboundOut {
+    pub message_id: Uuid,
+    pub dialog_id: Uuid,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeleteResult {
+    pub id: Uuid,
+    /// `deleted`, or the problem code for this id (`not_found`, ...).
+    pub result: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuickReplyOut {
+    pub id: Uuid,
+    pub shared: bool,
+    pub name: String,
+    pub text: String,
+    pub uses: u64,
+    pub from_message_id: Option<Uuid>,
 }

@@ -1,0 +1,111 @@
+//! The OpenAPI document, generated from the handlers' annotations. `api-schema/openapi.json` is
+//! this document as committed; a test fails when the two differ, so the published schema is the
+//! code's. Served at `GET /api/v1/openapi.json`.
+
+use super::{channels, customers, dialogs, health, people, settings, transport};
+use actix_web::{get, HttpResponse};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "transport",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Transport-Token"))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "chatd",
+        description = "Event-sourced customer chat: the manager API (bearer sessions) and the transport API (channel integrations). Errors are RFC 9457 problem documents with a stable `code`. Every write answers the global `position` of its last event; every read takes `min_position` and waits (5 s at most, then 503 `projection_lagging`) until the read models have reached it."
+    ),
+    paths(
+        health::healthz,
+        people::log_in,
+        people::log_out,
+        people::me,
+        people::list_users,
+        people::create_user,
+        people::update_user,
+        people::list_groups,
+        people::create_group,
+        people::update_group,
+        channels::list,
+        channels::create,
+        channels::update,
+        dialogs::list_dialogs,
+        dialogs::facets,
+        dialogs::unread_count,
+        dialogs::delete_dialogs,
+        dialogs::dialog_detail,
+        dialogs::timeline_route,
+        dialogs::send,
+        dialogs::reassign,
+        dialogs::close,
+        dialogs::read,
+        dialogs::unread,
+        dialogs::save_draft,
+        dialogs::clear_draft,
+        dialogs::unpin_customer,
+        dialogs::pin_customer,
+        customers::customer_card_route,
+        customers::block,
+        customers::unblock,
+        customers::tag_customer,
+        customers::untag,
+        customers::list_tags,
+        customers::create_tag,
+        settings::get_limits,
+        settings::put_limits,
+        settings::list,
+        settings::create,
+        settings::update,
+        settings::use_reply,
+        settings::remove,
+        transport::receive,
+    ),
+    modifiers(&Security)
+)]
+pub struct ApiDoc;
+
+/// The document as committed to `api-schema/openapi.json`.
+pub fn document() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
+        + "\n"
+}
+
+#[get("/api/v1/openapi.json")]
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_openapi_is_what_the_code_generates() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../api-schema/openapi.json");
+        let generated = super::document();
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &generated).expect("write api-schema/openapi.json");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "api-schema/openapi.json is stale: run UPDATE_OPENAPI=1 cargo test -p chatd-server openapi"
+        );
+    }
+}
