@@ -251,25 +251,32 @@ impl ReadModel {
         q_lower: Option<&str>,
     ) -> Option<ListPage<'_>> {
         const FEW: usize = 250_000;
-        let rarest_tag = q
-            .tags
-            .iter()
-            .filter_map(|t| self.customers.by_tag.get(t).map(|s| (s.len(), s)))
-            .min_by_key(|(n, _)| *n);
-        if !q.tags.is_empty() && rarest_tag.is_none() {
-            // A tag nobody holds: nothing matches.
-            return Some(ListPage {
-                items: vec![],
-                next_cursor: None,
-            });
-        }
-        let by_name = q_lower.and_then(|n| self.customers.matching_words(n));
-        let candidates: Vec<CustomerId> = match (rarest_tag, &by_name) {
-            (Some((n, set)), Some(names)) if names.len() >= n => {
-                names.iter().filter(|c| set.contains(c)).copied().collect()
+        // Holders of every tag asked for, rarest first; a tag nobody holds matches nothing.
+        let mut sets: Vec<&HashSet<CustomerId>> = Vec::with_capacity(q.tags.len());
+        for t in &q.tags {
+            match self.customers.by_tag.get(t) {
+                Some(set) if !set.is_empty() => sets.push(set),
+                _ => {
+                    return Some(ListPage {
+                        items: vec![],
+                        next_cursor: None,
+                    })
+                }
             }
+        }
+        sets.sort_by_key(|s| s.len());
+        let in_every_tag = |c: &CustomerId| sets.iter().skip(1).all(|s| s.contains(c));
+        let by_name = q_lower.and_then(|n| self.customers.matching_words(n));
+        let candidates: Vec<CustomerId> = match (sets.first(), &by_name) {
+            (Some(rarest), Some(names)) if names.len() >= rarest.len() => names
+                .iter()
+                .filter(|c| rarest.contains(c) && in_every_tag(c))
+                .copied()
+                .collect(),
             (_, Some(names)) if names.len() <= FEW => names.clone(),
-            (Some((n, set)), _) if n <= FEW => set.iter().copied().collect(),
+            (Some(rarest), _) if rarest.len() <= FEW => {
+                rarest.iter().filter(|c| in_every_tag(c)).copied().collect()
+            }
             _ => return None,
         };
         let key_of = |row: &DialogRow| match q.sort {
