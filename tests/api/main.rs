@@ -1,6 +1,7 @@
 //! One test binary for every black-box API test (one link instead of many).
 
 mod auth;
+mod bots;
 mod dialogs;
 mod health;
 mod input;

@@ -8,6 +8,7 @@ use crate::event::{Command, DomainEvent, Recorded};
 use crate::ids::{CustomerId, DialogId, OrderId, UserId};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {

@@ -376,6 +376,7 @@ pub fn evolve_group(mut state: Group, recorded: &Recorded<GroupEvent>) -> Group 
 }
 
 /// R18: how the distribution bot picks a manager.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
@@ -384,6 +385,7 @@ pub enum Strategy {
 }
 
 /// R18: which dialogs move away from a manager who went offline or busy.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReassignWhenUnavailable {
@@ -392,6 +394,7 @@ pub enum ReassignWhenUnavailable {
 }
 
 /// R18: the distribution rules of one channel.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistributionRule {
     pub channel_id: ChannelId,

@@ -1,5 +1,6 @@
 //! Routes. Handlers parse, authorise, call one operation and map its result.
 
+mod bots;
 mod channels;
 mod config;
 mod customers;
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .configure(people::routes)
+                .configure(bots::routes)
                 .configure(channels::routes)
                 .configure(dialogs::routes)
                 .configure(customers::routes)

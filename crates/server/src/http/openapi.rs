@@ -2,7 +2,7 @@
 //! this document as committed; a test fails when the two differ, so the published schema is the
 //! code's. Served at `GET /api/v1/openapi.json`.
 
-use super::{channels, customers, dialogs, health, people, settings, transport};
+use super::{bots, channels, customers, dialogs, health, people, settings, transport};
 use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -72,6 +72,10 @@ impl Modify for Security {
         settings::update,
         settings::use_reply,
         settings::remove,
+        bots::list_bots,
+        bots::create_bot,
+        bots::update_bot,
+        bots::list_orders,
         transport::receive,
     ),
     modifiers(&Security)

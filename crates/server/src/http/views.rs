@@ -442,3 +442,27 @@ pub struct QuickReplyOut {
     pub uses: u64,
     pub from_message_id: Option<Uuid>,
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct BotOut {
+    pub id: Uuid,
+    pub name: String,
+    pub active: bool,
+    pub distribution: Vec<chatd_domain::people::DistributionRule>,
+    /// `X-Bot-Token`, shown once, on creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrderOut {
+    pub id: Uuid,
+    pub dialog_id: Uuid,
+    pub customer_id: Option<Uuid>,
+    pub manager_id: Option<Uuid>,
+    pub status: chatd_domain::order::OrderStatus,
+    /// R1: the customer's source, copied onto the order.
+    pub source: Option<Source>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
