@@ -135,7 +135,7 @@ async fn list_orders(
                 .is_some_and(|d| d.is_visible_to(&caller.principal))
         })
         .collect();
-    items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    items.sort_by_key(|o| std::cmp::Reverse(o.created_at));
     let items: Vec<_> = items
         .into_iter()
         .map(|o| OrderOut {
