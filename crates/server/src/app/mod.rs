@@ -148,15 +148,22 @@ impl App {
             let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
             match self.store.append(stream, expected, new).await {
                 Ok(r) => {
+                    let recorded: Vec<_> = events
+                        .into_iter()
+                        .map(|event| Recorded { meta, event })
+                        .collect();
+                    let state = recorded.iter().fold(state, evolve);
+                    self.keep(stream, state, Some(r.version));
                     return Ok(Outcome {
-                        events: events
-                            .into_iter()
-                            .map(|event| Recorded { meta, event })
-                            .collect(),
+                        events: recorded,
                         position: Some(r.position),
-                    })
+                    });
                 }
-                Err(StoreError::WrongExpectedVersion { .. }) => continue,
+                Err(StoreError::WrongExpectedVersion { .. }) => {
+                    // Someone else appended: the next load folds their events in.
+                    self.keep(stream, state, version);
+                    continue;
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -241,5 +248,121 @@ impl App {
                 state: Box::new(state),
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatd_domain::channel::{ChannelProfile, ChannelType};
+    use chatd_domain::dialog::{self, DialogCommand, DialogEvent, Inbound};
+    use chatd_domain::{Actor, Principal, Rights, Role};
+    use chatd_store::{SqliteConfig, SqliteStore};
+
+    fn admin() -> Principal {
+        Principal::User {
+            id: Uuid::new_v4().into(),
+            role: Role::Admin,
+            rights: Rights::NONE,
+        }
+    }
+
+    fn cmd(by: Principal, body: DialogCommand) -> Command<DialogCommand> {
+        Command {
+            by,
+            at: time::OffsetDateTime::now_utc(),
+            body,
+        }
+    }
+
+    /// The aggregate cache is caught up from the store before every decision: an append made
+    /// elsewhere (another node) is seen, and the cache is filled after every successful append.
+    #[tokio::test]
+    async fn commands_decide_on_appends_made_behind_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
+        let app = App::start(store.clone()).await.unwrap();
+        let channel = Uuid::new_v4().into();
+        let dialog_id = Uuid::new_v4();
+        let stream = format!("dialog-{dialog_id}");
+        let open = cmd(
+            Principal::Channel { id: channel },
+            DialogCommand::Receive(Box::new(Inbound {
+                dialog_id: dialog_id.into(),
+                channel_id: channel,
+                external_chat_id: "c".into(),
+                customer_id: None,
+                message_id: Uuid::new_v4().into(),
+                external_id: "m1".into(),
+                text: "hi".into(),
+                attachments: vec![],
+                quote_external_id: None,
+                sent_at: None,
+                customer_blocked: false,
+                channel: ChannelProfile::default_for(ChannelType::Custom),
+            })),
+        );
+        app.execute(&stream, &open, dialog::evolve, dialog::decide)
+            .await
+            .unwrap();
+        assert!(
+            app.aggregates.lock().unwrap().contains_key(&stream),
+            "kept after the append"
+        );
+
+        // Another node closes the dialog directly in the store.
+        let meta = EventMeta {
+            at: time::OffsetDateTime::now_utc(),
+            actor: Actor::System,
+        };
+        let closed = new_event(Uuid::new_v4(), &meta, &DialogEvent::DialogClosed {});
+        store
+            .append(&stream, ExpectedVersion::Exact(1), vec![closed])
+            .await
+            .unwrap();
+
+        // Closing again is a no-op only if the decision saw that close.
+        let out = app
+            .execute(
+                &stream,
+                &cmd(admin(), DialogCommand::Close),
+                dialog::evolve,
+                dialog::decide,
+            )
+            .await
+            .unwrap();
+        assert!(
+            out.events.is_empty(),
+            "re-closing a closed dialog changes nothing: {:?}",
+            out.events.len()
+        );
+        // And a send reopens it at the right version.
+        let send = cmd(
+            admin(),
+            DialogCommand::Send(Box::new(dialog::Outgoing {
+                message_id: Uuid::new_v4().into(),
+                text: "back".into(),
+                attachments: vec![],
+                quote_message_id: None,
+                customer_blocked: false,
+                channel: ChannelProfile::default_for(ChannelType::Custom),
+            })),
+        );
+        let out = app
+            .execute(&stream, &send, dialog::evolve, dialog::decide)
+            .await
+            .unwrap();
+        assert!(matches!(
+            out.events[0].event,
+            DialogEvent::DialogReopened {}
+        ));
+        let versions: Vec<u64> = store
+            .read_stream(&stream, 0, Direction::Forwards, 100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.version)
+            .collect();
+        assert_eq!(versions, vec![0, 1, 2, 3, 4]);
     }
 }
