@@ -6,3 +6,4 @@ mod dialogs;
 mod health;
 mod input;
 mod lists;
+mod restart;

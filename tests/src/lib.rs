@@ -186,6 +186,14 @@ impl TestApp {
         a.body["dialog_id"].as_str().unwrap().to_owned()
     }
 
+    /// Where the read models came from at start: `Some(position)` when restored from a snapshot.
+    pub fn restored_from(&self) -> Option<String> {
+        self.running
+            .as_ref()
+            .and_then(|r| r.app.restored_from)
+            .map(|p| p.to_string())
+    }
+
     /// Stop gracefully, as on SIGTERM; the data directory is handed back.
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(r) = self.running.take() {

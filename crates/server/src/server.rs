@@ -25,6 +25,11 @@ pub enum StartError {
     },
 }
 
+/// The read models' snapshot in the data directory.
+pub const SNAPSHOT_FILE: &str = "readmodels.snapshot.json";
+/// How often the snapshot is refreshed while the log moves (and always on a graceful stop).
+const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
+
 /// Seconds in-flight requests get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -53,13 +58,13 @@ impl Running {
     /// Stop gracefully and wait until every accepted append is durable.
     pub async fn stop(self) {
         self.handle.stop(true).await;
-        let _ = self.done.await;
-        self.store.close().await;
+        self.wait().await;
     }
 
     /// Wait until the server stops by itself, then close the store.
     pub async fn wait(self) {
         let _ = self.done.await;
+        self.app.save_snapshot().await;
         self.store.close().await;
     }
 
@@ -71,7 +76,8 @@ impl Running {
 /// Open the store and start serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
     let store = open_store(config)?;
-    let app = App::start(store.clone()).await?;
+    let app = App::start(store.clone(), Some(config.data_dir.join(SNAPSHOT_FILE))).await?;
+    app.snapshot_periodically(SNAPSHOT_EVERY);
     let generated_admin_password = bootstrap_admin(&app, config).await?;
     let state = web::Data::from(app.clone());
     let server = HttpServer::new(move || {

@@ -10,7 +10,7 @@ use chatd_domain::{
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelView {
     pub id: ChannelId,
     pub channel_type: ChannelType,
@@ -32,14 +32,14 @@ impl ChannelView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagView {
     pub id: TagId,
     pub name: String,
     pub color: TagColor,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuickReplyView {
     pub id: QuickReplyId,
     pub owner: Option<UserId>,
@@ -50,7 +50,7 @@ pub struct QuickReplyView {
     pub created_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrderView {
     pub id: OrderId,
     pub dialog_id: DialogId,
@@ -75,6 +75,12 @@ impl Catalog {
         self.channel_tokens
             .get(token_hash)
             .and_then(|id| self.channels.get(id))
+    }
+
+    pub(crate) fn insert_channel(&mut self, c: ChannelView) {
+        self.channel_tokens
+            .insert(c.transport_token_hash.clone(), c.id);
+        self.channels.insert(c.id, c);
     }
 
     pub fn apply_channel(&mut self, r: &Recorded<ChannelEvent>, stream_id: ChannelId) {

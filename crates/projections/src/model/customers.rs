@@ -5,7 +5,7 @@ use chatd_domain::customer::{CustomerEvent, Source};
 use chatd_domain::{ChannelId, CustomerId, Recorded, TagId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerView {
     pub id: CustomerId,
     pub external_id: String,
@@ -81,6 +81,19 @@ impl Customers {
             .range(prefix.to_owned()..)
             .take_while(move |(k, _)| k.starts_with(prefix))
             .flat_map(|(_, ids)| ids.iter().copied())
+    }
+
+    /// A customer card with every index kept in step (restoring a snapshot).
+    pub(crate) fn insert(&mut self, c: CustomerView) {
+        self.by_external
+            .insert((c.source.channel_id, c.external_id.clone()), c.id);
+        for w in words(&c.name) {
+            self.by_word.entry(w).or_default().push(c.id);
+        }
+        for t in c.tags.keys() {
+            self.by_tag.entry(*t).or_default().insert(c.id);
+        }
+        self.by_id.insert(c.id, c);
     }
 
     pub fn apply(&mut self, r: &Recorded<CustomerEvent>, stream_id: CustomerId) {

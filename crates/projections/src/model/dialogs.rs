@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 /// Characters of the last message kept in the list row.
 pub const PREVIEW_CHARS: usize = 200;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LastMessage {
     pub id: MessageId,
     pub author: Actor,
@@ -22,7 +22,7 @@ pub struct LastMessage {
     pub at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DialogRow {
     pub id: DialogId,
     pub channel_id: ChannelId,
@@ -42,7 +42,7 @@ pub struct DialogRow {
 }
 
 /// R5 and R11 state of the users who touched a dialog.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct PerUser {
     read_seen: Vec<(UserId, u64)>,
     marked_unread: Vec<UserId>,
@@ -210,6 +210,28 @@ impl Dialogs {
             self.count_inbound(inbound_before, -1);
             self.count_inbound(inbound_after, 1);
         }
+    }
+
+    /// A row with every index and counter kept in step (restoring a snapshot).
+    pub(crate) fn insert_row(&mut self, row: DialogRow) {
+        let id = row.id;
+        self.link(row.customer_id, id, true);
+        if !row.deleted && row.inbound_count > 0 {
+            self.count_inbound(Some(row.responsible), 1);
+        }
+        if let Some(p) = row.users() {
+            for (user, seen) in &p.read_seen {
+                if row.inbound_count > 0 && *seen >= row.inbound_count {
+                    self.caught_up.entry(*user).or_default().insert(id);
+                }
+            }
+            for user in &p.marked_unread {
+                self.marked.entry(*user).or_default().insert(id);
+            }
+        }
+        let p = placement(&row, &self.limits);
+        self.rows.insert(id, row);
+        self.place(p, true);
     }
 
     /// New time limits move every waiting dialog in the processing order.

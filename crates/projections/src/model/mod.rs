@@ -6,6 +6,7 @@ pub mod customers;
 pub mod dialogs;
 pub mod list;
 pub mod people;
+pub mod snapshot;
 
 use crate::codec::{category, decode_event, AnyEvent, DecodeFailure};
 use chatd_domain::setup::{SettingsEvent, TimeLimits};

@@ -5,7 +5,7 @@ use chatd_domain::{BotId, GroupId, Principal, Recorded, Right, Rights, Role, Use
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserView {
     pub id: UserId,
     pub login: String,
@@ -17,14 +17,14 @@ pub struct UserView {
     pub work_status: WorkStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupView {
     pub id: GroupId,
     pub name: String,
     pub rights: Vec<Right>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BotView {
     pub id: BotId,
     pub name: String,
@@ -93,6 +93,36 @@ impl People {
             chatd_domain::Actor::Bot { id } => self.bots.get(id).map(|b| b.name.as_str()),
             _ => None,
         }
+    }
+
+    pub(crate) fn sessions(&self) -> Vec<(String, UserId, OffsetDateTime)> {
+        self.sessions
+            .iter()
+            .map(|(t, (u, e))| (t.clone(), *u, *e))
+            .collect()
+    }
+
+    pub(crate) fn insert_user(&mut self, u: UserView) {
+        self.by_login.insert(u.login.clone(), u.id);
+        self.users.insert(u.id, u);
+    }
+
+    pub(crate) fn insert_group(&mut self, g: GroupView) {
+        self.groups.insert(g.id, g);
+    }
+
+    pub(crate) fn insert_session(
+        &mut self,
+        token_hash: String,
+        user: UserId,
+        expires: OffsetDateTime,
+    ) {
+        self.sessions.insert(token_hash, (user, expires));
+    }
+
+    pub(crate) fn insert_bot(&mut self, b: BotView) {
+        self.bot_tokens.insert(b.token_hash.clone(), b.id);
+        self.bots.insert(b.id, b);
     }
 
     pub fn apply_user(&mut self, r: &Recorded<UserEvent>, stream_id: UserId) {

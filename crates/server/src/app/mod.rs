@@ -3,6 +3,7 @@
 
 pub mod credentials;
 mod error;
+mod snapshot;
 
 pub use error::{domain_status, AppError};
 
@@ -23,6 +24,10 @@ const ATTEMPTS: usize = 8;
 
 pub struct App {
     pub store: Arc<dyn EventStore>,
+    /// Where the read models' snapshot is kept, if anywhere.
+    snapshot_path: Option<std::path::PathBuf>,
+    /// The position the read models were restored at, when a snapshot was used.
+    pub restored_from: Option<Position>,
     model: Arc<RwLock<ReadModel>>,
     progress: watch::Receiver<Option<Position>>,
     aggregates: Mutex<HashMap<String, Cached>>,
@@ -48,11 +53,20 @@ pub struct Outcome<E> {
 impl App {
     /// Start following the log from position 0 into fresh read models, and return once they have
     /// caught up with the log as it is now.
-    pub async fn start(store: Arc<dyn EventStore>) -> Result<Arc<App>, StoreError> {
-        let model = Arc::new(RwLock::new(ReadModel::default()));
-        let (tx, progress) = watch::channel(None);
+    pub async fn start(
+        store: Arc<dyn EventStore>,
+        snapshot_path: Option<std::path::PathBuf>,
+    ) -> Result<Arc<App>, StoreError> {
         let head = store.head().await?;
-        let mut sub = store.subscribe_all(None).await?;
+        let restored = match &snapshot_path {
+            Some(path) => snapshot::load(path, head).await,
+            None => None,
+        };
+        let restored_from = restored.as_ref().and_then(|m| m.position);
+        let start = restored_from;
+        let model = Arc::new(RwLock::new(restored.unwrap_or_default()));
+        let (tx, progress) = watch::channel(start);
+        let mut sub = store.subscribe_all(start).await?;
         let worker_model = model.clone();
         tokio::spawn(async move {
             while let Some(next) = sub.next().await {
@@ -76,6 +90,8 @@ impl App {
         });
         let app = Arc::new(App {
             store,
+            snapshot_path,
+            restored_from,
             model,
             progress,
             aggregates: Mutex::new(HashMap::new()),
@@ -84,6 +100,36 @@ impl App {
             .await
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(app)
+    }
+
+    /// Write the read models' snapshot (see `snapshot`), if a path is configured.
+    pub async fn save_snapshot(&self) {
+        let Some(path) = self.snapshot_path.clone() else {
+            return;
+        };
+        let snap = self.model().snapshot();
+        match tokio::task::spawn_blocking(move || snapshot::save(&path, &snap)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not write the read-model snapshot"),
+            Err(e) => tracing::warn!(error = %e, "snapshot task failed"),
+        }
+    }
+
+    /// Snapshot every `every` while the log moves, until the app is dropped.
+    pub fn snapshot_periodically(self: &Arc<Self>, every: Duration) {
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut saved = None;
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(app) = weak.upgrade() else { return };
+                let now = app.position();
+                if now != saved {
+                    app.save_snapshot().await;
+                    saved = now;
+                }
+            }
+        });
     }
 
     /// The read models, as of the last event applied.
@@ -281,7 +327,7 @@ mod tests {
     async fn commands_decide_on_appends_made_behind_the_cache() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
-        let app = App::start(store.clone()).await.unwrap();
+        let app = App::start(store.clone(), None).await.unwrap();
         let channel = Uuid::new_v4().into();
         let dialog_id = Uuid::new_v4();
         let stream = format!("dialog-{dialog_id}");

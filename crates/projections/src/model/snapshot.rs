@@ -1,0 +1,93 @@
+//! A persisted checkpoint of the read models: their primary data and the log position it was
+//! taken at. On start, a snapshot that reads back is restored (indexes rebuilt from the data) and
+//! the projection continues from its position; one that does not (missing, damaged, older format)
+//! is ignored and the models are rebuilt from position 0. Read models are derived data: losing a
+//! snapshot costs time, never correctness.
+
+use super::catalog::{Catalog, ChannelView, OrderView, QuickReplyView, TagView};
+use super::customers::{CustomerView, Customers};
+use super::dialogs::{DialogRow, Dialogs};
+use super::people::{BotView, GroupView, People, UserView};
+use super::ReadModel;
+use chatd_domain::setup::TimeLimits;
+use chatd_domain::UserId;
+use chatd_store::Position;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
+pub const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+pub struct Snapshot {
+    pub format: u32,
+    pub position: Option<Position>,
+    pub users: Vec<UserView>,
+    pub groups: Vec<GroupView>,
+    pub sessions: Vec<(String, UserId, OffsetDateTime)>,
+    pub bots: Vec<BotView>,
+    pub channels: Vec<ChannelView>,
+    pub tags: Vec<TagView>,
+    pub quick_replies: Vec<QuickReplyView>,
+    pub orders: Vec<OrderView>,
+    pub customers: Vec<CustomerView>,
+    pub dialogs: Vec<DialogRow>,
+    pub time_limits: TimeLimits,
+    pub foreign: u64,
+}
+
+impl ReadModel {
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            format: FORMAT,
+            position: self.position,
+            users: self.people.users.values().cloned().collect(),
+            groups: self.people.groups.values().cloned().collect(),
+            sessions: self.people.sessions(),
+            bots: self.people.bots.values().cloned().collect(),
+            channels: self.catalog.channels.values().cloned().collect(),
+            tags: self.catalog.tags.values().cloned().collect(),
+            quick_replies: self.catalog.quick_replies.values().cloned().collect(),
+            orders: self.catalog.orders.values().cloned().collect(),
+            customers: self.customers.by_id.values().cloned().collect(),
+            dialogs: self.dialogs.rows.values().cloned().collect(),
+            time_limits: self.time_limits.clone(),
+            foreign: self.foreign,
+        }
+    }
+
+    /// The read models as they were when `s` was taken; `None` for another format.
+    pub fn restore(s: Snapshot) -> Option<ReadModel> {
+        if s.format != FORMAT {
+            return None;
+        }
+        let mut people = People::default();
+        s.users.into_iter().for_each(|u| people.insert_user(u));
+        s.groups.into_iter().for_each(|g| people.insert_group(g));
+        s.sessions
+            .into_iter()
+            .for_each(|(t, u, e)| people.insert_session(t, u, e));
+        s.bots.into_iter().for_each(|b| people.insert_bot(b));
+        let mut catalog = Catalog::default();
+        s.channels
+            .into_iter()
+            .for_each(|c| catalog.insert_channel(c));
+        catalog.tags = s.tags.into_iter().map(|t| (t.id, t)).collect();
+        catalog.quick_replies = s.quick_replies.into_iter().map(|q| (q.id, q)).collect();
+        catalog.orders = s.orders.into_iter().map(|o| (o.id, o)).collect();
+        let mut customers = Customers::default();
+        s.customers.into_iter().for_each(|c| customers.insert(c));
+        let mut dialogs = Dialogs::default();
+        dialogs.set_limits(s.time_limits.clone());
+        s.dialogs.into_iter().for_each(|d| dialogs.insert_row(d));
+        Some(ReadModel {
+            position: s.position,
+            people,
+            catalog,
+            customers,
+            dialogs,
+            time_limits: s.time_limits,
+            foreign: s.foreign,
+        })
+    }
+}

@@ -1,0 +1,347 @@
+//! A restored snapshot answers exactly like the model it was taken from, and keeps doing so as
+//! both apply the same later events.
+
+use chatd_domain::channel::ChannelType;
+use chatd_domain::customer::{CustomerEvent, Registration, Source, Utm};
+use chatd_domain::dialog::DialogEvent;
+use chatd_domain::people::UserEvent;
+use chatd_domain::setup::{SettingsEvent, TagColor, TagEvent, TimeLimit, TimeLimits};
+use chatd_domain::{
+    Actor, Assignee, DomainEvent, EventMeta, MessageId, Principal, Rights, Role, TagId, UserId,
+};
+use chatd_projections::model::list::{ListQuery, Responsible, Sort, StatusFilter};
+use chatd_projections::model::snapshot::Snapshot;
+use chatd_projections::{new_event, ReadModel};
+use chatd_store::{Position, RecordedEvent};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+struct Log {
+    events: Vec<RecordedEvent>,
+}
+
+impl Log {
+    fn put<E: DomainEvent>(&mut self, stream: String, actor: Actor, at: OffsetDateTime, e: &E) {
+        let n = new_event(Uuid::new_v4(), &EventMeta { at, actor }, e);
+        let position = Position::single(self.events.len() as u64 + 1);
+        let version = self.events.iter().filter(|x| x.stream == stream).count() as u64;
+        self.events.push(RecordedEvent {
+            stream,
+            version,
+            id: n.id,
+            event_type: n.event_type,
+            schema_version: n.schema_version,
+            data: n.data,
+            metadata: n.metadata,
+            position,
+            recorded_at: at,
+            prev_hash: [0; 32],
+            hash: [0; 32],
+        });
+    }
+}
+
+fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
+    let mut log = Log { events: vec![] };
+    let t0 = OffsetDateTime::now_utc() - time::Duration::hours(3);
+    let managers: Vec<UserId> = (0..3).map(|_| Uuid::new_v4().into()).collect();
+    for (i, m) in managers.iter().enumerate() {
+        log.put(
+            format!("user-{m}"),
+            Actor::System,
+            t0,
+            &UserEvent::UserCreated {
+                user_id: *m,
+                login: format!("m{i}"),
+                name: format!("M{i}"),
+                password_hash: String::new(),
+                role: Role::Manager,
+                group_ids: vec![],
+            },
+        );
+    }
+    let tags: Vec<TagId> = (0..3).map(|_| Uuid::new_v4().into()).collect();
+    for t in &tags {
+        log.put(
+            format!("tag-{t}"),
+            Actor::System,
+            t0,
+            &TagEvent::TagCreated {
+                tag_id: *t,
+                name: "t".into(),
+                color: TagColor::Red,
+            },
+        );
+    }
+    let limits = TimeLimits {
+        default: Some(TimeLimit {
+            warning_after: 60,
+            limit: 600,
+        }),
+        channels: Default::default(),
+    };
+    log.put(
+        "settings-chat".into(),
+        Actor::System,
+        t0,
+        &SettingsEvent::TimeLimitsSet(limits),
+    );
+    let channel = Uuid::new_v4().into();
+    for i in 0..60u32 {
+        let at = t0 + time::Duration::minutes(i.into());
+        let (d, c) = (Uuid::new_v4(), Uuid::new_v4());
+        let reg = Registration {
+            customer_id: c.into(),
+            external_id: format!("e{i}"),
+            name: format!("Customer {i}"),
+            avatar_url: None,
+            phone: None,
+            email: None,
+            source: Source {
+                channel_id: channel,
+                channel_type: ChannelType::Telegram,
+                utm: Utm::default(),
+            },
+        };
+        log.put(
+            format!("customer-{c}"),
+            Actor::System,
+            at,
+            &CustomerEvent::CustomerRegistered(reg),
+        );
+        if i % 3 == 0 {
+            log.put(
+                format!("customer-{c}"),
+                Actor::System,
+                at,
+                &CustomerEvent::CustomerTagged {
+                    tag_id: tags[0],
+                    pinned: i % 2 == 0,
+                },
+            );
+        }
+        if i % 5 == 0 {
+            log.put(
+                format!("customer-{c}"),
+                Actor::System,
+                at,
+                &CustomerEvent::CustomerTagged {
+                    tag_id: tags[1],
+                    pinned: false,
+                },
+            );
+        }
+        let s = format!("dialog-{d}");
+        log.put(
+            s.clone(),
+            Actor::System,
+            at,
+            &DialogEvent::DialogOpened {
+                dialog_id: d.into(),
+                channel_id: channel,
+                external_chat_id: format!("c{i}"),
+                customer_id: Some(c.into()),
+            },
+        );
+        log.put(
+            s.clone(),
+            Actor::System,
+            at,
+            &DialogEvent::MessageReceived {
+                message_id: MessageId(Uuid::new_v4()),
+                external_id: format!("m{i}"),
+                author: Actor::Customer { id: Some(c.into()) },
+                text: format!("hello {i}"),
+                attachments: vec![],
+                quote: None,
+                sent_at: at,
+            },
+        );
+        let m = managers[(i % 3) as usize];
+        if i % 4 != 0 {
+            log.put(
+                s.clone(),
+                Actor::System,
+                at,
+                &DialogEvent::Reassigned {
+                    from: None,
+                    to: Assignee::User { id: m },
+                },
+            );
+        }
+        if i % 4 == 1 {
+            log.put(
+                s.clone(),
+                Actor::User { id: m },
+                at,
+                &DialogEvent::MessageSent {
+                    message_id: MessageId(Uuid::new_v4()),
+                    author: Actor::User { id: m },
+                    text: "ok".into(),
+                    attachments: vec![],
+                    quote: None,
+                },
+            );
+        }
+        if i % 6 == 2 {
+            log.put(
+                s.clone(),
+                Actor::User { id: m },
+                at,
+                &DialogEvent::DialogRead {
+                    user_id: m,
+                    inbound_seen: 1,
+                },
+            );
+        }
+        if i % 7 == 3 {
+            log.put(
+                s.clone(),
+                Actor::User { id: m },
+                at,
+                &DialogEvent::DialogMarkedUnread { user_id: m },
+            );
+        }
+        if i % 8 == 5 {
+            log.put(
+                s.clone(),
+                Actor::User { id: m },
+                at,
+                &DialogEvent::DraftSaved {
+                    user_id: m,
+                    text: "draft".into(),
+                },
+            );
+        }
+        if i % 9 == 4 {
+            log.put(s.clone(), Actor::System, at, &DialogEvent::DialogClosed {});
+        }
+        if i % 11 == 10 {
+            log.put(s, Actor::System, at, &DialogEvent::DialogDeleted {});
+        }
+    }
+    (log, managers, tags)
+}
+
+fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
+    let mut out = String::new();
+    let admin = Principal::User {
+        id: Uuid::nil().into(),
+        role: Role::Admin,
+        rights: Rights::NONE,
+    };
+    let viewers: Vec<Principal> = managers
+        .iter()
+        .map(|id| Principal::User {
+            id: *id,
+            role: Role::Manager,
+            rights: Rights::NONE,
+        })
+        .chain([admin])
+        .collect();
+    let queries = [
+        ListQuery {
+            limit: 200,
+            ..Default::default()
+        },
+        ListQuery {
+            status: StatusFilter::All,
+            limit: 7,
+            ..Default::default()
+        },
+        ListQuery {
+            sort: Sort::ProcessingOrder,
+            status: StatusFilter::All,
+            limit: 200,
+            ..Default::default()
+        },
+        ListQuery {
+            responsible: vec![Responsible::Me],
+            limit: 200,
+            ..Default::default()
+        },
+        ListQuery {
+            tags: vec![tags[0], tags[1]],
+            status: StatusFilter::All,
+            limit: 200,
+            ..Default::default()
+        },
+        ListQuery {
+            tags: vec![tags[0]],
+            pinned_only: true,
+            limit: 200,
+            ..Default::default()
+        },
+        ListQuery {
+            no_tags: true,
+            limit: 200,
+            ..Default::default()
+        },
+        ListQuery {
+            q: Some("customer 1".into()),
+            status: StatusFilter::All,
+            limit: 200,
+            ..Default::default()
+        },
+    ];
+    for v in &viewers {
+        for q in &queries {
+            let page = m.list(v, q).unwrap();
+            for r in &page.items {
+                let u = v.user_id().unwrap();
+                out.push_str(&format!(
+                    "{} {} {} {:?}|",
+                    r.id,
+                    r.unread_count(u),
+                    r.marked_unread(u),
+                    r.draft(u)
+                ));
+            }
+            out.push_str(&format!("{:?}\n", page.next_cursor));
+        }
+        out.push_str(&format!("unread {}\n", m.dialogs.unread_dialogs(v)));
+        out.push_str(&format!(
+            "facets {:?}\n",
+            m.facets(v, StatusFilter::All, false)
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_restored_snapshot_answers_like_the_original() {
+    let (log, managers, tags) = world();
+    let (before, after) = log.events.split_at(log.events.len() * 2 / 3);
+    let mut original = ReadModel::default();
+    before.iter().for_each(|e| original.apply(e).unwrap());
+    let json = serde_json::to_vec(&original.snapshot()).unwrap();
+    let snapshot: Snapshot = serde_json::from_slice(&json).unwrap();
+    let mut restored = ReadModel::restore(snapshot).expect("same format");
+    assert_eq!(restored.position, original.position);
+    assert_eq!(
+        answers(&restored, &managers, &tags),
+        answers(&original, &managers, &tags)
+    );
+    for e in after {
+        original.apply(e).unwrap();
+        restored.apply(e).unwrap();
+    }
+    assert_eq!(
+        answers(&restored, &managers, &tags),
+        answers(&original, &managers, &tags)
+    );
+    // And both equal a model built from the whole log at once.
+    let mut full = ReadModel::default();
+    log.events.iter().for_each(|e| full.apply(e).unwrap());
+    assert_eq!(
+        answers(&full, &managers, &tags),
+        answers(&restored, &managers, &tags)
+    );
+}
+
+#[test]
+fn a_snapshot_of_another_format_is_refused() {
+    let mut s = ReadModel::default().snapshot();
+    s.format += 1;
+    assert!(ReadModel::restore(s).is_none());
+}
