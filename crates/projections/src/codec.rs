@@ -64,13 +64,16 @@ fn typed<E: DomainEvent>(e: &RecordedEvent, meta: EventMeta) -> Result<Recorded<
     Ok(Recorded { meta, event })
 }
 
+fn meta_of(e: &RecordedEvent) -> Result<EventMeta, DecodeFailure> {
+    serde_json::from_slice(&e.metadata).map_err(|source| DecodeFailure::Metadata {
+        stream: e.stream.clone(),
+        version: e.version,
+        source,
+    })
+}
+
 pub fn decode_event(e: &RecordedEvent) -> Result<AnyEvent, DecodeFailure> {
-    let meta: EventMeta =
-        serde_json::from_slice(&e.metadata).map_err(|source| DecodeFailure::Metadata {
-            stream: e.stream.clone(),
-            version: e.version,
-            source,
-        })?;
+    let meta = meta_of(e)?;
     Ok(match category(&e.stream) {
         DialogEvent::CATEGORY => AnyEvent::Dialog(typed(e, meta)?),
         CustomerEvent::CATEGORY => AnyEvent::Customer(typed(e, meta)?),
@@ -100,11 +103,6 @@ pub fn new_event<E: DomainEvent>(id: Uuid, meta: &EventMeta, event: &E) -> NewEv
 
 /// A stored event of a known aggregate type, with its metadata.
 pub fn decode_recorded<E: DomainEvent>(e: &RecordedEvent) -> Result<Recorded<E>, DecodeFailure> {
-    let meta: EventMeta =
-        serde_json::from_slice(&e.metadata).map_err(|source| DecodeFailure::Metadata {
-            stream: e.stream.clone(),
-            version: e.version,
-            source,
-        })?;
+    let meta = meta_of(e)?;
     typed(e, meta)
 }

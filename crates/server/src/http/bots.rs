@@ -2,7 +2,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, settle, written};
+use super::support::{command, settle, written_view};
 use super::views::{BotOut, Items, OrderOut, Written};
 use super::Problem;
 use crate::app::{credentials, App};
@@ -69,12 +69,13 @@ async fn create_bot(
     let out = app
         .execute(&stream_name("bot", &bot_id.0), &cmd, evolve_bot, decide_bot)
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let mut view = bot_out(m.people.bots.get(&bot_id).ok_or_else(Problem::not_found)?);
-    view.token = Some(token);
-    written(StatusCode::CREATED, view, out.position)
+    written_view(&app, StatusCode::CREATED, out.position, |m| {
+        m.people.bots.get(&bot_id).map(|b| BotOut {
+            token: Some(token),
+            ..bot_out(b)
+        })
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -104,15 +105,10 @@ async fn update_bot(
     let out = app
         .execute(&stream_name("bot", &id), &cmd, evolve_bot, decide_bot)
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let b = m
-        .people
-        .bots
-        .get(&BotId::from(*id))
-        .ok_or_else(Problem::not_found)?;
-    written(StatusCode::OK, bot_out(b), out.position)
+    written_view(&app, StatusCode::OK, out.position, |m| {
+        m.people.bots.get(&BotId::from(*id)).map(bot_out)
+    })
+    .await
 }
 
 /// Orders of dialogs the caller can see, newest first.

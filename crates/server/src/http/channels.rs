@@ -3,7 +3,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, settle, written};
+use super::support::{command, settle, written_view};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
@@ -81,18 +81,17 @@ async fn create(
             decide_channel,
         )
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let c = m
-        .catalog
-        .channels
-        .get(&channel_id)
-        .ok_or_else(Problem::not_found)?;
-    let mut view = views::channel(c);
-    view.transport_token = Some(token);
-    view.webhook_secret = Some(secret);
-    written(StatusCode::CREATED, view, out.position)
+    written_view(&app, StatusCode::CREATED, out.position, |m| {
+        m.catalog
+            .channels
+            .get(&channel_id)
+            .map(|c| views::ChannelOut {
+                transport_token: Some(token),
+                webhook_secret: Some(secret),
+                ..views::channel(c)
+            })
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -131,15 +130,13 @@ async fn update(
             decide_channel,
         )
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let c = m
-        .catalog
-        .channels
-        .get(&ChannelId::from(*id))
-        .ok_or_else(Problem::not_found)?;
-    written(StatusCode::OK, views::channel(c), out.position)
+    written_view(&app, StatusCode::OK, out.position, |m| {
+        m.catalog
+            .channels
+            .get(&ChannelId::from(*id))
+            .map(views::channel)
+    })
+    .await
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,7 +1,7 @@
 //! Login, the caller, users and groups.
 
 use super::extract::{Caller, Session};
-use super::support::{bad, command, now, settle, written};
+use super::support::{bad, command, now, settle, written, written_view};
 use super::views::GroupOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -224,15 +224,10 @@ async fn create_user(
             decide_user,
         )
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let user = m
-        .people
-        .users
-        .get(&user_id)
-        .ok_or_else(Problem::not_found)?;
-    written(StatusCode::CREATED, views::user(&m, user), out.position)
+    written_view(&app, StatusCode::CREATED, out.position, |m| {
+        m.people.users.get(&user_id).map(|u| views::user(m, u))
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -290,15 +285,10 @@ async fn update_user(
             decide_user,
         )
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let user = m
-        .people
-        .users
-        .get(&user_id)
-        .ok_or_else(Problem::not_found)?;
-    written(StatusCode::OK, views::user(&m, user), out.position)
+    written_view(&app, StatusCode::OK, out.position, |m| {
+        m.people.users.get(&user_id).map(|u| views::user(m, u))
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "users", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<GroupOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
@@ -396,23 +386,14 @@ async fn update_group(
     let out = app
         .execute(&stream_name("group", &id), &cmd, evolve_group, decide_group)
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let g = m
-        .people
-        .groups
-        .get(&GroupId::from(*id))
-        .ok_or_else(Problem::not_found)?;
-    written(
-        StatusCode::OK,
-        GroupOut {
+    written_view(&app, StatusCode::OK, out.position, |m| {
+        m.people.groups.get(&GroupId::from(*id)).map(|g| GroupOut {
             id: g.id.0,
             name: g.name.clone(),
             rights: g.rights.clone(),
-        },
-        out.position,
-    )
+        })
+    })
+    .await
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -2,7 +2,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, settle, written};
+use super::support::{command, settle, written, written_view};
 use super::views::QuickReplyOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -154,15 +154,10 @@ async fn create(
             decide_quick_reply,
         )
         .await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
-    let m = app.model();
-    let q = m
-        .catalog
-        .quick_replies
-        .get(&id)
-        .ok_or_else(Problem::not_found)?;
-    written(StatusCode::CREATED, reply_out(q), out.position)
+    written_view(&app, StatusCode::CREATED, out.position, |m| {
+        m.catalog.quick_replies.get(&id).map(reply_out)
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -180,22 +175,16 @@ async fn update(
     body: web::Json<ReplyPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    let cmd = command(
-        caller.principal,
+    reply_action(
+        &app,
+        &caller,
+        *id,
         QuickReplyCommand::Update {
             name: body.name,
             text: body.text,
         },
-    );
-    let out = app
-        .execute(
-            &stream_name("quickreply", &id),
-            &cmd,
-            evolve_quick_reply,
-            decide_quick_reply,
-        )
-        .await?;
-    written(StatusCode::OK, Empty {}, out.position)
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/quick-replies/{id}/use", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
@@ -205,16 +194,7 @@ async fn use_reply(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, Problem> {
-    let cmd = command(caller.principal, QuickReplyCommand::Use);
-    let out = app
-        .execute(
-            &stream_name("quickreply", &id),
-            &cmd,
-            evolve_quick_reply,
-            decide_quick_reply,
-        )
-        .await?;
-    written(StatusCode::OK, Empty {}, out.position)
+    reply_action(&app, &caller, *id, QuickReplyCommand::Use).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/quick-replies/{id}", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
@@ -224,7 +204,17 @@ async fn remove(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, Problem> {
-    let cmd = command(caller.principal, QuickReplyCommand::Delete);
+    reply_action(&app, &caller, *id, QuickReplyCommand::Delete).await
+}
+
+/// A command on one quick reply, answered with its position.
+async fn reply_action(
+    app: &App,
+    caller: &Caller,
+    id: Uuid,
+    body: QuickReplyCommand,
+) -> Result<HttpResponse, Problem> {
+    let cmd = command(caller.principal, body);
     let out = app
         .execute(
             &stream_name("quickreply", &id),

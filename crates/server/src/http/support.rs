@@ -54,6 +54,20 @@ pub fn written<T: Serialize>(
     }))
 }
 
+/// After a write: wait until the read models have applied it, then answer with the resource as
+/// they show it (404 if they do not) and the write's position.
+pub async fn written_view<T: Serialize>(
+    app: &App,
+    status: StatusCode,
+    position: Option<Position>,
+    view: impl FnOnce(&chatd_projections::ReadModel) -> Option<T>,
+) -> Result<HttpResponse, Problem> {
+    app.wait_for(position, crate::app::MIN_POSITION_WAIT)
+        .await?;
+    let body = view(&app.model()).ok_or_else(Problem::not_found)?;
+    written(status, body, position)
+}
+
 pub fn bad(code: &'static str, detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
 }
