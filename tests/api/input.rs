@@ -146,3 +146,50 @@ async fn transport_requests_need_a_valid_token_and_ids() {
     assert_eq!((limits.status, limits.code()), (422, "validation_failed"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_read_waits_for_min_position_then_answers_projection_lagging() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let lagging = app
+        .call(
+            "GET",
+            "/api/v1/dialogs?min_position=999999999",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (lagging.status, lagging.code()),
+        (503, "projection_lagging")
+    );
+    let bad = app
+        .call(
+            "GET",
+            "/api/v1/dialogs?min_position=soon",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!((bad.status, bad.code()), (400, "invalid_query"));
+    // A reached position answers at once.
+    let tag = app
+        .call(
+            "POST",
+            "/api/v1/tags",
+            Some(&admin),
+            Some(json!({"name": "x", "color": "red"})),
+        )
+        .await;
+    let ok = app
+        .call(
+            "GET",
+            &format!("/api/v1/tags?min_position={}", tag.position()),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.body["items"][0]["name"], "x");
+    app.stop().await;
+}
