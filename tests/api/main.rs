@@ -7,3 +7,4 @@ mod health;
 mod input;
 mod lists;
 mod restart;
+mod ws;

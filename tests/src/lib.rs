@@ -203,6 +203,62 @@ impl TestApp {
     }
 }
 
+/// A WebSocket client of the gateway, reading JSON frames.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Ws {
+    /// The next frame `{type, position, data}`; panics after 10 s of silence.
+    pub async fn next(&mut self) -> Value {
+        use futures_util::StreamExt;
+        loop {
+            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), self.stream.next())
+                .await
+                .expect("a frame within 10 s")
+                .expect("the socket is open")
+                .expect("a WebSocket message");
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                return serde_json::from_str(&t).expect("frames are JSON");
+            }
+        }
+    }
+
+    /// The next frame of one of `types`, skipping others.
+    pub async fn next_of(&mut self, types: &[&str]) -> Value {
+        loop {
+            let f = self.next().await;
+            if types.iter().any(|t| f["type"] == *t) {
+                return f;
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        use futures_util::SinkExt;
+        let _ = self.stream.close(None).await;
+    }
+}
+
+impl TestApp {
+    /// Open `GET /api/v1/ws` with `?token=` (and `since`, to resume).
+    pub async fn ws(&self, token: &str, since: Option<&str>) -> Ws {
+        let mut url = format!(
+            "{}/api/v1/ws?token={token}",
+            self.base.replace("http://", "ws://")
+        );
+        if let Some(s) = since {
+            url.push_str(&format!("&since={s}"));
+        }
+        let (stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("WebSocket handshake");
+        Ws { stream }
+    }
+}
+
 async fn answer(resp: reqwest::Response) -> Answer {
     let status = resp.status().as_u16();
     let content_type = resp

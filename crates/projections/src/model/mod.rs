@@ -32,13 +32,14 @@ pub fn stream_id<T: From<Uuid>>(stream: &str) -> Option<T> {
 }
 
 impl ReadModel {
-    pub fn apply(&mut self, e: &RecordedEvent) -> Result<(), DecodeFailure> {
+    /// Apply one event of the global log; returns it decoded (`None` for foreign streams).
+    pub fn apply(&mut self, e: &RecordedEvent) -> Result<Option<AnyEvent>, DecodeFailure> {
         self.position = Some(e.position);
         let decoded = match decode_event(e) {
             Ok(d) => d,
             Err(DecodeFailure::UnknownCategory(_)) => {
                 self.foreign += 1;
-                return Ok(());
+                return Ok(None);
             }
             Err(err) => return Err(err),
         };
@@ -48,24 +49,24 @@ impl ReadModel {
                 self.time_limits = limits.clone();
                 self.dialogs.set_limits(limits.clone());
             }
-            return Ok(());
+            return Ok(Some(decoded));
         }
         let Some(id) = stream_id::<Uuid>(&e.stream) else {
             self.foreign += 1;
-            return Ok(());
+            return Ok(None);
         };
-        match decoded {
-            AnyEvent::Dialog(r) => self.dialogs.apply(&r, id.into()),
-            AnyEvent::Customer(r) => self.customers.apply(&r, id.into()),
-            AnyEvent::Channel(r) => self.catalog.apply_channel(&r, id.into()),
-            AnyEvent::User(r) => self.people.apply_user(&r, id.into()),
-            AnyEvent::Group(r) => self.people.apply_group(&r, id.into()),
-            AnyEvent::Bot(r) => self.people.apply_bot(&r, id.into()),
-            AnyEvent::Tag(r) => self.catalog.apply_tag(&r, id.into()),
-            AnyEvent::QuickReply(r) => self.catalog.apply_quick_reply(&r, id.into()),
-            AnyEvent::Order(r) => self.catalog.apply_order(&r),
+        match &decoded {
+            AnyEvent::Dialog(r) => self.dialogs.apply(r, id.into()),
+            AnyEvent::Customer(r) => self.customers.apply(r, id.into()),
+            AnyEvent::Channel(r) => self.catalog.apply_channel(r, id.into()),
+            AnyEvent::User(r) => self.people.apply_user(r, id.into()),
+            AnyEvent::Group(r) => self.people.apply_group(r, id.into()),
+            AnyEvent::Bot(r) => self.people.apply_bot(r, id.into()),
+            AnyEvent::Tag(r) => self.catalog.apply_tag(r, id.into()),
+            AnyEvent::QuickReply(r) => self.catalog.apply_quick_reply(r, id.into()),
+            AnyEvent::Order(r) => self.catalog.apply_order(r),
             AnyEvent::Settings(_) => {}
         }
-        Ok(())
+        Ok(Some(decoded))
     }
 }

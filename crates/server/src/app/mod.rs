@@ -7,8 +7,14 @@ mod snapshot;
 
 pub use error::{domain_status, AppError};
 
+use crate::gateway::frames::{self, Change, Sight, Summary};
+use crate::gateway::Hub;
+use chatd_domain::people::UserEvent;
+use chatd_domain::DialogId;
 use chatd_domain::{Command, DomainError, DomainEvent, EventMeta, Recorded};
-use chatd_projections::{decode_recorded, new_event, ReadModel};
+use chatd_projections::codec::category;
+use chatd_projections::model::stream_id;
+use chatd_projections::{decode_recorded, new_event, AnyEvent, ReadModel};
 use chatd_store::{Direction, EventStore, ExpectedVersion, Position, StoreError};
 use std::any::Any;
 use std::collections::HashMap;
@@ -24,6 +30,8 @@ const ATTEMPTS: usize = 8;
 
 pub struct App {
     pub store: Arc<dyn EventStore>,
+    /// This node's WebSocket connections.
+    pub hub: Arc<Hub>,
     /// Where the read models' snapshot is kept, if anywhere.
     snapshot_path: Option<std::path::PathBuf>,
     /// The position the read models were restored at, when a snapshot was used.
@@ -42,6 +50,35 @@ struct Cached {
 
 /// Aggregates kept folded in memory; beyond it an arbitrary one is dropped (and re-read later).
 const CACHED_AGGREGATES: usize = 20_000;
+
+/// What the gateway needs of a decoded event, if anything.
+fn gateway_change(
+    m: &ReadModel,
+    decoded: AnyEvent,
+    before: Option<Sight>,
+    stream: Option<Uuid>,
+) -> Option<Change> {
+    let id = stream?;
+    match decoded {
+        AnyEvent::Dialog(r) => Some(Change::Dialog {
+            id: id.into(),
+            before,
+            after: frames::sight(m, &id.into()),
+            event: Box::new(r.event),
+            at: r.meta.at,
+        }),
+        AnyEvent::Customer(r) => match r.event {
+            // Refused while blocked: for the audit trail only.
+            chatd_domain::customer::CustomerEvent::InboundRefused { .. } => None,
+            _ => Some(Change::Customer { id: id.into() }),
+        },
+        AnyEvent::User(r) => match r.event {
+            UserEvent::SessionStarted { .. } | UserEvent::SessionEnded { .. } => None,
+            _ => Some(Change::User { id: id.into() }),
+        },
+        _ => None,
+    }
+}
 
 /// What a command did: its events, and the global position of the last one (or of the log's
 /// head when it changed nothing), for the client's next `min_position`.
@@ -68,6 +105,8 @@ impl App {
         let (tx, progress) = watch::channel(start);
         let mut sub = store.subscribe_all(start).await?;
         let worker_model = model.clone();
+        let hub = Arc::new(Hub::new(start));
+        let worker_hub = hub.clone();
         tokio::spawn(async move {
             while let Some(next) = sub.next().await {
                 let event = match next {
@@ -77,12 +116,34 @@ impl App {
                         return;
                     }
                 };
-                {
+                let stream_uuid = stream_id::<Uuid>(&event.stream);
+                let dialog = (category(&event.stream) == "dialog")
+                    .then_some(stream_uuid.map(DialogId::from))
+                    .flatten();
+                let applied = {
                     let mut m = worker_model.write().expect("read model lock");
-                    if let Err(e) = m.apply(&event) {
-                        // An event we cannot read is skipped loudly, never silently rewritten.
-                        tracing::error!(error = %e, "projection skipped an event");
-                        m.position = Some(event.position);
+                    let before = dialog.and_then(|d| frames::sight(&m, &d));
+                    match m.apply(&event) {
+                        Ok(decoded) => decoded.map(|d| (d, before)),
+                        Err(e) => {
+                            // An event we cannot read is skipped loudly, never silently rewritten.
+                            tracing::error!(error = %e, "projection skipped an event");
+                            m.position = Some(event.position);
+                            None
+                        }
+                    }
+                };
+                // The gateway hears of a change after the read models show it.
+                if let Some((decoded, before)) = applied {
+                    let m = worker_model.read().expect("read model lock");
+                    if let Some(change) = gateway_change(&m, decoded, before, stream_uuid) {
+                        worker_hub.publish(
+                            &m,
+                            Summary {
+                                position: event.position,
+                                change,
+                            },
+                        );
                     }
                 }
                 let _ = tx.send(Some(event.position));
@@ -90,6 +151,7 @@ impl App {
         });
         let app = Arc::new(App {
             store,
+            hub,
             snapshot_path,
             restored_from,
             model,

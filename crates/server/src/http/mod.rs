@@ -5,7 +5,7 @@ mod channels;
 mod config;
 mod customers;
 mod dialogs;
-mod extract;
+pub(crate) mod extract;
 mod health;
 pub mod openapi;
 mod people;
@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .app_data(config::path())
         .service(health::healthz)
         .service(openapi::serve)
+        .service(crate::gateway::ws::ws)
         .service(
             web::scope("/api/v1")
                 .configure(people::routes)

@@ -1,0 +1,149 @@
+//! The connections of this node and the recent changes it has seen. Every connection has a
+//! bounded queue; a client that cannot keep up is told `resync_required` and dropped, without
+//! slowing anyone else. Changes are kept for resumption: a client reconnecting with `since` gets
+//! the frames of every change after it, computed exactly as for live delivery; a `since` older
+//! than what this node kept answers `resync_required`.
+
+use super::frames::{frames_for, Summary};
+use chatd_domain::{Principal, UserId};
+use chatd_projections::ReadModel;
+use chatd_store::Position;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, Notify};
+
+/// Frames one connection may have queued before it counts as too slow.
+pub const QUEUE: usize = 1024;
+/// Changes kept for resumption.
+pub const RECENT: usize = 50_000;
+/// Connections one node holds at most.
+pub const MAX_CONNECTIONS: usize = 20_000;
+
+struct Conn {
+    principal: Principal,
+    tx: mpsc::Sender<String>,
+    too_slow: Arc<Notify>,
+}
+
+struct Inner {
+    conns: HashMap<u64, Conn>,
+    next_id: u64,
+    recent: VecDeque<Arc<Summary>>,
+    /// Changes at or before this position may be missing from `recent`.
+    forgotten_upto: Option<Position>,
+}
+
+pub struct Hub {
+    inner: Mutex<Inner>,
+}
+
+/// A registered connection.
+pub struct Connection {
+    pub id: u64,
+    pub user: Option<UserId>,
+    /// Frames the client missed since its `since`, to send before the live ones.
+    pub backlog: Vec<String>,
+    pub frames: mpsc::Receiver<String>,
+    pub too_slow: Arc<Notify>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    TooManyConnections,
+    /// `since` is older than what this node kept: the client reloads.
+    ResyncRequired,
+}
+
+impl Hub {
+    /// A hub for a node whose read models start at `start`: nothing before it can be resumed.
+    pub fn new(start: Option<Position>) -> Hub {
+        Hub {
+            inner: Mutex::new(Inner {
+                conns: HashMap::new(),
+                next_id: 0,
+                recent: VecDeque::new(),
+                forgotten_upto: start,
+            }),
+        }
+    }
+
+    /// Deliver a change to every connection that may see it, and keep it for resumption.
+    pub fn publish(&self, m: &ReadModel, summary: Summary) {
+        let summary = Arc::new(summary);
+        let mut inner = self.inner.lock().expect("hub lock");
+        let mut slow = Vec::new();
+        for (id, c) in &inner.conns {
+            for f in frames_for(m, &c.principal, &summary) {
+                if c.tx.try_send(f).is_err() {
+                    c.too_slow.notify_one();
+                    slow.push(*id);
+                    break;
+                }
+            }
+        }
+        for id in slow {
+            inner.conns.remove(&id);
+        }
+        inner.recent.push_back(summary);
+        if inner.recent.len() > RECENT {
+            if let Some(old) = inner.recent.pop_front() {
+                inner.forgotten_upto = Some(old.position);
+            }
+        }
+    }
+
+    /// Register a connection; with `since`, compute what it missed under the same lock, so that
+    /// nothing falls between the backlog and the live frames and nothing is in both.
+    pub fn connect(
+        &self,
+        m: &ReadModel,
+        principal: Principal,
+        since: Option<Position>,
+    ) -> Result<Connection, Refused> {
+        let mut inner = self.inner.lock().expect("hub lock");
+        if inner.conns.len() >= MAX_CONNECTIONS {
+            return Err(Refused::TooManyConnections);
+        }
+        let backlog = match since {
+            None => vec![],
+            Some(since) => {
+                if inner.forgotten_upto.is_some_and(|f| since < f) {
+                    return Err(Refused::ResyncRequired);
+                }
+                inner
+                    .recent
+                    .iter()
+                    .filter(|s| s.position > since)
+                    .flat_map(|s| frames_for(m, &principal, s))
+                    .collect()
+            }
+        };
+        let (tx, frames) = mpsc::channel(QUEUE);
+        let too_slow = Arc::new(Notify::new());
+        let id = inner.next_id;
+        inner.next_id += 1;
+        inner.conns.insert(
+            id,
+            Conn {
+                principal,
+                tx,
+                too_slow: too_slow.clone(),
+            },
+        );
+        Ok(Connection {
+            id,
+            user: principal.user_id(),
+            backlog,
+            frames,
+            too_slow,
+        })
+    }
+
+    pub fn disconnect(&self, id: u64) {
+        self.inner.lock().expect("hub lock").conns.remove(&id);
+    }
+
+    pub fn connections(&self) -> usize {
+        self.inner.lock().expect("hub lock").conns.len()
+    }
+}

@@ -1,0 +1,171 @@
+//! The WebSocket feed with a real client: who gets which frame, and resumption.
+
+use chatd_tests::spawn_app;
+use serde_json::json;
+
+#[tokio::test]
+async fn r17_the_responsible_manager_gets_message_new_with_text_and_counter_and_another_does_not() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
+    let (m2, t2) = app.user(&admin, "m2", "manager", &[]).await;
+    let mine = app.dialog(&transport, "mine", "first").await;
+    let theirs = app.dialog(&transport, "theirs", "first").await;
+    for (d, m, t) in [(&mine, &m1, &t1), (&theirs, &m2, &t2)] {
+        let r = app
+            .call(
+                "POST",
+                &format!("/api/v1/dialogs/{d}/reassign"),
+                Some(t),
+                Some(json!({"to": {"type": "user", "id": m}})),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    let mut w1 = app.ws(&t1, None).await;
+    let mut w2 = app.ws(&t2, None).await;
+    let sent = app
+        .inbound(
+            &transport,
+            "mine",
+            "cust-mine",
+            "m-2",
+            "Where is my kettle?",
+        )
+        .await;
+    assert_eq!(sent.status, 200);
+    let f = w1.next_of(&["message_new"]).await;
+    assert_eq!(f["data"]["dialog_id"], mine.as_str());
+    assert_eq!(f["data"]["message"]["text"], "Where is my kettle?");
+    assert_eq!(f["data"]["unread_dialogs"], 1);
+    assert_eq!(f["position"], sent.position().as_str());
+    // m2's next message_new is about their own dialog: they never heard of m1's.
+    app.inbound(&transport, "theirs", "cust-theirs", "t-2", "hello m2")
+        .await;
+    let f = w2.next_of(&["message_new"]).await;
+    assert_eq!(f["data"]["dialog_id"], theirs.as_str());
+    w1.close().await;
+    w2.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn reassignment_removes_the_dialog_from_the_old_manager_and_updates_the_new() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
+    let (m2, t2) = app.user(&admin, "m2", "manager", &[]).await;
+    let d = app.dialog(&transport, "c1", "hi").await;
+    app.call(
+        "POST",
+        &format!("/api/v1/dialogs/{d}/reassign"),
+        Some(&t1),
+        Some(json!({"to": {"type": "user", "id": m1}})),
+    )
+    .await;
+    let mut w1 = app.ws(&t1, None).await;
+    let mut w2 = app.ws(&t2, None).await;
+    let r = app
+        .call(
+            "POST",
+            &format!("/api/v1/dialogs/{d}/reassign"),
+            Some(&t1),
+            Some(json!({"to": {"type": "user", "id": m2}})),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let removed = w1.next_of(&["dialog_removed", "dialog_updated"]).await;
+    assert_eq!(removed["type"], "dialog_removed");
+    assert_eq!(removed["data"]["dialog_id"], d.as_str());
+    let updated = w2.next_of(&["dialog_updated", "dialog_removed"]).await;
+    assert_eq!(updated["type"], "dialog_updated");
+    assert_eq!(updated["data"]["dialog"]["responsible"]["id"], m2.as_str());
+    // Nothing more about it reaches m1: their next frame is about something they can see.
+    let other = app
+        .dialog(&transport, "c2", "unassigned, visible to all managers")
+        .await;
+    app.inbound(&transport, "c1", "cust-c1", "more", "for m2 only")
+        .await;
+    app.inbound(&transport, "c2", "cust-c2", "more2", "again")
+        .await;
+    let f = w1
+        .next_of(&["message_new", "dialog_updated", "dialog_opened"])
+        .await;
+    assert_ne!(f["data"]["dialog_id"], d.as_str());
+    assert_ne!(f["data"]["dialog"]["id"], d.as_str());
+    let _ = other;
+    w1.close().await;
+    w2.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_resuming_with_since_gets_exactly_the_100_frames_it_missed_in_order() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "livechat").await;
+    let d = app.dialog(&transport, "c1", "start").await;
+    let mut w = app.ws(&admin, None).await;
+    let first = app
+        .inbound(&transport, "c1", "cust-c1", "m-0", "seen live")
+        .await;
+    let seen = w.next_of(&["message_new"]).await;
+    assert_eq!(seen["position"], first.position().as_str());
+    let since = first.position();
+    w.close().await;
+    for i in 1..=100 {
+        let a = app
+            .inbound(
+                &transport,
+                "c1",
+                "cust-c1",
+                &format!("m-{i}"),
+                &format!("missed {i}"),
+            )
+            .await;
+        assert_eq!(a.status, 200);
+    }
+    let mut w = app.ws(&admin, Some(&since)).await;
+    let mut last: u64 = since.parse().unwrap();
+    for i in 1..=100 {
+        let f = w.next_of(&["message_new"]).await;
+        assert_eq!(
+            f["data"]["message"]["text"],
+            format!("missed {i}"),
+            "in order, none lost"
+        );
+        let p: u64 = f["position"].as_str().unwrap().parse().unwrap();
+        assert!(p > last, "positions increase");
+        last = p;
+    }
+    // Then live, with nothing duplicated at the seam.
+    app.inbound(&transport, "c1", "cust-c1", "m-live", "live again")
+        .await;
+    let f = w.next_of(&["message_new"]).await;
+    assert_eq!(f["data"]["message"]["text"], "live again");
+    assert_eq!(f["data"]["dialog_id"], d.as_str());
+    w.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_position_older_than_the_node_answers_resync_required() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    app.dialog(&transport, "c1", "hi").await;
+    let dir = app.stop().await;
+    // Restarted from its snapshot, the node holds nothing from before it.
+    let app = chatd_tests::spawn_app_in(dir).await;
+    let admin = app.admin().await;
+    let mut w = app.ws(&admin, Some("1")).await;
+    assert_eq!(w.next().await["type"], "resync_required");
+    let unauthorized = app.call("GET", "/api/v1/ws?token=forged", None, None).await;
+    assert_eq!(
+        (unauthorized.status, unauthorized.code()),
+        (401, "unauthorized")
+    );
+    app.stop().await;
+}
