@@ -237,7 +237,6 @@ impl Ws {
     }
 
     pub async fn close(mut self) {
-        use futures_util::SinkExt;
         let _ = self.stream.close(None).await;
     }
 }
