@@ -313,7 +313,9 @@ fn a_restored_snapshot_answers_like_the_original() {
     let (log, managers, tags) = world();
     let (before, after) = log.events.split_at(log.events.len() * 2 / 3);
     let mut original = ReadModel::default();
-    before.iter().for_each(|e| original.apply(e).unwrap());
+    before.iter().for_each(|e| {
+        original.apply(e).unwrap();
+    });
     let json = serde_json::to_vec(&original.snapshot()).unwrap();
     let snapshot: Snapshot = serde_json::from_slice(&json).unwrap();
     let mut restored = ReadModel::restore(snapshot).expect("same format");
@@ -332,7 +334,9 @@ fn a_restored_snapshot_answers_like_the_original() {
     );
     // And both equal a model built from the whole log at once.
     let mut full = ReadModel::default();
-    log.events.iter().for_each(|e| full.apply(e).unwrap());
+    log.events.iter().for_each(|e| {
+        full.apply(e).unwrap();
+    });
     assert_eq!(
         answers(&full, &managers, &tags),
         answers(&restored, &managers, &tags)
