@@ -169,3 +169,57 @@ async fn a_position_older_than_the_node_answers_resync_required() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_online_flag_follows_a_users_sockets_and_several_tabs_count_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
+    let mut watcher = app.ws(&admin, None).await;
+    let online_of = |users: &serde_json::Value| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == m1.as_str())
+            .map(|u| u["online"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        online_of(
+            &app.call("GET", "/api/v1/users", Some(&admin), None)
+                .await
+                .body
+        ),
+        false
+    );
+    let tab1 = app.ws(&t1, None).await;
+    let f = about(&mut watcher, &m1).await;
+    assert_eq!(f["data"]["user"]["online"], true);
+    assert_eq!(
+        online_of(
+            &app.call("GET", "/api/v1/users", Some(&admin), None)
+                .await
+                .body
+        ),
+        true
+    );
+    let tab2 = app.ws(&t1, None).await;
+    tab1.close().await;
+    // Still online through the second tab: the next user_updated is the one for the last tab.
+    tab2.close().await;
+    let f = about(&mut watcher, &m1).await;
+    assert_eq!(f["data"]["user"]["online"], false);
+    watcher.close().await;
+    app.stop().await;
+}
+
+/// The next `user_updated` frame about `user` (the watcher also hears of itself going online).
+async fn about(ws: &mut chatd_tests::Ws, user: &str) -> serde_json::Value {
+    loop {
+        let f = ws.next_of(&["user_updated"]).await;
+        if f["data"]["user"]["id"] == user {
+            return f;
+        }
+    }
+}

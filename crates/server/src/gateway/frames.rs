@@ -39,6 +39,10 @@ pub enum Change {
     User {
         id: UserId,
     },
+    /// A user's first socket opened or last one closed (not in the log; not resumable).
+    Online {
+        id: UserId,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +103,12 @@ fn message(
 }
 
 /// The frames `viewer` receives for `s`, rendered from the read models as they are now.
-pub fn frames_for(m: &ReadModel, viewer: &Principal, s: &Summary) -> Vec<String> {
+pub fn frames_for(
+    m: &ReadModel,
+    viewer: &Principal,
+    s: &Summary,
+    online: &dyn Fn(UserId) -> bool,
+) -> Vec<String> {
     let pos = Some(s.position);
     let unread = || {
         frame(
@@ -185,11 +194,11 @@ pub fn frames_for(m: &ReadModel, viewer: &Principal, s: &Summary) -> Vec<String>
             }
             _ => vec![],
         },
-        Change::User { id } => match m.people.users.get(id) {
+        Change::User { id } | Change::Online { id } => match m.people.users.get(id) {
             Some(u) => vec![frame(
                 "user_updated",
                 pos,
-                json!({ "user": views::user(m, u) }),
+                json!({ "user": views::user(m, u, online(*id)) }),
             )],
             None => vec![],
         },

@@ -4,7 +4,7 @@
 //! the frames of every change after it, computed exactly as for live delivery; a `since` older
 //! than what this node kept answers `resync_required`.
 
-use super::frames::{frames_for, Summary};
+use super::frames::{frames_for, Change, Summary};
 use chatd_domain::{Principal, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
@@ -31,6 +31,14 @@ struct Inner {
     recent: VecDeque<Arc<Summary>>,
     /// Changes at or before this position may be missing from `recent`.
     forgotten_upto: Option<Position>,
+    /// Open sockets per user.
+    online: HashMap<UserId, usize>,
+}
+
+impl Inner {
+    fn is_online(&self, user: UserId) -> bool {
+        self.online.get(&user).is_some_and(|n| *n > 0)
+    }
 }
 
 pub struct Hub {
@@ -63,17 +71,32 @@ impl Hub {
                 next_id: 0,
                 recent: VecDeque::new(),
                 forgotten_upto: start,
+                online: HashMap::new(),
             }),
         }
     }
 
     /// Deliver a change to every connection that may see it, and keep it for resumption.
     pub fn publish(&self, m: &ReadModel, summary: Summary) {
-        let summary = Arc::new(summary);
         let mut inner = self.inner.lock().expect("hub lock");
+        let summary = Self::deliver(&mut inner, m, summary);
+        if matches!(summary.change, Change::Online { .. }) {
+            return;
+        }
+        inner.recent.push_back(summary);
+        if inner.recent.len() > RECENT {
+            if let Some(old) = inner.recent.pop_front() {
+                inner.forgotten_upto = Some(old.position);
+            }
+        }
+    }
+
+    fn deliver(inner: &mut Inner, m: &ReadModel, summary: Summary) -> Arc<Summary> {
+        let summary = Arc::new(summary);
         let mut slow = Vec::new();
+        let online = |u: UserId| inner.is_online(u);
         for (id, c) in &inner.conns {
-            for f in frames_for(m, &c.principal, &summary) {
+            for f in frames_for(m, &c.principal, &summary, &online) {
                 if c.tx.try_send(f).is_err() {
                     c.too_slow.notify_one();
                     slow.push(*id);
@@ -82,14 +105,39 @@ impl Hub {
             }
         }
         for id in slow {
-            inner.conns.remove(&id);
+            Self::forget(inner, m, id);
         }
-        inner.recent.push_back(summary);
-        if inner.recent.len() > RECENT {
-            if let Some(old) = inner.recent.pop_front() {
-                inner.forgotten_upto = Some(old.position);
-            }
+        summary
+    }
+
+    /// Drop a connection; the user's last one going tells everyone they are offline.
+    fn forget(inner: &mut Inner, m: &ReadModel, id: u64) {
+        let Some(c) = inner.conns.remove(&id) else {
+            return;
+        };
+        let Some(user) = c.principal.user_id() else {
+            return;
+        };
+        let left = inner.online.get_mut(&user).map(|n| {
+            *n -= 1;
+            *n
+        });
+        if left == Some(0) {
+            inner.online.remove(&user);
+            let position = m.position.unwrap_or(Position::single(0));
+            Self::deliver(
+                inner,
+                m,
+                Summary {
+                    position,
+                    change: Change::Online { id: user },
+                },
+            );
         }
+    }
+
+    pub fn is_online(&self, user: UserId) -> bool {
+        self.inner.lock().expect("hub lock").is_online(user)
     }
 
     /// Register a connection; with `since`, compute what it missed under the same lock, so that
@@ -110,11 +158,12 @@ impl Hub {
                 if inner.forgotten_upto.is_some_and(|f| since < f) {
                     return Err(Refused::ResyncRequired);
                 }
+                let online = |u: UserId| inner.is_online(u);
                 inner
                     .recent
                     .iter()
                     .filter(|s| s.position > since)
-                    .flat_map(|s| frames_for(m, &principal, s))
+                    .flat_map(|s| frames_for(m, &principal, s, &online))
                     .collect()
             }
         };
@@ -130,6 +179,21 @@ impl Hub {
                 too_slow: too_slow.clone(),
             },
         );
+        if let Some(user) = principal.user_id() {
+            let n = inner.online.entry(user).or_default();
+            *n += 1;
+            if *n == 1 {
+                let position = m.position.unwrap_or(Position::single(0));
+                Self::deliver(
+                    &mut inner,
+                    m,
+                    Summary {
+                        position,
+                        change: Change::Online { id: user },
+                    },
+                );
+            }
+        }
         Ok(Connection {
             id,
             user: principal.user_id(),
@@ -139,8 +203,9 @@ impl Hub {
         })
     }
 
-    pub fn disconnect(&self, id: u64) {
-        self.inner.lock().expect("hub lock").conns.remove(&id);
+    pub fn disconnect(&self, m: &ReadModel, id: u64) {
+        let mut inner = self.inner.lock().expect("hub lock");
+        Self::forget(&mut inner, m, id);
     }
 
     pub fn connections(&self) -> usize {

@@ -89,7 +89,7 @@ pub async fn ws(
         };
         for f in conn.backlog.drain(..) {
             if ws.text(f).await.is_err() {
-                app.hub.disconnect(conn.id);
+                app.hub.disconnect(&app.model(), conn.id);
                 return;
             }
         }
@@ -119,7 +119,7 @@ pub async fn ws(
                 }
             }
         }
-        app.hub.disconnect(conn.id);
+        app.hub.disconnect(&app.model(), conn.id);
         let _ = ws.close(None).await;
     });
     Ok(response)

@@ -83,7 +83,11 @@ async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRespo
     app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
         .await?;
     let m = app.model();
-    let user = m.people.users.get(&user_id).map(|u| views::user(&m, u));
+    let user = m
+        .people
+        .users
+        .get(&user_id)
+        .map(|u| views::user(&m, u, app.hub.is_online(u.id)));
     written(
         StatusCode::OK,
         views::LoginOut { token, user },
@@ -132,7 +136,7 @@ async fn me(
         .get(&session.user_id)
         .ok_or_else(Problem::not_found)?;
     Ok(HttpResponse::Ok().json(views::MeOut {
-        user: views::user(&m, user),
+        user: views::user(&m, user, app.hub.is_online(user.id)),
         unread_dialogs: m.dialogs.unread_dialogs(&session.principal),
     }))
 }
@@ -150,7 +154,7 @@ async fn list_users(
         .people
         .users
         .values()
-        .map(|u| views::user(&m, u))
+        .map(|u| views::user(&m, u, app.hub.is_online(u.id)))
         .collect();
     users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(HttpResponse::Ok().json(Items { items: users }))
@@ -225,7 +229,10 @@ async fn create_user(
         )
         .await?;
     written_view(&app, StatusCode::CREATED, out.position, |m| {
-        m.people.users.get(&user_id).map(|u| views::user(m, u))
+        m.people
+            .users
+            .get(&user_id)
+            .map(|u| views::user(m, u, app.hub.is_online(u.id)))
     })
     .await
 }
@@ -286,7 +293,10 @@ async fn update_user(
         )
         .await?;
     written_view(&app, StatusCode::OK, out.position, |m| {
-        m.people.users.get(&user_id).map(|u| views::user(m, u))
+        m.people
+            .users
+            .get(&user_id)
+            .map(|u| views::user(m, u, app.hub.is_online(u.id)))
     })
     .await
 }

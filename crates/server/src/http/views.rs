@@ -27,10 +27,13 @@ pub struct UserOut {
     pub group_ids: Vec<Uuid>,
     pub active: bool,
     pub work_status: WorkStatus,
+    /// Holds an open WebSocket (SPEC §3).
+    pub online: bool,
     pub rights: Vec<Right>,
 }
 
-pub fn user(m: &ReadModel, u: &UserView) -> UserOut {
+/// `online`: the user holds a WebSocket on this node (several tabs count once).
+pub fn user(m: &ReadModel, u: &UserView, online: bool) -> UserOut {
     let rights = match u.role {
         Role::Admin => Right::ALL.to_vec(),
         _ => m.people.rights_of(u).iter().collect(),
@@ -43,6 +46,7 @@ pub fn user(m: &ReadModel, u: &UserView) -> UserOut {
         group_ids: u.group_ids.iter().map(|g| g.0).collect(),
         active: u.active,
         work_status: u.work_status,
+        online,
         rights,
     }
 }
