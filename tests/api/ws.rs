@@ -223,3 +223,50 @@ async fn about(ws: &mut chatd_tests::Ws, user: &str) -> serde_json::Value {
         }
     }
 }
+
+#[tokio::test]
+async fn r15_a_waiting_level_turns_warning_then_danger_with_no_request_made() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let limits = app
+        .call(
+            "PUT",
+            "/api/v1/settings/time-limits",
+            Some(&admin),
+            Some(json!({"default": {"warning_after": 10, "limit": 20}, "channels": {}})),
+        )
+        .await;
+    assert_eq!(limits.status, 200);
+    let mut w = app.ws(&admin, None).await;
+    // The customer wrote 9 s before the integration delivered it: the clock started then.
+    let written = time::OffsetDateTime::now_utc() - time::Duration::seconds(9);
+    let body = json!({
+        "external_chat_id": "c1",
+        "customer": {"external_id": "u1", "name": "Ann"},
+        "message": {"external_id": "m1", "text": "hello?", "created_at": written.format(&time::format_description::well_known::Rfc3339).unwrap()},
+    });
+    let r = app
+        .client
+        .post(app.url("/api/transport/v1/messages"))
+        .header("x-transport-token", &transport)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut levels = Vec::new();
+    while levels.last() != Some(&"danger".to_owned()) {
+        let f = w.next_of(&["dialog_updated"]).await;
+        let level = f["data"]["dialog"]["waiting_level"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if levels.last() != Some(&level) {
+            levels.push(level);
+        }
+    }
+    assert_eq!(levels, vec!["none", "warning", "danger"]);
+    w.close().await;
+    app.stop().await;
+}

@@ -211,13 +211,13 @@ pub struct Ws {
 }
 
 impl Ws {
-    /// The next frame `{type, position, data}`; panics after 10 s of silence.
+    /// The next frame `{type, position, data}`; panics after 20 s of silence.
     pub async fn next(&mut self) -> Value {
         use futures_util::StreamExt;
         loop {
-            let msg = tokio::time::timeout(std::time::Duration::from_secs(10), self.stream.next())
+            let msg = tokio::time::timeout(std::time::Duration::from_secs(20), self.stream.next())
                 .await
-                .expect("a frame within 10 s")
+                .expect("a frame within 20 s")
                 .expect("the socket is open")
                 .expect("a WebSocket message");
             if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {

@@ -78,6 +78,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let store = open_store(config)?;
     let app = App::start(store.clone(), Some(config.data_dir.join(SNAPSHOT_FILE))).await?;
     app.snapshot_periodically(SNAPSHOT_EVERY);
+    app.watch_waiting_levels();
     let generated_admin_password = bootstrap_admin(&app, config).await?;
     let state = web::Data::from(app.clone());
     let server = HttpServer::new(move || {

@@ -281,6 +281,7 @@ impl Dialogs {
                 message_id,
                 author,
                 text,
+                sent_at,
                 ..
             } => {
                 // Whoever had read everything has not any more.
@@ -302,7 +303,9 @@ impl Dialogs {
                     row.inbound_count += 1;
                     row.last_message = Some(last);
                     row.last_activity_at = at;
-                    row.waiting_since.get_or_insert(at);
+                    // R15: the customer has waited since they wrote (as the integration says),
+                    // never since later than we received it.
+                    row.waiting_since.get_or_insert((*sent_at).min(at));
                 });
             }
             DialogEvent::MessageSent {
@@ -384,6 +387,46 @@ impl Dialogs {
             }
             DialogEvent::DialogDeleted {} => self.update(id, |row| row.deleted = true),
         }
+    }
+
+    /// R15: open waiting dialogs whose warning or limit falls in `(from, to]`: the moments their
+    /// waiting level changes by itself. Walks only the processing-order keys near the window.
+    pub fn crossing(&self, from: OffsetDateTime, to: OffsetDateTime) -> Vec<DialogId> {
+        // A warning comes `limit - warning_after` before the deadline; look that far ahead.
+        let ahead = std::iter::once(self.limits.default)
+            .chain(self.limits.channels.values().map(|l| Some(*l)))
+            .flatten()
+            .map(|l| i64::from(l.limit - l.warning_after))
+            .max()
+            .unwrap_or(0);
+        let lo = (0, nanos(from), DialogId::from(uuid::Uuid::nil()));
+        let hi = (
+            0,
+            nanos(to + time::Duration::seconds(ahead)),
+            DialogId::from(uuid::Uuid::max()),
+        );
+        let mut out = Vec::new();
+        for (bucket, idx) in &self.buckets {
+            if bucket.status != DialogStatus::Open {
+                continue;
+            }
+            for (_, _, id) in idx.processing.range(lo..=hi) {
+                let Some(row) = self.rows.get(id) else {
+                    continue;
+                };
+                let (Some(since), Some(limit)) =
+                    (row.waiting_since, self.limits.for_channel(row.channel_id))
+                else {
+                    continue;
+                };
+                let warning = since + time::Duration::seconds(limit.warning_after.into());
+                let danger = since + time::Duration::seconds(limit.limit.into());
+                if (warning > from && warning <= to) || (danger > from && danger <= to) {
+                    out.push(*id);
+                }
+            }
+        }
+        out
     }
 
     /// R5: dialogs visible to `p` that have unread customer messages or the unread mark.

@@ -177,6 +177,33 @@ impl App {
         }
     }
 
+    /// R15: push waiting-level changes when the clock crosses a threshold, with no request made.
+    /// The thresholds come from the read models, so they survive a restart.
+    pub fn watch_waiting_levels(self: &Arc<Self>) {
+        const TICK: Duration = Duration::from_secs(1);
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut last = time::OffsetDateTime::now_utc();
+            loop {
+                tokio::time::sleep(TICK).await;
+                let Some(app) = weak.upgrade() else { return };
+                let now = time::OffsetDateTime::now_utc();
+                let m = app.model();
+                let position = m.position.unwrap_or(Position::single(0));
+                for id in m.dialogs.crossing(last, now) {
+                    app.hub.publish(
+                        &m,
+                        Summary {
+                            position,
+                            change: Change::Waiting { id },
+                        },
+                    );
+                }
+                last = now;
+            }
+        });
+    }
+
     /// Snapshot every `every` while the log moves, until the app is dropped.
     pub fn snapshot_periodically(self: &Arc<Self>, every: Duration) {
         let weak = Arc::downgrade(self);

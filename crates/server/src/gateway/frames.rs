@@ -43,6 +43,10 @@ pub enum Change {
     Online {
         id: UserId,
     },
+    /// R15: the clock moved a dialog's waiting level (not in the log; derived from it).
+    Waiting {
+        id: DialogId,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +192,14 @@ pub fn frames_for(
                 _ => vec![row_frame("dialog_updated")],
             }
         }
+        Change::Waiting { id } => match m.dialogs.get(id).filter(|r| r.is_visible_to(viewer)) {
+            Some(row) => vec![frame(
+                "dialog_updated",
+                pos,
+                json!({ "dialog": views::dialog_row(m, row, viewer, OffsetDateTime::now_utc()) }),
+            )],
+            None => vec![],
+        },
         Change::Customer { id } => match views::customer_card(m, id) {
             Some(card) if is_staff(viewer) => {
                 vec![frame("customer_updated", pos, json!({ "customer": card }))]

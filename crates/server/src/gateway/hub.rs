@@ -80,7 +80,11 @@ impl Hub {
     pub fn publish(&self, m: &ReadModel, summary: Summary) {
         let mut inner = self.inner.lock().expect("hub lock");
         let summary = Self::deliver(&mut inner, m, summary);
-        if matches!(summary.change, Change::Online { .. }) {
+        if matches!(
+            summary.change,
+            Change::Online { .. } | Change::Waiting { .. }
+        ) {
+            // Not in the log: delivered live only.
             return;
         }
         inner.recent.push_back(summary);
