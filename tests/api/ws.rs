@@ -270,3 +270,53 @@ async fn r15_a_waiting_level_turns_warning_then_danger_with_no_request_made() {
     w.close().await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_told_to_resync_and_dropped_while_another_keeps_receiving() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = chatd_tests::spawn_app_with(dir, |c| c.ws_queue = 8).await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "livechat").await;
+    let slow = app.ws_slow(&admin).await;
+    let mut healthy = app.ws(&admin, None).await;
+    // Enough bytes to fill the slow socket's kernel buffers (megabytes) and then its queue.
+    const MESSAGES: usize = 1500;
+    let reader = tokio::spawn(async move {
+        let mut received = 0;
+        while received < MESSAGES {
+            let f = healthy.next_of(&["message_new", "resync_required"]).await;
+            assert_eq!(
+                f["type"], "message_new",
+                "the healthy client is never cut off"
+            );
+            received += 1;
+        }
+        healthy.close().await;
+        received
+    });
+    let text = "x".repeat(2000);
+    for i in 0..MESSAGES {
+        let a = app
+            .inbound(
+                &transport,
+                &format!("chat-{}", i % 10),
+                &format!("c{}", i % 10),
+                &format!("m{i}"),
+                &text,
+            )
+            .await;
+        assert_eq!(a.status, 200);
+    }
+    assert_eq!(reader.await.unwrap(), MESSAGES);
+    let frames = slow.until_closed().await;
+    let news = frames.iter().filter(|f| f["type"] == "message_new").count();
+    assert!(
+        news < MESSAGES,
+        "the slow client could not have taken every frame"
+    );
+    assert_eq!(
+        frames.last().map(|f| f["type"].clone()),
+        Some(json!("resync_required"))
+    );
+    app.stop().await;
+}

@@ -22,6 +22,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Start chatd on an existing data directory (to test restarts).
 pub async fn spawn_app_in(dir: tempfile::TempDir) -> TestApp {
+    spawn_app_with(dir, |_| {}).await
+}
+
+/// Start chatd with a configuration adjusted by `adjust`.
+pub async fn spawn_app_with(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> TestApp {
     TELEMETRY.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
             chatd_server::telemetry::init("debug");
@@ -34,6 +39,7 @@ pub async fn spawn_app_in(dir: tempfile::TempDir) -> TestApp {
     })
     .expect("config");
     config.admin_password = Some(ADMIN_PASSWORD.into());
+    adjust(&mut config);
     let running = chatd_server::start(&config).await.expect("start chatd");
     TestApp {
         base: format!("http://{}", running.addr),
@@ -236,6 +242,27 @@ impl Ws {
         }
     }
 
+    /// Every frame until the server closes the socket (pings do not count); panics after 60 s.
+    pub async fn until_closed(mut self) -> Vec<Value> {
+        use futures_util::StreamExt;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut out = Vec::new();
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .expect("the server closes the socket within 60 s");
+            match next {
+                Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) => {
+                    out.push(serde_json::from_str(&t).expect("frames are JSON"))
+                }
+                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_)))
+                | None
+                | Some(Err(_)) => return out,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }
@@ -254,6 +281,26 @@ impl TestApp {
         let (stream, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("WebSocket handshake");
+        Ws { stream }
+    }
+
+    /// A client that reads slowly: its socket's receive buffer is as small as the kernel allows.
+    pub async fn ws_slow(&self, token: &str) -> Ws {
+        let addr: std::net::SocketAddr = self
+            .base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("address");
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .set_recv_buffer_size(1024)
+            .expect("small receive buffer");
+        let tcp = socket.connect(addr).await.expect("connect");
+        let url = format!("ws://{addr}/api/v1/ws?token={token}");
+        let (stream, _) =
+            tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(tcp))
+                .await
+                .expect("WebSocket handshake");
         Ws { stream }
     }
 }

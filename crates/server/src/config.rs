@@ -17,6 +17,8 @@ pub struct FileConfig {
     /// A tracing filter such as `info` or `chatd=debug,info`.
     pub log: Option<String>,
     pub store: Option<StoreFileConfig>,
+    /// Frames one WebSocket may have queued before it counts as too slow.
+    pub ws_queue: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +44,8 @@ pub struct Config {
     pub max_batch: usize,
     /// The bootstrap admin's password on an empty store (`CHATD_ADMIN_PASSWORD`).
     pub admin_password: Option<String>,
+    /// Frames one WebSocket may have queued before it is told `resync_required` and dropped.
+    pub ws_queue: usize,
 }
 
 #[derive(Debug, Error)]
@@ -112,6 +116,7 @@ impl Config {
             admin_password: std::env::var("CHATD_ADMIN_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty()),
+            ws_queue: file.ws_queue.unwrap_or(crate::gateway::hub::QUEUE).max(1),
         })
     }
 

@@ -76,7 +76,12 @@ impl Running {
 /// Open the store and start serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
     let store = open_store(config)?;
-    let app = App::start(store.clone(), Some(config.data_dir.join(SNAPSHOT_FILE))).await?;
+    let app = App::start(
+        store.clone(),
+        Some(config.data_dir.join(SNAPSHOT_FILE)),
+        config.ws_queue,
+    )
+    .await?;
     app.snapshot_periodically(SNAPSHOT_EVERY);
     app.watch_waiting_levels();
     let generated_admin_password = bootstrap_admin(&app, config).await?;

@@ -93,6 +93,7 @@ impl App {
     pub async fn start(
         store: Arc<dyn EventStore>,
         snapshot_path: Option<std::path::PathBuf>,
+        ws_queue: usize,
     ) -> Result<Arc<App>, StoreError> {
         let head = store.head().await?;
         let restored = match &snapshot_path {
@@ -105,7 +106,7 @@ impl App {
         let (tx, progress) = watch::channel(start);
         let mut sub = store.subscribe_all(start).await?;
         let worker_model = model.clone();
-        let hub = Arc::new(Hub::new(start));
+        let hub = Arc::new(Hub::new(start, ws_queue));
         let worker_hub = hub.clone();
         tokio::spawn(async move {
             while let Some(next) = sub.next().await {
@@ -416,7 +417,7 @@ mod tests {
     async fn commands_decide_on_appends_made_behind_the_cache() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
-        let app = App::start(store.clone(), None).await.unwrap();
+        let app = App::start(store.clone(), None, 16).await.unwrap();
         let channel = Uuid::new_v4().into();
         let dialog_id = Uuid::new_v4();
         let stream = format!("dialog-{dialog_id}");

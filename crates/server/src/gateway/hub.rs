@@ -12,7 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, Notify};
 
-/// Frames one connection may have queued before it counts as too slow.
+/// Frames one connection may have queued before it counts as too slow (default of `ws_queue`).
 pub const QUEUE: usize = 1024;
 /// Changes kept for resumption.
 pub const RECENT: usize = 50_000;
@@ -43,6 +43,7 @@ impl Inner {
 
 pub struct Hub {
     inner: Mutex<Inner>,
+    queue: usize,
 }
 
 /// A registered connection.
@@ -64,8 +65,9 @@ pub enum Refused {
 
 impl Hub {
     /// A hub for a node whose read models start at `start`: nothing before it can be resumed.
-    pub fn new(start: Option<Position>) -> Hub {
+    pub fn new(start: Option<Position>, queue: usize) -> Hub {
         Hub {
+            queue,
             inner: Mutex::new(Inner {
                 conns: HashMap::new(),
                 next_id: 0,
@@ -171,7 +173,7 @@ impl Hub {
                     .collect()
             }
         };
-        let (tx, frames) = mpsc::channel(QUEUE);
+        let (tx, frames) = mpsc::channel(self.queue);
         let too_slow = Arc::new(Notify::new());
         let id = inner.next_id;
         inner.next_id += 1;
