@@ -7,8 +7,9 @@ use chatd_domain::dialog::{visible, DialogEvent};
 use chatd_domain::{Assignee, CustomerId, DialogId, MessageStatus, Principal, Role, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
-use serde_json::{json, Value};
+use serde::Serialize;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 
 /// Who could see a dialog: its responsible and whether it was deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +56,79 @@ pub struct Summary {
     pub change: Change,
 }
 
-/// A frame as sent: `{"type": ..., "position": ..., "data": ...}`.
-pub fn frame(kind: &str, position: Option<Position>, data: Value) -> String {
-    json!({ "type": kind, "position": position.map(|p| p.to_string()), "data": data }).to_string()
+/// Every frame the feed sends: `{"type": ..., "data": ..., "position": ...}`. This enum is the
+/// list of frame types; `api-schema/asyncapi.json` is generated from it.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum FrameData {
+    /// R17: a new message, with the recipient's new header counter.
+    MessageNew(MessageNew),
+    /// R14: a delivery status moved forward.
+    MessageUpdated(MessageUpdated),
+    DialogOpened(DialogFrame),
+    /// Any change of a list row: status, responsible, deadline, waiting level, last message, draft.
+    DialogUpdated(DialogFrame),
+    /// The dialog left the recipient's sight (reassigned away, deleted); nothing more follows.
+    DialogRemoved(DialogRemoved),
+    UnreadCount(views::UnreadCount),
+    CustomerUpdated(CustomerUpdated),
+    /// A user changed, or went online or offline.
+    UserUpdated(UserUpdated),
+    /// The client missed more than this node kept, or fell too far behind: reload and reconnect.
+    ResyncRequired(views::Empty),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Frame {
+    #[serde(flatten)]
+    pub data: FrameData,
+    /// Global position of the change; reconnect with `since=<position>` to resume after it.
+    pub position: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageNew {
+    pub dialog_id: uuid::Uuid,
+    pub message: Option<views::MessageOut>,
+    /// The recipient's header counter after this message (R5).
+    pub unread_dialogs: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageUpdated {
+    pub dialog_id: uuid::Uuid,
+    pub message_id: uuid::Uuid,
+    pub status: MessageStatus,
+    pub error: Option<chatd_domain::MessageError>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DialogFrame {
+    pub dialog: views::DialogRowOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DialogRemoved {
+    pub dialog_id: uuid::Uuid,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerUpdated {
+    pub customer: views::CustomerCard,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserUpdated {
+    pub user: views::UserOut,
+}
+
+/// A frame as sent.
+pub fn frame(position: Option<Position>, data: FrameData) -> String {
+    serde_json::to_string(&Frame {
+        data,
+        position: position.map(|p| p.to_string()),
+    })
+    .expect("frames serialise")
 }
 
 fn message(
@@ -116,10 +187,14 @@ pub fn frames_for(
     let pos = Some(s.position);
     let unread = || {
         frame(
-            "unread_count",
             pos,
-            json!({ "dialogs": m.dialogs.unread_dialogs(viewer) }),
+            FrameData::UnreadCount(views::UnreadCount {
+                dialogs: m.dialogs.unread_dialogs(viewer),
+            }),
         )
+    };
+    let row_data = |row| DialogFrame {
+        dialog: views::dialog_row(m, row, viewer, OffsetDateTime::now_utc()),
     };
     match &s.change {
         Change::Dialog {
@@ -134,83 +209,85 @@ pub fn frames_for(
             if was && !is {
                 // Out of sight: this, and nothing more about it.
                 return vec![
-                    frame("dialog_removed", pos, json!({ "dialog_id": id.0 })),
+                    frame(
+                        pos,
+                        FrameData::DialogRemoved(DialogRemoved { dialog_id: id.0 }),
+                    ),
                     unread(),
                 ];
             }
             let Some(row) = m.dialogs.get(id).filter(|_| is) else {
                 return vec![];
             };
-            let now = OffsetDateTime::now_utc();
-            let row_frame = |kind| {
-                frame(
-                    kind,
-                    pos,
-                    json!({ "dialog": views::dialog_row(m, row, viewer, now) }),
-                )
-            };
+            let updated = || frame(pos, FrameData::DialogUpdated(row_data(row)));
             let own = |user: &UserId| viewer.user_id() == Some(*user);
             match &**event {
-                DialogEvent::DialogOpened { .. } => vec![row_frame("dialog_opened"), unread()],
-                DialogEvent::MessageReceived { .. } | DialogEvent::MessageSent { .. } => {
-                    let msg = message(m, *id, event, *at);
-                    vec![
-                        frame(
-                            "message_new",
-                            pos,
-                            json!({ "dialog_id": id.0, "message": msg, "unread_dialogs": m.dialogs.unread_dialogs(viewer) }),
-                        ),
-                        row_frame("dialog_updated"),
-                    ]
+                DialogEvent::DialogOpened { .. } => {
+                    vec![frame(pos, FrameData::DialogOpened(row_data(row))), unread()]
                 }
+                DialogEvent::MessageReceived { .. } | DialogEvent::MessageSent { .. } => vec![
+                    frame(
+                        pos,
+                        FrameData::MessageNew(MessageNew {
+                            dialog_id: id.0,
+                            message: message(m, *id, event, *at),
+                            unread_dialogs: m.dialogs.unread_dialogs(viewer),
+                        }),
+                    ),
+                    updated(),
+                ],
                 DialogEvent::MessageStatusChanged {
                     message_id,
                     status,
                     error,
                     ..
                 } => vec![frame(
-                    "message_updated",
                     pos,
-                    json!({ "dialog_id": id.0, "message_id": message_id.0, "status": status, "error": error }),
+                    FrameData::MessageUpdated(MessageUpdated {
+                        dialog_id: id.0,
+                        message_id: message_id.0,
+                        status: *status,
+                        error: error.clone(),
+                    }),
                 )],
                 DialogEvent::DialogRead { user_id, .. }
                 | DialogEvent::DialogMarkedUnread { user_id } => {
                     if own(user_id) {
-                        vec![row_frame("dialog_updated"), unread()]
+                        vec![updated(), unread()]
                     } else {
                         vec![]
                     }
                 }
                 DialogEvent::DraftSaved { user_id, .. } | DialogEvent::DraftCleared { user_id } => {
                     if own(user_id) {
-                        vec![row_frame("dialog_updated")]
+                        vec![updated()]
                     } else {
                         vec![]
                     }
                 }
-                _ if !was => vec![row_frame("dialog_updated"), unread()],
-                _ => vec![row_frame("dialog_updated")],
+                _ if !was => vec![updated(), unread()],
+                _ => vec![updated()],
             }
         }
         Change::Waiting { id } => match m.dialogs.get(id).filter(|r| r.is_visible_to(viewer)) {
-            Some(row) => vec![frame(
-                "dialog_updated",
-                pos,
-                json!({ "dialog": views::dialog_row(m, row, viewer, OffsetDateTime::now_utc()) }),
-            )],
+            Some(row) => vec![frame(pos, FrameData::DialogUpdated(row_data(row)))],
             None => vec![],
         },
         Change::Customer { id } => match views::customer_card(m, id) {
-            Some(card) if is_staff(viewer) => {
-                vec![frame("customer_updated", pos, json!({ "customer": card }))]
+            Some(customer) if is_staff(viewer) => {
+                vec![frame(
+                    pos,
+                    FrameData::CustomerUpdated(CustomerUpdated { customer }),
+                )]
             }
             _ => vec![],
         },
         Change::User { id } | Change::Online { id } => match m.people.users.get(id) {
             Some(u) => vec![frame(
-                "user_updated",
                 pos,
-                json!({ "user": views::user(m, u, online(*id)) }),
+                FrameData::UserUpdated(UserUpdated {
+                    user: views::user(m, u, online(*id)),
+                }),
             )],
             None => vec![],
         },

@@ -1,7 +1,7 @@
 //! `GET /api/v1/ws`: the token in `Authorization` or, for browsers, `?token=`; `?since=<position>`
 //! resumes. Pings every 20 s; a client silent for 60 s is dropped.
 
-use super::frames::frame;
+use super::frames::{frame, FrameData};
 use super::hub::Refused;
 use crate::app::App;
 use crate::http::extract::{bearer, Session};
@@ -78,9 +78,8 @@ pub async fn ws(
             Err(_) => {
                 let _ = ws
                     .text(frame(
-                        "resync_required",
                         app.position(),
-                        serde_json::json!({}),
+                        FrameData::ResyncRequired(crate::http::views::Empty {}),
                     ))
                     .await;
                 let _ = ws.close(None).await;
@@ -103,7 +102,7 @@ pub async fn ws(
                     None => break,
                 },
                 _ = conn.too_slow.notified() => {
-                    let _ = ws.text(frame("resync_required", app.position(), serde_json::json!({}))).await;
+                    let _ = ws.text(frame(app.position(), FrameData::ResyncRequired(crate::http::views::Empty {}))).await;
                     break;
                 }
                 msg = incoming.recv() => match msg {
