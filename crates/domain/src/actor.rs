@@ -84,7 +84,7 @@ impl FromIterator<Right> for Rights {
 }
 
 /// The authenticated caller a command is decided for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Principal {
     User {
         id: UserId,

@@ -5,10 +5,11 @@
 //! than what this node kept answers `resync_required`.
 
 use super::frames::{frames_for, Change, Summary};
-use chatd_domain::{Principal, UserId};
+use chatd_domain::dialog::sees_all;
+use chatd_domain::{Assignee, Principal, Role, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, Notify};
 
@@ -33,6 +34,57 @@ struct Inner {
     forgotten_upto: Option<Position>,
     /// Open sockets per user.
     online: HashMap<UserId, usize>,
+    audience: Audience,
+}
+
+/// Connections indexed by what they may see, so a dialog change is offered only to the sockets
+/// that could see it before or after, not to every socket of the node.
+#[derive(Default)]
+struct Audience {
+    all_seeing: HashSet<u64>,
+    /// Managers see unassigned dialogs too.
+    managers: HashSet<u64>,
+    by_assignee: HashMap<Assignee, HashSet<u64>>,
+}
+
+impl Audience {
+    fn change(&mut self, id: u64, p: &Principal, present: bool) {
+        let set = |s: &mut HashSet<u64>| {
+            if present {
+                s.insert(id);
+            } else {
+                s.remove(&id);
+            }
+        };
+        if sees_all(p) {
+            set(&mut self.all_seeing);
+            return;
+        }
+        if matches!(
+            p,
+            Principal::User {
+                role: Role::Manager,
+                ..
+            }
+        ) {
+            set(&mut self.managers);
+        }
+        if let Some(a) = p.as_assignee() {
+            set(self.by_assignee.entry(a).or_default());
+        }
+    }
+
+    /// Sockets that may see a dialog with one of these responsibles.
+    fn for_dialog(&self, responsibles: impl IntoIterator<Item = Option<Assignee>>) -> HashSet<u64> {
+        let mut out = self.all_seeing.clone();
+        for r in responsibles {
+            match r {
+                None => out.extend(&self.managers),
+                Some(a) => out.extend(self.by_assignee.get(&a).into_iter().flatten()),
+            }
+        }
+        out
+    }
 }
 
 impl Inner {
@@ -74,6 +126,7 @@ impl Hub {
                 recent: VecDeque::new(),
                 forgotten_upto: start,
                 online: HashMap::new(),
+                audience: Audience::default(),
             }),
         }
     }
@@ -99,13 +152,40 @@ impl Hub {
 
     fn deliver(inner: &mut Inner, m: &ReadModel, summary: Summary) -> Arc<Summary> {
         let summary = Arc::new(summary);
+        let targets: Vec<u64> = match &summary.change {
+            Change::Dialog { before, after, .. } => inner
+                .audience
+                .for_dialog([before, after].into_iter().flatten().map(|s| s.responsible))
+                .into_iter()
+                .collect(),
+            Change::Waiting { id } => m
+                .dialogs
+                .get(id)
+                .map(|r| {
+                    inner
+                        .audience
+                        .for_dialog([r.responsible])
+                        .into_iter()
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => inner.conns.keys().copied().collect(),
+        };
         let mut slow = Vec::new();
         let online = |u: UserId| inner.is_online(u);
-        for (id, c) in &inner.conns {
-            for f in frames_for(m, &c.principal, &summary, &online) {
-                if c.tx.try_send(f).is_err() {
+        // Rendered once per principal: a user's tabs share their frames.
+        let mut rendered: HashMap<Principal, Vec<String>> = HashMap::new();
+        for id in targets {
+            let Some(c) = inner.conns.get(&id) else {
+                continue;
+            };
+            let frames = rendered
+                .entry(c.principal)
+                .or_insert_with(|| frames_for(m, &c.principal, &summary, &online));
+            for f in frames.iter() {
+                if c.tx.try_send(f.clone()).is_err() {
                     c.too_slow.notify_one();
-                    slow.push(*id);
+                    slow.push(id);
                     break;
                 }
             }
@@ -121,6 +201,7 @@ impl Hub {
         let Some(c) = inner.conns.remove(&id) else {
             return;
         };
+        inner.audience.change(id, &c.principal, false);
         let Some(user) = c.principal.user_id() else {
             return;
         };
@@ -185,6 +266,7 @@ impl Hub {
                 too_slow: too_slow.clone(),
             },
         );
+        inner.audience.change(id, &principal, true);
         if let Some(user) = principal.user_id() {
             let n = inner.online.entry(user).or_default();
             *n += 1;
