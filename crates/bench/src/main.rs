@@ -3,6 +3,7 @@
 mod alloc;
 mod p1;
 mod p2;
+mod p3;
 mod p4;
 mod p5;
 mod stats;
@@ -23,18 +24,28 @@ struct Args {
     /// Events in the P5 log.
     #[arg(long, default_value_t = 1_000_000)]
     p5_events: usize,
+    /// WebSockets in P3 (one manager each; the client process needs as many file descriptors).
+    #[arg(long, default_value_t = 10_000)]
+    p3_sockets: usize,
+    /// Messages per second in P3.
+    #[arg(long, default_value_t = 5_000)]
+    p3_rate: usize,
     /// Dialogs in the P4/P6 read model.
     #[arg(long, default_value_t = 1_000_000)]
     p4_dialogs: usize,
     /// Timed list pages per P4 case.
     #[arg(long, default_value_t = 2000)]
     p4_samples: usize,
-    /// Run only these bars (p1, p2, p4, p5); all when empty (p4 includes P6).
+    /// Run only these bars (p1, p2, p3, p4, p5); all when empty (p4 includes P6).
     only: Vec<String>,
 }
 
 #[tokio::main]
 async fn main() {
+    if std::env::var_os("CHATD_P3_CLIENT").is_some() {
+        p3::client().await;
+        return;
+    }
     let args = Args::parse();
     let wants = |bar: &str| args.only.is_empty() || args.only.iter().any(|o| o == bar);
     println!(
@@ -47,6 +58,9 @@ async fn main() {
     }
     if wants("p2") {
         p2::run(Duration::from_secs(args.seconds)).await;
+    }
+    if wants("p3") {
+        p3::run(args.p3_sockets, args.p3_rate, args.seconds).await;
     }
     if wants("p4") {
         p4::run(args.p4_dialogs, args.p4_samples);

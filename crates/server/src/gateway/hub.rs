@@ -150,8 +150,25 @@ impl Hub {
         }
     }
 
+    /// Deliver `summary`, and then every "went offline" that dropping too-slow or closed
+    /// connections causes. A worklist, not recursion: ten thousand sockets closing at once must
+    /// not become ten thousand nested calls.
     fn deliver(inner: &mut Inner, m: &ReadModel, summary: Summary) -> Arc<Summary> {
-        let summary = Arc::new(summary);
+        let first = Arc::new(summary);
+        let mut work = vec![first.clone()];
+        while let Some(summary) = work.pop() {
+            for id in Self::offer(inner, m, &summary) {
+                if let Some(user) = Self::remove(inner, id) {
+                    work.push(Arc::new(Self::offline(m, user)));
+                }
+            }
+        }
+        first
+    }
+
+    /// Offer one change to the connections that could see it; the ids whose queue is full or
+    /// whose socket is gone.
+    fn offer(inner: &Inner, m: &ReadModel, summary: &Summary) -> Vec<u64> {
         let targets: Vec<u64> = match &summary.change {
             Change::Dialog { before, after, .. } => inner
                 .audience
@@ -171,7 +188,7 @@ impl Hub {
                 .unwrap_or_default(),
             _ => inner.conns.keys().copied().collect(),
         };
-        let mut slow = Vec::new();
+        let mut dropped = Vec::new();
         let online = |u: UserId| inner.is_online(u);
         // Rendered once per principal: a user's tabs share their frames.
         let mut rendered: HashMap<Principal, Vec<String>> = HashMap::new();
@@ -181,45 +198,51 @@ impl Hub {
             };
             let frames = rendered
                 .entry(c.principal)
-                .or_insert_with(|| frames_for(m, &c.principal, &summary, &online));
+                .or_insert_with(|| frames_for(m, &c.principal, summary, &online));
             for f in frames.iter() {
-                if c.tx.try_send(f.clone()).is_err() {
-                    c.too_slow.notify_one();
-                    slow.push(id);
-                    break;
+                match c.tx.try_send(f.clone()) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        c.too_slow.notify_one();
+                        dropped.push(id);
+                        break;
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => {
+                        dropped.push(id);
+                        break;
+                    }
                 }
             }
         }
-        for id in slow {
-            Self::forget(inner, m, id);
+        dropped
+    }
+
+    /// Remove a connection; `Some(user)` when it was that user's last.
+    fn remove(inner: &mut Inner, id: u64) -> Option<UserId> {
+        let c = inner.conns.remove(&id)?;
+        inner.audience.change(id, &c.principal, false);
+        let user = c.principal.user_id()?;
+        let n = inner.online.get_mut(&user)?;
+        *n -= 1;
+        if *n == 0 {
+            inner.online.remove(&user);
+            Some(user)
+        } else {
+            None
         }
-        summary
+    }
+
+    fn offline(m: &ReadModel, user: UserId) -> Summary {
+        Summary {
+            position: m.position.unwrap_or(Position::single(0)),
+            change: Change::Online { id: user },
+        }
     }
 
     /// Drop a connection; the user's last one going tells everyone they are offline.
     fn forget(inner: &mut Inner, m: &ReadModel, id: u64) {
-        let Some(c) = inner.conns.remove(&id) else {
-            return;
-        };
-        inner.audience.change(id, &c.principal, false);
-        let Some(user) = c.principal.user_id() else {
-            return;
-        };
-        let left = inner.online.get_mut(&user).map(|n| {
-            *n -= 1;
-            *n
-        });
-        if left == Some(0) {
-            inner.online.remove(&user);
-            let position = m.position.unwrap_or(Position::single(0));
-            Self::deliver(
-                inner,
-                m,
-                Summary {
-                    position,
-                    change: Change::Online { id: user },
-                },
-            );
+        if let Some(user) = Self::remove(inner, id) {
+            Self::deliver(inner, m, Self::offline(m, user));
         }
     }
 
@@ -298,5 +321,85 @@ impl Hub {
 
     pub fn connections(&self) -> usize {
         self.inner.lock().expect("hub lock").conns.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatd_domain::Rights;
+
+    fn manager() -> Principal {
+        Principal::User {
+            id: uuid::Uuid::new_v4().into(),
+            role: Role::Manager,
+            rights: Rights::NONE,
+        }
+    }
+
+    /// Found by P3: many sockets gone at once made "went offline" recurse once per socket, and
+    /// overflowed the stack. (Connected while the model knew no users, so connecting stays cheap.)
+    #[test]
+    fn five_thousand_closed_sockets_are_dropped_without_recursion() {
+        let hub = Hub::new(None, 8);
+        let principals: Vec<Principal> = (0..5_000).map(|_| manager()).collect();
+        let conns: Vec<_> = principals
+            .iter()
+            .map(|p| hub.connect(&ReadModel::default(), *p, None).unwrap())
+            .collect();
+        let mut m = ReadModel::default();
+        for (n, p) in principals.iter().enumerate() {
+            let id = p.user_id().unwrap();
+            let e = chatd_domain::people::UserEvent::UserCreated {
+                user_id: id,
+                login: format!("u{n}"),
+                name: "u".into(),
+                password_hash: String::new(),
+                role: Role::Manager,
+                group_ids: vec![],
+            };
+            let meta = chatd_domain::EventMeta {
+                at: time::OffsetDateTime::now_utc(),
+                actor: chatd_domain::Actor::System,
+            };
+            let new = chatd_projections::new_event(uuid::Uuid::new_v4(), &meta, &e);
+            m.apply(&chatd_store::RecordedEvent {
+                stream: format!("user-{id}"),
+                version: 0,
+                id: new.id,
+                event_type: new.event_type,
+                schema_version: new.schema_version,
+                data: new.data,
+                metadata: new.metadata,
+                position: Position::single(n as u64 + 1),
+                recorded_at: meta.at,
+                prev_hash: [0; 32],
+                hash: [0; 32],
+            })
+            .unwrap();
+        }
+        let first = conns[0].id;
+        drop(conns);
+        hub.disconnect(&m, first);
+        assert_eq!(
+            hub.connections(),
+            0,
+            "every closed socket was found and dropped"
+        );
+    }
+
+    #[test]
+    fn a_users_tabs_count_once_online() {
+        let m = ReadModel::default();
+        let hub = Hub::new(None, 8);
+        let p = manager();
+        let user = p.user_id().unwrap();
+        let a = hub.connect(&m, p, None).unwrap();
+        let b = hub.connect(&m, p, None).unwrap();
+        assert!(hub.is_online(user));
+        hub.disconnect(&m, a.id);
+        assert!(hub.is_online(user));
+        hub.disconnect(&m, b.id);
+        assert!(!hub.is_online(user));
     }
 }

@@ -1,0 +1,332 @@
+//! P3 (and P6 per socket): live fan-out. The server side (chatd, and a bare actix-ws echo as the
+//! same-run baseline) runs in this process; the clients run in a child process (this binary in
+//! client mode), as a real client would. Each of N managers holds one socket and owns one dialog;
+//! messages go in through the transport API at a fixed rate to random dialogs, each carrying its
+//! wall-clock send time; the owner's socket measures post-to-frame latency (the POST includes the
+//! durable append). The baseline echoes the same rate over N sockets of a bare actix-ws endpoint.
+
+use crate::alloc::live;
+use crate::stats::{histogram, percentiles};
+use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
+use chatd_domain::people::UserEvent;
+use chatd_domain::setup::ChannelEvent;
+use chatd_domain::{Actor, DomainEvent, EventMeta, Role, UserId};
+use chatd_projections::new_event;
+use chatd_server::app::credentials::token_hash;
+use chatd_server::config::{Config, Overrides};
+use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use uuid::Uuid;
+
+const TRANSPORT: &str = "bench-transport-token";
+
+fn token(i: usize) -> String {
+    format!("bench-session-{i}")
+}
+
+fn now_nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos()
+}
+
+async fn put<E: DomainEvent>(store: &SqliteStore, stream: String, e: &E) {
+    let meta = EventMeta {
+        at: time::OffsetDateTime::now_utc(),
+        actor: Actor::System,
+    };
+    store
+        .append(
+            &stream,
+            ExpectedVersion::Any,
+            vec![new_event(Uuid::new_v4(), &meta, e)],
+        )
+        .await
+        .expect("seed");
+}
+
+/// Users with sessions and a channel, written straight into the log before chatd starts.
+async fn seed(dir: &std::path::Path, managers: usize) -> Vec<UserId> {
+    let store = SqliteStore::open(SqliteConfig::new(dir.join("events.db"))).expect("store");
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let mut ids = Vec::new();
+    for i in 0..=managers {
+        let id: UserId = Uuid::new_v4().into();
+        let role = if i == managers {
+            Role::Admin
+        } else {
+            Role::Manager
+        };
+        let created = UserEvent::UserCreated {
+            user_id: id,
+            login: format!("u{i}"),
+            name: format!("User {i}"),
+            password_hash: String::new(),
+            role,
+            group_ids: vec![],
+        };
+        put(&store, format!("user-{id}"), &created).await;
+        put(
+            &store,
+            format!("user-{id}"),
+            &UserEvent::SessionStarted {
+                token_hash: token_hash(&token(i)),
+                expires_at: expires,
+            },
+        )
+        .await;
+        ids.push(id);
+    }
+    let channel = Uuid::new_v4();
+    let t = ChannelType::Custom;
+    let registered = ChannelEvent::ChannelRegistered {
+        channel_id: channel.into(),
+        channel_type: t,
+        name: "bench".into(),
+        webhook_url: None,
+        capabilities: Capabilities::default_for(t),
+        limits: AttachmentLimits::default_for(t),
+        transport_token_hash: token_hash(TRANSPORT),
+        webhook_secret: String::new(),
+    };
+    put(&store, format!("channel-{channel}"), &registered).await;
+    store.close().await;
+    ids
+}
+
+async fn echo(
+    req: actix_web::HttpRequest,
+    body: actix_web::web::Payload,
+) -> actix_web::Result<actix_web::HttpResponse> {
+    let (resp, mut session, mut stream) = actix_ws::handle(&req, body)?;
+    actix_web::rt::spawn(async move {
+        while let Some(Ok(msg)) = stream.recv().await {
+            match msg {
+                actix_ws::Message::Text(t) => {
+                    if session.text(t).await.is_err() {
+                        return;
+                    }
+                }
+                actix_ws::Message::Ping(b) => {
+                    let _ = session.pong(&b).await;
+                }
+                actix_ws::Message::Close(_) => return,
+                _ => {}
+            }
+        }
+    });
+    Ok(resp)
+}
+
+pub async fn run(sockets: usize, rate: usize, seconds: u64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let users = seed(dir.path(), sockets).await;
+    let mut config = Config::load(Overrides {
+        config_file: None,
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().to_owned()),
+    })
+    .expect("config");
+    config.admin_password = Some("unused".into());
+    let running = chatd_server::start(&config).await.expect("start chatd");
+    let base = format!("http://{}", running.addr);
+    let client = reqwest::Client::new();
+    let admin = token(sockets);
+    // One dialog per manager, assigned to them (opened by a first customer message).
+    let next = Arc::new(AtomicUsize::new(0));
+    let setup: Vec<_> = (0..32)
+        .map(|_| {
+            let (client, base, admin, next, users) = (client.clone(), base.clone(), admin.clone(), next.clone(), users.clone());
+            tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= sockets {
+                        return;
+                    }
+                    let r: serde_json::Value = client
+                        .post(format!("{base}/api/transport/v1/messages"))
+                        .header("x-transport-token", TRANSPORT)
+                        .json(&json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("first-{i}"), "text": "hello"}}))
+                        .send().await.expect("inbound").json().await.expect("json");
+                    let d = r["dialog_id"].as_str().expect("dialog").to_owned();
+                    let r = client
+                        .post(format!("{base}/api/v1/dialogs/{d}/reassign"))
+                        .bearer_auth(&admin)
+                        .json(&json!({"to": {"type": "user", "id": users[i]}}))
+                        .send().await.expect("reassign");
+                    assert!(r.status().is_success(), "reassign: {}", r.status());
+                }
+            })
+        })
+        .collect();
+    for t in setup {
+        t.await.expect("setup");
+    }
+    let echo_server = actix_web::HttpServer::new(|| {
+        actix_web::App::new().route("/echo", actix_web::web::get().to(echo))
+    })
+    .disable_signals()
+    .bind("127.0.0.1:0")
+    .expect("bind echo");
+    let echo_addr = echo_server.addrs()[0];
+    let echo_server = echo_server.run();
+    let echo_handle = echo_server.handle();
+    tokio::spawn(echo_server);
+
+    let before = live();
+    let child = tokio::process::Command::new(std::env::current_exe().expect("exe"))
+        .env("CHATD_P3_CLIENT", "1")
+        .env("P3_CHATD", running.addr.to_string())
+        .env("P3_ECHO", echo_addr.to_string())
+        .env("P3_SOCKETS", sockets.to_string())
+        .env("P3_RATE", rate.to_string())
+        .env("P3_SECONDS", seconds.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("client process");
+    // P6: heap the server holds per idle socket, once every client is connected.
+    let t0 = Instant::now();
+    while running.app.hub.connections() < sockets && t0.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let per_socket =
+        (live().saturating_sub(before)) as f64 / running.app.hub.connections().max(1) as f64;
+    let out = child.wait_with_output().await.expect("client output");
+    println!("P3  live fan-out: {sockets} sockets (one per manager), {rate} messages/s for {seconds} s, client in its own process");
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    println!("P6  memory: {per_socket:.0} bytes of server heap per idle WebSocket (bar <= 65536)");
+    echo_handle.stop(false).await;
+    running.stop().await;
+}
+
+/// The child process: connect, load, measure.
+pub async fn client() {
+    let var = |k: &str| std::env::var(k).expect(k);
+    let chatd = var("P3_CHATD");
+    let echo_addr = var("P3_ECHO");
+    let sockets: usize = var("P3_SOCKETS").parse().expect("sockets");
+    let rate: usize = var("P3_RATE").parse().expect("rate");
+    let seconds: u64 = var("P3_SECONDS").parse().expect("seconds");
+    println!(
+        "    {:<48} {:>9} {:>7} {:>7} {:>8}",
+        "what", "frames", "p50 ms", "p99 ms", "max ms"
+    );
+
+    // chatd: every socket listens; posters send at the rate to random dialogs.
+    let hist = Arc::new(Mutex::new(histogram()));
+    let received = Arc::new(AtomicUsize::new(0));
+    let mut readers = Vec::new();
+    for i in 0..sockets {
+        let url = format!("ws://{chatd}/api/v1/ws?token={}", token(i));
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("connect");
+        let (hist, received) = (hist.clone(), received.clone());
+        readers.push(tokio::spawn(async move {
+            let (_, mut rx) = ws.split();
+            while let Some(Ok(msg)) = rx.next().await {
+                if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                    let Some(i) = t.find("\"text\":\"ts:") else {
+                        continue;
+                    };
+                    if !t.contains("\"type\":\"message_new\"") {
+                        continue;
+                    }
+                    let rest = &t[i + 11..];
+                    let ts: u128 = rest[..rest.find('"').unwrap_or(0)].parse().unwrap_or(0);
+                    let us = (now_nanos().saturating_sub(ts) / 1000) as u64;
+                    hist.lock().expect("hist").record(us.max(1)).ok();
+                    received.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
+    let total = rate * seconds as usize;
+    let started = Instant::now();
+    let posters: Vec<_> = (0..64)
+        .map(|p| {
+            let (client, chatd) = (client.clone(), chatd.clone());
+            tokio::spawn(async move {
+                let mut n = p;
+                while n < total {
+                    // Paced: message n leaves at n / rate seconds.
+                    let due = started + Duration::from_secs_f64(n as f64 / rate as f64);
+                    tokio::time::sleep_until(due.into()).await;
+                    let chat = (n * 7919) % sockets;
+                    let body = json!({"external_chat_id": format!("chat-{chat}"), "customer": {"external_id": format!("c{chat}"), "name": "x"}, "message": {"external_id": format!("load-{n}"), "text": format!("ts:{}", now_nanos())}});
+                    let _ = client.post(format!("http://{chatd}/api/transport/v1/messages")).header("x-transport-token", TRANSPORT).json(&body).send().await;
+                    n += 64;
+                }
+            })
+        })
+        .collect();
+    for p in posters {
+        p.await.expect("poster");
+    }
+    let sent_in = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let h = hist.lock().expect("hist").clone();
+    println!(
+        "    {:<48} {:>9} {}",
+        format!(
+            "chatd: post-to-frame ({:.0} msgs/s offered)",
+            total as f64 / sent_in.as_secs_f64()
+        ),
+        received.load(Ordering::Relaxed),
+        percentiles(&h)
+    );
+    for r in readers {
+        r.abort();
+    }
+
+    // Baseline: the same rate echoed by a bare actix-ws endpoint over the same number of sockets.
+    let mut senders = Vec::new();
+    let ehist = Arc::new(Mutex::new(histogram()));
+    for _ in 0..sockets {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{echo_addr}/echo"))
+            .await
+            .expect("connect echo");
+        let (tx, mut rx) = ws.split();
+        let ehist = ehist.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) = rx.next().await {
+                let ts: u128 = t.trim_start_matches("ts:").parse().unwrap_or(0);
+                ehist
+                    .lock()
+                    .expect("hist")
+                    .record(((now_nanos().saturating_sub(ts) / 1000) as u64).max(1))
+                    .ok();
+            }
+        });
+        senders.push(tx);
+    }
+    let started = Instant::now();
+    for n in 0..total {
+        let due = started + Duration::from_secs_f64(n as f64 / rate as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let s = &mut senders[(n * 7919) % sockets];
+        let _ = s
+            .send(tokio_tungstenite::tungstenite::Message::Text(format!(
+                "ts:{}",
+                now_nanos()
+            )))
+            .await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let h = ehist.lock().expect("hist").clone();
+    println!(
+        "    {:<48} {:>9} {}",
+        "baseline: bare actix-ws echo round trip",
+        h.len(),
+        percentiles(&h)
+    );
+}
