@@ -107,11 +107,8 @@ async fn echo(
     actix_web::rt::spawn(async move {
         while let Some(Ok(msg)) = stream.recv().await {
             match msg {
-                actix_ws::Message::Text(t) => {
-                    if session.text(t).await.is_err() {
-                        return;
-                    }
-                }
+                actix_ws::Message::Text(t) if session.text(t.clone()).await.is_err() => return,
+                actix_ws::Message::Text(_) => {}
                 actix_ws::Message::Ping(b) => {
                     let _ = session.pong(&b).await;
                 }
