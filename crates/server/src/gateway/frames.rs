@@ -131,52 +131,6 @@ pub fn frame(position: Option<Position>, data: FrameData) -> String {
     .expect("frames serialise")
 }
 
-fn message(
-    m: &ReadModel,
-    dialog_id: DialogId,
-    event: &DialogEvent,
-    at: OffsetDateTime,
-) -> Option<views::MessageOut> {
-    let (id, author, text, attachments, quote, status, created_at) = match event {
-        DialogEvent::MessageReceived {
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-            sent_at,
-            ..
-        } => (message_id, author, text, attachments, quote, None, *sent_at),
-        DialogEvent::MessageSent {
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-        } => (
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-            Some(MessageStatus::Queued),
-            at,
-        ),
-        _ => return None,
-    };
-    Some(views::MessageOut {
-        id: id.0,
-        dialog_id: dialog_id.0,
-        author: views::actor(m, author),
-        text: text.clone(),
-        attachments: attachments.clone(),
-        quote: quote.clone(),
-        status,
-        error: None,
-        created_at,
-    })
-}
-
 /// The frames `viewer` receives for `s`, rendered from the read models as they are now.
 pub fn frames_for(
     m: &ReadModel,
@@ -230,7 +184,7 @@ pub fn frames_for(
                         pos,
                         FrameData::MessageNew(MessageNew {
                             dialog_id: id.0,
-                            message: message(m, *id, event, *at),
+                            message: views::message_from_event(m, *id, event, *at),
                             unread_dialogs: m.dialogs.unread_dialogs(viewer),
                         }),
                     ),

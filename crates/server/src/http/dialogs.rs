@@ -457,25 +457,9 @@ async fn send(
     )
     .await?;
     let m = app.model();
-    let msg = out.events.iter().find_map(|r| match &r.event {
-        DialogEvent::MessageSent {
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-        } => Some(views::MessageOut {
-            id: message_id.0,
-            dialog_id: *id,
-            author: views::actor(&m, author),
-            text: text.clone(),
-            attachments: attachments.clone(),
-            quote: quote.clone(),
-            status: Some(chatd_domain::MessageStatus::Queued),
-            error: None,
-            created_at: r.meta.at,
-        }),
-        _ => None,
+    let msg = out.events.iter().find_map(|r| {
+        views::message_from_event(&m, DialogId::from(*id), &r.event, r.meta.at)
+            .filter(|_| matches!(r.event, DialogEvent::MessageSent { .. }))
     });
     written(StatusCode::CREATED, msg, out.position)
 }

@@ -470,3 +470,50 @@ pub struct OrderOut {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
+
+/// A message as the API shows it, from the event that recorded it (`None` for other events).
+pub fn message_from_event(
+    m: &ReadModel,
+    dialog_id: chatd_domain::DialogId,
+    event: &chatd_domain::dialog::DialogEvent,
+    at: OffsetDateTime,
+) -> Option<MessageOut> {
+    let (id, author, text, attachments, quote, status, created_at) = match event {
+        chatd_domain::dialog::DialogEvent::MessageReceived {
+            message_id,
+            author,
+            text,
+            attachments,
+            quote,
+            sent_at,
+            ..
+        } => (message_id, author, text, attachments, quote, None, *sent_at),
+        chatd_domain::dialog::DialogEvent::MessageSent {
+            message_id,
+            author,
+            text,
+            attachments,
+            quote,
+        } => (
+            message_id,
+            author,
+            text,
+            attachments,
+            quote,
+            Some(MessageStatus::Queued),
+            at,
+        ),
+        _ => return None,
+    };
+    Some(MessageOut {
+        id: id.0,
+        dialog_id: dialog_id.0,
+        author: actor(m, author),
+        text: text.clone(),
+        attachments: attachments.clone(),
+        quote: quote.clone(),
+        status,
+        error: None,
+        created_at,
+    })
+}
