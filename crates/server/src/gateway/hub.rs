@@ -190,14 +190,20 @@ impl Hub {
         };
         let mut dropped = Vec::new();
         let online = |u: UserId| inner.is_online(u);
-        // Rendered once per principal: a user's tabs share their frames.
-        let mut rendered: HashMap<Principal, Vec<String>> = HashMap::new();
+        // Rendered once per principal: a user's tabs share their frames. Changes of customers
+        // and users read the same for every socket (all of them belong to staff): once per change.
+        let shared = matches!(
+            summary.change,
+            Change::Customer { .. } | Change::User { .. } | Change::Online { .. }
+        );
+        let mut rendered: HashMap<Option<Principal>, Vec<String>> = HashMap::new();
         for id in targets {
             let Some(c) = inner.conns.get(&id) else {
                 continue;
             };
+            let key = (!shared).then_some(c.principal);
             let frames = rendered
-                .entry(c.principal)
+                .entry(key)
                 .or_insert_with(|| frames_for(m, &c.principal, summary, &online));
             for f in frames.iter() {
                 match c.tx.try_send(f.clone()) {
