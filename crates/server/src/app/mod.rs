@@ -333,7 +333,7 @@ impl App {
 
     /// Fold a stream into its aggregate's state; also its version (`None`: no stream yet).
     /// Starts from the cached state, if any, and reads only the events after it.
-    pub async fn load<S: Default + Send + 'static, E: DomainEvent>(
+    async fn load<S: Default + Send + 'static, E: DomainEvent>(
         &self,
         stream: &str,
         evolve: fn(S, &Recorded<E>) -> S,
@@ -366,6 +366,18 @@ impl App {
                 return Ok((state, version));
             }
         }
+    }
+
+    /// An aggregate's current state for a read outside `execute`; the cache keeps it, so the
+    /// next command on the stream does not read its history again.
+    pub async fn current<S: Default + Clone + Send + 'static, E: DomainEvent>(
+        &self,
+        stream: &str,
+        evolve: fn(S, &Recorded<E>) -> S,
+    ) -> Result<S, AppError> {
+        let (state, version) = self.load(stream, evolve).await?;
+        self.keep(stream, state.clone(), version);
+        Ok(state)
     }
 
     /// Remember a folded state for the next command on the same stream.

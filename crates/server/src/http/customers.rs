@@ -2,7 +2,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, settle, written};
+use super::support::{act, command, settle, written};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
@@ -38,16 +38,16 @@ async fn run(
     id: Uuid,
     body: CustomerCommand,
 ) -> Result<HttpResponse, Problem> {
-    let cmd = command(caller.principal, body);
-    let out = app
-        .execute(
-            &stream_name("customer", &id),
-            &cmd,
-            customer::evolve,
-            customer::decide,
-        )
-        .await?;
-    written(StatusCode::OK, Empty {}, out.position)
+    let stream = stream_name("customer", &id);
+    act(
+        app,
+        &stream,
+        caller.principal,
+        body,
+        customer::evolve,
+        customer::decide,
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/{id}/block", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]

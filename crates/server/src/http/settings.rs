@@ -2,7 +2,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, settle, written, written_view};
+use super::support::{act, command, settle, written, written_view};
 use super::views::QuickReplyOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -115,8 +115,8 @@ async fn create(
             if !visible {
                 return Err(Problem::not_found());
             }
-            let (state, _) = app
-                .load(
+            let state = app
+                .current(
                     &stream_name("dialog", &dialog),
                     chatd_domain::dialog::evolve,
                 )
@@ -214,16 +214,16 @@ async fn reply_action(
     id: Uuid,
     body: QuickReplyCommand,
 ) -> Result<HttpResponse, Problem> {
-    let cmd = command(caller.principal, body);
-    let out = app
-        .execute(
-            &stream_name("quickreply", &id),
-            &cmd,
-            evolve_quick_reply,
-            decide_quick_reply,
-        )
-        .await?;
-    written(StatusCode::OK, Empty {}, out.position)
+    let stream = stream_name("quickreply", &id);
+    act(
+        app,
+        &stream,
+        caller.principal,
+        body,
+        evolve_quick_reply,
+        decide_quick_reply,
+    )
+    .await
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

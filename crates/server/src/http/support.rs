@@ -68,6 +68,25 @@ pub async fn written_view<T: Serialize>(
     written(status, body, position)
 }
 
+/// Run one command on one stream and answer with its `position` alone.
+pub async fn act<S, E, C>(
+    app: &App,
+    stream: &str,
+    by: Principal,
+    body: C,
+    evolve: fn(S, &chatd_domain::Recorded<E>) -> S,
+    decide: fn(&S, &Command<C>) -> Result<Vec<E>, chatd_domain::DomainError>,
+) -> Result<HttpResponse, Problem>
+where
+    S: Default + Send + 'static,
+    E: chatd_domain::DomainEvent + Clone,
+{
+    let out = app
+        .execute(stream, &command(by, body), evolve, decide)
+        .await?;
+    written(StatusCode::OK, super::views::Empty {}, out.position)
+}
+
 pub fn bad(code: &'static str, detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
 }

@@ -131,7 +131,7 @@ async fn receive(
         customer::decide,
     )
     .await?;
-    let (customer, _) = app.load(&customer_stream, customer::evolve).await?;
+    let customer = app.current(&customer_stream, customer::evolve).await?;
     let text = body.message.text.clone().unwrap_or_default();
 
     // R6: a blocked customer's message is refused and kept for the audit trail only.
