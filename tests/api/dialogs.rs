@@ -503,7 +503,29 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
         )
         .await;
     assert!(unblock.status == 200 && send.status == 201, "{send:?}");
-    app.stop().await;
+    // The refused messages are kept for the audit trail, on the customer's stream.
+    let dir = app.stop().await;
+    let store = chatd_store::SqliteStore::open(chatd_store::SqliteConfig::new(
+        dir.path().join("events.db"),
+    ))
+    .unwrap();
+    let events = chatd_store::EventStore::read_stream(
+        &*store,
+        &format!("customer-{customer}"),
+        0,
+        chatd_store::Direction::Forwards,
+        100,
+    )
+    .await
+    .unwrap();
+    let refused: Vec<String> = events
+        .iter()
+        .filter(|e| e.event_type == "inbound_refused")
+        .map(|e| String::from_utf8_lossy(&e.data).into_owned())
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].contains("let me in") && refused[1].contains("new chat"));
+    chatd_store::EventStore::close(&*store).await;
 }
 
 #[tokio::test]

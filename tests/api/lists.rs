@@ -233,6 +233,31 @@ async fn r15_processing_order_puts_the_most_urgent_waiting_dialog_first() {
         .call("GET", "/api/v1/settings/time-limits", Some(&admin), None)
         .await;
     assert_eq!(got.body["default"]["limit"], 300);
+    // R15: reassigning a waiting dialog does not reset its clock.
+    let deadline = top["reply_deadline"].clone();
+    let (m1, _) = app.user(&admin, "m1", "manager", &[]).await;
+    let moved = app
+        .call(
+            "POST",
+            &format!("/api/v1/dialogs/{first}/reassign"),
+            Some(&admin),
+            Some(json!({"to": {"type": "user", "id": m1}})),
+        )
+        .await;
+    assert_eq!(moved.status, 200);
+    let after = app
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/dialogs?sort=processing_order&min_position={}",
+                moved.position()
+            ),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(after.body["items"][0]["id"], first.as_str());
+    assert_eq!(after.body["items"][0]["reply_deadline"], deadline);
     app.stop().await;
 }
 
