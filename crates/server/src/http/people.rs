@@ -220,15 +220,19 @@ async fn create_user(
             group_ids,
         },
     );
-    let out = app
-        .execute(
-            &stream_name("user", &user_id.0),
-            &cmd,
-            evolve_user,
-            decide_user,
-        )
-        .await?;
-    written_view(&app, StatusCode::CREATED, out.position, |m| {
+    user_command(&app, user_id, &cmd, StatusCode::CREATED).await
+}
+
+/// Run a command on one user and answer with the user as the read models then show them.
+async fn user_command(
+    app: &App,
+    user_id: UserId,
+    cmd: &chatd_domain::Command<UserCommand>,
+    status: StatusCode,
+) -> Result<HttpResponse, Problem> {
+    let stream = stream_name("user", &user_id.0);
+    let out = app.execute(&stream, cmd, evolve_user, decide_user).await?;
+    written_view(app, status, out.position, |m| {
         m.people
             .users
             .get(&user_id)
@@ -284,21 +288,7 @@ async fn update_user(
             password_hash,
         }),
     );
-    let out = app
-        .execute(
-            &stream_name("user", &user_id.0),
-            &cmd,
-            evolve_user,
-            decide_user,
-        )
-        .await?;
-    written_view(&app, StatusCode::OK, out.position, |m| {
-        m.people
-            .users
-            .get(&user_id)
-            .map(|u| views::user(m, u, app.hub.is_online(u.id)))
-    })
-    .await
+    user_command(&app, user_id, &cmd, StatusCode::OK).await
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "users", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<GroupOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
