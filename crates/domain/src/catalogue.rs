@@ -6,6 +6,7 @@ use crate::channel::{AttachmentKind, AttachmentLimits, Capabilities, ChannelType
 use crate::customer::{CustomerEvent, Registration, Source, Utm};
 use crate::dialog::DialogEvent;
 use crate::event::{encode, DomainEvent, EventMeta};
+use crate::file::{FileEvent, FileMeta};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
 use crate::order::{OrderEvent, OrderStatus};
 use crate::people::{
@@ -119,6 +120,7 @@ fn entries() -> Vec<Entry> {
         entry("R10: counts towards the listing order.", QuickReplyEvent::QuickReplyUsed {}),
         entry("", QuickReplyEvent::QuickReplyDeleted {}),
         entry("R15: seconds, multiples of 10, at least 10; per channel overrides the default.", SettingsEvent::TimeLimitsSet(TimeLimits { default: Some(TimeLimit { warning_after: 120, limit: 300 }), channels: [(id(0xa1), TimeLimit { warning_after: 60, limit: 120 })].into() })),
+        entry("R7: an upload; the bytes are stored under `sha256`, with a preview thumbnail for images. The uploader is the actor.", FileEvent::FileUploaded(FileMeta { file_id: id(0xf1), sha256: "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9".into(), name: "kettle.jpg".into(), mime: "image/jpeg".into(), kind: AttachmentKind::Image, size: 182_044, width: Some(1280), height: Some(960), preview: true })),
         entry("R18: created by the distribution bot, with the customer's source (R1).", OrderEvent::OrderCreated { order_id: id(0x0a), dialog_id: id(0xd1), customer_id: Some(id(0xc1)), manager_id: Some(id(0x100)), status: OrderStatus::New, source: Some(source) }),
     ]
 }
@@ -193,6 +195,6 @@ mod tests {
         assert_eq!(before, names.len(), "an event type is listed twice");
         // 14 dialog, 6 customer, 2 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 40);
+        assert_eq!(names.len(), 41);
     }
 }

@@ -25,7 +25,7 @@ pub enum DomainError {
     EmptyMessage,
     #[error("at most {max} attachments per message")]
     TooManyAttachments { max: usize },
-    #[error("{kind} attachment of {size} bytes exceeds the channel limit of {limit} bytes")]
+    #[error("{kind} attachment of {} exceeds the channel's limit of {} ({limit} bytes)", mb(*size), mb(*limit))]
     AttachmentTooLarge {
         kind: AttachmentKind,
         size: u64,
@@ -76,5 +76,15 @@ impl DomainError {
             field,
             reason: reason.into(),
         }
+    }
+}
+
+/// Bytes as the seed's megabytes (1 MB = 1 MiB): "8 MB", "9.5 MB".
+fn mb(bytes: u64) -> String {
+    let mb = bytes as f64 / crate::channel::MB as f64;
+    if bytes % crate::channel::MB == 0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
     }
 }

@@ -10,6 +10,7 @@ pub mod customer;
 pub mod dialog;
 pub mod error;
 pub mod event;
+pub mod file;
 pub mod ids;
 pub mod message;
 pub mod order;

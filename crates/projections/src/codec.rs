@@ -5,6 +5,7 @@
 use chatd_domain::customer::CustomerEvent;
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::event::{decode, encode, DecodeError};
+use chatd_domain::file::FileEvent;
 use chatd_domain::order::OrderEvent;
 use chatd_domain::people::{BotEvent, GroupEvent, UserEvent};
 use chatd_domain::setup::{ChannelEvent, QuickReplyEvent, SettingsEvent, TagEvent};
@@ -26,6 +27,7 @@ pub enum AnyEvent {
     QuickReply(Recorded<QuickReplyEvent>),
     Settings(Recorded<SettingsEvent>),
     Order(Recorded<OrderEvent>),
+    File(Recorded<FileEvent>),
 }
 
 #[derive(Debug, Error)]
@@ -85,6 +87,7 @@ pub fn decode_event(e: &RecordedEvent) -> Result<AnyEvent, DecodeFailure> {
         QuickReplyEvent::CATEGORY => AnyEvent::QuickReply(typed(e, meta)?),
         SettingsEvent::CATEGORY => AnyEvent::Settings(typed(e, meta)?),
         OrderEvent::CATEGORY => AnyEvent::Order(typed(e, meta)?),
+        FileEvent::CATEGORY => AnyEvent::File(typed(e, meta)?),
         _ => return Err(DecodeFailure::UnknownCategory(e.stream.clone())),
     })
 }

@@ -4,6 +4,7 @@
 use crate::codec::{decode_event, AnyEvent, DecodeFailure};
 use chatd_domain::customer::{self, Customer};
 use chatd_domain::dialog::{self, Dialog};
+use chatd_domain::file::{evolve_file, File};
 use chatd_domain::order::{evolve_order, Order};
 use chatd_domain::people::{evolve_bot, evolve_group, evolve_user, Bot, Group, User};
 use chatd_domain::setup::{
@@ -24,6 +25,7 @@ pub struct DomainFold {
     pub tags: HashMap<String, Tag>,
     pub quick_replies: HashMap<String, QuickReply>,
     pub orders: HashMap<String, Order>,
+    pub files: HashMap<String, File>,
     pub settings: Settings,
     pub events: u64,
     /// Events of streams outside chatd's categories, left alone.
@@ -64,6 +66,7 @@ impl DomainFold {
             AnyEvent::Tag(r) => apply(&mut self.tags, s, evolve_tag, &r),
             AnyEvent::QuickReply(r) => apply(&mut self.quick_replies, s, evolve_quick_reply, &r),
             AnyEvent::Order(r) => apply(&mut self.orders, s, evolve_order, &r),
+            AnyEvent::File(r) => apply(&mut self.files, s, evolve_file, &r),
             AnyEvent::Settings(r) => {
                 self.settings = evolve_settings(std::mem::take(&mut self.settings), &r)
             }

@@ -19,6 +19,24 @@ pub struct FileConfig {
     pub store: Option<StoreFileConfig>,
     /// Frames one WebSocket may have queued before it counts as too slow.
     pub ws_queue: Option<usize>,
+    /// Where uploaded files live: a directory, or `s3://bucket/prefix` (default `<data_dir>/files`).
+    pub file_store: Option<String>,
+    pub webhooks: Option<WebhookFileConfig>,
+}
+
+/// Outgoing webhook delivery (SPEC §5).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookFileConfig {
+    /// Attempts before a message is `failed` with `network_error`.
+    pub attempts: Option<u32>,
+    /// The first retry's delay; each next one doubles, up to `max_delay_ms`.
+    pub base_delay_ms: Option<u64>,
+    pub max_delay_ms: Option<u64>,
+    /// How long one attempt may take.
+    pub timeout_ms: Option<u64>,
+    /// Deliveries in flight per channel: a slow integration holds only its own.
+    pub per_channel: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +64,36 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// Frames one WebSocket may have queued before it is told `resync_required` and dropped.
     pub ws_queue: usize,
+    pub file_store: Option<String>,
+    pub webhooks: WebhookConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    pub attempts: u32,
+    pub base_delay: std::time::Duration,
+    pub max_delay: std::time::Duration,
+    pub timeout: std::time::Duration,
+    pub per_channel: usize,
+}
+
+impl WebhookConfig {
+    fn from_file(f: WebhookFileConfig) -> WebhookConfig {
+        use std::time::Duration;
+        WebhookConfig {
+            attempts: f.attempts.unwrap_or(10).max(1),
+            base_delay: Duration::from_millis(f.base_delay_ms.unwrap_or(1_000)),
+            max_delay: Duration::from_millis(f.max_delay_ms.unwrap_or(300_000)),
+            timeout: Duration::from_millis(f.timeout_ms.unwrap_or(10_000).max(1)),
+            per_channel: f.per_channel.unwrap_or(32).max(1),
+        }
+    }
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        WebhookConfig::from_file(WebhookFileConfig::default())
+    }
 }
 
 #[derive(Debug, Error)]
@@ -117,6 +165,11 @@ impl Config {
                 .ok()
                 .filter(|p| !p.is_empty()),
             ws_queue: file.ws_queue.unwrap_or(crate::gateway::hub::QUEUE).max(1),
+            file_store: std::env::var("CHATD_FILE_STORE")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .or(file.file_store),
+            webhooks: WebhookConfig::from_file(file.webhooks.unwrap_or_default()),
         })
     }
 

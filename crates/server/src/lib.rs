@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod config;
+pub mod files;
 pub mod gateway;
 pub mod http;
 pub mod server;

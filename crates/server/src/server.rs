@@ -3,6 +3,7 @@
 
 use crate::app::{credentials, App};
 use crate::config::{Config, StoreKind};
+use crate::files::Blobs;
 use crate::http;
 use actix_web::{web, HttpServer};
 use chatd_store::{EventStore, SqliteConfig, SqliteStore, StoreError};
@@ -15,6 +16,8 @@ use thiserror::Error;
 pub enum StartError {
     #[error("cannot open the event store: {0}")]
     Store(#[from] StoreError),
+    #[error("cannot open the file store: {0}")]
+    Files(String),
     #[error("cannot create the bootstrap admin: {0}")]
     Bootstrap(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -85,10 +88,15 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     app.snapshot_periodically(SNAPSHOT_EVERY);
     app.watch_waiting_levels();
     let generated_admin_password = bootstrap_admin(&app, config).await?;
+    let blobs = web::Data::new(
+        Blobs::open(&config.data_dir, config.file_store.as_deref())
+            .map_err(|e| StartError::Files(e.to_string()))?,
+    );
     let state = web::Data::from(app.clone());
     let server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(state.clone())
+            .app_data(blobs.clone())
             .configure(http::routes)
     })
     .disable_signals()

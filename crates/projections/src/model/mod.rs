@@ -4,12 +4,16 @@
 pub mod catalog;
 pub mod customers;
 pub mod dialogs;
+pub mod files;
 pub mod list;
+pub mod outbox;
 pub mod people;
 pub mod snapshot;
 
 use crate::codec::{category, decode_event, AnyEvent, DecodeFailure};
+use chatd_domain::dialog::DialogEvent;
 use chatd_domain::setup::{SettingsEvent, TimeLimits};
+use chatd_domain::{DialogId, Recorded};
 use chatd_store::{Position, RecordedEvent};
 use uuid::Uuid;
 
@@ -20,6 +24,8 @@ pub struct ReadModel {
     pub catalog: catalog::Catalog,
     pub customers: customers::Customers,
     pub dialogs: dialogs::Dialogs,
+    pub files: files::Files,
+    pub outbox: outbox::Outbox,
     pub time_limits: TimeLimits,
     /// Events of streams outside chatd's categories, skipped.
     pub foreign: u64,
@@ -56,7 +62,11 @@ impl ReadModel {
             return Ok(None);
         };
         match &decoded {
-            AnyEvent::Dialog(r) => self.dialogs.apply(r, id.into()),
+            AnyEvent::Dialog(r) => {
+                let dialog_id = id.into();
+                self.dialogs.apply(r, dialog_id);
+                self.follow_outgoing(r, dialog_id, e.position);
+            }
             AnyEvent::Customer(r) => self.customers.apply(r, id.into()),
             AnyEvent::Channel(r) => self.catalog.apply_channel(r, id.into()),
             AnyEvent::User(r) => self.people.apply_user(r, id.into()),
@@ -65,8 +75,36 @@ impl ReadModel {
             AnyEvent::Tag(r) => self.catalog.apply_tag(r, id.into()),
             AnyEvent::QuickReply(r) => self.catalog.apply_quick_reply(r, id.into()),
             AnyEvent::Order(r) => self.catalog.apply_order(r),
+            AnyEvent::File(r) => self.files.apply_file(r),
             AnyEvent::Settings(_) => {}
         }
         Ok(Some(decoded))
+    }
+
+    /// Files attached to a dialog's messages, and outgoing messages' delivery (see `outbox`).
+    fn follow_outgoing(&mut self, r: &Recorded<DialogEvent>, dialog_id: DialogId, position: Position) {
+        if let DialogEvent::MessageSent { attachments, .. }
+        | DialogEvent::MessageReceived { attachments, .. } = &r.event
+        {
+            self.files.attached(dialog_id, attachments);
+        }
+        let Some(row) = self.dialogs.get(&dialog_id) else {
+            return;
+        };
+        let webhook = self
+            .catalog
+            .channels
+            .get(&row.channel_id)
+            .is_some_and(|c| c.webhook_url.is_some());
+        self.outbox.apply(
+            r,
+            outbox::At {
+                dialog_id,
+                channel_id: row.channel_id,
+                external_chat_id: &row.external_chat_id,
+                position,
+                webhook,
+            },
+        );
     }
 }

@@ -7,16 +7,18 @@
 use super::catalog::{Catalog, ChannelView, OrderView, QuickReplyView, TagView};
 use super::customers::{CustomerView, Customers};
 use super::dialogs::{DialogRow, Dialogs};
+use super::files::{FileView, Files};
+use super::outbox::{Outbox, Pending};
 use super::people::{BotView, GroupView, People, UserView};
 use super::ReadModel;
 use chatd_domain::setup::TimeLimits;
-use chatd_domain::UserId;
+use chatd_domain::{ChannelId, DialogId, MessageId, UserId};
 use chatd_store::Position;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
@@ -32,6 +34,10 @@ pub struct Snapshot {
     pub orders: Vec<OrderView>,
     pub customers: Vec<CustomerView>,
     pub dialogs: Vec<DialogRow>,
+    pub files: Vec<FileView>,
+    pub pending: Vec<Pending>,
+    pub outgoing: Vec<(MessageId, DialogId)>,
+    pub external: Vec<(ChannelId, String, MessageId)>,
     pub time_limits: TimeLimits,
     pub foreign: u64,
 }
@@ -51,6 +57,15 @@ impl ReadModel {
             orders: self.catalog.orders.values().cloned().collect(),
             customers: self.customers.by_id.values().cloned().collect(),
             dialogs: self.dialogs.rows.values().cloned().collect(),
+            files: self.files.by_id.values().cloned().collect(),
+            pending: self.outbox.pending.values().cloned().collect(),
+            outgoing: self.outbox.dialog_of.iter().map(|(m, d)| (*m, *d)).collect(),
+            external: self
+                .outbox
+                .by_external
+                .iter()
+                .map(|((c, e), m)| (*c, e.clone(), *m))
+                .collect(),
             time_limits: self.time_limits.clone(),
             foreign: self.foreign,
         }
@@ -80,12 +95,25 @@ impl ReadModel {
         let mut dialogs = Dialogs::default();
         dialogs.set_limits(s.time_limits.clone());
         s.dialogs.into_iter().for_each(|d| dialogs.insert_row(d));
+        let mut files = Files::default();
+        s.files.into_iter().for_each(|f| files.insert(f));
+        let outbox = Outbox {
+            pending: s.pending.into_iter().map(|p| (p.message_id, p)).collect(),
+            dialog_of: s.outgoing.into_iter().collect(),
+            by_external: s
+                .external
+                .into_iter()
+                .map(|(c, e, m)| ((c, e), m))
+                .collect(),
+        };
         Some(ReadModel {
             position: s.position,
             people,
             catalog,
             customers,
             dialogs,
+            files,
+            outbox,
             time_limits: s.time_limits,
             foreign: s.foreign,
         })

@@ -3,7 +3,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, now, settle, written};
+use super::support::{command, next_offset, now, offset_page, settle, written};
 use super::views::{Counted, DeleteResult, DialogList, FacetsOut, TimelineEntryOut, UnreadCount};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -259,7 +259,7 @@ async fn unread_count(
 }
 
 /// The row, if `caller` may see it (404 otherwise, never 403).
-fn visible_row<'m>(
+pub(super) fn visible_row<'m>(
     m: &'m ReadModel,
     caller: &Caller,
     id: Uuid,
@@ -348,17 +348,7 @@ async fn timeline_route(
         let m = app.model();
         visible_row(&m, &caller, *id)?;
     }
-    let limit = p.limit.unwrap_or(50);
-    if limit == 0 || limit > 200 {
-        return Err(invalid_query("limit is 1 to 200"));
-    }
-    let skip = match p.cursor.as_deref() {
-        None => 0,
-        Some(c) => c
-            .strip_prefix('t')
-            .and_then(|n| n.parse::<usize>().ok())
-            .ok_or_else(|| invalid_query("cursor is not one this server gave"))?,
-    };
+    let (skip, limit) = offset_page(p.cursor.as_deref(), p.limit, 't')?;
     let history: Vec<Recorded<DialogEvent>> = app
         .history::<DialogEvent>(&stream_name("dialog", &id))
         .await?
@@ -374,7 +364,7 @@ async fn timeline_route(
         .take(limit)
         .map(|e| entry_out(&m, *id, e))
         .collect();
-    let next = (skip + limit < entries.len()).then(|| format!("t{}", skip + limit));
+    let next = next_offset(skip, limit, entries.len(), 't');
     Ok(HttpResponse::Ok().json(Page {
         items,
         next_cursor: next,
@@ -406,7 +396,7 @@ pub struct SendBody {
     attachment_ids: Vec<Uuid>,
 }
 
-#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel, too_many_attachments, unknown_file", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[post("/dialogs/{id}/messages")]
 async fn send(
     app: web::Data<App>,
@@ -415,15 +405,9 @@ async fn send(
     body: web::Json<SendBody>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    if !body.attachment_ids.is_empty() {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_file",
-            "no such file: upload it through POST /api/v1/files first",
-        ));
-    }
-    let (channel, blocked) = {
+    let (channel, blocked, attachments) = {
         let m = app.model();
+        let attachments = super::files::attachments(&m, &caller.principal, &body.attachment_ids)?;
         let row = m
             .dialogs
             .get(&DialogId::from(*id))
@@ -439,7 +423,7 @@ async fn send(
             .customer_id
             .and_then(|c| m.customers.get(&c))
             .is_some_and(|c| c.blocked);
-        (channel, blocked)
+        (channel, blocked, attachments)
     };
     let message_id = MessageId::from(Uuid::new_v4());
     let out = run(
@@ -449,7 +433,7 @@ async fn send(
         DialogCommand::Send(Box::new(Outgoing {
             message_id,
             text: body.text,
-            attachments: vec![],
+            attachments,
             quote_message_id: body.quote_message_id.map(MessageId::from),
             customer_blocked: blocked,
             channel,

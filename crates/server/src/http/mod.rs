@@ -5,6 +5,7 @@ mod channels;
 mod config;
 mod customers;
 mod dialogs;
+pub mod files;
 pub(crate) mod extract;
 mod health;
 pub mod openapi;
@@ -35,9 +36,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(channels::routes)
                 .configure(dialogs::routes)
                 .configure(customers::routes)
-                .configure(settings::routes),
+                .configure(settings::routes)
+                .configure(files::manager_routes),
         )
-        .service(web::scope("/api/transport/v1").configure(transport::routes))
+        .service(
+            web::scope("/api/transport/v1")
+                .configure(transport::routes)
+                .configure(files::transport_routes),
+        )
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(Problem::not_found())
         }));

@@ -90,3 +90,30 @@ where
 pub fn bad(code: &'static str, detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
 }
+
+/// Offset paging over a list built on demand (timeline, attachments): the cursor is `prefix`
+/// followed by how many items came before. Returns `(skip, limit)`.
+pub fn offset_page(
+    cursor: Option<&str>,
+    limit: Option<usize>,
+    prefix: char,
+) -> Result<(usize, usize), Problem> {
+    let invalid = |d: &str| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", d.to_owned());
+    let limit = limit.unwrap_or(50);
+    if limit == 0 || limit > 200 {
+        return Err(invalid("limit is 1 to 200"));
+    }
+    let skip = match cursor {
+        None => 0,
+        Some(c) => c
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| invalid("cursor is not one this server gave"))?,
+    };
+    Ok((skip, limit))
+}
+
+/// The next cursor of an offset page over `total` items.
+pub fn next_offset(skip: usize, limit: usize, total: usize, prefix: char) -> Option<String> {
+    (skip + limit < total).then(|| format!("{prefix}{}", skip + limit))
+}

@@ -71,7 +71,7 @@ fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages", tag = "transport", request_body = InboundBody, security(("transport" = [])), responses((status = 200, body = Written<InboundOut>), (status = 401, body = Problem), (status = 403, description = "customer_blocked", body = Problem), (status = 422, description = "empty_message, unsupported_by_channel, validation_failed", body = Problem)))]
+#[utoipa::path(post, path = "/api/transport/v1/messages", tag = "transport", request_body = InboundBody, security(("transport" = [])), responses((status = 200, body = Written<InboundOut>), (status = 401, body = Problem), (status = 403, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large: bigger than the channel carries for its kind (R7)", body = Problem), (status = 422, description = "empty_message, unsupported_by_channel, too_many_attachments, unknown_file, validation_failed", body = Problem)))]
 #[post("/messages")]
 async fn receive(
     app: web::Data<App>,
@@ -82,22 +82,17 @@ async fn receive(
     non_empty("external_chat_id", &body.external_chat_id)?;
     non_empty("customer.external_id", &body.customer.external_id)?;
     non_empty("message.external_id", &body.message.external_id)?;
-    if !body.message.attachment_ids.is_empty() {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_file",
-            "no such file: upload files through POST /api/transport/v1/files first",
-        ));
-    }
     let channel_id = transport.channel_id;
-    let (profile, channel_type) = {
+    let (profile, channel_type, attachments) = {
         let m = app.model();
+        let ids = &body.message.attachment_ids;
+        let attachments = super::files::attachments(&m, &transport.principal, ids)?;
         let c = m
             .catalog
             .channels
             .get(&channel_id)
             .ok_or_else(Problem::not_found)?;
-        (c.profile(), c.channel_type)
+        (c.profile(), c.channel_type, attachments)
     };
 
     // R1: the customer of this external contact, registered on first contact.
@@ -177,7 +172,7 @@ async fn receive(
                 message_id,
                 external_id: body.message.external_id.clone(),
                 text: text.clone(),
-                attachments: vec![],
+                attachments: attachments.clone(),
                 quote_external_id: body.message.quote_external_id.clone(),
                 sent_at: body.message.created_at,
                 customer_blocked: false,

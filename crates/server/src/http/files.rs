@@ -1,0 +1,431 @@
+//! Files (R7): upload on both APIs, download and preview by visibility, and the attachments a
+//! message names by file id (new uploads and re-sent ones alike).
+
+use super::extract::{Caller, Transport};
+use super::support::{command, written};
+#[allow(unused_imports)]
+use super::views::Written;
+use super::Problem;
+use crate::app::App;
+use crate::files::{inspect, Blobs, MAX_UPLOAD};
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use bytes::{Bytes, BytesMut};
+use chatd_domain::channel::AttachmentKind;
+use chatd_domain::event::stream_name;
+use chatd_domain::file::{decide_file, evolve_file, FileCommand, FileMeta};
+use chatd_domain::{Attachment, FileId, Principal};
+use chatd_projections::model::files::FileView;
+use chatd_projections::ReadModel;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// An uploaded file as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct FileOut {
+    pub id: Uuid,
+    pub name: String,
+    /// Sniffed from the bytes.
+    pub mime: String,
+    pub kind: AttachmentKind,
+    pub size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    pub sha256: String,
+    /// Where to download it (relative to the API's origin).
+    pub url: String,
+    /// A JPEG thumbnail, for images that decode.
+    pub preview_url: Option<String>,
+}
+
+impl FileOut {
+    fn new(m: &FileMeta, base: &str) -> FileOut {
+        FileOut {
+            id: m.file_id.0,
+            name: m.name.clone(),
+            mime: m.mime.clone(),
+            kind: m.kind,
+            size: m.size,
+            width: m.width,
+            height: m.height,
+            sha256: m.sha256.clone(),
+            url: format!("{base}/files/{}", m.file_id),
+            preview_url: m
+                .preview
+                .then(|| format!("{base}/files/{}/preview", m.file_id)),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// The file's name; otherwise the multipart part's or `Content-Disposition`'s filename.
+    name: Option<String>,
+}
+
+fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+        format!(
+            "uploads are limited to {} MB; each channel's own limits apply when the file is sent",
+            MAX_UPLOAD / (1024 * 1024)
+        ),
+    )
+}
+
+/// The body, up to the upload limit.
+async fn read_body(mut payload: web::Payload) -> Result<Bytes, Problem> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            Problem::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string())
+        })?;
+        if body.len() + chunk.len() > MAX_UPLOAD {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn header_param(value: &str, key: &str) -> Option<String> {
+    value.split(';').skip(1).find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case(key)
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// The first part of a `multipart/form-data` body that carries a file (or the first part):
+/// its filename, declared type and bytes.
+fn multipart_file(body: &Bytes, boundary: &str) -> Option<(Option<String>, Option<String>, Bytes)> {
+    let delimiter = format!("--{boundary}");
+    let find = |from: usize, needle: &[u8]| {
+        body.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut at = find(0, delimiter.as_bytes())? + delimiter.len();
+    let mut first = None;
+    loop {
+        if body.get(at..at + 2)? == b"--" {
+            return first;
+        }
+        let head_end = find(at, b"\r\n\r\n")?;
+        let head = std::str::from_utf8(&body[at..head_end]).ok()?;
+        let start = head_end + 4;
+        let end = find(start, format!("\r\n{delimiter}").as_bytes())?;
+        let mut name = None;
+        let mut ctype = None;
+        for line in head.lines() {
+            if let Some((k, v)) = line.split_once(':') {
+                if k.trim().eq_ignore_ascii_case("content-disposition") {
+                    name = header_param(v, "filename");
+                } else if k.trim().eq_ignore_ascii_case("content-type") {
+                    ctype = Some(v.trim().to_owned());
+                }
+            }
+        }
+        let part = (name.clone(), ctype, body.slice(start..end));
+        if name.is_some() {
+            return Some(part);
+        }
+        first.get_or_insert(part);
+        at = end + 2 + delimiter.len();
+    }
+}
+
+/// Store an upload by `by`: inspect the bytes, keep them in the file store, record the file.
+async fn upload(
+    app: &App,
+    blobs: &Blobs,
+    by: Principal,
+    headers: &HeaderMap,
+    name: Option<String>,
+    payload: web::Payload,
+    base: &str,
+) -> Result<HttpResponse, Problem> {
+    let body = read_body(payload).await?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let disposition = headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| header_param(v, "filename"));
+    let (part_name, part_type, bytes) = match declared.as_deref() {
+        Some(ct) if ct.to_ascii_lowercase().starts_with("multipart/form-data") => {
+            let boundary = header_param(ct, "boundary").ok_or_else(|| {
+                Problem::new(StatusCode::BAD_REQUEST, "invalid_body", "multipart without a boundary")
+            })?;
+            multipart_file(&body, &boundary).ok_or_else(|| {
+                Problem::new(StatusCode::BAD_REQUEST, "invalid_body", "no file part in the multipart body")
+            })?
+        }
+        _ => (None, declared, body),
+    };
+    if bytes.is_empty() {
+        return Err(super::support::bad("empty_file", "the file is empty"));
+    }
+    let name = name
+        .or(part_name)
+        .or(disposition)
+        .unwrap_or_else(|| "file".to_owned());
+    let inspected = {
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || inspect(&bytes, part_type.as_deref()))
+            .await
+            .map_err(|e| Problem::internal(&e))?
+    };
+    blobs
+        .put(&inspected, bytes)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let meta = FileMeta {
+        file_id: FileId::from(Uuid::new_v4()),
+        sha256: inspected.sha256,
+        name,
+        mime: inspected.mime,
+        kind: inspected.kind,
+        size: inspected.size,
+        width: inspected.width,
+        height: inspected.height,
+        preview: inspected.preview.is_some(),
+    };
+    let out = app
+        .execute(
+            &stream_name("file", &meta.file_id.0),
+            &command(by, FileCommand::Upload(meta.clone())),
+            evolve_file,
+            decide_file,
+        )
+        .await?;
+    written(StatusCode::CREATED, FileOut::new(&meta, base), out.position)
+}
+
+#[utoipa::path(post, path = "/api/v1/files", tag = "files", params(UploadParams), security(("bearer" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
+#[post("/files")]
+async fn upload_manager(
+    app: web::Data<App>,
+    blobs: web::Data<Blobs>,
+    caller: Caller,
+    req: actix_web::HttpRequest,
+    q: web::Query<UploadParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let q = q.into_inner();
+    upload(&app, &blobs, caller.principal, req.headers(), q.name, payload, "/api/v1").await
+}
+
+#[utoipa::path(post, path = "/api/transport/v1/files", tag = "transport", params(UploadParams), security(("transport" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
+#[post("/files")]
+async fn upload_transport(
+    app: web::Data<App>,
+    blobs: web::Data<Blobs>,
+    transport: Transport,
+    req: actix_web::HttpRequest,
+    q: web::Query<UploadParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let q = q.into_inner();
+    upload(&app, &blobs, transport.principal, req.headers(), q.name, payload, "/api/transport/v1").await
+}
+
+fn readable(app: &App, p: &Principal, id: Uuid) -> Result<FileView, Problem> {
+    app.model()
+        .readable_file(p, FileId::from(id))
+        .cloned()
+        .ok_or_else(Problem::not_found)
+}
+
+async fn download(blobs: &Blobs, f: FileView) -> Result<HttpResponse, Problem> {
+    let bytes = blobs
+        .get(&f.meta.sha256)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    Ok(HttpResponse::Ok()
+        .content_type(f.meta.mime.as_str())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            header::ContentDisposition::attachment(f.meta.name.clone()),
+        ))
+        .insert_header((header::ETAG, format!("\"{}\"", f.meta.sha256)))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
+        .body(bytes))
+}
+
+#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "the bytes, with their sniffed type", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, description = "not_found: no such file, or in no dialog the caller sees", body = Problem)))]
+#[get("/files/{id}")]
+async fn get_manager(
+    app: web::Data<App>,
+    blobs: web::Data<Blobs>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    download(&blobs, readable(&app, &caller.principal, *id)?).await
+}
+
+#[utoipa::path(get, path = "/api/transport/v1/files/{id}", tag = "transport", params(("id" = uuid::Uuid, Path)), security(("transport" = [])), responses((status = 200, description = "the bytes of a file attached in one of the channel's dialogs", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+#[get("/files/{id}")]
+async fn get_transport(
+    app: web::Data<App>,
+    blobs: web::Data<Blobs>,
+    transport: Transport,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    download(&blobs, readable(&app, &transport.principal, *id)?).await
+}
+
+#[utoipa::path(get, path = "/api/v1/files/{id}/preview", tag = "files", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "a JPEG thumbnail, at most 256 px a side", content_type = "image/jpeg", body = Vec<u8>), (status = 404, description = "not_found, or no_preview for a file that is not a decodable image", body = Problem)))]
+#[get("/files/{id}/preview")]
+async fn preview(
+    app: web::Data<App>,
+    blobs: web::Data<Blobs>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    let f = readable(&app, &caller.principal, *id)?;
+    if !f.meta.preview {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "no_preview",
+            "the file is not an image chatd could decode",
+        ));
+    }
+    let bytes = blobs
+        .preview(&f.meta.sha256)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/jpeg")
+        .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
+        .body(bytes))
+}
+
+/// The attachments a message names: files `p` may read (its own uploads, or files in dialogs it
+/// sees, which is how an attachment is re-sent). Anything else is `unknown_file`.
+pub fn attachments(m: &ReadModel, p: &Principal, ids: &[Uuid]) -> Result<Vec<Attachment>, Problem> {
+    ids.iter()
+        .map(|id| {
+            m.readable_file(p, FileId::from(*id))
+                .map(|f| f.meta.attachment())
+                .ok_or_else(|| {
+                    super::support::bad(
+                        "unknown_file",
+                        format!("no such file {id}: upload it through the files route first"),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Which tab of the seed's "Show attachments": images, or every other file.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentTab {
+    Image,
+    File,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentParams {
+    /// `image`, or `file` for everything that is not an image; both when absent.
+    kind: Option<AttachmentTab>,
+    cursor: Option<String>,
+    limit: Option<usize>,
+    min_position: Option<String>,
+}
+
+/// One attachment of a dialog, with the message that carried it.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub message_id: Uuid,
+    pub author: super::views::ActorOut,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+    pub file: FileOut,
+}
+
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}/attachments", tag = "dialogs", params(("id" = uuid::Uuid, Path), AttachmentParams), security(("bearer" = [])), responses((status = 200, description = "sent and received attachments, newest first", body = super::views::Page<AttachmentOut>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[get("/dialogs/{id}/attachments")]
+async fn dialog_attachments(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    p: web::Query<AttachmentParams>,
+) -> Result<HttpResponse, Problem> {
+    use chatd_domain::dialog::DialogEvent;
+    super::support::settle(&app, p.min_position.as_deref()).await?;
+    {
+        let m = app.model();
+        super::dialogs::visible_row(&m, &caller, *id)?;
+    }
+    let (skip, limit) = super::support::offset_page(p.cursor.as_deref(), p.limit, 'a')?;
+    let history = app
+        .history::<DialogEvent>(&stream_name("dialog", &*id))
+        .await?;
+    let wanted = |a: &Attachment| match p.kind {
+        None => true,
+        Some(AttachmentTab::Image) => a.kind == AttachmentKind::Image,
+        Some(AttachmentTab::File) => a.kind != AttachmentKind::Image,
+    };
+    let m = app.model();
+    let found: Vec<_> = history
+        .iter()
+        .rev()
+        .flat_map(|(_, r)| {
+            let (message_id, author, attachments) = match &r.event {
+                DialogEvent::MessageReceived { message_id, author, attachments, .. }
+                | DialogEvent::MessageSent { message_id, author, attachments, .. } => {
+                    (*message_id, author, attachments.as_slice())
+                }
+                _ => (chatd_domain::MessageId::from(Uuid::nil()), &r.meta.actor, &[][..]),
+            };
+            attachments
+                .iter()
+                .rev()
+                .filter(|a| wanted(a))
+                .map(move |a| (message_id, *author, r.meta.at, a))
+        })
+        .collect();
+    let items = found
+        .iter()
+        .skip(skip)
+        .take(limit)
+        .filter_map(|(message_id, author, at, a)| {
+            let meta = &m.files.by_id.get(&a.file_id)?.meta;
+            Some(AttachmentOut {
+                message_id: message_id.0,
+                author: super::views::actor(&m, author),
+                at: *at,
+                file: FileOut::new(meta, "/api/v1"),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(super::views::Page {
+        items,
+        next_cursor: super::support::next_offset(skip, limit, found.len(), 'a'),
+    }))
+}
+
+pub fn manager_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(upload_manager)
+        .service(preview)
+        .service(get_manager)
+        .service(dialog_attachments);
+}
+
+pub fn transport_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(upload_transport).service(get_transport);
+}
