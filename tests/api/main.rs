@@ -3,8 +3,10 @@
 mod auth;
 mod bots;
 mod dialogs;
+mod files;
 mod health;
 mod input;
 mod lists;
 mod restart;
+mod transport;
 mod ws;

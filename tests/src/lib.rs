@@ -1,6 +1,8 @@
 //! `spawn_app()`: a real chatd on 127.0.0.1:0 with its own temporary data directory, and helpers
 //! that speak its API the way the SPA and integrations do. Logs only when `TEST_LOG` is set.
 
+pub mod receiver;
+
 use chatd_server::config::{Config, Overrides};
 use serde_json::{json, Value};
 use std::sync::Once;
@@ -154,6 +156,99 @@ impl TestApp {
             a.body["id"].as_str().unwrap().to_owned(),
             a.body["transport_token"].as_str().unwrap().to_owned(),
         )
+    }
+
+    /// Register a channel with a webhook; returns `(channel id, transport token, webhook secret)`.
+    pub async fn channel_with_webhook(
+        &self,
+        admin_token: &str,
+        kind: &str,
+        webhook_url: &str,
+    ) -> (String, String, String) {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/channels",
+                Some(admin_token),
+                Some(json!({"type": kind, "name": format!("{kind} shop"), "webhook_url": webhook_url})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{a:?}");
+        let s = |k: &str| a.body[k].as_str().unwrap().to_owned();
+        (s("id"), s("transport_token"), s("webhook_secret"))
+    }
+
+    /// A transport API call with `X-Transport-Token`.
+    pub async fn transport(&self, token: &str, path: &str, body: Value) -> Answer {
+        let req = self
+            .client
+            .post(self.url(&format!("/api/transport/v1{path}")))
+            .header("x-transport-token", token)
+            .json(&body);
+        answer(req.send().await.expect("request")).await
+    }
+
+    /// Upload bytes as a file; `transport`: through the transport API with that token,
+    /// otherwise through the manager API with `token`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        transport: bool,
+        name: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Answer {
+        let (path, header) = if transport {
+            ("/api/transport/v1/files", "x-transport-token")
+        } else {
+            ("/api/v1/files", "authorization")
+        };
+        let value = if transport {
+            token.to_owned()
+        } else {
+            format!("Bearer {token}")
+        };
+        let req = self
+            .client
+            .post(self.url(&format!("{path}?name={name}")))
+            .header(header, value)
+            .header("content-type", mime)
+            .body(bytes);
+        answer(req.send().await.expect("request")).await
+    }
+
+    /// The status of message `id` in the dialog's timeline, as `token` sees it.
+    pub async fn message_status(&self, token: &str, dialog: &str, id: &str) -> Value {
+        let t = self
+            .call(
+                "GET",
+                &format!("/api/v1/dialogs/{dialog}/timeline?limit=200"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(t.status, 200, "{t:?}");
+        t.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["message"]["id"] == id)
+            .map(|e| e["message"]["status"].clone())
+            .unwrap_or(Value::Null)
+    }
+
+    /// Wait (up to 20 s) until message `id` has `status`.
+    pub async fn wait_status(&self, token: &str, dialog: &str, id: &str, status: &str) {
+        for _ in 0..400 {
+            if self.message_status(token, dialog, id).await == status {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "message {id} never became {status}: {}",
+            self.message_status(token, dialog, id).await
+        );
     }
 
     /// A customer message through the transport API.

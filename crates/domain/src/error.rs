@@ -82,7 +82,7 @@ impl DomainError {
 /// Bytes as the seed's megabytes (1 MB = 1 MiB): "8 MB", "9.5 MB".
 fn mb(bytes: u64) -> String {
     let mb = bytes as f64 / crate::channel::MB as f64;
-    if bytes % crate::channel::MB == 0 {
+    if bytes.is_multiple_of(crate::channel::MB) {
         format!("{mb:.0} MB")
     } else {
         format!("{mb:.1} MB")

@@ -65,7 +65,10 @@ pub enum FileCommand {
     Upload(FileMeta),
 }
 
-pub fn decide_file(state: &File, cmd: &Command<FileCommand>) -> Result<Vec<FileEvent>, DomainError> {
+pub fn decide_file(
+    state: &File,
+    cmd: &Command<FileCommand>,
+) -> Result<Vec<FileEvent>, DomainError> {
     if matches!(cmd.by, Principal::System) {
         return Err(DomainError::Forbidden);
     }

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod config;
+pub mod delivery;
 pub mod files;
 pub mod gateway;
 pub mod http;

@@ -67,6 +67,7 @@ impl Running {
     /// Wait until the server stops by itself, then close the store.
     pub async fn wait(self) {
         let _ = self.done.await;
+        self.app.stop_background();
         self.app.save_snapshot().await;
         self.store.close().await;
     }
@@ -87,6 +88,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     .await?;
     app.snapshot_periodically(SNAPSHOT_EVERY);
     app.watch_waiting_levels();
+    crate::delivery::start(&app, config.webhooks.clone());
     let generated_admin_password = bootstrap_admin(&app, config).await?;
     let blobs = web::Data::new(
         Blobs::open(&config.data_dir, config.file_store.as_deref())

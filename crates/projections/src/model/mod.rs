@@ -82,7 +82,12 @@ impl ReadModel {
     }
 
     /// Files attached to a dialog's messages, and outgoing messages' delivery (see `outbox`).
-    fn follow_outgoing(&mut self, r: &Recorded<DialogEvent>, dialog_id: DialogId, position: Position) {
+    fn follow_outgoing(
+        &mut self,
+        r: &Recorded<DialogEvent>,
+        dialog_id: DialogId,
+        position: Position,
+    ) {
         if let DialogEvent::MessageSent { attachments, .. }
         | DialogEvent::MessageReceived { attachments, .. } = &r.event
         {

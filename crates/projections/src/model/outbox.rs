@@ -3,8 +3,8 @@
 //! transport's status reports find a message, by our id or by the integration's.
 
 use chatd_domain::dialog::DialogEvent;
-use chatd_domain::{Actor, Attachment, ChannelId, DialogId, MessageId, MessageStatus, Quote};
 use chatd_domain::Recorded;
+use chatd_domain::{Actor, Attachment, ChannelId, DialogId, MessageId, MessageStatus, Quote};
 use chatd_store::Position;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -95,7 +95,12 @@ impl Outbox {
     }
 
     /// The dialog of an outgoing message named by our id or by the integration's.
-    pub fn find(&self, channel: ChannelId, ours: Option<MessageId>, theirs: Option<&str>) -> Option<(DialogId, MessageId)> {
+    pub fn find(
+        &self,
+        channel: ChannelId,
+        ours: Option<MessageId>,
+        theirs: Option<&str>,
+    ) -> Option<(DialogId, MessageId)> {
         let id = match (ours, theirs) {
             (Some(id), _) => id,
             (None, Some(ext)) => *self.by_external.get(&(channel, ext.to_owned()))?,

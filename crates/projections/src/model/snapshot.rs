@@ -59,7 +59,12 @@ impl ReadModel {
             dialogs: self.dialogs.rows.values().cloned().collect(),
             files: self.files.by_id.values().cloned().collect(),
             pending: self.outbox.pending.values().cloned().collect(),
-            outgoing: self.outbox.dialog_of.iter().map(|(m, d)| (*m, *d)).collect(),
+            outgoing: self
+                .outbox
+                .dialog_of
+                .iter()
+                .map(|(m, d)| (*m, *d))
+                .collect(),
             external: self
                 .outbox
                 .by_external

@@ -9,6 +9,7 @@ pub use error::{domain_status, AppError};
 
 use crate::gateway::frames::{self, Change, Sight, Summary};
 use crate::gateway::Hub;
+use chatd_domain::dialog::DialogEvent;
 use chatd_domain::people::UserEvent;
 use chatd_domain::DialogId;
 use chatd_domain::{Command, DomainError, DomainEvent, EventMeta, Recorded};
@@ -39,7 +40,14 @@ pub struct App {
     model: Arc<RwLock<ReadModel>>,
     progress: watch::Receiver<Option<Position>>,
     aggregates: Mutex<HashMap<String, Cached>>,
+    /// Messages that entered the outbox, as the projection applies them (for `delivery`).
+    outbox_feed: Mutex<Option<OutboxFeed>>,
+    /// Set when chatd stops: background work (deliveries) winds down.
+    stopping: watch::Sender<bool>,
 }
+
+/// Messages to deliver by webhook: `(dialog, message)` in log order.
+pub type OutboxFeed = tokio::sync::mpsc::UnboundedReceiver<(DialogId, chatd_domain::MessageId)>;
 
 /// An aggregate's state as of `version`. A cached state is never trusted blindly: every load
 /// reads the events after `version` first, so appends by other nodes are folded in too.
@@ -108,6 +116,7 @@ impl App {
         let worker_model = model.clone();
         let hub = Arc::new(Hub::new(start, ws_queue));
         let worker_hub = hub.clone();
+        let (outbox_tx, outbox_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
             while let Some(next) = sub.next().await {
                 let event = match next {
@@ -137,6 +146,13 @@ impl App {
                 // The gateway hears of a change after the read models show it.
                 if let Some((decoded, before)) = applied {
                     let m = worker_model.read().expect("read model lock");
+                    if let (AnyEvent::Dialog(r), Some(d)) = (&decoded, dialog) {
+                        if let DialogEvent::MessageSent { message_id, .. } = &r.event {
+                            if m.outbox.pending.contains_key(message_id) {
+                                let _ = outbox_tx.send((d, *message_id));
+                            }
+                        }
+                    }
                     if let Some(change) = gateway_change(&m, decoded, before, stream_uuid) {
                         worker_hub.publish(
                             &m,
@@ -158,6 +174,8 @@ impl App {
             model,
             progress,
             aggregates: Mutex::new(HashMap::new()),
+            outbox_feed: Mutex::new(Some(outbox_rx)),
+            stopping: watch::channel(false).0,
         });
         app.wait_for(head, Duration::from_secs(3600))
             .await
@@ -220,6 +238,21 @@ impl App {
                 }
             }
         });
+    }
+
+    /// The outbox feed, to the one consumer that asks first.
+    pub fn take_outbox_feed(&self) -> Option<OutboxFeed> {
+        self.outbox_feed.lock().expect("outbox feed lock").take()
+    }
+
+    /// Tell background work that chatd is stopping.
+    pub fn stop_background(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Becomes `true` when chatd stops.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 
     /// The read models, as of the last event applied.

@@ -27,7 +27,13 @@ pub fn inspect(bytes: &[u8], declared: Option<&str>) -> Inspected {
         .map(|t| t.mime_type().to_owned())
         .or_else(|| {
             declared
-                .map(|d| d.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+                .map(|d| {
+                    d.split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                })
                 .filter(|d| d.contains('/') && !d.starts_with("image/"))
         })
         .unwrap_or_else(|| "application/octet-stream".to_owned());
@@ -110,7 +116,10 @@ mod tests {
         // Nothing to sniff: the declared type stands, unless it claims to be an image.
         assert_eq!(inspect(b"a,b\n1,2\n", Some("text/csv")).mime, "text/csv");
         let fake = inspect(b"plain text", Some("image/png"));
-        assert_eq!((fake.mime.as_str(), fake.kind), ("application/octet-stream", AttachmentKind::File));
+        assert_eq!(
+            (fake.mime.as_str(), fake.kind),
+            ("application/octet-stream", AttachmentKind::File)
+        );
     }
 
     #[test]
@@ -119,6 +128,9 @@ mod tests {
         bytes.truncate(40);
         let i = inspect(&bytes, None);
         assert_eq!(i.kind, AttachmentKind::Image);
-        assert_eq!((i.width, i.height, i.preview.is_some()), (None, None, false));
+        assert_eq!(
+            (i.width, i.height, i.preview.is_some()),
+            (None, None, false)
+        );
     }
 }

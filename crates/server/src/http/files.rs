@@ -84,9 +84,8 @@ fn too_large() -> Problem {
 async fn read_body(mut payload: web::Payload) -> Result<Bytes, Problem> {
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            Problem::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string())
-        })?;
+        let chunk = chunk
+            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()))?;
         if body.len() + chunk.len() > MAX_UPLOAD {
             return Err(too_large());
         }
@@ -166,10 +165,18 @@ async fn upload(
     let (part_name, part_type, bytes) = match declared.as_deref() {
         Some(ct) if ct.to_ascii_lowercase().starts_with("multipart/form-data") => {
             let boundary = header_param(ct, "boundary").ok_or_else(|| {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_body", "multipart without a boundary")
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    "multipart without a boundary",
+                )
             })?;
             multipart_file(&body, &boundary).ok_or_else(|| {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_body", "no file part in the multipart body")
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    "no file part in the multipart body",
+                )
             })?
         }
         _ => (None, declared, body),
@@ -224,7 +231,16 @@ async fn upload_manager(
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let q = q.into_inner();
-    upload(&app, &blobs, caller.principal, req.headers(), q.name, payload, "/api/v1").await
+    upload(
+        &app,
+        &blobs,
+        caller.principal,
+        req.headers(),
+        q.name,
+        payload,
+        "/api/v1",
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/transport/v1/files", tag = "transport", params(UploadParams), security(("transport" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
@@ -238,7 +254,16 @@ async fn upload_transport(
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let q = q.into_inner();
-    upload(&app, &blobs, transport.principal, req.headers(), q.name, payload, "/api/transport/v1").await
+    upload(
+        &app,
+        &blobs,
+        transport.principal,
+        req.headers(),
+        q.name,
+        payload,
+        "/api/transport/v1",
+    )
+    .await
 }
 
 fn readable(app: &App, p: &Principal, id: Uuid) -> Result<FileView, Problem> {
@@ -260,7 +285,10 @@ async fn download(blobs: &Blobs, f: FileView) -> Result<HttpResponse, Problem> {
             header::ContentDisposition::attachment(f.meta.name.clone()),
         ))
         .insert_header((header::ETAG, format!("\"{}\"", f.meta.sha256)))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
+        .insert_header((
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        ))
         .body(bytes))
 }
 
@@ -308,7 +336,10 @@ async fn preview(
         .map_err(|e| Problem::internal(&e))?;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")
-        .insert_header((header::CACHE_CONTROL, "private, max-age=31536000, immutable"))
+        .insert_header((
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        ))
         .body(bytes))
 }
 
@@ -373,7 +404,7 @@ async fn dialog_attachments(
     }
     let (skip, limit) = super::support::offset_page(p.cursor.as_deref(), p.limit, 'a')?;
     let history = app
-        .history::<DialogEvent>(&stream_name("dialog", &*id))
+        .history::<DialogEvent>(&stream_name("dialog", &id))
         .await?;
     let wanted = |a: &Attachment| match p.kind {
         None => true,
@@ -386,11 +417,23 @@ async fn dialog_attachments(
         .rev()
         .flat_map(|(_, r)| {
             let (message_id, author, attachments) = match &r.event {
-                DialogEvent::MessageReceived { message_id, author, attachments, .. }
-                | DialogEvent::MessageSent { message_id, author, attachments, .. } => {
-                    (*message_id, author, attachments.as_slice())
+                DialogEvent::MessageReceived {
+                    message_id,
+                    author,
+                    attachments,
+                    ..
                 }
-                _ => (chatd_domain::MessageId::from(Uuid::nil()), &r.meta.actor, &[][..]),
+                | DialogEvent::MessageSent {
+                    message_id,
+                    author,
+                    attachments,
+                    ..
+                } => (*message_id, author, attachments.as_slice()),
+                _ => (
+                    chatd_domain::MessageId::from(Uuid::nil()),
+                    &r.meta.actor,
+                    &[][..],
+                ),
             };
             attachments
                 .iter()

@@ -2,7 +2,8 @@
 //! this document as committed; a test fails when the two differ, so the published schema is the
 //! code's. Served at `GET /api/v1/openapi.json`.
 
-use super::{bots, channels, customers, dialogs, health, people, settings, transport};
+use super::{bots, channels, customers, dialogs, files, health, people, settings, transport};
+use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -77,6 +78,18 @@ impl Modify for Security {
         bots::update_bot,
         bots::list_orders,
         transport::receive,
+        transport::ack,
+        transport::read_until,
+        files::upload_manager,
+        files::get_manager,
+        files::preview,
+        files::dialog_attachments,
+        files::upload_transport,
+        files::get_transport,
+    ),
+    components(schemas(webhook::WebhookPayload, webhook::WebhookReply)),
+    tags(
+        (name = "webhooks", description = "Outgoing: every message a manager or bot sends is POSTed to the channel's `webhook_url` as `WebhookPayload` (`{type: \"message_sent\", id, data}`), with `X-Chat-Signature: sha256=<hex HMAC-SHA256 of the raw body under the channel's webhook_secret>`, `X-Chat-Delivery` (the message id) and `X-Chat-Attempt`. Delivery is at least once, in order per dialog, retried with exponential back-off; a 2xx answer (`WebhookReply`, `{external_message_id}`) makes the message `sent`; giving up makes it `failed` with `network_error`, and a 4xx other than 408/429 makes it `failed` with `rejected_by_integration`. Statuses then come back through `POST /api/transport/v1/messages/ack` and `/read-until`.")
     ),
     modifiers(&Security)
 )]

@@ -11,11 +11,14 @@ use super::Problem;
 use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
+use chatd_domain::channel::ChannelProfile;
 use chatd_domain::customer::{self, CustomerCommand, Registration, Source, Utm};
 use chatd_domain::dialog::{self, DialogCommand, Inbound};
 use chatd_domain::event::stream_name;
-use chatd_domain::{ChannelId, CustomerId, DialogId, DomainError, MessageId};
-use serde::Deserialize;
+use chatd_domain::{
+    ChannelId, CustomerId, DialogId, DomainError, MessageError, MessageId, MessageStatus,
+};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 #[allow(unused_imports)]
 use utoipa::{IntoParams, ToSchema};
@@ -205,6 +208,176 @@ async fn receive(
     unreachable!("some generation of the dialog is not deleted")
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct AckBody {
+    /// Our id of the message (the webhook's `id`), or
+    message_id: Option<Uuid>,
+    /// the integration's id, as it answered the webhook.
+    external_message_id: Option<String>,
+    status: MessageStatus,
+    error: Option<MessageError>,
+}
+
+/// A status report's effect.
+#[derive(Serialize, ToSchema)]
+pub struct AckOut {
+    message_id: Uuid,
+    dialog_id: Uuid,
+    /// `false` when the report moved nothing (a late or repeated one, R14).
+    changed: bool,
+}
+
+/// The outgoing message a report names, in one of this channel's dialogs.
+async fn find_outgoing(
+    app: &App,
+    channel: ChannelId,
+    ours: Option<MessageId>,
+    theirs: Option<&str>,
+) -> Result<(DialogId, MessageId), Problem> {
+    let lookup = || {
+        let m = app.model();
+        m.outbox.find(channel, ours, theirs).filter(|(d, _)| {
+            m.dialogs
+                .get(d)
+                .is_some_and(|r| r.channel_id == channel && !r.deleted)
+        })
+    };
+    if let Some(found) = lookup() {
+        return Ok(found);
+    }
+    // The webhook's answer may be a moment ahead of the read models: catch up once.
+    app.wait_for(
+        app.store.head().await.map_err(AppError::from)?,
+        crate::app::MIN_POSITION_WAIT,
+    )
+    .await?;
+    lookup().ok_or_else(Problem::not_found)
+}
+
+#[utoipa::path(post, path = "/api/transport/v1/messages/ack", tag = "transport", request_body = AckBody, security(("transport" = [])), responses((status = 200, body = Written<AckOut>), (status = 404, description = "no such outgoing message in this channel", body = Problem), (status = 422, description = "unsupported_by_channel: a status the channel does not declare; validation_failed", body = Problem)))]
+#[post("/messages/ack")]
+async fn ack(
+    app: web::Data<App>,
+    transport: Transport,
+    body: web::Json<AckBody>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    if body.message_id.is_none() && body.external_message_id.is_none() {
+        return Err(super::support::bad(
+            "validation_failed",
+            "name the message by message_id or external_message_id",
+        ));
+    }
+    let (dialog_id, message_id) = find_outgoing(
+        &app,
+        transport.channel_id,
+        body.message_id.map(MessageId::from),
+        body.external_message_id.as_deref(),
+    )
+    .await?;
+    let profile = channel_profile(&app, transport.channel_id)?;
+    let cmd = command(
+        transport.principal,
+        DialogCommand::RecordStatus {
+            message_id,
+            status: body.status,
+            error: body.error,
+            external_message_id: body
+                .external_message_id
+                .filter(|_| body.message_id.is_some()),
+            channel: profile,
+        },
+    );
+    let out = app
+        .execute(
+            &stream_name("dialog", &dialog_id.0),
+            &cmd,
+            dialog::evolve,
+            dialog::decide,
+        )
+        .await?;
+    written(
+        StatusCode::OK,
+        AckOut {
+            message_id: message_id.0,
+            dialog_id: dialog_id.0,
+            changed: !out.events.is_empty(),
+        },
+        out.position,
+    )
+}
+
+fn channel_profile(app: &App, channel: ChannelId) -> Result<ChannelProfile, Problem> {
+    app.model()
+        .catalog
+        .channels
+        .get(&channel)
+        .map(|c| c.profile())
+        .ok_or_else(Problem::not_found)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReadUntilBody {
+    external_chat_id: String,
+    /// The customer read every message we sent up to this time.
+    #[serde(with = "time::serde::rfc3339")]
+    until: OffsetDateTime,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReadUntilOut {
+    dialog_id: Uuid,
+    /// How many messages became `read`.
+    read: usize,
+}
+
+#[utoipa::path(post, path = "/api/transport/v1/messages/read-until", tag = "transport", request_body = ReadUntilBody, security(("transport" = [])), responses((status = 200, body = Written<ReadUntilOut>), (status = 404, description = "no live dialog for this chat", body = Problem), (status = 422, description = "unsupported_by_channel: the channel does not declare read statuses", body = Problem)))]
+#[post("/messages/read-until")]
+async fn read_until(
+    app: web::Data<App>,
+    transport: Transport,
+    body: web::Json<ReadUntilBody>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    non_empty("external_chat_id", &body.external_chat_id)?;
+    let profile = channel_profile(&app, transport.channel_id)?;
+    // The chat's live dialog: the first generation that is not deleted.
+    for generation in 0u32.. {
+        let dialog_id = DialogId::from(derived(
+            "dialog",
+            transport.channel_id,
+            &[&body.external_chat_id, &generation.to_string()],
+        ));
+        let stream = stream_name("dialog", &dialog_id.0);
+        let state = app.current(&stream, dialog::evolve).await?;
+        if !state.exists() {
+            return Err(Problem::not_found());
+        }
+        if state.deleted {
+            continue;
+        }
+        let cmd = command(
+            transport.principal,
+            DialogCommand::ReadUntil {
+                until: body.until,
+                channel: profile,
+            },
+        );
+        let out = app
+            .execute(&stream, &cmd, dialog::evolve, dialog::decide)
+            .await?;
+        return written(
+            StatusCode::OK,
+            ReadUntilOut {
+                dialog_id: dialog_id.0,
+                read: out.events.len(),
+            },
+            out.position,
+        );
+    }
+    unreachable!("some generation of the dialog is not deleted")
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(receive);
+    cfg.service(receive).service(ack).service(read_until);
 }
