@@ -1,6 +1,8 @@
-//! P2 (manager side): messages per second through `POST /api/v1/dialogs/{id}/messages` on the
-//! real server over loopback HTTP, every one durable before it is answered; next to a trivial
-//! route (`GET /healthz`) in the same run. Client and server share this process and its 2 cores.
+//! P2: inbound messages per second through `POST /api/transport/v1/messages` (the bar) and
+//! manager sends through `POST /api/v1/dialogs/{id}/messages`, on the real server over loopback
+//! HTTP, every one durable before it is answered; next to a trivial route (`GET /healthz`) in the
+//! same run. Then webhook deliveries per second to a local receiver, next to the receiver's own
+//! rate when posted to directly. Client, server and receiver share this process and its 2 cores.
 
 use crate::stats::{histogram, percentiles, rate};
 use chatd_server::config::{Config, Overrides};
@@ -73,6 +75,8 @@ pub async fn run(run_for: Duration) {
     })
     .expect("config");
     config.admin_password = Some("bench-password".into());
+    // The webhook phase holds the receiver's answers while messages queue up.
+    config.webhooks.timeout = Duration::from_secs(600);
     let running = chatd_server::start(&config).await.expect("start chatd");
     let base = format!("http://{}", running.addr);
     let client = reqwest::Client::builder()
@@ -113,7 +117,10 @@ pub async fn run(run_for: Duration) {
         .await;
         dialogs.push(r["dialog_id"].as_str().expect("dialog").to_owned());
     }
-    println!("P2  manager side: {CLIENTS} clients over loopback HTTP, {} s each (client and server share the 2 cores)", run_for.as_secs());
+    println!(
+        "P2  {CLIENTS} clients over loopback HTTP, {} s each (client and server share the 2 cores)",
+        run_for.as_secs()
+    );
     println!(
         "    {:<52} {:>10} {:>7} {:>7} {:>8}",
         "route", "req/s", "p50 ms", "p99 ms", "max ms"
@@ -151,5 +158,164 @@ pub async fn run(run_for: Duration) {
         "    {:<52} {rps:>10.0} {lat}",
         "POST /dialogs/{id}/messages (durable)"
     );
+    let (c, b, t) = (client.clone(), base.clone(), transport.clone());
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let n = counter.clone();
+    let (rps, lat) = load(run_for, move |i| {
+        let (c, b, t) = (c.clone(), b.clone(), t.clone());
+        let k = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        async move {
+            let body = json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("in-{k}"), "text": "Is it in stock?"}});
+            let r = c
+                .post(format!("{b}/api/transport/v1/messages"))
+                .header("x-transport-token", &t)
+                .json(&body)
+                .send()
+                .await
+                .expect("inbound");
+            assert_eq!(r.status(), 200);
+        }
+    })
+    .await;
+    println!(
+        "    {:<52} {rps:>10.0} {lat}",
+        "POST /api/transport/v1/messages (P2, durable)"
+    );
+    webhooks(&running.app, &client, &base, &token, run_for).await;
     running.stop().await;
+}
+
+/// A local integration that answers every webhook with 200 and counts them; it holds every call
+/// until `gate` opens.
+async fn receiver(
+    gate: tokio::sync::watch::Receiver<bool>,
+) -> (String, Arc<std::sync::atomic::AtomicU64>) {
+    use actix_web::{web, HttpResponse, HttpServer};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let hits = Arc::new(AtomicU64::new(0));
+    let h = web::Data::from(hits.clone());
+    let gate = web::Data::new(gate);
+    let server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(h.clone())
+            .app_data(gate.clone())
+            .route(
+                "/hook",
+                web::post().to(
+                    |hits: web::Data<AtomicU64>,
+                     gate: web::Data<tokio::sync::watch::Receiver<bool>>,
+                     _body: web::Bytes| async move {
+                        let mut gate = gate.get_ref().clone();
+                        let _ = gate.wait_for(|open| *open).await;
+                        let n = hits.fetch_add(1, Ordering::Relaxed);
+                        HttpResponse::Ok().json(json!({"external_message_id": format!("ext-{n}")}))
+                    },
+                ),
+            )
+    })
+    .workers(1)
+    .disable_signals()
+    .bind("127.0.0.1:0")
+    .expect("bind the receiver");
+    let url = format!("http://{}/hook", server.addrs()[0]);
+    tokio::spawn(server.run());
+    (url, hits)
+}
+
+/// Webhook deliveries/s: messages sent by managers into a channel with a webhook while the
+/// receiver holds its answers; then the receiver opens and the deliveries are timed until it has
+/// had every one (each then also recorded `sent`). Next to the receiver posted to directly.
+async fn webhooks(
+    app: &chatd_server::app::App,
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    run_for: Duration,
+) {
+    use std::sync::atomic::Ordering;
+    let (open, gate) = tokio::sync::watch::channel(true);
+    let (url, hits) = receiver(gate).await;
+    let (c, u) = (client.clone(), url.clone());
+    let (direct, _) = load(run_for, move |_| {
+        let (c, u) = (c.clone(), u.clone());
+        async move {
+            let r = c.post(&u).body("{}").send().await.expect("direct post");
+            assert!(r.status().is_success());
+        }
+    })
+    .await;
+    let hooked = post(
+        client,
+        &format!("{base}/api/v1/channels"),
+        Some(token),
+        None,
+        json!({"type": "custom", "name": "hooked", "webhook_url": url}),
+    )
+    .await;
+    let transport = hooked["transport_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let mut dialogs = Vec::new();
+    for i in 0..CLIENTS {
+        let body = json!({"external_chat_id": format!("hook-{i}"), "customer": {"external_id": format!("h{i}"), "name": "H"}, "message": {"external_id": format!("h{i}"), "text": "hello"}});
+        let r = post(
+            client,
+            &format!("{base}/api/transport/v1/messages"),
+            None,
+            Some(&transport),
+            body,
+        )
+        .await;
+        dialogs.push(r["dialog_id"].as_str().expect("dialog").to_owned());
+    }
+    let dialogs = Arc::new(dialogs);
+    open.send_replace(false);
+    let before = hits.load(Ordering::Relaxed);
+    let (c, b, t) = (client.clone(), base.to_owned(), token.to_owned());
+    let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let s = sent.clone();
+    load(run_for, move |i| {
+        let (c, b, t, d, s) = (
+            c.clone(),
+            b.clone(),
+            t.clone(),
+            dialogs[i].clone(),
+            s.clone(),
+        );
+        async move {
+            let r = c
+                .post(format!("{b}/api/v1/dialogs/{d}/messages"))
+                .bearer_auth(&t)
+                .json(&json!({"text": "On its way"}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), 201);
+            s.fetch_add(1, Ordering::Relaxed);
+        }
+    })
+    .await;
+    let sent = sent.load(Ordering::Relaxed);
+    let started = Instant::now();
+    open.send_replace(true);
+    let deadline = Instant::now() + Duration::from_secs(600);
+    // Done when every message is delivered and its `sent` is in the read models.
+    while (hits.load(Ordering::Relaxed) - before < sent || !app.model().outbox.pending.is_empty())
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let delivered = hits.load(Ordering::Relaxed) - before;
+    let elapsed = started.elapsed();
+    println!(
+        "    {:<52} {:>10.0}",
+        "baseline: POST to the receiver directly", direct
+    );
+    println!(
+        "    {:<52} {:>10.0}   ({delivered} of {sent} queued messages in {:.1} s)",
+        "webhook deliveries/s, each recorded `sent` (durable)",
+        crate::stats::rate(delivered, elapsed),
+        elapsed.as_secs_f64()
+    );
 }

@@ -122,14 +122,18 @@ async fn receive(
             },
         })),
     );
-    app.execute(
-        &customer_stream,
-        &register,
-        customer::evolve,
-        customer::decide,
-    )
-    .await?;
-    let customer = app.current(&customer_stream, customer::evolve).await?;
+    // Registered already, as nearly always: one read of the customer's stream, no write.
+    let mut customer = app.current(&customer_stream, customer::evolve).await?;
+    if customer.registration.is_none() {
+        app.execute(
+            &customer_stream,
+            &register,
+            customer::evolve,
+            customer::decide,
+        )
+        .await?;
+        customer = app.current(&customer_stream, customer::evolve).await?;
+    }
     let text = body.message.text.clone().unwrap_or_default();
 
     // R6: a blocked customer's message is refused and kept for the audit trail only.
