@@ -1,5 +1,6 @@
 //! One test binary for every black-box API test (one link instead of many).
 
+mod audit;
 mod auth;
 mod bots;
 mod dialogs;

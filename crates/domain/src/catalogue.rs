@@ -3,7 +3,7 @@
 
 use crate::actor::{Actor, Assignee, Right, Role};
 use crate::channel::{AttachmentKind, AttachmentLimits, Capabilities, ChannelType, MB};
-use crate::customer::{CustomerEvent, Registration, Source, Utm};
+use crate::customer::{CustomerEvent, RefusedMessage, Registration, Source, Utm};
 use crate::dialog::DialogEvent;
 use crate::event::{encode, DomainEvent, EventMeta};
 use crate::file::{FileEvent, FileMeta};
@@ -100,7 +100,7 @@ fn entries() -> Vec<Entry> {
         entry("R6", CustomerEvent::CustomerUnblocked {}),
         entry("R19: tagging again with another `pinned` changes the pin.", CustomerEvent::CustomerTagged { tag_id: id(0x7a), pinned: true }),
         entry("R19", CustomerEvent::CustomerUntagged { tag_id: id(0x7a) }),
-        entry("R6: an inbound message refused because the customer is blocked; kept for the audit trail only.", CustomerEvent::InboundRefused { channel_id: id(0xa1), external_chat_id: "tg-chat-4242".into(), external_message_id: "tg-msg-9".into(), text: "hello?".into() }),
+        entry("R6: an inbound message refused because the customer is blocked; kept for the audit trail only. Version 2; version 1 (read as 2 by an upcaster) had `external_message_id` and `text` at the top level and no attachments.", CustomerEvent::InboundRefused { channel_id: id(0xa1), external_chat_id: "tg-chat-4242".into(), message: RefusedMessage { external_id: "tg-msg-9".into(), text: "hello?".into(), attachment_ids: vec![id(0xf1)] } }),
         entry("R20: capabilities and R7 limits (bytes; `null` = kind not carried). The token is stored as its SHA-256.", ChannelEvent::ChannelRegistered { channel_id: id(0xa1), channel_type: ChannelType::Facebook, name: "Shop Facebook".into(), webhook_url: Some("https://integration.example/hook".into()), capabilities: Capabilities::default_for(ChannelType::Facebook), limits: AttachmentLimits::default_for(ChannelType::Facebook), transport_token_hash: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8".into(), webhook_secret: "whsec_9f8e7d6c5b4a".into() }),
         entry("Only the fields that changed; `webhook_url: null` removes it.", ChannelEvent::ChannelUpdated { name: None, webhook_url: Some(None), capabilities: None, limits: Some(AttachmentLimits { image: Some(4 * MB), ..AttachmentLimits::default_for(ChannelType::Facebook) }) }),
         entry("Passwords are stored as argon2 PHC strings.", UserEvent::UserCreated { user_id: id(0x100), login: "maria".into(), name: "Maria".into(), password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(), role: Role::Manager, group_ids: vec![id(0x9a)] }),

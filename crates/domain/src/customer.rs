@@ -3,8 +3,8 @@
 use crate::actor::{Principal, Role};
 use crate::channel::ChannelType;
 use crate::error::DomainError;
-use crate::event::{Command, DomainEvent, Recorded};
-use crate::ids::{ChannelId, CustomerId, TagId};
+use crate::event::{Command, DecodeError, DomainEvent, Recorded};
+use crate::ids::{ChannelId, CustomerId, FileId, TagId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -60,16 +60,71 @@ pub enum CustomerEvent {
         tag_id: TagId,
     },
     /// R6: an inbound message refused because the customer is blocked, kept for the audit trail.
+    /// Version 2 (since files): the message's parts, attachments included, under `message`;
+    /// version 1 had `external_message_id` and `text` at the top and no attachments.
     InboundRefused {
         channel_id: ChannelId,
         external_chat_id: String,
-        external_message_id: String,
-        text: String,
+        message: RefusedMessage,
     },
+}
+
+/// What a refused inbound message carried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedMessage {
+    pub external_id: String,
+    pub text: String,
+    /// Files the integration had uploaded for it.
+    #[serde(default)]
+    pub attachment_ids: Vec<FileId>,
 }
 
 impl DomainEvent for CustomerEvent {
     const CATEGORY: &'static str = "customer";
+
+    fn schema_version(&self) -> u32 {
+        Self::current_version(match self {
+            CustomerEvent::InboundRefused { .. } => "inbound_refused",
+            _ => "",
+        })
+    }
+
+    fn current_version(event_type: &str) -> u32 {
+        match event_type {
+            "inbound_refused" => 2,
+            _ => 1,
+        }
+    }
+
+    fn upcast(
+        event_type: &str,
+        version: u32,
+        data: serde_json::Value,
+    ) -> Result<serde_json::Value, DecodeError> {
+        match (event_type, version) {
+            ("inbound_refused", 1) => Ok(refused_v1_to_v2(data)),
+            (_, 1) => Ok(data),
+            _ => Err(DecodeError::UnknownVersion {
+                event_type: event_type.to_owned(),
+                version,
+            }),
+        }
+    }
+}
+
+/// `inbound_refused` v1 `{channel_id, external_chat_id, external_message_id, text}` as v2
+/// `{channel_id, external_chat_id, message: {external_id, text, attachment_ids: []}}`.
+fn refused_v1_to_v2(data: serde_json::Value) -> serde_json::Value {
+    let serde_json::Value::Object(mut v1) = data else {
+        return data; // not an object: decoding reports it as malformed
+    };
+    let external_id = v1.remove("external_message_id").unwrap_or_default();
+    let text = v1.remove("text").unwrap_or_default();
+    v1.insert(
+        "message".into(),
+        serde_json::json!({"external_id": external_id, "text": text, "attachment_ids": []}),
+    );
+    serde_json::Value::Object(v1)
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,8 +152,7 @@ pub enum CustomerCommand {
     RecordRefusedInbound {
         channel_id: ChannelId,
         external_chat_id: String,
-        external_message_id: String,
-        text: String,
+        message: RefusedMessage,
     },
 }
 
@@ -127,8 +181,7 @@ pub fn decide(
         CustomerCommand::RecordRefusedInbound {
             channel_id,
             external_chat_id,
-            external_message_id,
-            text,
+            message,
         } => {
             if !matches!(cmd.by, Principal::Channel { .. } | Principal::System) {
                 return Err(DomainError::Forbidden);
@@ -136,8 +189,7 @@ pub fn decide(
             Ok(vec![CustomerEvent::InboundRefused {
                 channel_id: *channel_id,
                 external_chat_id: external_chat_id.clone(),
-                external_message_id: external_message_id.clone(),
-                text: text.clone(),
+                message: message.clone(),
             }])
         }
         body => {

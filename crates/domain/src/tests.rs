@@ -221,3 +221,38 @@ fn events_encode_as_type_version_and_data_and_decode_back() {
     assert!(decode::<DialogEvent>("dialog_closed", 7, b"{}").is_err());
     assert!(decode::<DialogEvent>("no_such_event", 1, b"{}").is_err());
 }
+
+/// Event versioning: `inbound_refused` v1, as stored before attachments existed, is read as
+/// today's v2; today's events are written as v2; a version from the future is refused.
+#[test]
+fn inbound_refused_v1_is_upcast_to_v2() {
+    use crate::customer::{CustomerEvent, RefusedMessage};
+    use crate::event::{decode, encode, DecodeError};
+    let channel = uuid::Uuid::from_u128(0xa1);
+    let v1 = format!(
+        r#"{{"channel_id":"{channel}","external_chat_id":"tg-chat-1","external_message_id":"tg-9","text":"hello?"}}"#
+    );
+    let read: CustomerEvent = decode("inbound_refused", 1, v1.as_bytes()).unwrap();
+    let v2 = CustomerEvent::InboundRefused {
+        channel_id: channel.into(),
+        external_chat_id: "tg-chat-1".into(),
+        message: RefusedMessage {
+            external_id: "tg-9".into(),
+            text: "hello?".into(),
+            attachment_ids: vec![],
+        },
+    };
+    assert_eq!(read, v2);
+    let written = encode(&v2);
+    assert_eq!(written.version, 2);
+    assert_eq!(
+        decode::<CustomerEvent>("inbound_refused", 2, &written.data).unwrap(),
+        v2
+    );
+    // Other customer events stay at version 1.
+    assert_eq!(encode(&CustomerEvent::CustomerBlocked {}).version, 1);
+    assert!(matches!(
+        decode::<CustomerEvent>("inbound_refused", 3, v1.as_bytes()),
+        Err(DecodeError::UnknownVersion { version: 3, .. })
+    ));
+}

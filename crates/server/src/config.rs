@@ -16,7 +16,8 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     /// A tracing filter such as `info` or `chatd=debug,info`.
     pub log: Option<String>,
-    pub store: Option<StoreFileConfig>,
+    /// `"embedded"`, `"kurrentdb"`, or a `[store]` table.
+    pub store: Option<StoreSetting>,
     /// Frames one WebSocket may have queued before it counts as too slow.
     pub ws_queue: Option<usize>,
     /// Where uploaded files live: a directory, or `s3://bucket/prefix` (default `<data_dir>/files`).
@@ -37,13 +38,26 @@ pub struct WebhookFileConfig {
     pub timeout_ms: Option<u64>,
     /// Deliveries in flight per channel: a slow integration holds only its own.
     pub per_channel: Option<usize>,
+    /// Whether this node delivers webhooks (`true`); with several nodes on one cluster, let one
+    /// node deliver to avoid sending every message once per node.
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StoreSetting {
+    Kind(String),
+    Table(StoreFileConfig),
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreFileConfig {
-    /// `embedded` (the default).
+    /// `embedded` (the default) or `kurrentdb`.
     pub kind: Option<String>,
+    /// KurrentDB's connection string (`CHATD_KURRENTDB`), e.g.
+    /// `kurrentdb://localhost:2113?tls=false` or `kurrentdb+discover://a:2113,b:2113,c:2113`.
+    pub connection: Option<String>,
     /// Most appends one group commit takes.
     pub max_batch: Option<usize>,
 }
@@ -51,7 +65,11 @@ pub struct StoreFileConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreKind {
     Embedded,
+    KurrentDb { connection: String },
 }
+
+/// KurrentDB on this machine, insecure: what `store = "kurrentdb"` alone means.
+pub const DEFAULT_KURRENTDB: &str = "kurrentdb://localhost:2113?tls=false";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -70,6 +88,7 @@ pub struct Config {
 
 #[derive(Debug, Clone)]
 pub struct WebhookConfig {
+    pub enabled: bool,
     pub attempts: u32,
     pub base_delay: std::time::Duration,
     pub max_delay: std::time::Duration,
@@ -81,6 +100,7 @@ impl WebhookConfig {
     fn from_file(f: WebhookFileConfig) -> WebhookConfig {
         use std::time::Duration;
         WebhookConfig {
+            enabled: f.enabled.unwrap_or(true),
             attempts: f.attempts.unwrap_or(10).max(1),
             base_delay: Duration::from_millis(f.base_delay_ms.unwrap_or(1_000)),
             max_delay: Duration::from_millis(f.max_delay_ms.unwrap_or(300_000)),
@@ -110,7 +130,7 @@ pub enum ConfigError {
         #[source]
         source: toml::de::Error,
     },
-    #[error("unknown store kind {0:?} (known: embedded)")]
+    #[error("unknown store kind {0:?} (known: embedded, kurrentdb)")]
     UnknownStore(String),
 }
 
@@ -141,9 +161,27 @@ impl Config {
                 }
             }
         };
-        let store_section = file.store.unwrap_or_default();
-        let store = match store_section.kind.as_deref() {
+        let store_section = match file.store {
+            None => StoreFileConfig::default(),
+            Some(StoreSetting::Table(t)) => t,
+            Some(StoreSetting::Kind(kind)) => StoreFileConfig {
+                kind: Some(kind),
+                ..StoreFileConfig::default()
+            },
+        };
+        let kind = std::env::var("CHATD_STORE")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .or(store_section.kind);
+        let store = match kind.as_deref() {
             None | Some("embedded") => StoreKind::Embedded,
+            Some("kurrentdb") => StoreKind::KurrentDb {
+                connection: std::env::var("CHATD_KURRENTDB")
+                    .ok()
+                    .filter(|c| !c.is_empty())
+                    .or(store_section.connection)
+                    .unwrap_or_else(|| DEFAULT_KURRENTDB.into()),
+            },
             Some(other) => return Err(ConfigError::UnknownStore(other.to_owned())),
         };
         Ok(Config {
@@ -235,6 +273,39 @@ mod tests {
             Err(ConfigError::Parse { .. })
         ));
         std::fs::write(&file, "[store]\nkind = \"postgres\"\n").unwrap();
+        assert!(matches!(
+            Config::load(o.clone()),
+            Err(ConfigError::UnknownStore(_))
+        ));
+        std::fs::write(&file, "store = \"postgres\"\n").unwrap();
         assert!(matches!(Config::load(o), Err(ConfigError::UnknownStore(_))));
+    }
+
+    #[test]
+    fn kurrentdb_is_chosen_by_a_word_or_a_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        let load = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            Config::load(Overrides {
+                config_file: Some(file.clone()),
+                ..Overrides::default()
+            })
+            .unwrap()
+            .store
+        };
+        assert_eq!(
+            load("store = \"kurrentdb\"\n"),
+            StoreKind::KurrentDb {
+                connection: DEFAULT_KURRENTDB.into()
+            }
+        );
+        assert_eq!(
+            load("[store]\nkind = \"kurrentdb\"\nconnection = \"kurrentdb+discover://a:2113,b:2113\"\n"),
+            StoreKind::KurrentDb {
+                connection: "kurrentdb+discover://a:2113,b:2113".into()
+            }
+        );
+        assert_eq!(load("[store]\nmax_batch = 8\n"), StoreKind::Embedded);
     }
 }

@@ -4,6 +4,7 @@
 //! results into responses; the rules are `chatd-domain`'s.
 
 pub mod app;
+pub mod audit;
 pub mod config;
 pub mod delivery;
 pub mod files;

@@ -6,7 +6,7 @@ use crate::config::{Config, StoreKind};
 use crate::files::Blobs;
 use crate::http;
 use actix_web::{web, HttpServer};
-use chatd_store::{EventStore, SqliteConfig, SqliteStore, StoreError};
+use chatd_store::{EventStore, KurrentStore, SqliteConfig, SqliteStore, StoreError};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,12 +36,18 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
 /// Seconds in-flight requests get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-pub fn open_store(config: &Config) -> Result<Arc<dyn EventStore>, StoreError> {
-    match config.store {
+pub async fn open_store(config: &Config) -> Result<Arc<dyn EventStore>, StoreError> {
+    match &config.store {
         StoreKind::Embedded => {
             let mut c = SqliteConfig::new(config.store_path());
             c.max_batch = config.max_batch;
             Ok(SqliteStore::open(c)?)
+        }
+        StoreKind::KurrentDb { connection } => {
+            let store = KurrentStore::connect(connection)?;
+            // Fail at start, with the reason, rather than on the first request.
+            store.ping().await?;
+            Ok(store)
         }
     }
 }
@@ -79,7 +85,7 @@ impl Running {
 
 /// Open the store and start serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
-    let store = open_store(config)?;
+    let store = open_store(config).await?;
     let app = App::start(
         store.clone(),
         Some(config.data_dir.join(SNAPSHOT_FILE)),

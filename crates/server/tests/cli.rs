@@ -85,20 +85,21 @@ fn serve_refuses_a_bad_config_file_with_a_clear_message() {
     assert!(err.contains("chatd.toml"), "{err}");
 }
 
-#[test]
-fn replay_folds_the_whole_log_and_reports_its_rate() {
-    let dir = tempfile::tempdir().unwrap();
+/// A log of `n` dialogs opened by a customer message (two events each); their ids.
+fn fill(dir: &std::path::Path, n: usize) -> Vec<Uuid> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("events.db"))).unwrap();
+        let store = SqliteStore::open(SqliteConfig::new(dir.join("events.db"))).unwrap();
         let channel = Uuid::new_v4().into();
-        for n in 0..25 {
-            let dialog_id = Uuid::new_v4().into();
+        let mut ids = Vec::new();
+        for n in 0..n {
+            let dialog_id = Uuid::new_v4();
+            ids.push(dialog_id);
             let cmd = Command {
                 by: Principal::Channel { id: channel },
                 at: time::OffsetDateTime::now_utc(),
                 body: DialogCommand::Receive(Box::new(Inbound {
-                    dialog_id,
+                    dialog_id: dialog_id.into(),
                     channel_id: channel,
                     external_chat_id: format!("chat-{n}"),
                     customer_id: None,
@@ -131,19 +132,87 @@ fn replay_folds_the_whole_log_and_reports_its_rate() {
                 .unwrap();
         }
         store.close().await;
-    });
+        ids
+    })
+}
+
+fn run(args: &[&str], dir: &std::path::Path) -> (Option<i32>, String) {
     let out = chatd()
-        .args(["replay", "--data-dir"])
-        .arg(dir.path())
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn replay_folds_the_whole_log_and_reports_its_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path(), 25);
+    let (code, stdout) = run(&["replay"], dir.path());
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.starts_with("replayed 50 events in "), "{stdout}");
     assert!(stdout.contains("events/s"), "{stdout}");
     assert!(stdout.contains("dialogs 25,"), "{stdout}");
+}
+
+#[test]
+fn audit_verify_names_the_first_tampered_event_and_passes_an_untouched_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = fill(dir.path(), 10);
+    let (code, out) = run(&["audit", "verify"], dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("verified 20 events in 10 streams"), "{out}");
+
+    // Someone with write access to the file edits one customer message.
+    let victim = format!("dialog-{}", dialogs[6]);
+    let db = rusqlite::Connection::open(dir.path().join("events.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE events SET data = CAST(REPLACE(CAST(data AS TEXT), 'hello', 'HELLO') AS BLOB) WHERE stream = ?1 AND version = 1",
+            [&victim],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+    let (code, out) = run(&["audit", "verify"], dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!("stream {victim} version 1")) && out.contains("altered"),
+        "{out}"
+    );
+}
+
+#[test]
+fn audit_export_writes_a_dialogs_history_as_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = fill(dir.path(), 3);
+    let (code, out) = run(
+        &["audit", "export", "--dialog", &dialogs[1].to_string()],
+        dir.path(),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["dialog_opened", "message_received"]);
+    assert_eq!(lines[1]["data"]["text"], "hello");
+    assert_eq!(lines[1]["prev_hash"], lines[0]["hash"]);
+    assert_eq!(lines[0]["metadata"]["actor"]["type"], "channel");
+    let (code, out) = run(
+        &["audit", "export", "--dialog", &Uuid::new_v4().to_string()],
+        dir.path(),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("no dialog"), "{out}");
 }

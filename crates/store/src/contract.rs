@@ -23,11 +23,12 @@ pub trait Harness: Send + Sync + Sized + 'static {
     async fn open(&self) -> Arc<Self::Store>;
 }
 
-/// One `#[tokio::test]` per contract case for the given harness type.
+/// One `#[tokio::test]` per contract case for the given harness type, each with the attributes
+/// given after it (e.g. a `cfg_attr(..., ignore = "why")`).
 #[macro_export]
 macro_rules! contract_suite {
-    ($harness:ty) => {
-        $crate::contract_suite!(@cases $harness;
+    ($harness:ty $(, #[$attr:meta])*) => {
+        $crate::contract_suite!(@cases $harness; [$(#[$attr])*];
             versions_start_at_zero_and_read_both_ways,
             expected_versions_are_enforced,
             retried_appends_are_idempotent,
@@ -41,14 +42,18 @@ macro_rules! contract_suite {
             empty_appends_are_refused,
         );
     };
-    (@cases $harness:ty; $($case:ident),* $(,)?) => {$(
+    (@cases $harness:ty; $attrs:tt; $($case:ident),* $(,)?) => {$(
+        $crate::contract_suite!(@case $harness; $attrs; $case);
+    )*};
+    (@case $harness:ty; [$(#[$attr:meta])*]; $case:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        $(#[$attr])*
         async fn $case() {
             if let Some(h) = <$harness as $crate::contract::Harness>::start().await {
                 $crate::contract::$case(&h).await;
             }
         }
-    )*};
+    };
 }
 
 fn stream(tag: &str) -> String {

@@ -9,10 +9,12 @@
 
 pub mod contract;
 pub mod hash;
+pub mod kurrent;
 pub mod sqlite;
 mod subscription;
 mod types;
 
+pub use kurrent::KurrentStore;
 pub use sqlite::{SqliteConfig, SqliteStore, WriterStats};
 pub use subscription::Subscription;
 pub use types::*;

@@ -42,6 +42,9 @@ struct State {
 
 /// Start delivering: what the outbox holds now, then what the projection reports as sent.
 pub fn start(app: &Arc<App>, config: WebhookConfig) {
+    if !config.enabled {
+        return;
+    }
     let Some(mut feed) = app.take_outbox_feed() else {
         return;
     };

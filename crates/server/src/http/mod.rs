@@ -1,5 +1,6 @@
 //! Routes. Handlers parse, authorise, call one operation and map its result.
 
+mod audit;
 mod bots;
 mod channels;
 mod config;
@@ -39,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(settings::routes)
                 .configure(files::manager_routes),
         )
+        .service(web::scope("/api/audit/v1").configure(audit::routes))
         .service(
             web::scope("/api/transport/v1")
                 .configure(transport::routes)

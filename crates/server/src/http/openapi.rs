@@ -2,7 +2,9 @@
 //! this document as committed; a test fails when the two differ, so the published schema is the
 //! code's. Served at `GET /api/v1/openapi.json`.
 
-use super::{bots, channels, customers, dialogs, files, health, people, settings, transport};
+use super::{
+    audit, bots, channels, customers, dialogs, files, health, people, settings, transport,
+};
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
@@ -86,6 +88,8 @@ impl Modify for Security {
         files::dialog_attachments,
         files::upload_transport,
         files::get_transport,
+        audit::dialog_events,
+        audit::log,
     ),
     components(schemas(webhook::WebhookPayload, webhook::WebhookReply)),
     tags(

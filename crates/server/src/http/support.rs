@@ -27,7 +27,7 @@ pub fn parse_position(s: Option<&str>) -> Result<Option<Position>, Problem> {
             Problem::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_query",
-                format!("min_position {s:?} is not a position"),
+                format!("{s:?} is not a position"),
             )
         })
     })

@@ -12,7 +12,7 @@ use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chatd_domain::channel::ChannelProfile;
-use chatd_domain::customer::{self, CustomerCommand, Registration, Source, Utm};
+use chatd_domain::customer::{self, CustomerCommand, RefusedMessage, Registration, Source, Utm};
 use chatd_domain::dialog::{self, DialogCommand, Inbound};
 use chatd_domain::event::stream_name;
 use chatd_domain::{
@@ -143,8 +143,11 @@ async fn receive(
             CustomerCommand::RecordRefusedInbound {
                 channel_id,
                 external_chat_id: body.external_chat_id.clone(),
-                external_message_id: body.message.external_id.clone(),
-                text,
+                message: RefusedMessage {
+                    external_id: body.message.external_id.clone(),
+                    text,
+                    attachment_ids: attachments.iter().map(|a| a.file_id).collect(),
+                },
             },
         );
         app.execute(

@@ -1,0 +1,114 @@
+//! The Audit API (auditor or admin): every event of a dialog's stream, deleted dialogs included,
+//! and the global log, paged. Read-only; auditors can read nothing of the manager API.
+
+use super::extract::Session;
+use super::views::Page;
+use super::Problem;
+use crate::app::App;
+use crate::audit::{audit_event, AuditEvent};
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
+use chatd_domain::event::stream_name;
+use chatd_domain::Role;
+use chatd_store::Direction;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+const MAX_PAGE: usize = 1000;
+
+fn auditor(s: &Session) -> Result<(), Problem> {
+    match s.role {
+        Role::Auditor | Role::Admin => Ok(()),
+        _ => Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the audit API is for auditors and admins",
+        )),
+    }
+}
+
+fn page_limit(limit: Option<usize>) -> Result<usize, Problem> {
+    match limit.unwrap_or(200) {
+        n @ 1..=MAX_PAGE => Ok(n),
+        _ => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("limit is 1 to {MAX_PAGE}"),
+        )),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamPage {
+    /// The `next_cursor` of the previous page.
+    cursor: Option<u64>,
+    /// 1 to 1000; 200 by default.
+    limit: Option<usize>,
+}
+
+#[utoipa::path(get, path = "/api/audit/v1/dialogs/{id}/events", tag = "audit", params(("id" = uuid::Uuid, Path), StreamPage), security(("bearer" = [])), responses((status = 200, description = "every event of the dialog's stream, oldest first, deleted dialogs included; secrets redacted", body = Page<AuditEvent>), (status = 403, description = "not an auditor or admin", body = Problem), (status = 404, description = "no such dialog in the log", body = Problem)))]
+#[get("/dialogs/{id}/events")]
+async fn dialog_events(
+    app: web::Data<App>,
+    session: Session,
+    id: web::Path<Uuid>,
+    q: web::Query<StreamPage>,
+) -> Result<HttpResponse, Problem> {
+    auditor(&session)?;
+    let limit = page_limit(q.limit)?;
+    let from = q.cursor.unwrap_or(0);
+    let stream = stream_name("dialog", &id);
+    let page = app
+        .store
+        .read_stream(&stream, from, Direction::Forwards, limit + 1)
+        .await
+        .map_err(crate::app::AppError::from)?;
+    if page.is_empty() && from == 0 {
+        return Err(Problem::not_found());
+    }
+    let next_cursor = (page.len() > limit).then(|| page[limit].version.to_string());
+    Ok(HttpResponse::Ok().json(Page {
+        items: page.iter().take(limit).map(audit_event).collect::<Vec<_>>(),
+        next_cursor,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogPage {
+    /// A global position (exclusive): the `position` of the last event read, or the previous
+    /// page's `next_cursor`. From the beginning when absent.
+    after: Option<String>,
+    /// 1 to 1000; 200 by default.
+    limit: Option<usize>,
+}
+
+#[utoipa::path(get, path = "/api/audit/v1/events", tag = "audit", params(LogPage), security(("bearer" = [])), responses((status = 200, description = "the global log after `after`, in order; `next_cursor` is the `after` of the next page", body = Page<AuditEvent>), (status = 400, description = "invalid_query", body = Problem), (status = 403, description = "not an auditor or admin", body = Problem)))]
+#[get("/events")]
+async fn log(
+    app: web::Data<App>,
+    session: Session,
+    q: web::Query<LogPage>,
+) -> Result<HttpResponse, Problem> {
+    auditor(&session)?;
+    let limit = page_limit(q.limit)?;
+    let after = super::support::parse_position(q.after.as_deref())?;
+    let page = app
+        .store
+        .read_all(after, limit)
+        .await
+        .map_err(crate::app::AppError::from)?;
+    let next_cursor = (page.len() == limit)
+        .then(|| page.last().map(|e| e.position.to_string()))
+        .flatten();
+    Ok(HttpResponse::Ok().json(Page {
+        items: page.iter().map(audit_event).collect::<Vec<_>>(),
+        next_cursor,
+    }))
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(dialog_events).service(log);
+}
