@@ -1,6 +1,7 @@
 //! Reading the whole log in pages and folding it, with the figures `chatd replay` prints.
 
 use crate::fold::DomainFold;
+use crate::model::ReadModel;
 use chatd_store::{EventStore, StoreError};
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -28,10 +29,12 @@ impl ReplayStats {
 /// Page size of log reads during a replay.
 pub const PAGE: usize = 8192;
 
-/// Fold the whole log from position 0.
-pub async fn replay_all(store: &dyn EventStore) -> Result<(DomainFold, ReplayStats), ReplayError> {
+/// Read the whole log from position 0 in pages, handing every event to `apply`.
+async fn walk(
+    store: &dyn EventStore,
+    mut apply: impl FnMut(&chatd_store::RecordedEvent) -> Result<(), crate::DecodeFailure>,
+) -> Result<ReplayStats, ReplayError> {
     let started = Instant::now();
-    let mut fold = DomainFold::default();
     let mut after = None;
     let mut events = 0u64;
     loop {
@@ -39,15 +42,28 @@ pub async fn replay_all(store: &dyn EventStore) -> Result<(DomainFold, ReplaySta
         let Some(last) = page.last() else { break };
         after = Some(last.position);
         for e in &page {
-            fold.apply(e)?;
+            apply(e)?;
         }
         events += page.len() as u64;
     }
-    Ok((
-        fold,
-        ReplayStats {
-            events,
-            elapsed: started.elapsed(),
-        },
-    ))
+    Ok(ReplayStats {
+        events,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Fold every aggregate through the domain's `evolve` from position 0.
+pub async fn replay_all(store: &dyn EventStore) -> Result<(DomainFold, ReplayStats), ReplayError> {
+    let mut fold = DomainFold::default();
+    let stats = walk(store, |e| fold.apply(e)).await?;
+    Ok((fold, stats))
+}
+
+/// Rebuild every read model of the API from position 0, as a node without a snapshot does.
+pub async fn rebuild_read_models(
+    store: &dyn EventStore,
+) -> Result<(ReadModel, ReplayStats), ReplayError> {
+    let mut model = ReadModel::default();
+    let stats = walk(store, |e| model.apply(e).map(|_| ())).await?;
+    Ok((model, stats))
 }

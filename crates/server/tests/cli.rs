@@ -159,9 +159,16 @@ fn replay_folds_the_whole_log_and_reports_its_rate() {
     fill(dir.path(), 25);
     let (code, stdout) = run(&["replay"], dir.path());
     assert_eq!(code, Some(0), "{stdout}");
-    assert!(stdout.starts_with("replayed 50 events in "), "{stdout}");
+    assert!(
+        stdout.starts_with("rebuilt every read model from position 0: 50 events in "),
+        "{stdout}"
+    );
     assert!(stdout.contains("events/s"), "{stdout}");
     assert!(stdout.contains("dialogs 25,"), "{stdout}");
+    assert!(
+        stdout.contains("folded every aggregate through the domain: 50 events"),
+        "{stdout}"
+    );
 }
 
 #[test]
