@@ -31,6 +31,42 @@ async fn post(
     resp.json().await.expect("json")
 }
 
+/// Register a channel as `token` and open one dialog per client in it; the dialogs' ids and the
+/// channel's transport token.
+async fn channel_with_dialogs(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    channel: Value,
+) -> (Vec<String>, String) {
+    let created = post(
+        client,
+        &format!("{base}/api/v1/channels"),
+        Some(token),
+        None,
+        channel,
+    )
+    .await;
+    let transport = created["transport_token"]
+        .as_str()
+        .expect("transport token")
+        .to_owned();
+    let mut dialogs = Vec::new();
+    for i in 0..CLIENTS {
+        let body = json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("m{i}"), "text": "hello"}});
+        let r = post(
+            client,
+            &format!("{base}/api/transport/v1/messages"),
+            None,
+            Some(&transport),
+            body,
+        )
+        .await;
+        dialogs.push(r["dialog_id"].as_str().expect("dialog").to_owned());
+    }
+    (dialogs, transport)
+}
+
 /// Run `CLIENTS` loops of `call` for `run_for`; requests/s and latency.
 async fn load<F, Fut>(run_for: Duration, call: F) -> (f64, String)
 where
@@ -92,31 +128,13 @@ pub async fn run(run_for: Duration) {
     )
     .await;
     let token = login["token"].as_str().expect("token").to_owned();
-    let channel = post(
+    let (dialogs, transport) = channel_with_dialogs(
         &client,
-        &format!("{base}/api/v1/channels"),
-        Some(&token),
-        None,
+        &base,
+        &token,
         json!({"type": "custom", "name": "bench"}),
     )
     .await;
-    let transport = channel["transport_token"]
-        .as_str()
-        .expect("transport token")
-        .to_owned();
-    let mut dialogs = Vec::new();
-    for i in 0..CLIENTS {
-        let body = json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("m{i}"), "text": "hello"}});
-        let r = post(
-            &client,
-            &format!("{base}/api/transport/v1/messages"),
-            None,
-            Some(&transport),
-            body,
-        )
-        .await;
-        dialogs.push(r["dialog_id"].as_str().expect("dialog").to_owned());
-    }
     println!(
         "P2  {CLIENTS} clients over loopback HTTP, {} s each (client and server share the 2 cores)",
         run_for.as_secs()
@@ -244,31 +262,13 @@ async fn webhooks(
         }
     })
     .await;
-    let hooked = post(
+    let (dialogs, _) = channel_with_dialogs(
         client,
-        &format!("{base}/api/v1/channels"),
-        Some(token),
-        None,
+        base,
+        token,
         json!({"type": "custom", "name": "hooked", "webhook_url": url}),
     )
     .await;
-    let transport = hooked["transport_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    let mut dialogs = Vec::new();
-    for i in 0..CLIENTS {
-        let body = json!({"external_chat_id": format!("hook-{i}"), "customer": {"external_id": format!("h{i}"), "name": "H"}, "message": {"external_id": format!("h{i}"), "text": "hello"}});
-        let r = post(
-            client,
-            &format!("{base}/api/transport/v1/messages"),
-            None,
-            Some(&transport),
-            body,
-        )
-        .await;
-        dialogs.push(r["dialog_id"].as_str().expect("dialog").to_owned());
-    }
     let dialogs = Arc::new(dialogs);
     open.send_replace(false);
     let before = hits.load(Ordering::Relaxed);
