@@ -1,29 +1,55 @@
-//! Counts live heap bytes, so P6 can say what a dialog costs in memory.
+//! The allocator chatd runs with (mimalloc), counting live heap bytes while P6 asks it to, so P6
+//! can say what a dialog costs in memory without the other bars paying for a shared counter.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use mimalloc::MiMalloc as System;
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 pub struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static ON: AtomicBool = AtomicBool::new(false);
+
+/// Count or stop counting. P6 takes differences of `live()` while counting is on: the difference
+/// is what was allocated minus what was freed in between, whenever the freed blocks were made.
+pub fn count(on: bool) {
+    ON.store(on, Ordering::SeqCst);
+}
+
+fn add(n: usize) {
+    if ON.load(Ordering::Relaxed) {
+        LIVE.fetch_add(n as isize, Ordering::Relaxed);
+    }
+}
+
+fn sub(n: usize) {
+    if ON.load(Ordering::Relaxed) {
+        LIVE.fetch_sub(n as isize, Ordering::Relaxed);
+    }
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        add(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        sub(layout.size());
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        add(new_size);
+        sub(layout.size());
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
-/// Heap bytes allocated and not yet freed.
-pub fn live() -> usize {
+/// Heap bytes allocated minus bytes freed while counting was on.
+pub fn live() -> isize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// Heap growth between `before` and now (counting on throughout).
+pub fn grown_since(before: isize) -> usize {
+    (live() - before).max(0) as usize
 }

@@ -5,7 +5,7 @@
 //! wall-clock send time; the owner's socket measures post-to-frame latency (the POST includes the
 //! durable append). The baseline echoes the same rate over N sockets of a bare actix-ws endpoint.
 
-use crate::alloc::live;
+use crate::alloc::{count, grown_since, live};
 use crate::stats::{histogram, percentiles};
 use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
 use chatd_domain::people::UserEvent;
@@ -175,6 +175,7 @@ pub async fn run(sockets: usize, rate: usize, seconds: u64) {
     let echo_handle = echo_server.handle();
     tokio::spawn(echo_server);
 
+    count(true);
     let before = live();
     let child = tokio::process::Command::new(std::env::current_exe().expect("exe"))
         .env("CHATD_P3_CLIENT", "1")
@@ -191,8 +192,8 @@ pub async fn run(sockets: usize, rate: usize, seconds: u64) {
     while running.app.hub.connections() < sockets && t0.elapsed() < Duration::from_secs(120) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let per_socket =
-        (live().saturating_sub(before)) as f64 / running.app.hub.connections().max(1) as f64;
+    let per_socket = grown_since(before) as f64 / running.app.hub.connections().max(1) as f64;
+    count(false);
     let out = child.wait_with_output().await.expect("client output");
     println!("P3  live fan-out: {sockets} sockets (one per manager), {rate} messages/s for {seconds} s, client in its own process");
     print!("{}", String::from_utf8_lossy(&out.stdout));

@@ -2,7 +2,7 @@
 //! filter combinations of R16; next to a naive baseline that scans, filters and sorts every row,
 //! in the same run. P6's per-dialog memory is measured on the same model.
 
-use crate::alloc::live;
+use crate::alloc::{count, grown_since, live};
 use crate::stats::{histogram, percentiles};
 use chatd_domain::channel::ChannelType;
 use chatd_domain::customer::{CustomerEvent, Registration, Source, Utm};
@@ -144,6 +144,7 @@ pub fn build(dialogs: usize) -> World {
 
     let started = Instant::now();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    count(true);
     let before_customers = live();
     let mut people = Vec::with_capacity(dialogs);
     for i in 0..dialogs {
@@ -191,7 +192,7 @@ pub fn build(dialogs: usize) -> World {
             }
         }
     }
-    let customer_bytes = live().saturating_sub(before_customers);
+    let customer_bytes = grown_since(before_customers);
     let before = live();
     for (i, (customer, channel)) in people.iter().copied().enumerate() {
         let at = t0 + time::Duration::seconds(i as i64 * 2);
@@ -264,7 +265,8 @@ pub fn build(dialogs: usize) -> World {
         }
     }
     let build_secs = started.elapsed().as_secs_f64();
-    let bytes = live().saturating_sub(before);
+    let bytes = grown_since(before);
+    count(false);
     drop(people);
     World {
         events: log.position,

@@ -5,6 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: chatd allocates many small, short-lived objects across threads (requests, events,
+/// frames), which glibc malloc serves slower (see docs/PERFORMANCE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// chatd: event-sourced customer chat back end.
 #[derive(Parser)]
 #[command(name = "chatd", version, about)]
