@@ -75,9 +75,11 @@ async fn an_auditor_reads_a_deleted_dialogs_whole_history_that_managers_and_admi
     assert_eq!(items[1]["data"]["text"], "where is my order?");
     assert_eq!(items[3]["data"]["text"], "On its way");
     assert_eq!(
-        items[3]["metadata"]["actor"],
+        items[3]["author"],
         json!({"type": "user", "id": manager_id})
     );
+    assert_eq!(items[3]["at"], items[3]["metadata"]["at"]);
+    assert_eq!(items[0]["author"]["type"], "channel");
     for (i, e) in items.iter().enumerate() {
         assert_eq!(e["version"], i);
         assert_eq!(e["schema_version"], 1);

@@ -30,7 +30,12 @@ pub struct AuditEvent {
     /// When the store recorded it.
     #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
-    /// When it happened and who did it (`{at, actor}`), as the domain recorded it.
+    /// When it happened, as the domain recorded it (`metadata.at`).
+    pub at: Option<String>,
+    /// Who did it (`metadata.actor`): `{type: user|bot|customer|channel|system, id}`.
+    #[schema(value_type = Object)]
+    pub author: serde_json::Value,
+    /// The stored metadata, whole.
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
     #[serde(rename = "type")]
@@ -67,13 +72,16 @@ fn json_or_text(bytes: &[u8]) -> serde_json::Value {
 pub fn audit_event(e: &RecordedEvent) -> AuditEvent {
     let mut data = json_or_text(&e.data);
     redact(&mut data);
+    let metadata = json_or_text(&e.metadata);
     AuditEvent {
+        at: metadata["at"].as_str().map(str::to_owned),
+        author: metadata["actor"].clone(),
         stream: e.stream.clone(),
         version: e.version,
         position: e.position.to_string(),
         id: e.id,
         recorded_at: e.recorded_at,
-        metadata: json_or_text(&e.metadata),
+        metadata,
         event_type: e.event_type.clone(),
         schema_version: e.schema_version,
         data,
