@@ -44,6 +44,18 @@ async fn bots_are_registered_with_a_token_shown_once_and_become_assignees() {
     );
 
     let dialog = app.dialog(&transport, "c1", "hi").await;
+    chatd_tests::eventually(|| async {
+        let d = app
+            .call(
+                "GET",
+                &format!("/api/v1/dialogs/{dialog}"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        d.body["responsible"]["id"] == m1.as_str()
+    })
+    .await;
     let r = app
         .call(
             "POST",
@@ -97,9 +109,15 @@ async fn bots_are_registered_with_a_token_shown_once_and_become_assignees() {
         (to_inactive.status, to_inactive.code()),
         (422, "invalid_assignee")
     );
+    // R18: the bot distributed the dialog to m1 before the admin took it, and made an order.
     let orders = app.call("GET", "/api/v1/orders", Some(&admin), None).await;
     assert_eq!(orders.status, 200);
-    assert_eq!(orders.body["items"], json!([]));
+    assert_eq!(
+        orders.body["items"][0]["dialog_id"],
+        dialog.as_str(),
+        "{orders:?}"
+    );
+    assert_eq!(orders.body["items"][0]["manager_id"], m1.as_str());
     app.stop().await;
 }
 

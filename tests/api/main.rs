@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod bots;
 mod dialogs;
+mod distribution;
 mod files;
 mod health;
 mod input;

@@ -18,6 +18,21 @@ pub struct TestApp {
 
 static TELEMETRY: Once = Once::new();
 
+/// Wait (up to 20 s) until `check` holds; for effects of chatd's background work.
+pub async fn eventually<F, Fut>(mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the condition did not hold within 20 s");
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_in(tempfile::tempdir().expect("temp dir")).await
 }

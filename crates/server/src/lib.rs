@@ -7,6 +7,7 @@ pub mod app;
 pub mod audit;
 pub mod config;
 pub mod delivery;
+pub mod distribution;
 pub mod files;
 pub mod gateway;
 pub mod http;

@@ -95,6 +95,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     app.snapshot_periodically(SNAPSHOT_EVERY);
     app.watch_waiting_levels();
     crate::delivery::start(&app, config.webhooks.clone());
+    crate::distribution::start(&app);
     let generated_admin_password = bootstrap_admin(&app, config).await?;
     let blobs = web::Data::new(
         Blobs::open(&config.data_dir, config.file_store.as_deref())

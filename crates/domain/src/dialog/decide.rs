@@ -3,7 +3,7 @@ use crate::actor::{Actor, Assignee, Principal, Right, Role};
 use crate::channel::{ChannelProfile, MAX_TEXT_CHARS};
 use crate::error::DomainError;
 use crate::event::Command;
-use crate::ids::{ChannelId, CustomerId, DialogId, MessageId};
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
 use time::OffsetDateTime;
 
@@ -68,6 +68,10 @@ pub enum DialogCommand {
         external_message_id: Option<String>,
         channel: ChannelProfile,
     },
+    /// R18: the distribution bot gives the dialog to a manager: an unassigned one, or one whose
+    /// manager became unavailable. The caller found the bot's rule for the channel and checked
+    /// that the manager takes part; `target_active`: the manager is an active user.
+    Distribute { to: UserId, target_active: bool },
     /// R14: the customer read everything we sent up to `until`.
     ReadUntil {
         until: OffsetDateTime,
@@ -98,6 +102,10 @@ pub fn decide(
     }
     if let DialogCommand::Send(outgoing) = &cmd.body {
         return send(state, by, outgoing);
+    }
+    // The distribution bot acts on dialogs it does not see yet (R18).
+    if let DialogCommand::Distribute { to, target_active } = &cmd.body {
+        return distribute(state, by, *to, *target_active);
     }
     if !state.is_visible_to(by) {
         return Err(DomainError::NotFound);
@@ -178,6 +186,7 @@ pub fn decide(
             }
             Ok(vec![DialogEvent::DialogDeleted {}])
         }
+        DialogCommand::Distribute { .. } => unreachable!("handled above"),
         DialogCommand::RecordStatus {
             message_id,
             status,
@@ -389,6 +398,33 @@ fn reassign(
         return Ok(vec![]);
     }
     // A closed dialog stays closed (R2).
+    Ok(vec![DialogEvent::Reassigned {
+        from: state.responsible,
+        to,
+    }])
+}
+
+/// R18: the distribution bot assigns `to`.
+fn distribute(
+    state: &Dialog,
+    by: &Principal,
+    to: UserId,
+    target_active: bool,
+) -> Result<Vec<DialogEvent>, DomainError> {
+    if !matches!(by, Principal::Bot { .. }) {
+        return Err(DomainError::Forbidden);
+    }
+    // Another bot's dialog is that bot's business.
+    if matches!(state.responsible, Some(Assignee::Bot { .. })) {
+        return Err(DomainError::NotResponsible);
+    }
+    if !target_active {
+        return Err(DomainError::InvalidAssignee);
+    }
+    let to = Assignee::User { id: to };
+    if state.responsible == Some(to) {
+        return Ok(vec![]);
+    }
     Ok(vec![DialogEvent::Reassigned {
         from: state.responsible,
         to,

@@ -820,3 +820,55 @@ mod props {
         }
     }
 }
+
+#[test]
+fn r18_the_distribution_bot_assigns_unassigned_and_unavailable_managers_dialogs_only() {
+    let bot = Principal::Bot { id: id(0xb1) };
+    let (m1, m2) = (manager(1), manager(2));
+    let user = |p: Principal| p.user_id().unwrap();
+    let distribute = |p: Principal| DialogCommand::Distribute {
+        to: user(p),
+        target_active: true,
+    };
+    let g = Given::opened();
+    assert_eq!(
+        g.when(bot, distribute(m1)).unwrap(),
+        vec![DialogEvent::Reassigned {
+            from: None,
+            to: as_assignee(m1)
+        }]
+    );
+    // From a manager who became unavailable to another; again to the same one changes nothing.
+    let g = g.then(bot, distribute(m1));
+    assert_eq!(
+        g.when(bot, distribute(m2)).unwrap(),
+        vec![DialogEvent::Reassigned {
+            from: Some(as_assignee(m1)),
+            to: as_assignee(m2)
+        }]
+    );
+    assert_eq!(g.when(bot, distribute(m1)).unwrap(), vec![]);
+    // Only a bot distributes; never to an inactive user; never a dialog another bot holds.
+    assert_eq!(g.when(admin(), distribute(m2)), Err(DomainError::Forbidden));
+    assert_eq!(
+        g.when(
+            bot,
+            DialogCommand::Distribute {
+                to: user(m2),
+                target_active: false
+            }
+        ),
+        Err(DomainError::InvalidAssignee)
+    );
+    let held = Given::opened().then(
+        admin(),
+        DialogCommand::Reassign {
+            to: Assignee::Bot { id: id(0xb2) },
+            target_active: true,
+        },
+    );
+    assert_eq!(
+        held.when(bot, distribute(m1)),
+        Err(DomainError::NotResponsible)
+    );
+}

@@ -37,6 +37,9 @@ pub struct DialogRow {
     /// R15: since the first customer message not yet answered.
     pub waiting_since: Option<OffsetDateTime>,
     pub opened_at: OffsetDateTime,
+    /// A manager or bot has written in it at least once (R18's "only new" dialogs have not).
+    #[serde(default)]
+    pub answered: bool,
     /// Boxed: most dialogs are read by few users, and an empty box costs 8 bytes, not 72.
     per_user: Option<Box<PerUser>>,
 }
@@ -270,6 +273,7 @@ impl Dialogs {
                     last_activity_at: at,
                     waiting_since: None,
                     opened_at: at,
+                    answered: false,
                     per_user: None,
                 };
                 self.link(*customer_id, id, true);
@@ -319,6 +323,7 @@ impl Dialogs {
                     row.last_message = Some(last);
                     row.last_activity_at = at;
                     row.waiting_since = None;
+                    row.answered = true;
                 });
             }
             DialogEvent::MessageStatusChanged { .. } => {}

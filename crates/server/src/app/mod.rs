@@ -42,12 +42,24 @@ pub struct App {
     aggregates: Mutex<HashMap<String, Cached>>,
     /// Messages that entered the outbox, as the projection applies them (for `delivery`).
     outbox_feed: Mutex<Option<OutboxFeed>>,
+    distribution_feed: Mutex<Option<DistributionFeed>>,
     /// Set when chatd stops: background work (deliveries) winds down.
     stopping: watch::Sender<bool>,
 }
 
 /// Messages to deliver by webhook: `(dialog, message)` in log order.
 pub type OutboxFeed = tokio::sync::mpsc::UnboundedReceiver<(DialogId, chatd_domain::MessageId)>;
+
+/// What the distribution bot (R18) is told of, in log order.
+#[derive(Debug, Clone, Copy)]
+pub enum Work {
+    /// A customer wrote in a dialog nobody is responsible for.
+    Unassigned(DialogId),
+    /// A user's work status changed or they were deactivated.
+    Unavailable(chatd_domain::UserId),
+}
+
+pub type DistributionFeed = tokio::sync::mpsc::UnboundedReceiver<Work>;
 
 /// An aggregate's state as of `version`. A cached state is never trusted blindly: every load
 /// reads the events after `version` first, so appends by other nodes are folded in too.
@@ -117,6 +129,7 @@ impl App {
         let hub = Arc::new(Hub::new(start, ws_queue));
         let worker_hub = hub.clone();
         let (outbox_tx, outbox_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (work_tx, work_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
             while let Some(next) = sub.next().await {
                 let event = match next {
@@ -146,12 +159,36 @@ impl App {
                 // The gateway hears of a change after the read models show it.
                 if let Some((decoded, before)) = applied {
                     let m = worker_model.read().expect("read model lock");
-                    if let (AnyEvent::Dialog(r), Some(d)) = (&decoded, dialog) {
-                        if let DialogEvent::MessageSent { message_id, .. } = &r.event {
-                            if m.outbox.pending.contains_key(message_id) {
+                    match (&decoded, dialog) {
+                        (AnyEvent::Dialog(r), Some(d)) => match &r.event {
+                            DialogEvent::MessageSent { message_id, .. }
+                                if m.outbox.pending.contains_key(message_id) =>
+                            {
                                 let _ = outbox_tx.send((d, *message_id));
                             }
+                            DialogEvent::MessageReceived { .. }
+                                if m.dialogs
+                                    .get(&d)
+                                    .is_some_and(|row| row.responsible.is_none()) =>
+                            {
+                                let _ = work_tx.send(Work::Unassigned(d));
+                            }
+                            _ => {}
+                        },
+                        (AnyEvent::User(r), _) => {
+                            if let (
+                                UserEvent::WorkStatusChanged { .. }
+                                | UserEvent::UserUpdated {
+                                    active: Some(false),
+                                    ..
+                                },
+                                Some(u),
+                            ) = (&r.event, stream_uuid)
+                            {
+                                let _ = work_tx.send(Work::Unavailable(u.into()));
+                            }
                         }
+                        _ => {}
                     }
                     if let Some(change) = gateway_change(&m, decoded, before, stream_uuid) {
                         worker_hub.publish(
@@ -175,6 +212,7 @@ impl App {
             progress,
             aggregates: Mutex::new(HashMap::new()),
             outbox_feed: Mutex::new(Some(outbox_rx)),
+            distribution_feed: Mutex::new(Some(work_rx)),
             stopping: watch::channel(false).0,
         });
         app.wait_for(head, Duration::from_secs(3600))
@@ -243,6 +281,14 @@ impl App {
     /// The outbox feed, to the one consumer that asks first.
     pub fn take_outbox_feed(&self) -> Option<OutboxFeed> {
         self.outbox_feed.lock().expect("outbox feed lock").take()
+    }
+
+    /// The distribution feed, to the one consumer that asks first.
+    pub fn take_distribution_feed(&self) -> Option<DistributionFeed> {
+        self.distribution_feed
+            .lock()
+            .expect("distribution feed lock")
+            .take()
     }
 
     /// Tell background work that chatd is stopping.

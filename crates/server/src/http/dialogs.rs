@@ -13,7 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use chatd_domain::dialog::{self, DialogCommand, DialogEvent, Outgoing};
 use chatd_domain::event::stream_name;
-use chatd_domain::{Assignee, ChannelId, CustomerId, DialogId, MessageId, Recorded, TagId};
+use chatd_domain::{
+    Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, TagId,
+};
 use chatd_projections::model::list::{
     self, LastAuthor, ListQuery, Responsible, Sort, StatusFilter,
 };
@@ -154,10 +156,19 @@ async fn list_dialogs(
     caller: Caller,
     p: web::Query<ListParams>,
 ) -> Result<HttpResponse, Problem> {
+    list_as(&app, &caller.principal, &p).await
+}
+
+/// R16: the list as `viewer` may see it.
+pub(super) async fn list_as(
+    app: &App,
+    viewer: &Principal,
+    p: &ListParams,
+) -> Result<HttpResponse, Problem> {
     let query = p.query()?;
-    settle(&app, p.min_position.as_deref()).await?;
+    settle(app, p.min_position.as_deref()).await?;
     let m = app.model();
-    let page = m.list(&caller.principal, &query).map_err(|e| match e {
+    let page = m.list(viewer, &query).map_err(|e| match e {
         list::ListError::SortUnavailable => {
             Problem::new(StatusCode::BAD_REQUEST, "sort_unavailable", e.to_string())
         }
@@ -166,7 +177,7 @@ async fn list_dialogs(
     let items: Vec<_> = page
         .items
         .iter()
-        .map(|r| views::dialog_row(&m, r, &caller.principal, t))
+        .map(|r| views::dialog_row(&m, r, viewer, t))
         .collect();
     Ok(HttpResponse::Ok().json(views::DialogList {
         items,
@@ -371,13 +382,13 @@ async fn timeline_route(
     }))
 }
 
-async fn run(
+pub(super) async fn run(
     app: &App,
-    caller: &Caller,
+    by: Principal,
     id: Uuid,
     body: DialogCommand,
 ) -> Result<crate::app::Outcome<DialogEvent>, AppError> {
-    let cmd = command(caller.principal, body);
+    let cmd = command(by, body);
     app.execute(
         &stream_name("dialog", &id),
         &cmd,
@@ -404,13 +415,22 @@ async fn send(
     id: web::Path<Uuid>,
     body: web::Json<SendBody>,
 ) -> Result<HttpResponse, Problem> {
-    let body = body.into_inner();
+    send_as(&app, caller.principal, *id, body.into_inner()).await
+}
+
+/// R3, R7–R9, R11: `by` writes into dialog `id`; 201 with the message.
+pub(super) async fn send_as(
+    app: &App,
+    by: Principal,
+    id: Uuid,
+    body: SendBody,
+) -> Result<HttpResponse, Problem> {
     let (channel, blocked, attachments) = {
         let m = app.model();
-        let attachments = super::files::attachments(&m, &caller.principal, &body.attachment_ids)?;
+        let attachments = super::files::attachments(&m, &by, &body.attachment_ids)?;
         let row = m
             .dialogs
-            .get(&DialogId::from(*id))
+            .get(&DialogId::from(id))
             .filter(|r| !r.deleted)
             .ok_or_else(Problem::not_found)?;
         let channel = m
@@ -427,9 +447,9 @@ async fn send(
     };
     let message_id = MessageId::from(Uuid::new_v4());
     let out = run(
-        &app,
-        &caller,
-        *id,
+        app,
+        by,
+        id,
         DialogCommand::Send(Box::new(Outgoing {
             message_id,
             text: body.text,
@@ -442,7 +462,7 @@ async fn send(
     .await?;
     let m = app.model();
     let msg = out.events.iter().find_map(|r| {
-        views::message_from_event(&m, DialogId::from(*id), &r.event, r.meta.at)
+        views::message_from_event(&m, DialogId::from(id), &r.event, r.meta.at)
             .filter(|_| matches!(r.event, DialogEvent::MessageSent { .. }))
     });
     written(StatusCode::CREATED, msg, out.position)
@@ -450,7 +470,7 @@ async fn send(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReassignBody {
-    to: Assignee,
+    pub(super) to: Assignee,
 }
 
 #[utoipa::path(post, path = "/api/v1/dialogs/{id}/reassign", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReassignBody, responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 422, description = "invalid_assignee", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
@@ -461,17 +481,18 @@ async fn reassign(
     id: web::Path<Uuid>,
     body: web::Json<ReassignBody>,
 ) -> Result<HttpResponse, Problem> {
-    let target_active = app.model().people.is_active_assignee(&body.to);
-    let out = run(
-        &app,
-        &caller,
-        *id,
-        DialogCommand::Reassign {
-            to: body.to,
-            target_active,
-        },
-    )
-    .await?;
+    reassign_as(&app, caller.principal, *id, body.to).await
+}
+
+/// R2: `by` hands dialog `id` to `to`.
+pub(super) async fn reassign_as(
+    app: &App,
+    by: Principal,
+    id: Uuid,
+    to: Assignee,
+) -> Result<HttpResponse, Problem> {
+    let target_active = app.model().people.is_active_assignee(&to);
+    let out = run(app, by, id, DialogCommand::Reassign { to, target_active }).await?;
     written(StatusCode::OK, Empty {}, out.position)
 }
 
@@ -484,7 +505,7 @@ macro_rules! simple_action {
             caller: Caller,
             id: web::Path<Uuid>,
         ) -> Result<HttpResponse, Problem> {
-            let out = run(&app, &caller, *id, $cmd).await?;
+            let out = run(&app, caller.principal, *id, $cmd).await?;
             written(StatusCode::OK, Empty {}, out.position)
         }
     };
@@ -541,7 +562,7 @@ async fn save_draft(
 ) -> Result<HttpResponse, Problem> {
     let out = run(
         &app,
-        &caller,
+        caller.principal,
         *id,
         DialogCommand::SaveDraft {
             text: body.into_inner().text,
@@ -574,7 +595,7 @@ async fn pin_customer(
     }
     let out = run(
         &app,
-        &caller,
+        caller.principal,
         *id,
         DialogCommand::PinCustomer { customer_id },
     )
@@ -615,7 +636,7 @@ async fn delete_dialogs(
     let mut results = Vec::with_capacity(body.ids.len());
     let mut position = None;
     for id in body.ids {
-        match run(&app, &caller, id, DialogCommand::Delete).await {
+        match run(&app, caller.principal, id, DialogCommand::Delete).await {
             Ok(out) => {
                 position = out.position.max(position);
                 results.push(DeleteResult {

@@ -129,3 +129,34 @@ impl FromRequest for Transport {
         })
     }
 }
+
+/// A bot of the Bot API: `X-Bot-Token` of an active bot (a deactivated bot's token is refused).
+pub struct BotCaller {
+    pub principal: Principal,
+}
+
+impl FromRequest for BotCaller {
+    type Error = Problem;
+    type Future = Ready<Result<Self, Problem>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get("x-bot-token")
+            .and_then(|v| v.to_str().ok());
+        ready(match token {
+            None => Err(unauthorized("an X-Bot-Token header is required")),
+            Some(token) => {
+                let model = app(req).model();
+                match model.people.bot_by_token(&token_hash(token)) {
+                    Some(b) => Ok(BotCaller {
+                        principal: Principal::Bot { id: b.id },
+                    }),
+                    None => Err(unauthorized(
+                        "the bot token is unknown or the bot is deactivated",
+                    )),
+                }
+            }
+        })
+    }
+}

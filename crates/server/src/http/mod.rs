@@ -1,6 +1,7 @@
 //! Routes. Handlers parse, authorise, call one operation and map its result.
 
 mod audit;
+mod bot_api;
 mod bots;
 mod channels;
 mod config;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(files::manager_routes),
         )
         .service(web::scope("/api/audit/v1").configure(audit::routes))
+        .service(web::scope("/api/bot/v1").configure(bot_api::routes))
         .service(
             web::scope("/api/transport/v1")
                 .configure(transport::routes)

@@ -3,7 +3,7 @@
 //! code's. Served at `GET /api/v1/openapi.json`.
 
 use super::{
-    audit, bots, channels, customers, dialogs, files, health, people, settings, transport,
+    audit, bot_api, bots, channels, customers, dialogs, files, health, people, settings, transport,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -18,6 +18,10 @@ impl Modify for Security {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "bot",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Bot-Token"))),
         );
         components.add_security_scheme(
             "transport",
@@ -90,6 +94,10 @@ impl Modify for Security {
         files::get_transport,
         audit::dialog_events,
         audit::log,
+        bot_api::list,
+        bot_api::send,
+        bot_api::reassign,
+        bot_api::close,
     ),
     components(schemas(webhook::WebhookPayload, webhook::WebhookReply)),
     tags(

@@ -1,0 +1,265 @@
+//! The distribution bot (R18), driven from the log: a dialog that has a customer message and no
+//! responsible, in a channel one active bot has a rule for, goes to one of the rule's managers;
+//! a manager who stops being available (work status no longer `free` under `require_free`, or
+//! deactivated) has their waiting dialogs handed on (`all_unanswered`, or `only_new`: never
+//! answered). Every action is an ordinary event with the bot as author: `reassigned`, and with
+//! `create_order` an `order_created` carrying the manager and the customer's source (R1).
+//!
+//! Choosing: managers of the rule who are active, `free` when `require_free`, online when
+//! `require_online`, and below `max_open_per_manager` open dialogs; `least_loaded` takes the one
+//! with the fewest open dialogs (ties in the rule's order), `round_robin` the next after the
+//! last one this node chose for that rule. No eligible manager: the dialog stays unassigned until
+//! the next customer message or availability change brings it back.
+
+use crate::app::{App, Work};
+use chatd_domain::dialog::{self, DialogCommand, DialogStatus};
+use chatd_domain::event::stream_name;
+use chatd_domain::order::{decide_order, evolve_order, OrderCommand};
+use chatd_domain::people::{DistributionRule, ReassignWhenUnavailable, Strategy, WorkStatus};
+use chatd_domain::{Assignee, BotId, Command, DialogId, OrderId, Principal, Role, UserId};
+use chatd_projections::model::dialogs::Bucket;
+use chatd_projections::ReadModel;
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// What to do for one dialog: who distributes it to whom, and the order to create.
+struct Plan {
+    bot: BotId,
+    dialog: DialogId,
+    to: UserId,
+    order: Option<OrderCommand>,
+}
+
+pub fn start(app: &Arc<App>) {
+    let Some(mut feed) = app.take_distribution_feed() else {
+        return;
+    };
+    let app = app.clone();
+    let mut stopping = app.stopping();
+    tokio::spawn(async move {
+        let mut turns: HashMap<(BotId, usize), usize> = HashMap::new();
+        // Dialogs waiting unassigned when this node starts are distributed first.
+        let backlog: Vec<DialogId> = {
+            let m = app.model();
+            m.dialogs
+                .buckets
+                .get(&Bucket {
+                    responsible: None,
+                    status: DialogStatus::Open,
+                })
+                .map(|i| i.activity.iter().rev().map(|(_, _, id)| *id).collect())
+                .unwrap_or_default()
+        };
+        for d in backlog {
+            distribute(&app, d, None, &mut turns).await;
+        }
+        loop {
+            let work = tokio::select! {
+                w = feed.recv() => match w { Some(w) => w, None => return },
+                _ = stopping.wait_for(|s| *s) => return,
+            };
+            match work {
+                Work::Unassigned(d) => distribute(&app, d, None, &mut turns).await,
+                Work::Unavailable(user) => {
+                    let dialogs = handed_on(&app.model(), user);
+                    for d in dialogs {
+                        distribute(&app, d, Some(user), &mut turns).await;
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// The dialogs `user` holds that their rules hand on while they are unavailable.
+fn handed_on(m: &ReadModel, user: UserId) -> Vec<DialogId> {
+    let Some(index) = m.dialogs.buckets.get(&Bucket {
+        responsible: Some(Assignee::User { id: user }),
+        status: DialogStatus::Open,
+    }) else {
+        return Vec::new();
+    };
+    index
+        .activity
+        .iter()
+        .filter_map(|(_, _, id)| m.dialogs.get(id))
+        .filter(|row| row.waiting_since.is_some())
+        .filter(|row| {
+            rule_for(m, row.channel_id).is_some_and(|(_, _, r)| {
+                r.manager_ids.contains(&user)
+                    && !available(m, user, r, true)
+                    && match r.reassign_when_unavailable {
+                        None => false,
+                        Some(ReassignWhenUnavailable::AllUnanswered) => true,
+                        Some(ReassignWhenUnavailable::OnlyNew) => !row.answered,
+                    }
+            })
+        })
+        .map(|row| row.id)
+        .collect()
+}
+
+/// The first active bot with a rule for `channel`: the bot, the rule's index, the rule.
+fn rule_for(
+    m: &ReadModel,
+    channel: chatd_domain::ChannelId,
+) -> Option<(BotId, usize, &DistributionRule)> {
+    let mut bots: Vec<_> = m.people.bots.values().filter(|b| b.active).collect();
+    bots.sort_by_key(|b| b.id.0);
+    bots.into_iter().find_map(|b| {
+        b.distribution
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.channel_id == channel)
+            .map(|(i, r)| (b.id, i, r))
+    })
+}
+
+fn open_count(m: &ReadModel, user: UserId) -> usize {
+    m.dialogs
+        .buckets
+        .get(&Bucket {
+            responsible: Some(Assignee::User { id: user }),
+            status: DialogStatus::Open,
+        })
+        .map_or(0, |i| i.activity.len())
+}
+
+/// Whether `user` takes dialogs under `rule`; `ignore_load`: judge availability alone.
+fn available(m: &ReadModel, user: UserId, rule: &DistributionRule, ignore_load: bool) -> bool {
+    let Some(u) = m.people.users.get(&user) else {
+        return false;
+    };
+    if !u.active || u.role == Role::Auditor {
+        return false;
+    }
+    if rule.require_free && u.work_status != WorkStatus::Free {
+        return false;
+    }
+    ignore_load
+        || rule
+            .max_open_per_manager
+            .is_none_or(|max| open_count(m, user) < max as usize)
+}
+
+fn plan(
+    app: &App,
+    dialog: DialogId,
+    from: Option<UserId>,
+    turns: &mut HashMap<(BotId, usize), usize>,
+) -> Option<Plan> {
+    let m = app.model();
+    let row = m.dialogs.get(&dialog)?;
+    if row.deleted || row.status != DialogStatus::Open || row.inbound_count == 0 {
+        return None;
+    }
+    match (from, row.responsible) {
+        (None, None) => {}
+        (Some(u), Some(Assignee::User { id })) if u == id => {}
+        _ => return None, // someone took it meanwhile
+    }
+    let (bot, index, rule) = rule_for(&m, row.channel_id)?;
+    let eligible: Vec<(usize, UserId)> = rule
+        .manager_ids
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, u)| Some(*u) != from)
+        .filter(|(_, u)| available(&m, *u, rule, false))
+        .filter(|(_, u)| !rule.require_online || app.hub.is_online(*u))
+        .collect();
+    let to = match rule.strategy {
+        Strategy::LeastLoaded => eligible
+            .iter()
+            .min_by_key(|(i, u)| (open_count(&m, *u), *i))
+            .map(|(_, u)| *u)?,
+        Strategy::RoundRobin => {
+            let last = turns.get(&(bot, index)).copied();
+            let next = eligible
+                .iter()
+                .find(|(i, _)| last.is_none_or(|l| *i > l))
+                .or_else(|| eligible.first())?;
+            turns.insert((bot, index), next.0);
+            next.1
+        }
+    };
+    let order = (rule.create_order && row.responsible.is_none()).then(|| {
+        let customer = row.customer_id.and_then(|c| m.customers.get(&c));
+        OrderCommand::Create {
+            order_id: order_of(dialog),
+            dialog_id: dialog,
+            customer_id: row.customer_id,
+            manager_id: Some(to),
+            source: customer.map(|c| c.source.clone()),
+        }
+    });
+    Some(Plan {
+        bot,
+        dialog,
+        to,
+        order,
+    })
+}
+
+/// One order per dialog: its id is derived from the dialog's, so a retry creates nothing new.
+fn order_of(dialog: DialogId) -> OrderId {
+    OrderId::from(Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("chatd:order:{dialog}").as_bytes(),
+    ))
+}
+
+async fn distribute(
+    app: &App,
+    dialog: DialogId,
+    from: Option<UserId>,
+    turns: &mut HashMap<(BotId, usize), usize>,
+) {
+    let Some(p) = plan(app, dialog, from, turns) else {
+        return;
+    };
+    let by = Principal::Bot { id: p.bot };
+    let at = time::OffsetDateTime::now_utc();
+    let cmd = Command {
+        by,
+        at,
+        body: DialogCommand::Distribute {
+            to: p.to,
+            target_active: true,
+        },
+    };
+    let stream = stream_name("dialog", &p.dialog.0);
+    match app
+        .execute(&stream, &cmd, dialog::evolve, dialog::decide)
+        .await
+    {
+        Ok(out) if !out.events.is_empty() => {}
+        Ok(_) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, dialog = %p.dialog, "distribution failed");
+            return;
+        }
+    }
+    if let Some(order) = p.order {
+        let order_id = match &order {
+            OrderCommand::Create { order_id, .. } => *order_id,
+        };
+        let cmd = Command {
+            by,
+            at,
+            body: order,
+        };
+        if let Err(e) = app
+            .execute(
+                &stream_name("order", &order_id.0),
+                &cmd,
+                evolve_order,
+                decide_order,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, dialog = %p.dialog, "order creation failed");
+        }
+    }
+}
