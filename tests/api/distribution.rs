@@ -290,3 +290,43 @@ async fn the_bot_api_lists_writes_hands_on_and_closes_the_bots_own_dialogs() {
     assert_eq!(off.status, 200);
     eventually(|| async { call("GET", "/dialogs".into(), None).await.0 == 401 }).await;
 }
+
+#[tokio::test]
+async fn r18_round_robin_among_online_managers_and_a_manager_who_leaves_hands_on_waiting_dialogs() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (channel, transport) = app.channel(&admin, "telegram").await;
+    let (m1, m1_token) = app.user(&admin, "m1", "manager", &[]).await;
+    let (m2, m2_token) = app.user(&admin, "m2", "manager", &[]).await;
+    let (m3, _) = app.user(&admin, "m3", "manager", &[]).await; // never online
+    let rules = json!([rule(
+        &channel,
+        &[&m1, &m2, &m3],
+        json!({
+            "require_free": false, "require_online": true, "strategy": "round_robin",
+            "reassign_when_unavailable": "all_unanswered"
+        })
+    )]);
+    bot(&app, &admin, rules).await;
+    let ws1 = app.ws(&m1_token, None).await;
+    let _ws2 = app.ws(&m2_token, None).await;
+    let mut got = Vec::new();
+    for chat in ["a", "b", "c"] {
+        let d = app.dialog(&transport, chat, "hi").await;
+        eventually(|| async { responsible(&app, &admin, &d).await.is_string() }).await;
+        got.push((d.clone(), responsible(&app, &admin, &d).await));
+    }
+    let who: Vec<&Value> = got.iter().map(|(_, r)| r).collect();
+    assert_eq!(
+        who,
+        vec![&json!(m1), &json!(m2), &json!(m1)],
+        "turns among the online ones"
+    );
+    // m1's last socket closes: their waiting dialogs go to m2, the only one online.
+    ws1.close().await;
+    for (d, r) in &got {
+        if *r == json!(m1) {
+            assigned_to(&app, &admin, d, &m2).await;
+        }
+    }
+}

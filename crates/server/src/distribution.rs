@@ -1,7 +1,7 @@
 //! The distribution bot (R18), driven from the log: a dialog that has a customer message and no
 //! responsible, in a channel one active bot has a rule for, goes to one of the rule's managers;
-//! a manager who stops being available (work status no longer `free` under `require_free`, or
-//! deactivated) has their waiting dialogs handed on (`all_unanswered`, or `only_new`: never
+//! a manager who stops being available (work status no longer `free` under `require_free`, last
+//! socket closed under `require_online`, or deactivated) has their waiting dialogs handed on (`all_unanswered`, or `only_new`: never
 //! answered). Every action is an ordinary event with the bot as author: `reassigned`, and with
 //! `create_order` an `order_created` carrying the manager and the customer's source (R1).
 //!
@@ -62,7 +62,7 @@ pub fn start(app: &Arc<App>) {
             match work {
                 Work::Unassigned(d) => distribute(&app, d, None, &mut turns).await,
                 Work::Unavailable(user) => {
-                    let dialogs = handed_on(&app.model(), user);
+                    let dialogs = handed_on(&app, &app.model(), user);
                     for d in dialogs {
                         distribute(&app, d, Some(user), &mut turns).await;
                     }
@@ -73,7 +73,7 @@ pub fn start(app: &Arc<App>) {
 }
 
 /// The dialogs `user` holds that their rules hand on while they are unavailable.
-fn handed_on(m: &ReadModel, user: UserId) -> Vec<DialogId> {
+fn handed_on(app: &App, m: &ReadModel, user: UserId) -> Vec<DialogId> {
     let Some(index) = m.dialogs.buckets.get(&Bucket {
         responsible: Some(Assignee::User { id: user }),
         status: DialogStatus::Open,
@@ -88,7 +88,7 @@ fn handed_on(m: &ReadModel, user: UserId) -> Vec<DialogId> {
         .filter(|row| {
             rule_for(m, row.channel_id).is_some_and(|(_, _, r)| {
                 r.manager_ids.contains(&user)
-                    && !available(m, user, r, true)
+                    && !available(app, m, user, r, true)
                     && match r.reassign_when_unavailable {
                         None => false,
                         Some(ReassignWhenUnavailable::AllUnanswered) => true,
@@ -127,7 +127,13 @@ fn open_count(m: &ReadModel, user: UserId) -> usize {
 }
 
 /// Whether `user` takes dialogs under `rule`; `ignore_load`: judge availability alone.
-fn available(m: &ReadModel, user: UserId, rule: &DistributionRule, ignore_load: bool) -> bool {
+fn available(
+    app: &App,
+    m: &ReadModel,
+    user: UserId,
+    rule: &DistributionRule,
+    ignore_load: bool,
+) -> bool {
     let Some(u) = m.people.users.get(&user) else {
         return false;
     };
@@ -135,6 +141,9 @@ fn available(m: &ReadModel, user: UserId, rule: &DistributionRule, ignore_load: 
         return false;
     }
     if rule.require_free && u.work_status != WorkStatus::Free {
+        return false;
+    }
+    if rule.require_online && !app.hub.is_online(user) {
         return false;
     }
     ignore_load
@@ -166,8 +175,7 @@ fn plan(
         .copied()
         .enumerate()
         .filter(|(_, u)| Some(*u) != from)
-        .filter(|(_, u)| available(&m, *u, rule, false))
-        .filter(|(_, u)| !rule.require_online || app.hub.is_online(*u))
+        .filter(|(_, u)| available(app, &m, *u, rule, false))
         .collect();
     let to = match rule.strategy {
         Strategy::LeastLoaded => eligible

@@ -55,7 +55,7 @@ pub type OutboxFeed = tokio::sync::mpsc::UnboundedReceiver<(DialogId, chatd_doma
 pub enum Work {
     /// A customer wrote in a dialog nobody is responsible for.
     Unassigned(DialogId),
-    /// A user's work status changed or they were deactivated.
+    /// A user's work status changed, they were deactivated, or their last socket closed.
     Unavailable(chatd_domain::UserId),
 }
 
@@ -130,6 +130,10 @@ impl App {
         let worker_hub = hub.clone();
         let (outbox_tx, outbox_rx) = tokio::sync::mpsc::unbounded_channel();
         let (work_tx, work_rx) = tokio::sync::mpsc::unbounded_channel();
+        let offline_tx = work_tx.clone();
+        hub.on_offline(move |user| {
+            let _ = offline_tx.send(Work::Unavailable(user));
+        });
         tokio::spawn(async move {
             while let Some(next) = sub.next().await {
                 let event = match next {

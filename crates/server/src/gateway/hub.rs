@@ -35,6 +35,8 @@ struct Inner {
     /// Open sockets per user.
     online: HashMap<UserId, usize>,
     audience: Audience,
+    /// Told of every user whose last connection went (the distribution bot listens).
+    offline_listener: Option<Box<dyn Fn(UserId) + Send>>,
 }
 
 /// Connections indexed by what they may see, so a dialog change is offered only to the sockets
@@ -127,6 +129,7 @@ impl Hub {
                 forgotten_upto: start,
                 online: HashMap::new(),
                 audience: Audience::default(),
+                offline_listener: None,
             }),
         }
     }
@@ -232,6 +235,9 @@ impl Hub {
         *n -= 1;
         if *n == 0 {
             inner.online.remove(&user);
+            if let Some(listener) = &inner.offline_listener {
+                listener(user);
+            }
             Some(user)
         } else {
             None
@@ -254,6 +260,12 @@ impl Hub {
 
     pub fn is_online(&self, user: UserId) -> bool {
         self.inner.lock().expect("hub lock").is_online(user)
+    }
+
+    /// Call `listener` whenever a user's last connection on this node goes (under the hub's
+    /// lock: it must only hand the news on, e.g. into a channel).
+    pub fn on_offline(&self, listener: impl Fn(UserId) + Send + 'static) {
+        self.inner.lock().expect("hub lock").offline_listener = Some(Box::new(listener));
     }
 
     /// Register a connection; with `since`, compute what it missed under the same lock, so that
