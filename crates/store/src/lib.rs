@@ -52,6 +52,14 @@ pub trait EventStore: Send + Sync + 'static {
     /// duplicate at the seam.
     async fn subscribe_all(&self, after: Option<Position>) -> Result<Subscription, StoreError>;
 
+    /// The stream's current version when the store knows it without I/O, reflecting at least
+    /// every append it has answered; `None` when it does not know (then read the stream). Lets a
+    /// caller holding a folded state skip re-reading a stream nobody else has written to.
+    fn cached_version(&self, stream: &str) -> Option<u64> {
+        let _ = stream;
+        None
+    }
+
     /// Position of the last event in the global log.
     async fn head(&self) -> Result<Option<Position>, StoreError>;
 

@@ -47,3 +47,37 @@ mod unbatched {
 
     chatd_store::contract_suite!(Unbatched);
 }
+
+/// `cached_version` reflects every answered append, so a caller holding a folded state can skip
+/// re-reading a stream; a stream it never saw is unknown rather than guessed.
+#[tokio::test]
+async fn cached_versions_follow_answered_appends() {
+    use chatd_store::{contract::event, EventStore, ExpectedVersion};
+    let h = Embedded::start().await.unwrap();
+    let store = h.open().await;
+    assert_eq!(store.cached_version("dialog-x"), None);
+    store
+        .append(
+            "dialog-x",
+            ExpectedVersion::NoStream,
+            vec![event(0), event(1)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.cached_version("dialog-x"), Some(1));
+    store
+        .append("dialog-x", ExpectedVersion::Exact(1), vec![event(2)])
+        .await
+        .unwrap();
+    assert_eq!(store.cached_version("dialog-x"), Some(2));
+    // A refused append changes nothing.
+    assert!(store
+        .append("dialog-x", ExpectedVersion::Exact(0), vec![event(3)])
+        .await
+        .is_err());
+    assert_eq!(store.cached_version("dialog-x"), Some(2));
+    store.close().await;
+    // Reopened: nothing is known until appended again.
+    let store = h.open().await;
+    assert_eq!(store.cached_version("dialog-x"), None);
+}

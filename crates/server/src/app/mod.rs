@@ -428,6 +428,10 @@ impl App {
             .remove(stream)
             .and_then(|c| c.state.downcast::<S>().ok().map(|s| (*s, c.version)));
         let (mut state, mut version) = cached.unwrap_or_default();
+        // The store vouches that nothing was appended after the cached version: no read.
+        if version.is_some() && self.store.cached_version(stream) == version {
+            return Ok((state, version));
+        }
         // A cached aggregate is usually a few events behind, so the first page is small (read
         // inline by the embedded store); a cold one continues in large pages.
         let mut page_size = 128;

@@ -52,6 +52,8 @@ pub(crate) struct Shared {
     appends: AtomicU64,
     /// Appends sent to the writer and not yet answered.
     in_flight: AtomicUsize,
+    /// Streams' versions as of every append answered (bounded; see `cached_version`).
+    versions: std::sync::Mutex<std::collections::HashMap<String, u64>>,
 }
 
 /// What the group commit has done so far.
@@ -106,6 +108,7 @@ impl SqliteStore {
             commits: AtomicU64::new(0),
             appends: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
+            versions: std::sync::Mutex::new(std::collections::HashMap::new()),
         });
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let writer_shared = shared.clone();
@@ -333,6 +336,15 @@ impl EventStore for SqliteStore {
         Ok(Subscription::spawn(move |tx| {
             feed(shared, readers, after, tx)
         }))
+    }
+
+    fn cached_version(&self, stream: &str) -> Option<u64> {
+        self.shared
+            .versions
+            .lock()
+            .expect("versions lock")
+            .get(stream)
+            .copied()
     }
 
     async fn head(&self) -> Result<Option<Position>, StoreError> {

@@ -178,6 +178,16 @@ impl Writer {
                 self.shared
                     .appends
                     .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                {
+                    // Before anyone is answered, so an answered append is always reflected.
+                    let mut versions = self.shared.versions.lock().expect("versions lock");
+                    if versions.len() > HEAD_CACHE {
+                        versions.clear();
+                    }
+                    for e in &recorded {
+                        versions.insert(e.stream.clone(), e.version);
+                    }
+                }
                 if let Some(last) = recorded.last() {
                     self.shared.set_head(last.position.commit);
                     // Nobody listening is fine: subscribers catch up from the file.
@@ -191,6 +201,7 @@ impl Writer {
                 tracing::error!(error = %e, "event store commit failed; the whole batch is refused");
                 // The caches may hold what was rolled back.
                 self.heads.clear();
+                self.shared.versions.lock().expect("versions lock").clear();
                 self.recent.clear();
                 for req in batch.drain(..) {
                     let _ = req.reply.send(Err(e.clone()));
