@@ -358,3 +358,57 @@ async fn giving_up_marks_the_message_failed_with_network_error_and_other_channel
     app.wait_status(&admin, &d3, &m3, "failed").await;
     assert_eq!(refusing.hits().len(), 1);
 }
+
+#[tokio::test]
+async fn the_webhook_carries_attachments_the_integration_can_download_and_the_quoted_external_id() {
+    let app = fast_app().await;
+    let receiver = Receiver::start(&[]).await;
+    let admin = app.admin().await;
+    let (_, transport, _) = app
+        .channel_with_webhook(&admin, "telegram", &receiver.url)
+        .await;
+    let dialog = app.dialog(&transport, "t-1", "question").await;
+    let tl = app
+        .call(
+            "GET",
+            &format!("/api/v1/dialogs/{dialog}/timeline"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let question = tl.body["items"][0]["message"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pdf = b"%PDF-1.4 the invoice".to_vec();
+    let up = app
+        .upload(&admin, false, "invoice.pdf", "application/pdf", pdf.clone())
+        .await;
+    let file = up.body["id"].as_str().unwrap().to_owned();
+    let sent = app
+        .call(
+            "POST",
+            &format!("/api/v1/dialogs/{dialog}/messages"),
+            Some(&admin),
+            Some(json!({"text": "here", "attachment_ids": [file], "quote_message_id": question})),
+        )
+        .await;
+    assert_eq!(sent.status, 201, "{sent:?}");
+    let body = receiver.wait_for(1).await[0].json();
+    let a = &body["data"]["attachments"][0];
+    assert_eq!(
+        (a["name"].as_str(), a["kind"].as_str()),
+        (Some("invoice.pdf"), Some("file"))
+    );
+    // The quoted customer message is named by the integration's own id ("t-1-question").
+    assert_eq!(body["data"]["quote"]["external_id"], "t-1-question");
+    let got = app
+        .client
+        .get(app.url(a["url"].as_str().unwrap()))
+        .header("x-transport-token", &transport)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.bytes().await.unwrap().to_vec(), pdf);
+}
