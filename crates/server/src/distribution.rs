@@ -27,6 +27,7 @@ use uuid::Uuid;
 struct Plan {
     bot: BotId,
     dialog: DialogId,
+    from: Option<UserId>,
     to: UserId,
     order: Option<OrderCommand>,
 }
@@ -205,6 +206,7 @@ fn plan(
     Some(Plan {
         bot,
         dialog,
+        from,
         to,
         order,
     })
@@ -234,6 +236,7 @@ async fn distribute(
         at,
         body: DialogCommand::Distribute {
             to: p.to,
+            from: p.from,
             target_active: true,
         },
     };
@@ -242,7 +245,12 @@ async fn distribute(
         .execute(&stream, &cmd, dialog::evolve, dialog::decide)
         .await
     {
-        Ok(out) if !out.events.is_empty() => {}
+        // Wait until the read models show it, so the next plan sees this one.
+        Ok(out) if !out.events.is_empty() => {
+            let _ = app
+                .wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+                .await;
+        }
         Ok(_) => return,
         Err(e) => {
             tracing::warn!(error = %e, dialog = %p.dialog, "distribution failed");

@@ -71,7 +71,13 @@ pub enum DialogCommand {
     /// R18: the distribution bot gives the dialog to a manager: an unassigned one, or one whose
     /// manager became unavailable. The caller found the bot's rule for the channel and checked
     /// that the manager takes part; `target_active`: the manager is an active user.
-    Distribute { to: UserId, target_active: bool },
+    /// `from`: the responsible the caller saw; if it changed meanwhile, nothing happens (the bot
+    /// acted on a stale view, or acted already).
+    Distribute {
+        to: UserId,
+        from: Option<UserId>,
+        target_active: bool,
+    },
     /// R14: the customer read everything we sent up to `until`.
     ReadUntil {
         until: OffsetDateTime,
@@ -104,8 +110,13 @@ pub fn decide(
         return send(state, by, outgoing);
     }
     // The distribution bot acts on dialogs it does not see yet (R18).
-    if let DialogCommand::Distribute { to, target_active } = &cmd.body {
-        return distribute(state, by, *to, *target_active);
+    if let DialogCommand::Distribute {
+        to,
+        from,
+        target_active,
+    } = &cmd.body
+    {
+        return distribute(state, by, *to, *from, *target_active);
     }
     if !state.is_visible_to(by) {
         return Err(DomainError::NotFound);
@@ -409,6 +420,7 @@ fn distribute(
     state: &Dialog,
     by: &Principal,
     to: UserId,
+    from: Option<UserId>,
     target_active: bool,
 ) -> Result<Vec<DialogEvent>, DomainError> {
     if !matches!(by, Principal::Bot { .. }) {
@@ -417,6 +429,9 @@ fn distribute(
     // Another bot's dialog is that bot's business.
     if matches!(state.responsible, Some(Assignee::Bot { .. })) {
         return Err(DomainError::NotResponsible);
+    }
+    if state.responsible != from.map(|id| Assignee::User { id }) {
+        return Ok(vec![]);
     }
     if !target_active {
         return Err(DomainError::InvalidAssignee);

@@ -826,10 +826,12 @@ fn r18_the_distribution_bot_assigns_unassigned_and_unavailable_managers_dialogs_
     let bot = Principal::Bot { id: id(0xb1) };
     let (m1, m2) = (manager(1), manager(2));
     let user = |p: Principal| p.user_id().unwrap();
-    let distribute = |p: Principal| DialogCommand::Distribute {
+    let distribute_from = |from: Option<Principal>, p: Principal| DialogCommand::Distribute {
         to: user(p),
+        from: from.map(user),
         target_active: true,
     };
+    let distribute = |p: Principal| distribute_from(None, p);
     let g = Given::opened();
     assert_eq!(
         g.when(bot, distribute(m1)).unwrap(),
@@ -838,16 +840,19 @@ fn r18_the_distribution_bot_assigns_unassigned_and_unavailable_managers_dialogs_
             to: as_assignee(m1)
         }]
     );
-    // From a manager who became unavailable to another; again to the same one changes nothing.
+    // From a manager who became unavailable to another.
     let g = g.then(bot, distribute(m1));
     assert_eq!(
-        g.when(bot, distribute(m2)).unwrap(),
+        g.when(bot, distribute_from(Some(m1), m2)).unwrap(),
         vec![DialogEvent::Reassigned {
             from: Some(as_assignee(m1)),
             to: as_assignee(m2)
         }]
     );
-    assert_eq!(g.when(bot, distribute(m1)).unwrap(), vec![]);
+    // Acting on a stale view (it was unassigned when the bot looked) changes nothing: a
+    // dialog is never distributed twice.
+    assert_eq!(g.when(bot, distribute(m2)).unwrap(), vec![]);
+    assert_eq!(g.when(bot, distribute_from(Some(m1), m1)).unwrap(), vec![]);
     // Only a bot distributes; never to an inactive user; never a dialog another bot holds.
     assert_eq!(g.when(admin(), distribute(m2)), Err(DomainError::Forbidden));
     assert_eq!(
@@ -855,6 +860,7 @@ fn r18_the_distribution_bot_assigns_unassigned_and_unavailable_managers_dialogs_
             bot,
             DialogCommand::Distribute {
                 to: user(m2),
+                from: Some(user(m1)),
                 target_active: false
             }
         ),

@@ -259,12 +259,22 @@ impl Deliveries {
             },
         };
         let stream = stream_name("dialog", &dialog.0);
-        if let Err(e) = self
+        match self
             .app
             .execute(&stream, &cmd, dialog::evolve, dialog::decide)
             .await
         {
-            tracing::warn!(error = %e, %message, "could not record a webhook delivery's outcome");
+            // Done only once the outbox shows it: the same message fed again (at start it comes
+            // both from the outbox and from the catch-up) then finds nothing pending.
+            Ok(out) => {
+                let _ = self
+                    .app
+                    .wait_for(out.position, crate::app::MIN_POSITION_WAIT)
+                    .await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, %message, "could not record a webhook delivery's outcome")
+            }
         }
     }
 }
