@@ -3,7 +3,9 @@
 use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelProfile, ChannelType};
 use chatd_domain::customer::Source;
 use chatd_domain::order::{OrderEvent, OrderStatus};
-use chatd_domain::setup::{ChannelEvent, QuickReplyEvent, TagColor, TagEvent};
+use chatd_domain::setup::{
+    evolve_channel, evolve_tag, Channel, ChannelEvent, QuickReplyEvent, Tag, TagColor, TagEvent,
+};
 use chatd_domain::{
     ChannelId, CustomerId, DialogId, MessageId, OrderId, QuickReplyId, Recorded, TagId, UserId,
 };
@@ -83,84 +85,19 @@ impl Catalog {
         self.channels.insert(c.id, c);
     }
 
+    /// Channels change as the domain's `evolve_channel` says; tokens are indexed here.
     pub fn apply_channel(&mut self, r: &Recorded<ChannelEvent>, stream_id: ChannelId) {
-        match &r.event {
-            ChannelEvent::ChannelRegistered {
-                channel_id,
-                channel_type,
-                name,
-                webhook_url,
-                capabilities,
-                limits,
-                transport_token_hash,
-                webhook_secret,
-            } => {
-                self.channel_tokens
-                    .insert(transport_token_hash.clone(), *channel_id);
-                self.channels.insert(
-                    *channel_id,
-                    ChannelView {
-                        id: *channel_id,
-                        channel_type: *channel_type,
-                        name: name.clone(),
-                        webhook_url: webhook_url.clone(),
-                        capabilities: *capabilities,
-                        limits: *limits,
-                        transport_token_hash: transport_token_hash.clone(),
-                        webhook_secret: webhook_secret.clone(),
-                    },
-                );
-            }
-            ChannelEvent::ChannelUpdated {
-                name,
-                webhook_url,
-                capabilities,
-                limits,
-            } => {
-                if let Some(c) = self.channels.get_mut(&stream_id) {
-                    if let Some(n) = name {
-                        c.name.clone_from(n);
-                    }
-                    if let Some(u) = webhook_url {
-                        c.webhook_url.clone_from(u);
-                    }
-                    if let Some(cap) = capabilities {
-                        c.capabilities = *cap;
-                    }
-                    if let Some(l) = limits {
-                        c.limits = *l;
-                    }
-                }
-            }
+        let state = self.channels.get(&stream_id).map(ChannelView::state);
+        if let Some(c) = ChannelView::of(evolve_channel(state.unwrap_or_default(), r)) {
+            self.insert_channel(c);
         }
     }
 
+    /// Tags change as the domain's `evolve_tag` says.
     pub fn apply_tag(&mut self, r: &Recorded<TagEvent>, stream_id: TagId) {
-        match &r.event {
-            TagEvent::TagCreated {
-                tag_id,
-                name,
-                color,
-            } => {
-                self.tags.insert(
-                    *tag_id,
-                    TagView {
-                        id: *tag_id,
-                        name: name.clone(),
-                        color: *color,
-                    },
-                );
-            }
-            TagEvent::TagUpdated { name, color } => {
-                if let Some(t) = self.tags.get_mut(&stream_id) {
-                    if let Some(n) = name {
-                        t.name.clone_from(n);
-                    }
-                    if let Some(c) = color {
-                        t.color = *c;
-                    }
-                }
-            }
+        let state = self.tags.get(&stream_id).map(TagView::state);
+        if let Some(t) = TagView::of(evolve_tag(state.unwrap_or_default(), r)) {
+            self.tags.insert(t.id, t);
         }
     }
 
@@ -228,5 +165,54 @@ impl Catalog {
                 created_at: r.meta.at,
             },
         );
+    }
+}
+
+// Views are the domain's states with their id (and type) known; these convert both ways so
+// that the read model applies events through the domain's `evolve`.
+
+impl ChannelView {
+    fn state(&self) -> Channel {
+        Channel {
+            id: Some(self.id),
+            channel_type: Some(self.channel_type),
+            name: self.name.clone(),
+            webhook_url: self.webhook_url.clone(),
+            capabilities: Some(self.capabilities),
+            limits: Some(self.limits),
+            transport_token_hash: self.transport_token_hash.clone(),
+            webhook_secret: self.webhook_secret.clone(),
+        }
+    }
+
+    fn of(c: Channel) -> Option<ChannelView> {
+        Some(ChannelView {
+            id: c.id?,
+            channel_type: c.channel_type?,
+            name: c.name,
+            webhook_url: c.webhook_url,
+            capabilities: c.capabilities?,
+            limits: c.limits?,
+            transport_token_hash: c.transport_token_hash,
+            webhook_secret: c.webhook_secret,
+        })
+    }
+}
+
+impl TagView {
+    fn state(&self) -> Tag {
+        Tag {
+            id: Some(self.id),
+            name: self.name.clone(),
+            color: Some(self.color),
+        }
+    }
+
+    fn of(t: Tag) -> Option<TagView> {
+        Some(TagView {
+            id: t.id?,
+            name: t.name,
+            color: t.color?,
+        })
     }
 }

@@ -1,6 +1,9 @@
 //! Users, groups, sessions and bots: who may call, with which role and rights.
 
-use chatd_domain::people::{BotEvent, DistributionRule, GroupEvent, UserEvent, WorkStatus};
+use chatd_domain::people::{
+    evolve_bot, evolve_group, evolve_user, Bot, BotEvent, DistributionRule, Group, GroupEvent,
+    User, UserEvent, WorkStatus,
+};
 use chatd_domain::{BotId, GroupId, Principal, Recorded, Right, Rights, Role, UserId};
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -125,31 +128,9 @@ impl People {
         self.bots.insert(b.id, b);
     }
 
+    /// Users change as the domain's `evolve_user` says; sessions are indexed here.
     pub fn apply_user(&mut self, r: &Recorded<UserEvent>, stream_id: UserId) {
         match &r.event {
-            UserEvent::UserCreated {
-                user_id,
-                login,
-                name,
-                password_hash,
-                role,
-                group_ids,
-            } => {
-                self.by_login.insert(login.clone(), *user_id);
-                self.users.insert(
-                    *user_id,
-                    UserView {
-                        id: *user_id,
-                        login: login.clone(),
-                        name: name.clone(),
-                        password_hash: password_hash.clone(),
-                        role: *role,
-                        group_ids: group_ids.clone(),
-                        active: true,
-                        work_status: WorkStatus::Free,
-                    },
-                );
-            }
             UserEvent::SessionStarted {
                 token_hash,
                 expires_at,
@@ -160,106 +141,99 @@ impl People {
             UserEvent::SessionEnded { token_hash } => {
                 self.sessions.remove(token_hash);
             }
-            other => {
-                let Some(u) = self.users.get_mut(&stream_id) else {
-                    return;
-                };
-                match other {
-                    UserEvent::UserUpdated {
-                        name,
-                        role,
-                        group_ids,
-                        active,
-                    } => {
-                        if let Some(n) = name {
-                            u.name.clone_from(n);
-                        }
-                        if let Some(r) = role {
-                            u.role = *r;
-                        }
-                        if let Some(g) = group_ids {
-                            u.group_ids.clone_from(g);
-                        }
-                        if let Some(a) = active {
-                            u.active = *a;
-                        }
-                    }
-                    UserEvent::PasswordChanged { password_hash } => {
-                        u.password_hash.clone_from(password_hash)
-                    }
-                    UserEvent::WorkStatusChanged { work_status } => u.work_status = *work_status,
-                    _ => {}
+            _ => {
+                let state = self.users.get(&stream_id).map(UserView::state);
+                if let Some(u) = UserView::of(evolve_user(state.unwrap_or_default(), r)) {
+                    self.insert_user(u);
                 }
             }
         }
     }
 
+    /// Groups change as the domain's `evolve_group` says.
     pub fn apply_group(&mut self, r: &Recorded<GroupEvent>, stream_id: GroupId) {
-        match &r.event {
-            GroupEvent::GroupCreated {
-                group_id,
-                name,
-                rights,
-            } => {
-                self.groups.insert(
-                    *group_id,
-                    GroupView {
-                        id: *group_id,
-                        name: name.clone(),
-                        rights: rights.clone(),
-                    },
-                );
-            }
-            GroupEvent::GroupUpdated { name, rights } => {
-                if let Some(g) = self.groups.get_mut(&stream_id) {
-                    if let Some(n) = name {
-                        g.name.clone_from(n);
-                    }
-                    if let Some(r) = rights {
-                        g.rights.clone_from(r);
-                    }
-                }
-            }
+        let state = self.groups.get(&stream_id).map(GroupView::state);
+        if let Some(g) = GroupView::of(evolve_group(state.unwrap_or_default(), r)) {
+            self.insert_group(g);
         }
     }
 
+    /// Bots change as the domain's `evolve_bot` says; tokens are indexed here.
     pub fn apply_bot(&mut self, r: &Recorded<BotEvent>, stream_id: BotId) {
-        match &r.event {
-            BotEvent::BotRegistered {
-                bot_id,
-                name,
-                token_hash,
-                distribution,
-            } => {
-                self.bot_tokens.insert(token_hash.clone(), *bot_id);
-                self.bots.insert(
-                    *bot_id,
-                    BotView {
-                        id: *bot_id,
-                        name: name.clone(),
-                        token_hash: token_hash.clone(),
-                        active: true,
-                        distribution: distribution.clone(),
-                    },
-                );
-            }
-            BotEvent::BotUpdated {
-                name,
-                active,
-                distribution,
-            } => {
-                if let Some(b) = self.bots.get_mut(&stream_id) {
-                    if let Some(n) = name {
-                        b.name.clone_from(n);
-                    }
-                    if let Some(a) = active {
-                        b.active = *a;
-                    }
-                    if let Some(d) = distribution {
-                        b.distribution.clone_from(d);
-                    }
-                }
-            }
+        let state = self.bots.get(&stream_id).map(BotView::state);
+        if let Some(b) = BotView::of(evolve_bot(state.unwrap_or_default(), r)) {
+            self.insert_bot(b);
         }
+    }
+}
+
+// Views are the domain's states with their id known; these convert both ways so that the read
+// model applies events through the domain's `evolve` rather than a copy of it.
+
+impl UserView {
+    fn state(&self) -> User {
+        User {
+            id: Some(self.id),
+            login: self.login.clone(),
+            name: self.name.clone(),
+            password_hash: self.password_hash.clone(),
+            role: Some(self.role),
+            group_ids: self.group_ids.clone(),
+            active: self.active,
+            work_status: self.work_status,
+        }
+    }
+
+    fn of(u: User) -> Option<UserView> {
+        Some(UserView {
+            id: u.id?,
+            role: u.role?,
+            login: u.login,
+            name: u.name,
+            password_hash: u.password_hash,
+            group_ids: u.group_ids,
+            active: u.active,
+            work_status: u.work_status,
+        })
+    }
+}
+
+impl GroupView {
+    fn state(&self) -> Group {
+        Group {
+            id: Some(self.id),
+            name: self.name.clone(),
+            rights: self.rights.clone(),
+        }
+    }
+
+    fn of(g: Group) -> Option<GroupView> {
+        Some(GroupView {
+            id: g.id?,
+            name: g.name,
+            rights: g.rights,
+        })
+    }
+}
+
+impl BotView {
+    fn state(&self) -> Bot {
+        Bot {
+            id: Some(self.id),
+            name: self.name.clone(),
+            token_hash: self.token_hash.clone(),
+            active: self.active,
+            distribution: self.distribution.clone(),
+        }
+    }
+
+    fn of(b: Bot) -> Option<BotView> {
+        Some(BotView {
+            id: b.id?,
+            name: b.name,
+            token_hash: b.token_hash,
+            active: b.active,
+            distribution: b.distribution,
+        })
     }
 }
