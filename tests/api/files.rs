@@ -107,6 +107,9 @@ async fn r7_a_9mb_image_is_refused_on_facebook_naming_the_limit_and_passes_on_te
         (413, "attachment_too_large"),
         "{inbound:?}"
     );
+    // Spooled uploads leave nothing behind.
+    let spool = app.dir.path().join("tmp");
+    assert_eq!(std::fs::read_dir(spool).map(|d| d.count()).unwrap_or(0), 0);
 }
 
 #[tokio::test]

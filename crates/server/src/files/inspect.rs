@@ -1,9 +1,10 @@
 //! What an upload is: its digest, its MIME type sniffed from the bytes, its attachment kind, and
 //! for a decodable image its dimensions and a preview thumbnail.
 
+use super::spool::Spooled;
 use chatd_domain::channel::AttachmentKind;
-use sha2::{Digest, Sha256};
 use std::io::Cursor;
+use std::path::Path;
 
 /// Longest side of a preview thumbnail, in pixels.
 pub const PREVIEW_SIDE: u32 = 256;
@@ -19,11 +20,10 @@ pub struct Inspected {
     pub preview: Option<bytes::Bytes>,
 }
 
-/// Inspect `bytes`; `declared` is the client's Content-Type, used only when the bytes say nothing.
-/// CPU-bound (hashing, decoding): call from a blocking thread.
-pub fn inspect(bytes: &[u8], declared: Option<&str>) -> Inspected {
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    let mime = infer::get(bytes)
+/// Inspect a spooled upload; `declared` is the client's Content-Type, used only when the bytes
+/// say nothing. CPU-bound (decoding): call from a blocking thread.
+pub fn inspect(file: &Spooled, declared: Option<&str>) -> Inspected {
+    let mime = infer::get(&file.head)
         .map(|t| t.mime_type().to_owned())
         .or_else(|| {
             declared
@@ -44,16 +44,16 @@ pub fn inspect(bytes: &[u8], declared: Option<&str>) -> Inspected {
         _ => AttachmentKind::File,
     };
     let mut out = Inspected {
-        sha256,
+        sha256: file.sha256.clone(),
         mime,
         kind,
-        size: bytes.len() as u64,
+        size: file.size,
         width: None,
         height: None,
         preview: None,
     };
     if kind == AttachmentKind::Image {
-        if let Some((w, h, preview)) = picture(bytes) {
+        if let Some((w, h, preview)) = picture(&file.path) {
             out.width = Some(w);
             out.height = Some(h);
             out.preview = preview;
@@ -63,9 +63,10 @@ pub fn inspect(bytes: &[u8], declared: Option<&str>) -> Inspected {
 }
 
 /// Dimensions, and a JPEG thumbnail when the image decodes within the limits.
-fn picture(bytes: &[u8]) -> Option<(u32, u32, Option<bytes::Bytes>)> {
+fn picture(path: &Path) -> Option<(u32, u32, Option<bytes::Bytes>)> {
     let reader = || {
-        let mut r = image::ImageReader::new(Cursor::new(bytes))
+        let mut r = image::ImageReader::open(path)
+            .ok()?
             .with_guessed_format()
             .ok()?;
         let mut limits = image::Limits::default();
@@ -91,6 +92,26 @@ fn picture(bytes: &[u8]) -> Option<(u32, u32, Option<bytes::Bytes>)> {
 mod tests {
     use super::*;
 
+    fn spooled(bytes: &[u8]) -> Spooled {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = std::env::temp_dir().join("chatd-inspect-tests");
+        let chunks = futures_util::stream::iter(
+            bytes
+                .chunks(4096)
+                .map(|c| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(c)))
+                .collect::<Vec<_>>(),
+        );
+        rt.block_on(super::super::spool::spool(&dir, chunks, u64::MAX))
+            .unwrap()
+    }
+
+    fn inspect_bytes(bytes: &[u8], declared: Option<&str>) -> Inspected {
+        inspect(&spooled(bytes), declared)
+    }
+
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 7]));
         let mut out = Cursor::new(Vec::new());
@@ -100,7 +121,7 @@ mod tests {
 
     #[test]
     fn an_image_is_sniffed_measured_and_previewed() {
-        let i = inspect(&png(640, 320), Some("application/octet-stream"));
+        let i = inspect_bytes(&png(640, 320), Some("application/octet-stream"));
         assert_eq!(i.mime, "image/png");
         assert_eq!(i.kind, AttachmentKind::Image);
         assert_eq!((i.width, i.height), (Some(640), Some(320)));
@@ -110,12 +131,15 @@ mod tests {
 
     #[test]
     fn the_bytes_win_over_the_declared_type() {
-        let i = inspect(b"%PDF-1.7 hello", Some("image/png"));
+        let i = inspect_bytes(b"%PDF-1.7 hello", Some("image/png"));
         assert_eq!(i.mime, "application/pdf");
         assert_eq!(i.kind, AttachmentKind::File);
         // Nothing to sniff: the declared type stands, unless it claims to be an image.
-        assert_eq!(inspect(b"a,b\n1,2\n", Some("text/csv")).mime, "text/csv");
-        let fake = inspect(b"plain text", Some("image/png"));
+        assert_eq!(
+            inspect_bytes(b"a,b\n1,2\n", Some("text/csv")).mime,
+            "text/csv"
+        );
+        let fake = inspect_bytes(b"plain text", Some("image/png"));
         assert_eq!(
             (fake.mime.as_str(), fake.kind),
             ("application/octet-stream", AttachmentKind::File)
@@ -126,7 +150,7 @@ mod tests {
     fn a_damaged_image_keeps_its_kind_without_a_size() {
         let mut bytes = png(4, 4);
         bytes.truncate(40);
-        let i = inspect(&bytes, None);
+        let i = inspect_bytes(&bytes, None);
         assert_eq!(i.kind, AttachmentKind::Image);
         assert_eq!(
             (i.width, i.height, i.preview.is_some()),

@@ -4,8 +4,10 @@
 //! image gets its width and height and a JPEG preview thumbnail stored beside it.
 
 mod inspect;
+pub mod spool;
 
 pub use inspect::{inspect, Inspected};
+pub use spool::{spool, SpoolError, Spooled};
 
 use bytes::Bytes;
 use object_store::path::Path;
@@ -29,7 +31,12 @@ impl From<object_store::Error> for BlobError {
 #[derive(Clone)]
 pub struct Blobs {
     store: Arc<dyn ObjectStore>,
+    /// Where uploads are spooled before they are stored (always local).
+    pub spool_dir: std::path::PathBuf,
 }
+
+/// Bytes per part when a spooled file is streamed into the store.
+const PART: usize = 8 * 1024 * 1024;
 
 fn blob_path(sha256: &str) -> Path {
     Path::from(format!("blobs/{}/{sha256}", &sha256[..2]))
@@ -60,16 +67,38 @@ impl Blobs {
                 Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?)
             }
         };
-        Ok(Blobs { store })
+        Ok(Blobs {
+            store,
+            spool_dir: data_dir.join("tmp"),
+        })
     }
 
-    /// Store bytes (and their preview) under their digest; storing the same bytes again is free.
-    pub async fn put(&self, file: &Inspected, bytes: Bytes) -> Result<(), BlobError> {
+    /// Store a spooled upload (and its preview) under its digest, streaming it part by part;
+    /// storing the same bytes again is free.
+    pub async fn put(&self, file: &Spooled, inspected: &Inspected) -> Result<(), BlobError> {
+        use tokio::io::AsyncReadExt;
         let path = blob_path(&file.sha256);
         if self.store.head(&path).await.is_err() {
-            self.store.put(&path, bytes.into()).await?;
+            let upload = self.store.put_multipart(&path).await?;
+            let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, PART);
+            let mut src = tokio::fs::File::open(&file.path)
+                .await
+                .map_err(|e| BlobError(e.to_string()))?;
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                let n = src
+                    .read(&mut buf)
+                    .await
+                    .map_err(|e| BlobError(e.to_string()))?;
+                if n == 0 {
+                    break;
+                }
+                writer.wait_for_capacity(2).await?;
+                writer.write(&buf[..n]);
+            }
+            writer.finish().await?;
         }
-        if let Some(preview) = &file.preview {
+        if let Some(preview) = &inspected.preview {
             self.store
                 .put(&preview_path(&file.sha256), preview.clone().into())
                 .await?;

@@ -7,11 +7,10 @@ use super::support::{command, written};
 use super::views::Written;
 use super::Problem;
 use crate::app::App;
-use crate::files::{inspect, Blobs, MAX_UPLOAD};
+use crate::files::{inspect, spool, Blobs, SpoolError, Spooled, MAX_UPLOAD};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
-use bytes::{Bytes, BytesMut};
 use chatd_domain::channel::AttachmentKind;
 use chatd_domain::event::stream_name;
 use chatd_domain::file::{decide_file, evolve_file, FileCommand, FileMeta};
@@ -80,20 +79,6 @@ fn too_large() -> Problem {
     )
 }
 
-/// The body, up to the upload limit.
-async fn read_body(mut payload: web::Payload) -> Result<Bytes, Problem> {
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()))?;
-        if body.len() + chunk.len() > MAX_UPLOAD {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
-}
-
 fn header_param(value: &str, key: &str) -> Option<String> {
     value.split(';').skip(1).find_map(|part| {
         let (k, v) = part.trim().split_once('=')?;
@@ -103,44 +88,57 @@ fn header_param(value: &str, key: &str) -> Option<String> {
     })
 }
 
-/// The first part of a `multipart/form-data` body that carries a file (or the first part):
-/// its filename, declared type and bytes.
-fn multipart_file(body: &Bytes, boundary: &str) -> Option<(Option<String>, Option<String>, Bytes)> {
-    let delimiter = format!("--{boundary}");
-    let find = |from: usize, needle: &[u8]| {
-        body.get(from..)?
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| p + from)
+fn bad_body(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "invalid_body", detail)
+}
+
+/// The upload streamed to disk: a raw body, or the first file part of a `multipart/form-data`
+/// body (the first part at all when none names a file). Also its filename and declared type.
+async fn receive_file(
+    blobs: &Blobs,
+    headers: &HeaderMap,
+    payload: web::Payload,
+) -> Result<(Spooled, Option<String>, Option<String>), Problem> {
+    let limit = MAX_UPLOAD as u64;
+    let spooled = |r: Result<Spooled, SpoolError>| {
+        r.map_err(|e| match e {
+            SpoolError::TooLarge(_) => too_large(),
+            SpoolError::Body(d) => bad_body(d),
+            SpoolError::Io(e) => Problem::internal(&e),
+        })
     };
-    let mut at = find(0, delimiter.as_bytes())? + delimiter.len();
-    let mut first = None;
-    loop {
-        if body.get(at..at + 2)? == b"--" {
-            return first;
-        }
-        let head_end = find(at, b"\r\n\r\n")?;
-        let head = std::str::from_utf8(&body[at..head_end]).ok()?;
-        let start = head_end + 4;
-        let end = find(start, format!("\r\n{delimiter}").as_bytes())?;
-        let mut name = None;
-        let mut ctype = None;
-        for line in head.lines() {
-            if let Some((k, v)) = line.split_once(':') {
-                if k.trim().eq_ignore_ascii_case("content-disposition") {
-                    name = header_param(v, "filename");
-                } else if k.trim().eq_ignore_ascii_case("content-type") {
-                    ctype = Some(v.trim().to_owned());
-                }
-            }
-        }
-        let part = (name.clone(), ctype, body.slice(start..end));
-        if name.is_some() {
-            return Some(part);
-        }
-        first.get_or_insert(part);
-        at = end + 2 + delimiter.len();
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if !declared
+        .as_deref()
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"))
+    {
+        let name = headers
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| header_param(v, "filename"));
+        let file = spooled(spool(&blobs.spool_dir, payload, limit).await)?;
+        return Ok((file, name, declared));
     }
+    let mut parts = actix_multipart::Multipart::new(headers, payload);
+    let mut first: Option<(Spooled, Option<String>, Option<String>)> = None;
+    while let Some(field) = parts.next().await {
+        let field = field.map_err(|e| bad_body(e.to_string()))?;
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
+        let ctype = field.content_type().map(|m| m.to_string());
+        let named = name.is_some();
+        let file = spooled(spool(&blobs.spool_dir, field, limit).await)?;
+        if named {
+            return Ok((file, name, ctype));
+        }
+        first.get_or_insert((file, name, ctype));
+    }
+    first.ok_or_else(|| bad_body("no file part in the multipart body"))
 }
 
 /// Store an upload by `by`: inspect the bytes, keep them in the file store, record the file.
@@ -153,49 +151,19 @@ async fn upload(
     payload: web::Payload,
     base: &str,
 ) -> Result<HttpResponse, Problem> {
-    let body = read_body(payload).await?;
-    let declared = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let disposition = headers
-        .get(header::CONTENT_DISPOSITION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| header_param(v, "filename"));
-    let (part_name, part_type, bytes) = match declared.as_deref() {
-        Some(ct) if ct.to_ascii_lowercase().starts_with("multipart/form-data") => {
-            let boundary = header_param(ct, "boundary").ok_or_else(|| {
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_body",
-                    "multipart without a boundary",
-                )
-            })?;
-            multipart_file(&body, &boundary).ok_or_else(|| {
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_body",
-                    "no file part in the multipart body",
-                )
-            })?
-        }
-        _ => (None, declared, body),
-    };
-    if bytes.is_empty() {
+    let (file, part_name, declared) = receive_file(blobs, headers, payload).await?;
+    if file.size == 0 {
         return Err(super::support::bad("empty_file", "the file is empty"));
     }
-    let name = name
-        .or(part_name)
-        .or(disposition)
-        .unwrap_or_else(|| "file".to_owned());
-    let inspected = {
-        let bytes = bytes.clone();
-        tokio::task::spawn_blocking(move || inspect(&bytes, part_type.as_deref()))
-            .await
-            .map_err(|e| Problem::internal(&e))?
-    };
+    let name = name.or(part_name).unwrap_or_else(|| "file".to_owned());
+    let (file, inspected) = tokio::task::spawn_blocking(move || {
+        let i = inspect(&file, declared.as_deref());
+        (file, i)
+    })
+    .await
+    .map_err(|e| Problem::internal(&e))?;
     blobs
-        .put(&inspected, bytes)
+        .put(&file, &inspected)
         .await
         .map_err(|e| Problem::internal(&e))?;
     let meta = FileMeta {
