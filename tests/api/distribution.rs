@@ -247,7 +247,12 @@ async fn the_bot_api_lists_writes_hands_on_and_closes_the_bots_own_dialogs() {
         Some(json!({"text": "not mine"})),
     )
     .await;
-    assert!(status == 403 || status == 404, "{status} {refused}");
+    // Writing needs responsibility (R3): a bot is never responsible for an unassigned dialog.
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("not_responsible")),
+        "{refused}"
+    );
     let (status, _) = call("POST", format!("/dialogs/{other}/close"), None).await;
     assert_eq!(status, 404);
     let (status, _) = call("POST", format!("/dialogs/{mine}/close"), None).await;

@@ -193,7 +193,8 @@ fn plan(
             next.1
         }
     };
-    let order = (rule.create_order && row.responsible.is_none()).then(|| {
+    // An order when the dialog is first given out, not when it is handed on.
+    let order = (rule.create_order && from.is_none()).then(|| {
         let customer = row.customer_id.and_then(|c| m.customers.get(&c));
         OrderCommand::Create {
             order_id: order_of(dialog),

@@ -71,6 +71,50 @@ struct Cached {
 /// Aggregates kept folded in memory; beyond it an arbitrary one is dropped (and re-read later).
 const CACHED_AGGREGATES: usize = 20_000;
 
+/// The background workers' inputs, fed by the projection worker after each event it applies.
+struct Feeds {
+    outbox: tokio::sync::mpsc::UnboundedSender<(DialogId, chatd_domain::MessageId)>,
+    work: tokio::sync::mpsc::UnboundedSender<Work>,
+}
+
+impl Feeds {
+    /// Tell webhook delivery of a message that entered the outbox, and the distribution bot of
+    /// an unassigned dialog a customer wrote in (when there are bots) or a user who may have
+    /// become unavailable.
+    fn hear(&self, m: &ReadModel, decoded: &AnyEvent, stream: Option<Uuid>) {
+        let Some(id) = stream else { return };
+        match decoded {
+            AnyEvent::Dialog(r) => match &r.event {
+                DialogEvent::MessageSent { message_id, .. }
+                    if m.outbox.pending.contains_key(message_id) =>
+                {
+                    let _ = self.outbox.send((id.into(), *message_id));
+                }
+                DialogEvent::MessageReceived { .. }
+                    if !m.people.bots.is_empty()
+                        && m.dialogs
+                            .get(&id.into())
+                            .is_some_and(|row| row.responsible.is_none()) =>
+                {
+                    let _ = self.work.send(Work::Unassigned(id.into()));
+                }
+                _ => {}
+            },
+            AnyEvent::User(r) => {
+                if let UserEvent::WorkStatusChanged { .. }
+                | UserEvent::UserUpdated {
+                    active: Some(false),
+                    ..
+                } = &r.event
+                {
+                    let _ = self.work.send(Work::Unavailable(id.into()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// What the gateway needs of a decoded event, if anything.
 fn gateway_change(
     m: &ReadModel,
@@ -131,6 +175,10 @@ impl App {
         let (outbox_tx, outbox_rx) = tokio::sync::mpsc::unbounded_channel();
         let (work_tx, work_rx) = tokio::sync::mpsc::unbounded_channel();
         let offline_tx = work_tx.clone();
+        let feeds = Feeds {
+            outbox: outbox_tx,
+            work: work_tx,
+        };
         hub.on_offline(move |user| {
             let _ = offline_tx.send(Work::Unavailable(user));
         });
@@ -163,37 +211,7 @@ impl App {
                 // The gateway hears of a change after the read models show it.
                 if let Some((decoded, before)) = applied {
                     let m = worker_model.read().expect("read model lock");
-                    match (&decoded, dialog) {
-                        (AnyEvent::Dialog(r), Some(d)) => match &r.event {
-                            DialogEvent::MessageSent { message_id, .. }
-                                if m.outbox.pending.contains_key(message_id) =>
-                            {
-                                let _ = outbox_tx.send((d, *message_id));
-                            }
-                            DialogEvent::MessageReceived { .. }
-                                if m.dialogs
-                                    .get(&d)
-                                    .is_some_and(|row| row.responsible.is_none()) =>
-                            {
-                                let _ = work_tx.send(Work::Unassigned(d));
-                            }
-                            _ => {}
-                        },
-                        (AnyEvent::User(r), _) => {
-                            if let (
-                                UserEvent::WorkStatusChanged { .. }
-                                | UserEvent::UserUpdated {
-                                    active: Some(false),
-                                    ..
-                                },
-                                Some(u),
-                            ) = (&r.event, stream_uuid)
-                            {
-                                let _ = work_tx.send(Work::Unavailable(u.into()));
-                            }
-                        }
-                        _ => {}
-                    }
+                    feeds.hear(&m, &decoded, stream_uuid);
                     if let Some(change) = gateway_change(&m, decoded, before, stream_uuid) {
                         worker_hub.publish(
                             &m,

@@ -146,12 +146,12 @@ async fn upload(
     app: &App,
     blobs: &Blobs,
     by: Principal,
-    headers: &HeaderMap,
+    req: &actix_web::HttpRequest,
     name: Option<String>,
     payload: web::Payload,
     base: &str,
 ) -> Result<HttpResponse, Problem> {
-    let (file, part_name, declared) = receive_file(blobs, headers, payload).await?;
+    let (file, part_name, declared) = receive_file(blobs, req.headers(), payload).await?;
     if file.size == 0 {
         return Err(super::support::bad("empty_file", "the file is empty"));
     }
@@ -198,13 +198,13 @@ async fn upload_manager(
     q: web::Query<UploadParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    let q = q.into_inner();
+    let name = q.into_inner().name;
     upload(
         &app,
         &blobs,
         caller.principal,
-        req.headers(),
-        q.name,
+        &req,
+        name,
         payload,
         "/api/v1",
     )
@@ -221,13 +221,13 @@ async fn upload_transport(
     q: web::Query<UploadParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    let q = q.into_inner();
+    let name = q.into_inner().name;
     upload(
         &app,
         &blobs,
         transport.principal,
-        req.headers(),
-        q.name,
+        &req,
+        name,
         payload,
         "/api/transport/v1",
     )
