@@ -204,7 +204,9 @@ async fn r2_a_manager_loses_a_reassigned_dialog_while_an_admin_still_sees_it() {
             Some(json!({"text": "still here?"})),
         )
         .await;
-    assert_eq!((send.status, send.code()), (403, "not_responsible"));
+    // R32 (was 403 `not_responsible` before R32): the dialog is gone from m1's sight, and a
+    // write answers like every other route, without telling that it exists.
+    assert_eq!((send.status, send.code()), (404, "not_found"));
     // The timeline records who reassigned from whom to whom.
     let tl = app
         .call(
@@ -324,7 +326,28 @@ async fn r3_a_manager_writing_into_an_unassigned_dialog_becomes_responsible() {
             Some(json!({"text": "me too"})),
         )
         .await;
-    assert_eq!((other.status, other.code()), (403, "not_responsible"));
+    // R32: m2 cannot see m1's dialog any more, so 404 (403 before R32).
+    assert_eq!((other.status, other.code()), (404, "not_found"));
+    // R3 still holds where the writer sees the dialog: a manager with dialogs.view_all.
+    let group = app
+        .call(
+            "POST",
+            "/api/v1/groups",
+            Some(&admin),
+            Some(json!({"name": "viewers", "rights": ["dialogs.view_all"]})),
+        )
+        .await;
+    let group = group.body["id"].as_str().unwrap().to_owned();
+    let (_, viewer) = app.user(&admin, "viewer", "manager", &[&group]).await;
+    let seen = app
+        .call(
+            "POST",
+            &format!("/api/v1/dialogs/{dialog}/messages"),
+            Some(&viewer),
+            Some(json!({"text": "me three"})),
+        )
+        .await;
+    assert_eq!((seen.status, seen.code()), (403, "not_responsible"));
     app.stop().await;
 }
 

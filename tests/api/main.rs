@@ -11,4 +11,5 @@ mod input;
 mod lists;
 mod restart;
 mod transport;
+mod visibility;
 mod ws;

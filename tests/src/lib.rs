@@ -373,6 +373,44 @@ impl Ws {
         }
     }
 
+    /// Every frame up to and including the first for which `last` holds; panics after 20 s of
+    /// silence (a resumed backlog followed by a marker the test caused).
+    pub async fn until(&mut self, last: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut out = Vec::new();
+        loop {
+            let f = self.next().await;
+            let done = last(&f);
+            out.push(f);
+            if done {
+                return out;
+            }
+        }
+    }
+
+    /// Wait up to `secs` for the server to close the socket: the frames before, and the close
+    /// code it gave (`None` when it closed without one). Panics if it stays open.
+    pub async fn closed_within(mut self, secs: u64) -> (Vec<Value>, Option<u16>) {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+        let mut out = Vec::new();
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("the server closes the socket within {secs} s; frames: {out:?}")
+                });
+            match next {
+                Some(Ok(Message::Text(t))) => {
+                    out.push(serde_json::from_str(&t).expect("frames are JSON"))
+                }
+                Some(Ok(Message::Close(c))) => return (out, c.map(|c| u16::from(c.code))),
+                None | Some(Err(_)) => return (out, None),
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }
@@ -392,6 +430,60 @@ impl TestApp {
             .await
             .expect("WebSocket handshake");
         Ws { stream }
+    }
+
+    /// The HTTP status a WebSocket handshake is refused with (`None` when it is accepted).
+    pub async fn ws_refused(&self, token: &str, since: Option<&str>) -> Option<u16> {
+        let mut url = format!(
+            "{}/api/v1/ws?token={token}",
+            self.base.replace("http://", "ws://")
+        );
+        if let Some(s) = since {
+            url.push_str(&format!("&since={s}"));
+        }
+        match tokio_tungstenite::connect_async(url).await {
+            Ok(_) => None,
+            Err(tokio_tungstenite::tungstenite::Error::Http(r)) => Some(r.status().as_u16()),
+            Err(e) => panic!("handshake failed without an HTTP answer: {e}"),
+        }
+    }
+
+    /// `by` hands dialog `dialog` to user `to` (R2).
+    pub async fn reassign(&self, by: &str, dialog: &str, to: &str) -> Answer {
+        self.call(
+            "POST",
+            &format!("/api/v1/dialogs/{dialog}/reassign"),
+            Some(by),
+            Some(serde_json::json!({"to": {"type": "user", "id": to}})),
+        )
+        .await
+    }
+
+    /// `by` writes `text` into `dialog`.
+    pub async fn send(&self, by: &str, dialog: &str, text: &str) -> Answer {
+        self.call(
+            "POST",
+            &format!("/api/v1/dialogs/{dialog}/messages"),
+            Some(by),
+            Some(serde_json::json!({ "text": text })),
+        )
+        .await
+    }
+
+    /// The id of the customer pinned to `dialog`, as an admin sees it.
+    pub async fn customer_of(&self, admin: &str, dialog: &str) -> String {
+        let d = self
+            .call(
+                "GET",
+                &format!("/api/v1/dialogs/{dialog}"),
+                Some(admin),
+                None,
+            )
+            .await;
+        d.body["customer"]["id"]
+            .as_str()
+            .expect("a pinned customer")
+            .to_owned()
     }
 
     /// A client that reads slowly: its socket's receive buffer is as small as the kernel allows.

@@ -17,6 +17,13 @@ pub enum Role {
     Auditor,
 }
 
+impl Role {
+    /// R32: an auditor reads history and changes nothing, so is never a dialog's responsible.
+    pub fn can_be_responsible(self) -> bool {
+        self != Role::Auditor
+    }
+}
+
 /// Rights granted by groups (SPEC §3).
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -23,6 +23,11 @@ pub struct FileConfig {
     /// Where uploaded files live: a directory, or `s3://bucket/prefix` (default `<data_dir>/files`).
     pub file_store: Option<String>,
     pub webhooks: Option<WebhookFileConfig>,
+    /// Images decoded at once for their previews (R32: bounds the memory uploads can take).
+    pub image_decodes: Option<usize>,
+    /// The most memory one image decode may allocate, in MiB; a larger image is stored and
+    /// measured but gets no preview.
+    pub image_decode_mib: Option<u64>,
 }
 
 /// Outgoing webhook delivery (SPEC §5).
@@ -84,6 +89,9 @@ pub struct Config {
     pub ws_queue: usize,
     pub file_store: Option<String>,
     pub webhooks: WebhookConfig,
+    /// Images decoded at once, and the memory cap of each decode (R32).
+    pub image_decodes: usize,
+    pub image_decode_bytes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -208,6 +216,15 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .or(file.file_store),
             webhooks: WebhookConfig::from_file(file.webhooks.unwrap_or_default()),
+            image_decodes: file
+                .image_decodes
+                .unwrap_or(crate::files::DEFAULT_IMAGE_DECODES)
+                .max(1),
+            image_decode_bytes: file
+                .image_decode_mib
+                .map_or(crate::files::DEFAULT_IMAGE_DECODE_BYTES, |m| {
+                    m.max(1) * 1024 * 1024
+                }),
         })
     }
 

@@ -3,7 +3,7 @@
 
 use crate::app::{credentials, App};
 use crate::config::{Config, StoreKind};
-use crate::files::Blobs;
+use crate::files::{Blobs, Decoding};
 use crate::http;
 use actix_web::{web, HttpServer};
 use chatd_store::{EventStore, KurrentStore, SqliteConfig, SqliteStore, StoreError};
@@ -97,15 +97,23 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     crate::delivery::start(&app, config.webhooks.clone());
     crate::distribution::start(&app);
     let generated_admin_password = bootstrap_admin(&app, config).await?;
+    // Made before the first login needs it, so that no login pays for it (R32's timing).
+    tokio::task::spawn_blocking(credentials::stand_in_hash);
     let blobs = web::Data::new(
         Blobs::open(&config.data_dir, config.file_store.as_deref())
             .map_err(|e| StartError::Files(e.to_string()))?,
     );
+    let decoding = web::Data::new(Decoding::new(
+        config.image_decodes,
+        config.image_decode_bytes,
+    ));
     let state = web::Data::from(app.clone());
     let server = HttpServer::new(move || {
         actix_web::App::new()
+            .wrap(http::hygiene::headers())
             .app_data(state.clone())
             .app_data(blobs.clone())
+            .app_data(decoding.clone())
             .configure(http::routes)
     })
     .disable_signals()

@@ -306,6 +306,11 @@ fn receive(
 }
 
 fn send(state: &Dialog, by: &Principal, m: &Outgoing) -> Result<Vec<DialogEvent>, DomainError> {
+    // R32: a user who cannot see the dialog is not told it exists. A bot is answered as R3 says
+    // (403 `not_responsible`): it writes only where it is the responsible, and lists those.
+    if matches!(by, Principal::User { .. }) && !state.is_visible_to(by) {
+        return Err(DomainError::NotFound);
+    }
     let take = write_access(state, by)?;
     if m.customer_blocked {
         return Err(DomainError::CustomerBlocked);

@@ -62,17 +62,59 @@ impl Dialog {
 
     /// SPEC §3 visibility. Not visible means 404, never 403.
     pub fn is_visible_to(&self, p: &Principal) -> bool {
-        self.exists()
-            && match *p {
-                Principal::Channel { id } => !self.deleted && self.channel_id == Some(id),
-                _ => visible(self.responsible, self.deleted, p),
-            }
+        self.sight().is_some_and(|s| s.visible_to(p))
+    }
+
+    /// What visibility depends on, once the dialog exists.
+    pub fn sight(&self) -> Option<Sight> {
+        Some(Sight {
+            responsible: self.responsible,
+            channel_id: self.channel_id?,
+            deleted: self.deleted,
+        })
     }
 
     /// Unread customer messages for `user` (R5).
     pub fn unread_count(&self, user: UserId) -> u64 {
         self.inbound_count
             .saturating_sub(self.read_seen.get(&user).copied().unwrap_or(0))
+    }
+}
+
+/// What decides who sees a dialog (SPEC §3): its responsible, its channel and whether it was
+/// deleted. Everything reached through a dialog (its customer, its files, its frames) is seen
+/// through this one rule (R32).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sight {
+    pub responsible: Option<Assignee>,
+    pub channel_id: ChannelId,
+    pub deleted: bool,
+}
+
+impl Sight {
+    /// Users and bots as [`visible`] says; a channel's integration sees its channel's dialogs.
+    pub fn visible_to(self, p: &Principal) -> bool {
+        match *p {
+            Principal::Channel { id } => !self.deleted && self.channel_id == id,
+            _ => visible(self.responsible, self.deleted, p),
+        }
+    }
+}
+
+/// R32: a customer is reached through its dialogs. `p` sees the customer when it sees every
+/// dialog (admin, chat_admin, `dialogs.view_all`), or one of the customer's dialogs now.
+pub fn customer_visible(p: &Principal, dialogs: impl IntoIterator<Item = Sight>) -> bool {
+    sees_all(p) || dialogs.into_iter().any(|d| d.visible_to(p))
+}
+
+/// R32: a file is reached through the dialogs a message carried it in. Its uploader reads it
+/// until it is attached anywhere (to attach it); from then on only whoever sees one of those
+/// dialogs now, the uploader included.
+pub fn file_visible(p: &Principal, uploader: bool, dialogs: &[Sight]) -> bool {
+    if dialogs.is_empty() {
+        uploader
+    } else {
+        dialogs.iter().any(|d| d.visible_to(p))
     }
 }
 

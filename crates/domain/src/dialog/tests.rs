@@ -298,13 +298,24 @@ fn r3_admins_write_without_taking_the_dialog() {
     assert!(matches!(events[0], DialogEvent::MessageSent { .. }));
 }
 
+fn viewer_of_all(n: u128) -> Principal {
+    Principal::User {
+        id: id(100 + n),
+        role: Role::Manager,
+        rights: Rights::NONE.with(crate::actor::Right::DialogsViewAll),
+    }
+}
+
 #[test]
 fn r3_only_the_responsible_writes() {
     let (m1, m2) = (manager(1), manager(2));
     let g = Given::opened().then(admin(), reassign_to(m1));
     assert!(g.when(m1, send(200, "hi")).is_ok());
+    // R32: m2 cannot see m1's dialog, so is not told it exists; a manager who sees every
+    // dialog sees it but may not write into it.
+    assert_eq!(g.when(m2, send(200, "hi")), Err(DomainError::NotFound));
     assert_eq!(
-        g.when(m2, send(200, "hi")),
+        g.when(viewer_of_all(3), send(200, "hi")),
         Err(DomainError::NotResponsible)
     );
     assert_eq!(
@@ -770,12 +781,50 @@ fn r14_read_until_marks_every_earlier_outgoing_message_read() {
 }
 
 #[test]
-fn r14_sending_into_a_dialog_you_no_longer_hold_is_not_responsible() {
+fn r14_sending_into_a_dialog_you_no_longer_hold_is_refused() {
     let (m1, m2) = (manager(1), manager(2));
     let g = Given::opened()
         .then(admin(), reassign_to(m1))
         .then(m1, reassign_to(m2));
-    assert_eq!(g.when(m1, send(200, "x")), Err(DomainError::NotResponsible));
+    // R32: the dialog is gone from m1's sight, so 404 rather than 403.
+    assert_eq!(g.when(m1, send(200, "x")), Err(DomainError::NotFound));
+    // One who still sees it (dialogs.view_all) but no longer holds it: not_responsible.
+    let g = Given::opened()
+        .then(admin(), reassign_to(viewer_of_all(1)))
+        .then(viewer_of_all(1), reassign_to(m2));
+    assert_eq!(
+        g.when(viewer_of_all(1), send(200, "x")),
+        Err(DomainError::NotResponsible)
+    );
+}
+
+#[test]
+fn r32_customers_and_files_are_seen_through_their_dialogs() {
+    let (m1, m2) = (manager(1), manager(2));
+    let of = |r: Option<Principal>, deleted: bool| Sight {
+        responsible: r.map(as_assignee),
+        channel_id: chan(),
+        deleted,
+    };
+    // A customer whose only dialog is m1's: m1 sees it, m2 does not, admins do.
+    let held = [of(Some(m1), false)];
+    assert!(customer_visible(&m1, held));
+    assert!(!customer_visible(&m2, held));
+    assert!(customer_visible(&admin(), held));
+    assert!(customer_visible(&viewer_of_all(3), held));
+    assert!(customer_visible(&admin(), []));
+    assert!(!customer_visible(&m1, []));
+    // An unassigned dialog is every manager's; a deleted one nobody's.
+    assert!(customer_visible(&m2, [of(None, false)]));
+    assert!(!customer_visible(&m2, [of(None, true)]));
+    assert!(!customer_visible(&m1, [of(Some(m1), true)]));
+    assert!(customer_visible(&transport(), [of(None, false)]));
+    // Files: the uploader until the file is attached; then only through the dialogs.
+    assert!(file_visible(&m2, true, &[]));
+    assert!(!file_visible(&m1, false, &[]));
+    assert!(!file_visible(&m2, true, &held));
+    assert!(file_visible(&m1, false, &held));
+    assert!(!file_visible(&m1, true, &[of(Some(m1), true)]));
 }
 
 mod props {

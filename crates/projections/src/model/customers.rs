@@ -2,7 +2,7 @@
 //! contact to the customer.
 
 use chatd_domain::customer::{CustomerEvent, Source};
-use chatd_domain::{ChannelId, CustomerId, Recorded, TagId};
+use chatd_domain::{ChannelId, CustomerId, Principal, Recorded, TagId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -140,5 +140,14 @@ impl Customers {
             }
             CustomerEvent::CustomerRegistered(_) | CustomerEvent::InboundRefused { .. } => {}
         }
+    }
+}
+
+impl super::ReadModel {
+    /// The customer's card, if `p` may reach it (R32): 404 otherwise.
+    pub fn visible_customer(&self, p: &Principal, id: &CustomerId) -> Option<&CustomerView> {
+        self.customers
+            .get(id)
+            .filter(|_| self.dialogs.customer_visible_to(p, id))
     }
 }

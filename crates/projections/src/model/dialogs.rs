@@ -3,7 +3,7 @@
 //! the buckets the viewer may see rather than a scan. Per-user unread state is kept so that the
 //! header counter (R5) is computed from a few counters and the user's own small sets.
 
-use chatd_domain::dialog::{visible, DialogEvent, DialogStatus};
+use chatd_domain::dialog::{customer_visible, visible, DialogEvent, DialogStatus, Sight};
 use chatd_domain::setup::TimeLimits;
 use chatd_domain::{
     Actor, Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, UserId,
@@ -83,7 +83,15 @@ impl DialogRow {
     }
 
     pub fn is_visible_to(&self, p: &Principal) -> bool {
-        visible(self.responsible, self.deleted, p)
+        self.sight().visible_to(p)
+    }
+
+    pub fn sight(&self) -> Sight {
+        Sight {
+            responsible: self.responsible,
+            channel_id: self.channel_id,
+            deleted: self.deleted,
+        }
     }
 }
 
@@ -164,6 +172,25 @@ pub struct Dialogs {
 impl Dialogs {
     pub fn get(&self, id: &DialogId) -> Option<&DialogRow> {
         self.rows.get(id)
+    }
+
+    /// R32: whether `p` may reach customer `c`, through the dialogs pinned to it.
+    pub fn customer_visible_to(&self, p: &Principal, c: &CustomerId) -> bool {
+        let dialogs = self.by_customer.get(c).into_iter().flatten();
+        customer_visible(
+            p,
+            dialogs.filter_map(|d| self.rows.get(d)).map(|r| r.sight()),
+        )
+    }
+
+    /// The responsibles of the customer's live dialogs: whose sockets may see it (R32).
+    pub fn customer_responsibles(&self, c: &CustomerId) -> Vec<Option<Assignee>> {
+        let dialogs = self.by_customer.get(c).into_iter().flatten();
+        dialogs
+            .filter_map(|d| self.rows.get(d))
+            .filter(|r| !r.deleted)
+            .map(|r| r.responsible)
+            .collect()
     }
 
     fn link(&mut self, customer: Option<CustomerId>, dialog: DialogId, linked: bool) {

@@ -1,6 +1,7 @@
-//! Uploaded files and the dialogs they were attached to: what a download is allowed by (a file
-//! is readable by its uploader and by whoever sees a dialog it was sent or received in).
+//! Uploaded files and the dialogs they were attached to: what a download is allowed by (R32: a
+//! file is readable through a dialog it was sent or received in, and by its uploader until then).
 
+use chatd_domain::dialog::file_visible;
 use chatd_domain::file::{FileEvent, FileMeta};
 use chatd_domain::{Actor, Attachment, DialogId, FileId, Principal, Recorded};
 use std::collections::HashMap;
@@ -51,19 +52,17 @@ impl Files {
 }
 
 impl super::ReadModel {
-    /// The file, if `p` may read it: its uploader, and whoever sees a dialog that carries it
-    /// (for a channel's transport: a dialog of that channel). 404 otherwise, never 403.
+    /// The file, if `p` may read it (R32, `chatd_domain::dialog::file_visible`): through a dialog
+    /// it was attached in that `p` sees now, or as its uploader while it is attached nowhere.
+    /// 404 otherwise, never 403.
     pub fn readable_file(&self, p: &Principal, id: FileId) -> Option<&FileView> {
         let f = self.files.by_id.get(&id)?;
-        if f.uploaded_by == p.actor() {
-            return Some(f);
-        }
-        let readable = f.dialogs.iter().any(|d| {
-            self.dialogs.get(d).is_some_and(|row| match p {
-                Principal::Channel { id } => !row.deleted && row.channel_id == *id,
-                _ => row.is_visible_to(p),
-            })
-        });
-        readable.then_some(f)
+        let sights: Vec<_> = f
+            .dialogs
+            .iter()
+            .filter_map(|d| self.dialogs.get(d))
+            .map(|row| row.sight())
+            .collect();
+        file_visible(p, f.uploaded_by == p.actor(), &sights).then_some(f)
     }
 }

@@ -82,10 +82,14 @@ impl People {
             .filter(|b| b.active)
     }
 
-    /// Whether `to` names an active user or bot (R2's target).
+    /// Whether `to` names an active user or bot (R2's target) that may be a responsible (R32:
+    /// never an auditor).
     pub fn is_active_assignee(&self, to: &chatd_domain::Assignee) -> bool {
         match to {
-            chatd_domain::Assignee::User { id } => self.users.get(id).is_some_and(|u| u.active),
+            chatd_domain::Assignee::User { id } => self
+                .users
+                .get(id)
+                .is_some_and(|u| u.active && u.role.can_be_responsible()),
             chatd_domain::Assignee::Bot { id } => self.bots.get(id).is_some_and(|b| b.active),
         }
     }
@@ -144,6 +148,10 @@ impl People {
             _ => {
                 let state = self.users.get(&stream_id).map(UserView::state);
                 if let Some(u) = UserView::of(evolve_user(state.unwrap_or_default(), r)) {
+                    if !u.active {
+                        // R32: deactivation revokes every token; reactivation brings none back.
+                        self.sessions.retain(|_, (user, _)| *user != u.id);
+                    }
                     self.insert_user(u);
                 }
             }

@@ -23,6 +23,13 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A hash of a random password, made once: what a login for an unknown user is checked
+/// against, so that it costs what a wrong password costs.
+pub fn stand_in_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_token()))
+}
+
 /// A fresh bearer token: 256 bits from the OS's CSPRNG, hex.
 pub fn new_token() -> String {
     use argon2::password_hash::rand_core::RngCore;

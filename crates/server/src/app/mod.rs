@@ -137,9 +137,14 @@ fn gateway_change(
             _ => Some(Change::Customer { id: id.into() }),
         },
         AnyEvent::User(r) => match r.event {
-            UserEvent::SessionStarted { .. } | UserEvent::SessionEnded { .. } => None,
+            UserEvent::SessionStarted { .. } => None,
+            UserEvent::SessionEnded { .. } => Some(Change::Access {
+                user: Some(id.into()),
+            }),
             _ => Some(Change::User { id: id.into() }),
         },
+        // A group's rights are part of its members' principals.
+        AnyEvent::Group(_) => Some(Change::Access { user: None }),
         _ => None,
     }
 }

@@ -20,9 +20,71 @@ pub struct Inspected {
     pub preview: Option<bytes::Bytes>,
 }
 
-/// Inspect a spooled upload; `declared` is the client's Content-Type, used only when the bytes
-/// say nothing. CPU-bound (decoding): call from a blocking thread.
+/// Images decoded at once by default (R32: with the cap below, about 128 MiB at worst).
+pub const DEFAULT_IMAGE_DECODES: usize = 2;
+/// The most one decode may allocate by default: a 4096 × 4096 RGBA image, or a 48-megapixel
+/// RGB photo. Larger images are stored and measured but get no preview.
+pub const DEFAULT_IMAGE_DECODE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The gate every image decode passes (R32): a bounded number at a time, each under a memory
+/// cap, so the worst case is set by configuration and not by how many people upload at once.
+pub struct Decoding {
+    permits: tokio::sync::Semaphore,
+    max_alloc: u64,
+}
+
+impl Decoding {
+    pub fn new(at_once: usize, max_alloc: u64) -> Decoding {
+        Decoding {
+            permits: tokio::sync::Semaphore::new(at_once.max(1)),
+            max_alloc,
+        }
+    }
+
+    /// Inspect a spooled upload: sniffed at once, and, for an image, measured and previewed on
+    /// a blocking thread once a decode permit is free.
+    pub async fn inspect(
+        &self,
+        file: Spooled,
+        declared: Option<&str>,
+    ) -> Result<(Spooled, Inspected), tokio::task::JoinError> {
+        let mut out = sniff(&file, declared);
+        if out.kind != AttachmentKind::Image {
+            return Ok((file, out));
+        }
+        let _permit = self.permits.acquire().await.expect("never closed");
+        let max_alloc = self.max_alloc;
+        let (file, picture) = tokio::task::spawn_blocking(move || {
+            let p = picture(&file.path, max_alloc);
+            (file, p)
+        })
+        .await?;
+        if let Some((w, h, preview)) = picture {
+            out.width = Some(w);
+            out.height = Some(h);
+            out.preview = preview;
+        }
+        Ok((file, out))
+    }
+}
+
+/// Inspect a spooled upload under the default memory cap; `declared` is the client's
+/// Content-Type, used only when the bytes say nothing. CPU-bound (decoding): call from a
+/// blocking thread. The server goes through [`Decoding`], which also bounds decodes at once.
 pub fn inspect(file: &Spooled, declared: Option<&str>) -> Inspected {
+    let mut out = sniff(file, declared);
+    if out.kind == AttachmentKind::Image {
+        if let Some((w, h, preview)) = picture(&file.path, DEFAULT_IMAGE_DECODE_BYTES) {
+            out.width = Some(w);
+            out.height = Some(h);
+            out.preview = preview;
+        }
+    }
+    out
+}
+
+/// The MIME type from the bytes (or the declared type), and the attachment kind; no decoding.
+fn sniff(file: &Spooled, declared: Option<&str>) -> Inspected {
     let mime = infer::get(&file.head)
         .map(|t| t.mime_type().to_owned())
         .or_else(|| {
@@ -43,7 +105,7 @@ pub fn inspect(file: &Spooled, declared: Option<&str>) -> Inspected {
         Some("video") => AttachmentKind::Video,
         _ => AttachmentKind::File,
     };
-    let mut out = Inspected {
+    Inspected {
         sha256: file.sha256.clone(),
         mime,
         kind,
@@ -51,19 +113,12 @@ pub fn inspect(file: &Spooled, declared: Option<&str>) -> Inspected {
         width: None,
         height: None,
         preview: None,
-    };
-    if kind == AttachmentKind::Image {
-        if let Some((w, h, preview)) = picture(&file.path) {
-            out.width = Some(w);
-            out.height = Some(h);
-            out.preview = preview;
-        }
     }
-    out
 }
 
-/// Dimensions, and a JPEG thumbnail when the image decodes within the limits.
-fn picture(path: &Path) -> Option<(u32, u32, Option<bytes::Bytes>)> {
+/// Dimensions, and a JPEG thumbnail when the image decodes within `max_alloc` bytes (the
+/// dimensions come from the header alone, without decoding).
+fn picture(path: &Path, max_alloc: u64) -> Option<(u32, u32, Option<bytes::Bytes>)> {
     let reader = || {
         let mut r = image::ImageReader::open(path)
             .ok()?
@@ -72,7 +127,7 @@ fn picture(path: &Path) -> Option<(u32, u32, Option<bytes::Bytes>)> {
         let mut limits = image::Limits::default();
         limits.max_image_width = Some(16_384);
         limits.max_image_height = Some(16_384);
-        limits.max_alloc = Some(256 * 1024 * 1024);
+        limits.max_alloc = Some(max_alloc);
         r.limits(limits);
         Some(r)
     };

@@ -6,7 +6,9 @@
 mod inspect;
 pub mod spool;
 
-pub use inspect::{inspect, Inspected};
+pub use inspect::{
+    inspect, Decoding, Inspected, DEFAULT_IMAGE_DECODES, DEFAULT_IMAGE_DECODE_BYTES,
+};
 pub use spool::{spool, SpoolError, Spooled};
 
 use bytes::Bytes;

@@ -3,26 +3,14 @@
 //! client sees exactly the frames a connected one did, in the same order.
 
 use crate::http::views;
-use chatd_domain::dialog::{visible, DialogEvent};
-use chatd_domain::{Assignee, CustomerId, DialogId, MessageStatus, Principal, Role, UserId};
+use chatd_domain::dialog::DialogEvent;
+pub use chatd_domain::dialog::Sight;
+use chatd_domain::{CustomerId, DialogId, MessageStatus, Principal, Role, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
-
-/// Who could see a dialog: its responsible and whether it was deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sight {
-    pub responsible: Option<Assignee>,
-    pub deleted: bool,
-}
-
-impl Sight {
-    fn visible_to(self, p: &Principal) -> bool {
-        visible(self.responsible, self.deleted, p)
-    }
-}
 
 /// One event, as much as the gateway needs of it.
 #[derive(Debug, Clone)]
@@ -48,6 +36,22 @@ pub enum Change {
     Waiting {
         id: DialogId,
     },
+    /// Who may call changed: a session ended, or a group's rights changed (`user: None`: any
+    /// user may be affected). No frame: the hub closes sockets whose access is no longer what
+    /// they were opened with (R32).
+    Access {
+        user: Option<UserId>,
+    },
+}
+
+impl Change {
+    /// Changes that are not events of the log, or say nothing to replay: delivered live only.
+    pub fn is_live_only(&self) -> bool {
+        matches!(
+            self,
+            Change::Online { .. } | Change::Waiting { .. } | Change::Access { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -162,13 +166,7 @@ pub fn frames_for(
             let is = after.is_some_and(|a| a.visible_to(viewer));
             if was && !is {
                 // Out of sight: this, and nothing more about it.
-                return vec![
-                    frame(
-                        pos,
-                        FrameData::DialogRemoved(DialogRemoved { dialog_id: id.0 }),
-                    ),
-                    unread(),
-                ];
+                return removed(m, viewer, s.position, *id);
             }
             let Some(row) = m.dialogs.get(id).filter(|_| is) else {
                 return vec![];
@@ -228,7 +226,8 @@ pub fn frames_for(
             None => vec![],
         },
         Change::Customer { id } => match views::customer_card(m, id) {
-            Some(customer) if is_staff(viewer) => {
+            // R32: a customer is seen only through a dialog the viewer sees now.
+            Some(customer) if is_staff(viewer) && m.dialogs.customer_visible_to(viewer, id) => {
                 vec![frame(
                     pos,
                     FrameData::CustomerUpdated(CustomerUpdated { customer }),
@@ -245,7 +244,24 @@ pub fn frames_for(
             )],
             None => vec![],
         },
+        Change::Access { .. } => vec![],
     }
+}
+
+/// A dialog left the viewer's sight: the frames that say so (and nothing more about it).
+pub fn removed(m: &ReadModel, viewer: &Principal, position: Position, id: DialogId) -> Vec<String> {
+    vec![
+        frame(
+            Some(position),
+            FrameData::DialogRemoved(DialogRemoved { dialog_id: id.0 }),
+        ),
+        frame(
+            Some(position),
+            FrameData::UnreadCount(views::UnreadCount {
+                dialogs: m.dialogs.unread_dialogs(viewer),
+            }),
+        ),
+    ]
 }
 
 fn is_staff(p: &Principal) -> bool {
@@ -254,8 +270,5 @@ fn is_staff(p: &Principal) -> bool {
 
 /// The sight of a dialog in the read models, if it exists there.
 pub fn sight(m: &ReadModel, id: &DialogId) -> Option<Sight> {
-    m.dialogs.get(id).map(|r| Sight {
-        responsible: r.responsible,
-        deleted: r.deleted,
-    })
+    m.dialogs.get(id).map(|r| r.sight())
 }

@@ -1,17 +1,19 @@
 //! The connections of this node and the recent changes it has seen. Every connection has a
 //! bounded queue; a client that cannot keep up is told `resync_required` and dropped, without
 //! slowing anyone else. Changes are kept for resumption: a client reconnecting with `since` gets
-//! the frames of every change after it, computed exactly as for live delivery; a `since` older
-//! than what this node kept answers `resync_required`.
+//! the frames of every change after it that it could see when it happened and can still see now
+//! (R32); a `since` older than what this node kept answers `resync_required`. A socket whose
+//! session ends or whose access changes is closed at once, with the reason.
 
-use super::frames::{frames_for, Change, Summary};
+use super::frames::{frames_for, removed, Change, Summary};
 use chatd_domain::dialog::sees_all;
-use chatd_domain::{Assignee, Principal, Role, UserId};
+use chatd_domain::{Assignee, DialogId, Principal, Role, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, Notify};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
 
 /// Frames one connection may have queued before it counts as too slow (default of `ws_queue`).
 pub const QUEUE: usize = 1024;
@@ -20,10 +22,23 @@ pub const RECENT: usize = 50_000;
 /// Connections one node holds at most.
 pub const MAX_CONNECTIONS: usize = 20_000;
 
+/// Why the hub ended a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Its queue was full: the client is told `resync_required`.
+    TooSlow,
+    /// Its session ended: logged out, or the user was deactivated (tokens are revoked).
+    SessionEnded,
+    /// The user's role or rights changed: what they may see changed, so they reconnect.
+    AccessChanged,
+}
+
 struct Conn {
     principal: Principal,
+    /// The session it was opened with, checked again whenever the user's access may change.
+    token_hash: Option<String>,
     tx: mpsc::Sender<String>,
-    too_slow: Arc<Notify>,
+    end: Option<oneshot::Sender<End>>,
 }
 
 struct Inner {
@@ -76,7 +91,7 @@ impl Audience {
         }
     }
 
-    /// Sockets that may see a dialog with one of these responsibles.
+    /// Sockets that may see a dialog with one of these responsibles (of dialogs not deleted).
     fn for_dialog(&self, responsibles: impl IntoIterator<Item = Option<Assignee>>) -> HashSet<u64> {
         let mut out = self.all_seeing.clone();
         for r in responsibles {
@@ -107,7 +122,8 @@ pub struct Connection {
     /// Frames the client missed since its `since`, to send before the live ones.
     pub backlog: Vec<String>,
     pub frames: mpsc::Receiver<String>,
-    pub too_slow: Arc<Notify>,
+    /// Resolves when the hub ends the connection (with the reason), or drops it.
+    pub ended: oneshot::Receiver<End>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -137,12 +153,15 @@ impl Hub {
     /// Deliver a change to every connection that may see it, and keep it for resumption.
     pub fn publish(&self, m: &ReadModel, summary: Summary) {
         let mut inner = self.inner.lock().expect("hub lock");
+        match summary.change {
+            Change::User { id } | Change::Access { user: Some(id) } => {
+                Self::check_access(&mut inner, m, Some(id))
+            }
+            Change::Access { user: None } => Self::check_access(&mut inner, m, None),
+            _ => {}
+        }
         let summary = Self::deliver(&mut inner, m, summary);
-        if matches!(
-            summary.change,
-            Change::Online { .. } | Change::Waiting { .. }
-        ) {
-            // Not in the log: delivered live only.
+        if summary.change.is_live_only() {
             return;
         }
         inner.recent.push_back(summary);
@@ -153,25 +172,56 @@ impl Hub {
         }
     }
 
-    /// Deliver `summary`, and then every "went offline" that dropping too-slow or closed
-    /// connections causes. A worklist, not recursion: ten thousand sockets closing at once must
-    /// not become ten thousand nested calls.
-    fn deliver(inner: &mut Inner, m: &ReadModel, summary: Summary) -> Arc<Summary> {
-        let first = Arc::new(summary);
-        let mut work = vec![first.clone()];
-        while let Some(summary) = work.pop() {
-            for id in Self::offer(inner, m, &summary) {
-                if let Some(user) = Self::remove(inner, id) {
-                    work.push(Arc::new(Self::offline(m, user)));
+    /// R32: end the connections (of `user`, or of everyone) whose session is gone or whose
+    /// principal is no longer what the read models say it is.
+    fn check_access(inner: &mut Inner, m: &ReadModel, user: Option<UserId>) {
+        let now = OffsetDateTime::now_utc();
+        let ended: Vec<(u64, End)> = inner
+            .conns
+            .iter()
+            .filter(|(_, c)| user.is_none() || c.principal.user_id() == user)
+            .filter_map(|(id, c)| {
+                let hash = c.token_hash.as_deref()?;
+                match m.people.session(hash, now) {
+                    None => Some((*id, End::SessionEnded)),
+                    Some(u) if m.people.principal_of(u) != c.principal => {
+                        Some((*id, End::AccessChanged))
+                    }
+                    Some(_) => None,
                 }
+            })
+            .collect();
+        Self::end_all(inner, m, ended);
+    }
+
+    /// End connections, and deliver every "went offline" that causes. A worklist, not
+    /// recursion: ten thousand sockets closing at once must not become ten thousand nested calls.
+    fn end_all(inner: &mut Inner, m: &ReadModel, mut ending: Vec<(u64, End)>) {
+        loop {
+            let offline: Vec<UserId> = ending
+                .drain(..)
+                .filter_map(|(id, why)| Self::end(inner, id, why))
+                .collect();
+            if offline.is_empty() {
+                return;
+            }
+            for user in offline {
+                ending.extend(Self::offer(inner, m, &Self::offline(m, user)));
             }
         }
-        first
+    }
+
+    /// Deliver `summary`, then end the connections that could not take it.
+    fn deliver(inner: &mut Inner, m: &ReadModel, summary: Summary) -> Arc<Summary> {
+        let summary = Arc::new(summary);
+        let ending = Self::offer(inner, m, &summary);
+        Self::end_all(inner, m, ending);
+        summary
     }
 
     /// Offer one change to the connections that could see it; the ids whose queue is full or
     /// whose socket is gone.
-    fn offer(inner: &Inner, m: &ReadModel, summary: &Summary) -> Vec<u64> {
+    fn offer(inner: &Inner, m: &ReadModel, summary: &Summary) -> Vec<(u64, End)> {
         let targets: Vec<u64> = match &summary.change {
             Change::Dialog { before, after, .. } => inner
                 .audience
@@ -189,12 +239,19 @@ impl Hub {
                         .collect()
                 })
                 .unwrap_or_default(),
-            _ => inner.conns.keys().copied().collect(),
+            // R32: a customer is seen through its dialogs.
+            Change::Customer { id } => inner
+                .audience
+                .for_dialog(m.dialogs.customer_responsibles(id))
+                .into_iter()
+                .collect(),
+            Change::Access { .. } => vec![],
+            Change::User { .. } | Change::Online { .. } => inner.conns.keys().copied().collect(),
         };
         let mut dropped = Vec::new();
         let online = |u: UserId| inner.is_online(u);
         // Rendered once per principal: a user's tabs share their frames. Changes of customers
-        // and users read the same for every socket (all of them belong to staff): once per change.
+        // and users read the same for every socket that may see them: once per change.
         let shared = matches!(
             summary.change,
             Change::Customer { .. } | Change::User { .. } | Change::Online { .. }
@@ -204,6 +261,11 @@ impl Hub {
             let Some(c) = inner.conns.get(&id) else {
                 continue;
             };
+            if let Change::Customer { id } = &summary.change {
+                if !m.dialogs.customer_visible_to(&c.principal, id) {
+                    continue;
+                }
+            }
             let key = (!shared).then_some(c.principal);
             let frames = rendered
                 .entry(key)
@@ -212,18 +274,25 @@ impl Hub {
                 match c.tx.try_send(f.clone()) {
                     Ok(()) => {}
                     Err(mpsc::error::TrySendError::Full(_)) => {
-                        c.too_slow.notify_one();
-                        dropped.push(id);
+                        dropped.push((id, End::TooSlow));
                         break;
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => {
-                        dropped.push(id);
+                        dropped.push((id, End::SessionEnded));
                         break;
                     }
                 }
             }
         }
         dropped
+    }
+
+    /// End a connection, telling its socket why; `Some(user)` when it was that user's last.
+    fn end(inner: &mut Inner, id: u64, why: End) -> Option<UserId> {
+        if let Some(end) = inner.conns.get_mut(&id).and_then(|c| c.end.take()) {
+            let _ = end.send(why);
+        }
+        Self::remove(inner, id)
     }
 
     /// Remove a connection; `Some(user)` when it was that user's last.
@@ -251,13 +320,6 @@ impl Hub {
         }
     }
 
-    /// Drop a connection; the user's last one going tells everyone they are offline.
-    fn forget(inner: &mut Inner, m: &ReadModel, id: u64) {
-        if let Some(user) = Self::remove(inner, id) {
-            Self::deliver(inner, m, Self::offline(m, user));
-        }
-    }
-
     pub fn is_online(&self, user: UserId) -> bool {
         self.inner.lock().expect("hub lock").is_online(user)
     }
@@ -268,12 +330,15 @@ impl Hub {
         self.inner.lock().expect("hub lock").offline_listener = Some(Box::new(listener));
     }
 
-    /// Register a connection; with `since`, compute what it missed under the same lock, so that
-    /// nothing falls between the backlog and the live frames and nothing is in both.
+    /// Register a connection of `principal`, opened with the session `token_hash` (checked by
+    /// the caller against the same read models `m`); with `since`, compute what it missed under
+    /// the same lock, so that nothing falls between the backlog and the live frames and nothing
+    /// is in both.
     pub fn connect(
         &self,
         m: &ReadModel,
         principal: Principal,
+        token_hash: Option<String>,
         since: Option<Position>,
     ) -> Result<Connection, Refused> {
         let mut inner = self.inner.lock().expect("hub lock");
@@ -286,25 +351,20 @@ impl Hub {
                 if inner.forgotten_upto.is_some_and(|f| since < f) {
                     return Err(Refused::ResyncRequired);
                 }
-                let online = |u: UserId| inner.is_online(u);
-                inner
-                    .recent
-                    .iter()
-                    .filter(|s| s.position > since)
-                    .flat_map(|s| frames_for(m, &principal, s, &online))
-                    .collect()
+                Self::missed(&inner, m, &principal, since)
             }
         };
         let (tx, frames) = mpsc::channel(self.queue);
-        let too_slow = Arc::new(Notify::new());
+        let (end, ended) = oneshot::channel();
         let id = inner.next_id;
         inner.next_id += 1;
         inner.conns.insert(
             id,
             Conn {
                 principal,
+                token_hash,
                 tx,
-                too_slow: too_slow.clone(),
+                end: Some(end),
             },
         );
         inner.audience.change(id, &principal, true);
@@ -312,15 +372,7 @@ impl Hub {
             let n = inner.online.entry(user).or_default();
             *n += 1;
             if *n == 1 {
-                let position = m.position.unwrap_or(Position::single(0));
-                Self::deliver(
-                    &mut inner,
-                    m,
-                    Summary {
-                        position,
-                        change: Change::Online { id: user },
-                    },
-                );
+                Self::deliver(&mut inner, m, Self::offline(m, user));
             }
         }
         Ok(Connection {
@@ -328,13 +380,51 @@ impl Hub {
             user: principal.user_id(),
             backlog,
             frames,
-            too_slow,
+            ended,
         })
+    }
+
+    /// R32: the frames of every kept change after `since` that `viewer` could see when it
+    /// happened (`frames_for` judges each change by the dialog's sight before and after it) and
+    /// can still see now. A dialog out of the viewer's sight now (reassigned away, deleted) is
+    /// not replayed at all: a viewer who had it at `since` is told `dialog_removed`, at the
+    /// position of the last change to it, and nothing else. Rows are rendered as the read
+    /// models show them now, which is never more than the viewer may see now.
+    fn missed(inner: &Inner, m: &ReadModel, viewer: &Principal, since: Position) -> Vec<String> {
+        let missed: Vec<&Arc<Summary>> =
+            inner.recent.iter().filter(|s| s.position > since).collect();
+        // Per dialog out of sight now: whether the viewer had it at `since`, and its last change.
+        let mut hidden: HashMap<DialogId, Option<(bool, Position)>> = HashMap::new();
+        for s in &missed {
+            if let Change::Dialog { id, before, .. } = &s.change {
+                let entry = hidden.entry(*id).or_insert_with(|| {
+                    let seen_now = m.dialogs.get(id).is_some_and(|r| r.is_visible_to(viewer));
+                    (!seen_now).then(|| (before.is_some_and(|b| b.visible_to(viewer)), s.position))
+                });
+                if let Some((_, last)) = entry {
+                    *last = s.position;
+                }
+            }
+        }
+        let online = |u: UserId| inner.is_online(u);
+        missed
+            .iter()
+            .flat_map(|s| match &s.change {
+                Change::Dialog { id, .. } => match hidden.get(id).copied().flatten() {
+                    None => frames_for(m, viewer, s, &online),
+                    Some((true, last)) if last == s.position => removed(m, viewer, last, *id),
+                    Some(_) => vec![],
+                },
+                _ => frames_for(m, viewer, s, &online),
+            })
+            .collect()
     }
 
     pub fn disconnect(&self, m: &ReadModel, id: u64) {
         let mut inner = self.inner.lock().expect("hub lock");
-        Self::forget(&mut inner, m, id);
+        if let Some(user) = Self::remove(&mut inner, id) {
+            Self::deliver(&mut inner, m, Self::offline(m, user));
+        }
     }
 
     pub fn connections(&self) -> usize {
@@ -363,7 +453,7 @@ mod tests {
         let principals: Vec<Principal> = (0..5_000).map(|_| manager()).collect();
         let conns: Vec<_> = principals
             .iter()
-            .map(|p| hub.connect(&ReadModel::default(), *p, None).unwrap())
+            .map(|p| hub.connect(&ReadModel::default(), *p, None, None).unwrap())
             .collect();
         let mut m = ReadModel::default();
         for (n, p) in principals.iter().enumerate() {
@@ -412,8 +502,8 @@ mod tests {
         let hub = Hub::new(None, 8);
         let p = manager();
         let user = p.user_id().unwrap();
-        let a = hub.connect(&m, p, None).unwrap();
-        let b = hub.connect(&m, p, None).unwrap();
+        let a = hub.connect(&m, p, None, None).unwrap();
+        let b = hub.connect(&m, p, None, None).unwrap();
         assert!(hub.is_online(user));
         hub.disconnect(&m, a.id);
         assert!(hub.is_online(user));

@@ -1,8 +1,10 @@
 //! `GET /api/v1/ws`: the token in `Authorization` or, for browsers, `?token=`; `?since=<position>`
-//! resumes. Pings every 20 s; a client silent for 60 s is dropped.
+//! resumes. Pings every 20 s; a client silent for 60 s is dropped. A socket whose session ends
+//! (logout, deactivation) is closed with code 4401 `session_ended`; one whose user's role or
+//! rights change, with 4403 `access_changed` (R32).
 
 use super::frames::{frame, FrameData};
-use super::hub::Refused;
+use super::hub::{End, Refused};
 use crate::app::App;
 use crate::http::extract::{bearer, Session};
 use crate::http::Problem;
@@ -15,6 +17,21 @@ use serde::Deserialize;
 use std::time::{Duration, Instant};
 
 const PING_EVERY: Duration = Duration::from_secs(20);
+/// Close codes (application range) when the hub ends a socket: the session ended (log in
+/// again), or the user's role or rights changed (reconnect to see what they may see now).
+pub const CLOSE_SESSION_ENDED: u16 = 4401;
+pub const CLOSE_ACCESS_CHANGED: u16 = 4403;
+
+fn close_reason(why: End) -> actix_ws::CloseReason {
+    let (code, description) = match why {
+        End::SessionEnded => (CLOSE_SESSION_ENDED, "session_ended"),
+        End::AccessChanged | End::TooSlow => (CLOSE_ACCESS_CHANGED, "access_changed"),
+    };
+    actix_ws::CloseReason {
+        code: actix_ws::CloseCode::Other(code),
+        description: Some(description.into()),
+    }
+}
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Deserialize)]
@@ -37,14 +54,6 @@ pub async fn ws(
             "a bearer token or ?token= is required",
         )
     })?;
-    let session = Session::from_token(&app, &token)?;
-    if session.role == Role::Auditor {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "auditors read history through the audit API",
-        ));
-    }
     let since: Option<Position> = match q.since.as_deref() {
         None => None,
         Some(s) => Some(s.parse().map_err(|_| {
@@ -55,9 +64,20 @@ pub async fn ws(
             )
         })?),
     };
+    // The session is checked against the same read models the hub registers the socket under,
+    // so a deactivation or logout applied in between cannot be missed (R32).
     let connected = {
         let m = app.model();
-        app.hub.connect(&m, session.principal, since)
+        let session = Session::in_model(&m, &token)?;
+        if session.role == Role::Auditor {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "auditors read history through the audit API",
+            ));
+        }
+        app.hub
+            .connect(&m, session.principal, Some(session.token_hash), since)
     };
     let conn = match connected {
         Err(Refused::TooManyConnections) => {
@@ -97,14 +117,24 @@ pub async fn ws(
         let mut heard = Instant::now();
         loop {
             tokio::select! {
+                // The reason first: when the hub ends a connection it also drops its queue.
+                biased;
+                why = &mut conn.ended => {
+                    match why {
+                        Ok(End::TooSlow) => {
+                            let _ = ws.text(frame(app.position(), FrameData::ResyncRequired(crate::http::views::Empty {}))).await;
+                            let _ = ws.close(None).await;
+                        }
+                        Ok(why) => { let _ = ws.close(Some(close_reason(why))).await; }
+                        Err(_) => { let _ = ws.close(None).await; }
+                    }
+                    // The hub removed the connection already.
+                    return;
+                }
                 f = conn.frames.recv() => match f {
                     Some(f) => if ws.text(f).await.is_err() { break },
                     None => break,
                 },
-                _ = conn.too_slow.notified() => {
-                    let _ = ws.text(frame(app.position(), FrameData::ResyncRequired(crate::http::views::Empty {}))).await;
-                    break;
-                }
                 msg = incoming.recv() => match msg {
                     Some(Ok(Message::Ping(b))) => {
                         heard = Instant::now();

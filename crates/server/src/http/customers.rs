@@ -22,22 +22,34 @@ use uuid::Uuid;
 #[get("/customers/{id}")]
 async fn customer_card_route(
     app: web::Data<App>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
     p: web::Query<ReadParams>,
 ) -> Result<HttpResponse, Problem> {
     settle(&app, p.min_position.as_deref()).await?;
     let m = app.model();
-    let card = views::customer_card(&m, &CustomerId::from(*id)).ok_or_else(Problem::not_found)?;
+    let id = CustomerId::from(*id);
+    m.visible_customer(&caller.principal, &id)
+        .ok_or_else(Problem::not_found)?;
+    let card = views::customer_card(&m, &id).ok_or_else(Problem::not_found)?;
     Ok(HttpResponse::Ok().json(card))
 }
 
+/// Run a command on a customer the caller may reach (R32: through a dialog it sees now; 404
+/// otherwise, whatever the command).
 async fn run(
     app: &App,
     caller: &Caller,
     id: Uuid,
     body: CustomerCommand,
 ) -> Result<HttpResponse, Problem> {
+    if app
+        .model()
+        .visible_customer(&caller.principal, &CustomerId::from(id))
+        .is_none()
+    {
+        return Err(Problem::not_found());
+    }
     let stream = stream_name("customer", &id);
     act(
         app,

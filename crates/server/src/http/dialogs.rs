@@ -586,7 +586,12 @@ async fn pin_customer(
     body: web::Json<PinBody>,
 ) -> Result<HttpResponse, Problem> {
     let customer_id = CustomerId::from(body.customer_id);
-    if app.model().customers.get(&customer_id).is_none() {
+    // R32: a customer the caller may not reach is answered as one that does not exist.
+    if app
+        .model()
+        .visible_customer(&caller.principal, &customer_id)
+        .is_none()
+    {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",

@@ -41,8 +41,12 @@ pub struct Session {
 
 impl Session {
     pub fn from_token(app: &App, token: &str) -> Result<Session, Problem> {
+        Self::in_model(&app.model(), token)
+    }
+
+    /// The session as the read models `model` show it.
+    pub fn in_model(model: &chatd_projections::ReadModel, token: &str) -> Result<Session, Problem> {
         let hash = token_hash(token);
-        let model = app.model();
         let user = model
             .people
             .session(&hash, OffsetDateTime::now_utc())

@@ -7,7 +7,7 @@ use super::support::{command, written};
 use super::views::Written;
 use super::Problem;
 use crate::app::App;
-use crate::files::{inspect, spool, Blobs, SpoolError, Spooled, MAX_UPLOAD};
+use crate::files::{spool, Blobs, Decoding, SpoolError, Spooled, MAX_UPLOAD};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
@@ -156,12 +156,13 @@ async fn upload(
         return Err(super::support::bad("empty_file", "the file is empty"));
     }
     let name = name.or(part_name).unwrap_or_else(|| "file".to_owned());
-    let (file, inspected) = tokio::task::spawn_blocking(move || {
-        let i = inspect(&file, declared.as_deref());
-        (file, i)
-    })
-    .await
-    .map_err(|e| Problem::internal(&e))?;
+    let decoding = req
+        .app_data::<web::Data<Decoding>>()
+        .expect("Decoding is registered");
+    let (file, inspected) = decoding
+        .inspect(file, declared.as_deref())
+        .await
+        .map_err(|e| Problem::internal(&e))?;
     blobs
         .put(&file, &inspected)
         .await

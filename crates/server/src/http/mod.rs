@@ -10,6 +10,7 @@ mod dialogs;
 pub(crate) mod extract;
 pub mod files;
 mod health;
+pub mod hygiene;
 pub mod openapi;
 mod people;
 pub mod problem;

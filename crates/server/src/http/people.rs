@@ -48,15 +48,18 @@ async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRespo
         .filter(|u| u.active)
         .map(|u| (u.id, u.password_hash.clone()));
     let password = body.password.clone();
-    let ok = match &found {
-        Some((_, hash)) => {
-            let hash = hash.clone();
-            web::block(move || credentials::verify_password(&password, &hash))
-                .await
-                .unwrap_or(false)
+    // R32: an unknown or inactive login is checked against a stand-in hash, so that it takes
+    // as long as a wrong password and logins cannot be enumerated by timing.
+    let hash = found.as_ref().map(|(_, hash)| hash.clone());
+    let ok = web::block(move || match hash {
+        Some(hash) => credentials::verify_password(&password, &hash),
+        None => {
+            let _ = credentials::verify_password(&password, credentials::stand_in_hash());
+            false
         }
-        None => false,
-    };
+    })
+    .await
+    .unwrap_or(false);
     let Some((user_id, _)) = found.filter(|_| ok) else {
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
