@@ -110,6 +110,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let state = web::Data::from(app.clone());
     let server = HttpServer::new(move || {
         actix_web::App::new()
+            .wrap(http::hygiene::problems())
             .wrap(http::hygiene::headers())
             .app_data(state.clone())
             .app_data(blobs.clone())

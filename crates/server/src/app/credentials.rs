@@ -56,6 +56,21 @@ mod tests {
         assert!(!verify_password("correct horse", "not a hash"));
     }
 
+    /// R32: a login for an unknown user verifies against the stand-in, which costs what a real
+    /// hash costs (same algorithm, version and parameters: memory, iterations, lanes), and which
+    /// no password a caller can guess opens.
+    #[test]
+    fn the_stand_in_hash_costs_what_a_real_one_costs() {
+        let params = |phc: &str| {
+            let h = PasswordHash::new(phc).unwrap();
+            (h.algorithm.to_string(), h.version, h.params.to_string())
+        };
+        assert_eq!(params(stand_in_hash()), params(&hash_password("any")));
+        assert!(!verify_password("", stand_in_hash()));
+        assert!(!verify_password("admin", stand_in_hash()));
+        assert_eq!(stand_in_hash(), stand_in_hash(), "made once");
+    }
+
     #[test]
     fn tokens_are_fresh_and_stored_hashed() {
         let (a, b) = (new_token(), new_token());
