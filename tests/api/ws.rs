@@ -321,3 +321,32 @@ async fn a_client_that_stops_reading_is_told_to_resync_and_dropped_while_another
     );
     app.stop().await;
 }
+
+/// A resumption bounded like a live queue (R32: the work one request causes is bounded): more
+/// missed frames than `ws_queue` holds is `resync_required`, as for a client that fell behind.
+#[tokio::test]
+async fn a_resume_longer_than_the_queue_is_told_to_resync() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = chatd_tests::spawn_app_with(dir, |c| c.ws_queue = 16).await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let first = app.inbound(&transport, "c", "cust", "m0", "hello").await;
+    let since = first.position();
+    // Two frames each (message_new and dialog_updated): four fit, twenty do not.
+    for i in 1..=4 {
+        app.inbound(&transport, "c", "cust", &format!("m{i}"), "more")
+            .await;
+    }
+    let mut w = app.ws(&admin, Some(&since)).await;
+    let f = w.next().await;
+    assert_eq!(f["type"], "message_new", "{f}");
+    w.close().await;
+    for i in 5..=20 {
+        app.inbound(&transport, "c", "cust", &format!("m{i}"), "more")
+            .await;
+    }
+    let frames = app.ws(&admin, Some(&since)).await.until_closed().await;
+    let types: Vec<_> = frames.iter().map(|f| f["type"].clone()).collect();
+    assert_eq!(types, vec![json!("resync_required")], "{frames:?}");
+    app.stop().await;
+}

@@ -351,7 +351,8 @@ impl Hub {
                 if inner.forgotten_upto.is_some_and(|f| since < f) {
                     return Err(Refused::ResyncRequired);
                 }
-                Self::missed(&inner, m, &principal, since)
+                Self::missed(&inner, m, &principal, since, self.queue)
+                    .ok_or(Refused::ResyncRequired)?
             }
         };
         let (tx, frames) = mpsc::channel(self.queue);
@@ -389,8 +390,16 @@ impl Hub {
     /// can still see now. A dialog out of the viewer's sight now (reassigned away, deleted) is
     /// not replayed at all: a viewer who had it at `since` is told `dialog_removed`, at the
     /// position of the last change to it, and nothing else. Rows are rendered as the read
-    /// models show them now, which is never more than the viewer may see now.
-    fn missed(inner: &Inner, m: &ReadModel, viewer: &Principal, since: Position) -> Vec<String> {
+    /// models show them now, which is never more than the viewer may see now. More than `limit`
+    /// frames (what a live client may have queued) is `None`: the client reloads instead, so a
+    /// resumption costs no more memory than a connected client may hold.
+    fn missed(
+        inner: &Inner,
+        m: &ReadModel,
+        viewer: &Principal,
+        since: Position,
+        limit: usize,
+    ) -> Option<Vec<String>> {
         let missed: Vec<&Arc<Summary>> =
             inner.recent.iter().filter(|s| s.position > since).collect();
         // Per dialog out of sight now: whether the viewer had it at `since`, and its last change.
@@ -407,17 +416,21 @@ impl Hub {
             }
         }
         let online = |u: UserId| inner.is_online(u);
-        missed
-            .iter()
-            .flat_map(|s| match &s.change {
+        let mut out = Vec::new();
+        for s in missed {
+            out.extend(match &s.change {
                 Change::Dialog { id, .. } => match hidden.get(id).copied().flatten() {
                     None => frames_for(m, viewer, s, &online),
                     Some((true, last)) if last == s.position => removed(m, viewer, last, *id),
                     Some(_) => vec![],
                 },
                 _ => frames_for(m, viewer, s, &online),
-            })
-            .collect()
+            });
+            if out.len() > limit {
+                return None;
+            }
+        }
+        Some(out)
     }
 
     pub fn disconnect(&self, m: &ReadModel, id: u64) {
