@@ -4,6 +4,8 @@
 
 use crate::stats::{histogram, percentiles, rate};
 use crate::workload::message;
+use chatd_domain::dialog::Dialog;
+use chatd_domain::Aggregate;
 use chatd_store::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
 use std::time::{Duration, Instant};
 
@@ -25,7 +27,7 @@ async fn appends(max_batch: usize, writers: usize, run_for: Duration) -> Measure
             let store = store.clone();
             tokio::spawn(async move {
                 let _ = w;
-                let stream = format!("dialog-{}", uuid::Uuid::new_v4());
+                let stream = Dialog::stream(uuid::Uuid::new_v4());
                 let mut h = histogram();
                 let mut n = 0u64;
                 let mut version = None;
@@ -79,7 +81,7 @@ fn bare_rusqlite(batch: usize, run_for: Duration) -> f64 {
     conn.execute_batch(chatd_store::sqlite::SCHEMA).unwrap();
     let rows: Vec<NewEvent> = (0..batch as u64).map(message).collect();
     let streams: Vec<String> = (0..batch)
-        .map(|_| format!("dialog-{}", uuid::Uuid::new_v4()))
+        .map(|_| Dialog::stream(uuid::Uuid::new_v4()))
         .collect();
     let mut version = 0i64;
     let started = Instant::now();

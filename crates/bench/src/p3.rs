@@ -8,8 +8,10 @@
 use crate::alloc::{count, grown_since, live};
 use crate::stats::{histogram, percentiles};
 use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
+use chatd_domain::people::User;
 use chatd_domain::people::UserEvent;
 use chatd_domain::setup::ChannelEvent;
+use chatd_domain::Aggregate;
 use chatd_domain::{Actor, DomainEvent, EventMeta, Role, UserId};
 use chatd_projections::new_event;
 use chatd_server::app::credentials::token_hash;
@@ -70,10 +72,10 @@ async fn seed(dir: &std::path::Path, managers: usize) -> Vec<UserId> {
             role,
             group_ids: vec![],
         };
-        put(&store, format!("user-{id}"), &created).await;
+        put(&store, User::stream(id), &created).await;
         put(
             &store,
-            format!("user-{id}"),
+            User::stream(id),
             &UserEvent::SessionStarted {
                 token_hash: token_hash(&token(i)),
                 expires_at: expires,

@@ -5,10 +5,14 @@
 use crate::alloc::{count, grown_since, live};
 use crate::stats::{histogram, percentiles};
 use chatd_domain::channel::ChannelType;
+use chatd_domain::customer::Customer;
 use chatd_domain::customer::{CustomerEvent, Registration, Source, Utm};
+use chatd_domain::dialog::Dialog;
 use chatd_domain::dialog::DialogEvent;
+use chatd_domain::people::User;
 use chatd_domain::people::UserEvent;
 use chatd_domain::setup::{ChannelEvent, SettingsEvent, TagColor, TagEvent, TimeLimit, TimeLimits};
+use chatd_domain::Aggregate;
 use chatd_domain::{
     Actor, Assignee, DomainEvent, EventMeta, MessageId, Principal, Rights, Role, TagId, UserId,
 };
@@ -95,7 +99,7 @@ pub fn build(dialogs: usize) -> World {
             role: Role::Manager,
             group_ids: vec![],
         };
-        log.put(format!("user-{id}"), 0, t0, sys, &e);
+        log.put(User::stream(id), 0, t0, sys, &e);
     }
     let channels: Vec<chatd_domain::ChannelId> =
         (0..CHANNELS).map(|_| Uuid::new_v4().into()).collect();
@@ -167,7 +171,7 @@ pub fn build(dialogs: usize) -> World {
             },
         };
         log.put(
-            format!("customer-{customer}"),
+            Customer::stream(customer),
             0,
             at,
             ch,
@@ -179,7 +183,7 @@ pub fn build(dialogs: usize) -> World {
             for _ in 0..=rng.next(3) {
                 let t = tags[rng.next(TAGS as u64) as usize];
                 log.put(
-                    format!("customer-{customer}"),
+                    Customer::stream(customer),
                     cv,
                     at,
                     sys,
@@ -198,7 +202,7 @@ pub fn build(dialogs: usize) -> World {
         let at = t0 + time::Duration::seconds(i as i64 * 2);
         let dialog = Uuid::new_v4();
         let ch = Actor::Channel { id: channel };
-        let stream = format!("dialog-{dialog}");
+        let stream = Dialog::stream(dialog);
         log.put(
             stream.clone(),
             0,

@@ -3,6 +3,8 @@
 
 use crate::stats::rate;
 use crate::workload::dialog_history;
+use chatd_domain::dialog::Dialog;
+use chatd_domain::Aggregate;
 use chatd_projections::replay::replay_all;
 use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
 use std::time::{Duration, Instant};
@@ -24,7 +26,7 @@ pub async fn run(events: usize) {
                     let id = Uuid::new_v4();
                     store
                         .append(
-                            &format!("dialog-{id}"),
+                            &Dialog::stream(id),
                             ExpectedVersion::NoStream,
                             dialog_history(id, EVENTS_PER_DIALOG),
                         )

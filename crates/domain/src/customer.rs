@@ -246,3 +246,5 @@ pub fn evolve(mut state: Customer, recorded: &Recorded<CustomerEvent>) -> Custom
     }
     state
 }
+
+crate::aggregate::aggregate!(Customer, CustomerEvent, CustomerCommand, decide, evolve);

@@ -131,8 +131,3 @@ pub fn decode<E: DomainEvent>(
     let data = E::upcast(event_type, version, value)?;
     serde_json::from_value(serde_json::json!({"type": event_type, "data": data})).map_err(malformed)
 }
-
-/// `category-<uuid>`: the stream an aggregate lives in.
-pub fn stream_name(category: &str, id: &uuid::Uuid) -> String {
-    format!("{category}-{id}")
-}

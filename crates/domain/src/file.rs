@@ -89,3 +89,5 @@ pub fn evolve_file(mut state: File, recorded: &Recorded<FileEvent>) -> File {
     state.meta = Some(meta.clone());
     state
 }
+
+crate::aggregate::aggregate!(File, FileEvent, FileCommand, decide_file, evolve_file);

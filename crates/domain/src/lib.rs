@@ -4,6 +4,7 @@
 //! Invariant: no I/O, no clock, no randomness. Time and ids enter as values in commands.
 
 pub mod actor;
+pub mod aggregate;
 pub mod catalogue;
 pub mod channel;
 pub mod customer;
@@ -21,6 +22,7 @@ pub mod setup;
 mod tests;
 
 pub use actor::{Actor, Assignee, Principal, Right, Rights, Role};
+pub use aggregate::Aggregate;
 pub use error::DomainError;
 pub use event::{Command, DomainEvent, EncodedEvent, EventMeta, Recorded};
 pub use ids::*;

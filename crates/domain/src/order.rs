@@ -97,3 +97,5 @@ pub fn evolve_order(mut state: Order, recorded: &Recorded<OrderEvent>) -> Order 
     state.source.clone_from(source);
     state
 }
+
+crate::aggregate::aggregate!(Order, OrderEvent, OrderCommand, decide_order, evolve_order);

@@ -532,3 +532,7 @@ pub fn evolve_bot(mut state: Bot, recorded: &Recorded<BotEvent>) -> Bot {
     }
     state
 }
+
+crate::aggregate::aggregate!(User, UserEvent, UserCommand, decide_user, evolve_user);
+crate::aggregate::aggregate!(Group, GroupEvent, GroupCommand, decide_group, evolve_group);
+crate::aggregate::aggregate!(Bot, BotEvent, BotCommand, decide_bot, evolve_bot);

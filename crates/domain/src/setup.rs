@@ -561,6 +561,8 @@ impl DomainEvent for SettingsEvent {
     const CATEGORY: &'static str = "settings";
 }
 
+/// The id of the one settings stream, `settings-chat`.
+pub const SETTINGS_ID: &str = "chat";
 /// The one `settings-chat` stream.
 pub const SETTINGS_STREAM: &str = "settings-chat";
 
@@ -598,3 +600,26 @@ pub fn evolve_settings(mut state: Settings, recorded: &Recorded<SettingsEvent>) 
     state.time_limits = limits.clone();
     state
 }
+
+crate::aggregate::aggregate!(
+    Channel,
+    ChannelEvent,
+    ChannelCommand,
+    decide_channel,
+    evolve_channel
+);
+crate::aggregate::aggregate!(Tag, TagEvent, TagCommand, decide_tag, evolve_tag);
+crate::aggregate::aggregate!(
+    QuickReply,
+    QuickReplyEvent,
+    QuickReplyCommand,
+    decide_quick_reply,
+    evolve_quick_reply
+);
+crate::aggregate::aggregate!(
+    Settings,
+    SettingsEvent,
+    SettingsCommand,
+    decide_settings,
+    evolve_settings
+);

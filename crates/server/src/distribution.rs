@@ -12,9 +12,10 @@
 //! the next customer message or availability change brings it back.
 
 use crate::app::{App, Work};
-use chatd_domain::dialog::{self, DialogCommand, DialogStatus};
-use chatd_domain::event::stream_name;
-use chatd_domain::order::{decide_order, evolve_order, OrderCommand};
+use chatd_domain::dialog::Dialog;
+use chatd_domain::dialog::{DialogCommand, DialogStatus};
+use chatd_domain::order::Order;
+use chatd_domain::order::OrderCommand;
 use chatd_domain::people::{DistributionRule, ReassignWhenUnavailable, Strategy, WorkStatus};
 use chatd_domain::{Assignee, BotId, Command, DialogId, OrderId, Principal, Role, UserId};
 use chatd_projections::model::dialogs::Bucket;
@@ -241,11 +242,7 @@ async fn distribute(
             target_active: true,
         },
     };
-    let stream = stream_name("dialog", &p.dialog.0);
-    match app
-        .execute(&stream, &cmd, dialog::evolve, dialog::decide)
-        .await
-    {
+    match app.execute::<Dialog>(p.dialog, &cmd).await {
         // Wait until the read models show it, so the next plan sees this one.
         Ok(out) if !out.events.is_empty() => {
             let _ = app
@@ -267,15 +264,7 @@ async fn distribute(
             at,
             body: order,
         };
-        if let Err(e) = app
-            .execute(
-                &stream_name("order", &order_id.0),
-                &cmd,
-                evolve_order,
-                decide_order,
-            )
-            .await
-        {
+        if let Err(e) = app.execute::<Order>(order_id.0, &cmd).await {
             tracing::warn!(error = %e, dialog = %p.dialog, "order creation failed");
         }
     }

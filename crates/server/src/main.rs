@@ -225,7 +225,7 @@ async fn export(config: Config, dialog: uuid::Uuid) -> Result<(), Box<dyn std::e
     use std::io::Write;
     telemetry::init("warn");
     let store = open_store(&config).await?;
-    let stream = chatd_domain::event::stream_name("dialog", &dialog);
+    let stream = <chatd_domain::dialog::Dialog as chatd_domain::Aggregate>::stream(dialog);
     let events = audit::stream_events(&*store, &stream).await?;
     store.close().await;
     if events.is_empty() {

@@ -6,6 +6,7 @@ use crate::config::{Config, StoreKind};
 use crate::files::{Blobs, Decoding};
 use crate::http;
 use actix_web::{web, HttpServer};
+use chatd_domain::people::User;
 use chatd_store::{EventStore, KurrentStore, SqliteConfig, SqliteStore, StoreError};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -141,7 +142,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
 /// SPEC §6: on an empty store, user `admin` with `CHATD_ADMIN_PASSWORD` or a generated password
 /// (returned so that it is shown once).
 async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, StartError> {
-    use chatd_domain::people::{decide_user, evolve_user, UserCommand};
+    use chatd_domain::people::UserCommand;
     use chatd_domain::{Command, Principal, Role};
     if !app.model().people.users.is_empty() {
         return Ok(None);
@@ -170,12 +171,7 @@ async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, S
         },
     };
     let out = app
-        .execute(
-            &chatd_domain::event::stream_name("user", &user_id.0),
-            &cmd,
-            evolve_user,
-            decide_user,
-        )
+        .execute::<User>(user_id.0, &cmd)
         .await
         .map_err(|e| StartError::Bootstrap(e.to_string()))?;
     app.wait_for(out.position, std::time::Duration::from_secs(30))

@@ -245,3 +245,5 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
     }
     state
 }
+
+crate::aggregate::aggregate!(Dialog, DialogEvent, DialogCommand, decide, evolve);

@@ -3,22 +3,22 @@
 
 pub mod credentials;
 mod error;
+mod runner;
 mod snapshot;
 
 pub use error::{domain_status, AppError};
+pub use runner::Cached;
 
 use crate::gateway::frames::{self, Change, Sight, Summary};
 use crate::gateway::Hub;
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::people::UserEvent;
 use chatd_domain::DialogId;
-use chatd_domain::{Command, DomainError, DomainEvent, EventMeta, Recorded};
+use chatd_domain::Recorded;
 use chatd_projections::codec::category;
 use chatd_projections::model::stream_id;
-use chatd_projections::{decode_recorded, new_event, AnyEvent, ReadModel};
-use chatd_store::{Direction, EventStore, ExpectedVersion, Position, StoreError};
-use std::any::Any;
-use std::collections::HashMap;
+use chatd_projections::{AnyEvent, ReadModel};
+use chatd_store::{EventStore, Position, StoreError};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -26,8 +26,6 @@ use uuid::Uuid;
 
 /// How long a read waits for the read models to reach its `min_position` (SPEC §2).
 pub const MIN_POSITION_WAIT: Duration = Duration::from_secs(5);
-/// Attempts of a command whose stream changed between reading and appending.
-const ATTEMPTS: usize = 8;
 
 pub struct App {
     pub store: Arc<dyn EventStore>,
@@ -39,7 +37,8 @@ pub struct App {
     pub restored_from: Option<Position>,
     model: Arc<RwLock<ReadModel>>,
     progress: watch::Receiver<Option<Position>>,
-    aggregates: Mutex<HashMap<String, Cached>>,
+    /// Aggregates kept folded in memory, by type (see `runner`).
+    caches: runner::Caches,
     /// Messages that entered the outbox, as the projection applies them (for `delivery`).
     outbox_feed: Mutex<Option<OutboxFeed>>,
     distribution_feed: Mutex<Option<DistributionFeed>>,
@@ -60,16 +59,6 @@ pub enum Work {
 }
 
 pub type DistributionFeed = tokio::sync::mpsc::UnboundedReceiver<Work>;
-
-/// An aggregate's state as of `version`. A cached state is never trusted blindly: every load
-/// reads the events after `version` first, so appends by other nodes are folded in too.
-struct Cached {
-    version: Option<u64>,
-    state: Box<dyn Any + Send>,
-}
-
-/// Aggregates kept folded in memory; beyond it an arbitrary one is dropped (and re-read later).
-const CACHED_AGGREGATES: usize = 20_000;
 
 /// The background workers' inputs, fed by the projection worker after each event it applies.
 struct Feeds {
@@ -237,7 +226,7 @@ impl App {
             restored_from,
             model,
             progress,
-            aggregates: Mutex::new(HashMap::new()),
+            caches: runner::Caches::default(),
             outbox_feed: Mutex::new(Some(outbox_rx)),
             distribution_feed: Mutex::new(Some(work_rx)),
             stopping: watch::channel(false).0,
@@ -347,280 +336,5 @@ impl App {
             Ok(Ok(_)) => Ok(()),
             _ => Err(AppError::Lagging(min.to_string())),
         }
-    }
-
-    /// Decide `cmd` on the current state of `stream` and append the result, retrying from a fresh
-    /// read when another writer got there first.
-    pub async fn execute<S, E, C>(
-        &self,
-        stream: &str,
-        cmd: &Command<C>,
-        evolve: fn(S, &Recorded<E>) -> S,
-        decide: fn(&S, &Command<C>) -> Result<Vec<E>, DomainError>,
-    ) -> Result<Outcome<E>, AppError>
-    where
-        S: Default + Send + 'static,
-        E: DomainEvent + Clone,
-    {
-        for _ in 0..ATTEMPTS {
-            let (state, version) = self.load(stream, evolve).await?;
-            let decided = decide(&state, cmd);
-            let events = match decided {
-                Ok(events) => events,
-                Err(e) => {
-                    self.keep(stream, state, version);
-                    return Err(e.into());
-                }
-            };
-            if events.is_empty() {
-                self.keep(stream, state, version);
-                return Ok(Outcome {
-                    events: vec![],
-                    position: self.store.head().await?,
-                });
-            }
-            let meta = EventMeta {
-                at: cmd.at,
-                actor: cmd.by.actor(),
-            };
-            let new = events
-                .iter()
-                .map(|e| new_event(Uuid::new_v4(), &meta, e))
-                .collect();
-            let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
-            match self.store.append(stream, expected, new).await {
-                Ok(r) => {
-                    let recorded: Vec<_> = events
-                        .into_iter()
-                        .map(|event| Recorded { meta, event })
-                        .collect();
-                    let state = recorded.iter().fold(state, evolve);
-                    self.keep(stream, state, Some(r.version));
-                    return Ok(Outcome {
-                        events: recorded,
-                        position: Some(r.position),
-                    });
-                }
-                Err(StoreError::WrongExpectedVersion { .. }) => {
-                    // Someone else appended: the next load folds their events in.
-                    self.keep(stream, state, version);
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(AppError::Contended)
-    }
-
-    /// Every event of a stream, decoded, oldest first.
-    pub async fn history<E: DomainEvent>(
-        &self,
-        stream: &str,
-    ) -> Result<Vec<(u64, Recorded<E>)>, AppError> {
-        let mut out = Vec::new();
-        let mut from = 0;
-        loop {
-            let page = self
-                .store
-                .read_stream(stream, from, Direction::Forwards, 1024)
-                .await?;
-            let full = page.len() == 1024;
-            for e in &page {
-                let r =
-                    decode_recorded::<E>(e).map_err(|err| StoreError::Internal(err.to_string()))?;
-                out.push((e.version, r));
-                from = e.version + 1;
-            }
-            if !full {
-                return Ok(out);
-            }
-        }
-    }
-
-    /// Fold a stream into its aggregate's state; also its version (`None`: no stream yet).
-    /// Starts from the cached state, if any, and reads only the events after it.
-    async fn load<S: Default + Send + 'static, E: DomainEvent>(
-        &self,
-        stream: &str,
-        evolve: fn(S, &Recorded<E>) -> S,
-    ) -> Result<(S, Option<u64>), AppError> {
-        let cached = self
-            .aggregates
-            .lock()
-            .expect("aggregate cache lock")
-            .remove(stream)
-            .and_then(|c| c.state.downcast::<S>().ok().map(|s| (*s, c.version)));
-        let (mut state, mut version) = cached.unwrap_or_default();
-        // The store vouches that nothing was appended after the cached version: no read.
-        if version.is_some() && self.store.cached_version(stream) == version {
-            return Ok((state, version));
-        }
-        // A cached aggregate is usually a few events behind, so the first page is small (read
-        // inline by the embedded store); a cold one continues in large pages.
-        let mut page_size = 128;
-        loop {
-            let from = version.map_or(0, |v| v + 1);
-            let page = self
-                .store
-                .read_stream(stream, from, Direction::Forwards, page_size)
-                .await?;
-            let full = page.len() == page_size;
-            page_size = 1024;
-            for e in &page {
-                let r =
-                    decode_recorded::<E>(e).map_err(|err| StoreError::Internal(err.to_string()))?;
-                state = evolve(state, &r);
-                version = Some(e.version);
-            }
-            if !full {
-                return Ok((state, version));
-            }
-        }
-    }
-
-    /// An aggregate's current state for a read outside `execute`; the cache keeps it, so the
-    /// next command on the stream does not read its history again.
-    pub async fn current<S: Default + Clone + Send + 'static, E: DomainEvent>(
-        &self,
-        stream: &str,
-        evolve: fn(S, &Recorded<E>) -> S,
-    ) -> Result<S, AppError> {
-        let (state, version) = self.load(stream, evolve).await?;
-        self.keep(stream, state.clone(), version);
-        Ok(state)
-    }
-
-    /// Remember a folded state for the next command on the same stream.
-    fn keep<S: Send + 'static>(&self, stream: &str, state: S, version: Option<u64>) {
-        let Some(_) = version else { return };
-        let mut cache = self.aggregates.lock().expect("aggregate cache lock");
-        if cache.len() >= CACHED_AGGREGATES {
-            if let Some(victim) = cache.keys().next().cloned() {
-                cache.remove(&victim);
-            }
-        }
-        cache.insert(
-            stream.to_owned(),
-            Cached {
-                version,
-                state: Box::new(state),
-            },
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chatd_domain::channel::{ChannelProfile, ChannelType};
-    use chatd_domain::dialog::{self, DialogCommand, DialogEvent, Inbound};
-    use chatd_domain::{Actor, Principal, Rights, Role};
-    use chatd_store::{SqliteConfig, SqliteStore};
-
-    fn admin() -> Principal {
-        Principal::User {
-            id: Uuid::new_v4().into(),
-            role: Role::Admin,
-            rights: Rights::NONE,
-        }
-    }
-
-    fn cmd(by: Principal, body: DialogCommand) -> Command<DialogCommand> {
-        Command {
-            by,
-            at: time::OffsetDateTime::now_utc(),
-            body,
-        }
-    }
-
-    /// The aggregate cache is caught up from the store before every decision: an append made
-    /// elsewhere (another node) is seen, and the cache is filled after every successful append.
-    #[tokio::test]
-    async fn commands_decide_on_appends_made_behind_the_cache() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
-        let app = App::start(store.clone(), None, 16).await.unwrap();
-        let channel = Uuid::new_v4().into();
-        let dialog_id = Uuid::new_v4();
-        let stream = format!("dialog-{dialog_id}");
-        let open = cmd(
-            Principal::Channel { id: channel },
-            DialogCommand::Receive(Box::new(Inbound {
-                dialog_id: dialog_id.into(),
-                channel_id: channel,
-                external_chat_id: "c".into(),
-                customer_id: None,
-                message_id: Uuid::new_v4().into(),
-                external_id: "m1".into(),
-                text: "hi".into(),
-                attachments: vec![],
-                quote_external_id: None,
-                sent_at: None,
-                customer_blocked: false,
-                channel: ChannelProfile::default_for(ChannelType::Custom),
-            })),
-        );
-        app.execute(&stream, &open, dialog::evolve, dialog::decide)
-            .await
-            .unwrap();
-        assert!(
-            app.aggregates.lock().unwrap().contains_key(&stream),
-            "kept after the append"
-        );
-
-        // Another node closes the dialog directly in the store.
-        let meta = EventMeta {
-            at: time::OffsetDateTime::now_utc(),
-            actor: Actor::System,
-        };
-        let closed = new_event(Uuid::new_v4(), &meta, &DialogEvent::DialogClosed {});
-        store
-            .append(&stream, ExpectedVersion::Exact(1), vec![closed])
-            .await
-            .unwrap();
-
-        // Closing again is a no-op only if the decision saw that close.
-        let out = app
-            .execute(
-                &stream,
-                &cmd(admin(), DialogCommand::Close),
-                dialog::evolve,
-                dialog::decide,
-            )
-            .await
-            .unwrap();
-        assert!(
-            out.events.is_empty(),
-            "re-closing a closed dialog changes nothing: {:?}",
-            out.events.len()
-        );
-        // And a send reopens it at the right version.
-        let send = cmd(
-            admin(),
-            DialogCommand::Send(Box::new(dialog::Outgoing {
-                message_id: Uuid::new_v4().into(),
-                text: "back".into(),
-                attachments: vec![],
-                quote_message_id: None,
-                customer_blocked: false,
-                channel: ChannelProfile::default_for(ChannelType::Custom),
-            })),
-        );
-        let out = app
-            .execute(&stream, &send, dialog::evolve, dialog::decide)
-            .await
-            .unwrap();
-        assert!(matches!(
-            out.events[0].event,
-            DialogEvent::DialogReopened {}
-        ));
-        let versions: Vec<u64> = store
-            .read_stream(&stream, 0, Direction::Forwards, 100)
-            .await
-            .unwrap()
-            .iter()
-            .map(|e| e.version)
-            .collect();
-        assert_eq!(versions, vec![0, 1, 2, 3, 4]);
     }
 }

@@ -14,8 +14,8 @@ pub mod webhook;
 
 use crate::app::App;
 use crate::config::WebhookConfig;
-use chatd_domain::dialog::{self, DialogCommand};
-use chatd_domain::event::stream_name;
+use chatd_domain::dialog::Dialog;
+use chatd_domain::dialog::DialogCommand;
 use chatd_domain::{
     ChannelId, Command, DialogId, MessageError, MessageId, MessageStatus, Principal,
 };
@@ -207,7 +207,7 @@ impl Deliveries {
             None => None,
             Some(q) => self
                 .app
-                .current(&stream_name("dialog", &pending.dialog_id.0), dialog::evolve)
+                .current::<Dialog>(pending.dialog_id)
                 .await
                 .ok()
                 .and_then(|d| {
@@ -258,12 +258,7 @@ impl Deliveries {
                 channel: profile,
             },
         };
-        let stream = stream_name("dialog", &dialog.0);
-        match self
-            .app
-            .execute(&stream, &cmd, dialog::evolve, dialog::decide)
-            .await
-        {
+        match self.app.execute::<Dialog>(dialog, &cmd).await {
             // Done only once the outbox shows it: the same message fed again (at start it comes
             // both from the outbox and from the catch-up) then finds nothing pending.
             Ok(out) => {

@@ -485,7 +485,7 @@ mod tests {
             };
             let new = chatd_projections::new_event(uuid::Uuid::new_v4(), &meta, &e);
             m.apply(&chatd_store::RecordedEvent {
-                stream: format!("user-{id}"),
+                stream: <chatd_domain::people::User as chatd_domain::Aggregate>::stream(id),
                 version: 0,
                 id: new.id,
                 event_type: new.event_type,

@@ -8,7 +8,8 @@ use crate::app::App;
 use crate::audit::{audit_event, AuditEvent};
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
-use chatd_domain::event::stream_name;
+use chatd_domain::dialog::Dialog;
+use chatd_domain::Aggregate;
 use chatd_domain::Role;
 use chatd_store::Direction;
 use serde::Deserialize;
@@ -59,7 +60,7 @@ async fn dialog_events(
     auditor(&session)?;
     let limit = page_limit(q.limit)?;
     let from = q.cursor.unwrap_or(0);
-    let stream = stream_name("dialog", &id);
+    let stream = Dialog::stream(*id);
     let page = app
         .store
         .read_stream(&stream, from, Direction::Forwards, limit + 1)

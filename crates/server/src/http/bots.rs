@@ -8,8 +8,8 @@ use super::Problem;
 use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
-use chatd_domain::event::stream_name;
-use chatd_domain::people::{decide_bot, evolve_bot, BotCommand, DistributionRule};
+use chatd_domain::people::Bot;
+use chatd_domain::people::{BotCommand, DistributionRule};
 use chatd_domain::BotId;
 use chatd_projections::model::people::BotView;
 use serde::Deserialize;
@@ -66,9 +66,7 @@ async fn create_bot(
             distribution: body.distribution,
         },
     );
-    let out = app
-        .execute(&stream_name("bot", &bot_id.0), &cmd, evolve_bot, decide_bot)
-        .await?;
+    let out = app.execute::<Bot>(bot_id.0, &cmd).await?;
     written_view(&app, StatusCode::CREATED, out.position, |m| {
         m.people.bots.get(&bot_id).map(|b| BotOut {
             token: Some(token),
@@ -102,9 +100,7 @@ async fn update_bot(
             distribution: body.distribution,
         },
     );
-    let out = app
-        .execute(&stream_name("bot", &id), &cmd, evolve_bot, decide_bot)
-        .await?;
+    let out = app.execute::<Bot>(*id, &cmd).await?;
     written_view(&app, StatusCode::OK, out.position, |m| {
         m.people.bots.get(&BotId::from(*id)).map(bot_out)
     })

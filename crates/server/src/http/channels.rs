@@ -11,8 +11,8 @@ use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
-use chatd_domain::event::stream_name;
-use chatd_domain::setup::{decide_channel, evolve_channel, ChannelCommand};
+use chatd_domain::setup::Channel;
+use chatd_domain::setup::ChannelCommand;
 use chatd_domain::ChannelId;
 use serde::Deserialize;
 #[allow(unused_imports)]
@@ -73,14 +73,7 @@ async fn create(
             webhook_secret: secret.clone(),
         },
     );
-    let out = app
-        .execute(
-            &stream_name("channel", &channel_id.0),
-            &cmd,
-            evolve_channel,
-            decide_channel,
-        )
-        .await?;
+    let out = app.execute::<Channel>(channel_id.0, &cmd).await?;
     written_view(&app, StatusCode::CREATED, out.position, |m| {
         m.catalog
             .channels
@@ -122,14 +115,7 @@ async fn update(
             limits: body.settings.limits,
         },
     );
-    let out = app
-        .execute(
-            &stream_name("channel", &id),
-            &cmd,
-            evolve_channel,
-            decide_channel,
-        )
-        .await?;
+    let out = app.execute::<Channel>(*id, &cmd).await?;
     written_view(&app, StatusCode::OK, out.position, |m| {
         m.catalog
             .channels

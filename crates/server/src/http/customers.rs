@@ -9,9 +9,8 @@ use super::{views, Problem};
 use crate::app::App;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpResponse};
-use chatd_domain::customer::{self, CustomerCommand};
-use chatd_domain::event::stream_name;
-use chatd_domain::setup::{decide_tag, evolve_tag, TagColor, TagCommand, TagEvent};
+use chatd_domain::customer::{Customer, CustomerCommand};
+use chatd_domain::setup::{Tag, TagColor, TagCommand, TagEvent};
 use chatd_domain::{CustomerId, TagId};
 use serde::Deserialize;
 #[allow(unused_imports)]
@@ -50,16 +49,7 @@ async fn run(
     {
         return Err(Problem::not_found());
     }
-    let stream = stream_name("customer", &id);
-    act(
-        app,
-        &stream,
-        caller.principal,
-        body,
-        customer::evolve,
-        customer::decide,
-    )
-    .await
+    act::<Customer>(app, id, caller.principal, body).await
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/{id}/block", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
@@ -177,9 +167,7 @@ async fn create_tag(
             color: body.color,
         },
     );
-    let out = app
-        .execute(&stream_name("tag", &tag_id.0), &cmd, evolve_tag, decide_tag)
-        .await?;
+    let out = app.execute::<Tag>(tag_id, &cmd).await?;
     let tag = out.events.iter().find_map(|r| match &r.event {
         TagEvent::TagCreated {
             tag_id,

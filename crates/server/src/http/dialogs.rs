@@ -11,8 +11,8 @@ use super::{views, Problem};
 use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpResponse};
-use chatd_domain::dialog::{self, DialogCommand, DialogEvent, Outgoing};
-use chatd_domain::event::stream_name;
+use chatd_domain::dialog::Dialog;
+use chatd_domain::dialog::{DialogCommand, DialogEvent, Outgoing};
 use chatd_domain::{
     Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, TagId,
 };
@@ -361,7 +361,7 @@ async fn timeline_route(
     }
     let (skip, limit) = offset_page(p.cursor.as_deref(), p.limit, 't')?;
     let history: Vec<Recorded<DialogEvent>> = app
-        .history::<DialogEvent>(&stream_name("dialog", &id))
+        .history::<Dialog>(*id)
         .await?
         .into_iter()
         .map(|(_, r)| r)
@@ -389,13 +389,7 @@ pub(super) async fn run(
     body: DialogCommand,
 ) -> Result<crate::app::Outcome<DialogEvent>, AppError> {
     let cmd = command(by, body);
-    app.execute(
-        &stream_name("dialog", &id),
-        &cmd,
-        dialog::evolve,
-        dialog::decide,
-    )
-    .await
+    app.execute::<Dialog>(id, &cmd).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -12,8 +12,9 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use chatd_domain::channel::AttachmentKind;
-use chatd_domain::event::stream_name;
-use chatd_domain::file::{decide_file, evolve_file, FileCommand, FileMeta};
+use chatd_domain::dialog::Dialog;
+use chatd_domain::file::File;
+use chatd_domain::file::{FileCommand, FileMeta};
 use chatd_domain::{Attachment, FileId, Principal};
 use chatd_projections::model::files::FileView;
 use chatd_projections::ReadModel;
@@ -179,11 +180,9 @@ async fn upload(
         preview: inspected.preview.is_some(),
     };
     let out = app
-        .execute(
-            &stream_name("file", &meta.file_id.0),
+        .execute::<File>(
+            meta.file_id,
             &command(by, FileCommand::Upload(meta.clone())),
-            evolve_file,
-            decide_file,
         )
         .await?;
     written(StatusCode::CREATED, FileOut::new(&meta, base), out.position)
@@ -372,9 +371,7 @@ async fn dialog_attachments(
         super::dialogs::visible_row(&m, &caller, *id)?;
     }
     let (skip, limit) = super::support::offset_page(p.cursor.as_deref(), p.limit, 'a')?;
-    let history = app
-        .history::<DialogEvent>(&stream_name("dialog", &id))
-        .await?;
+    let history = app.history::<Dialog>(*id).await?;
     let wanted = |a: &Attachment| match p.kind {
         None => true,
         Some(AttachmentTab::Image) => a.kind == AttachmentKind::Image,

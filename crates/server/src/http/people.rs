@@ -10,11 +10,9 @@ use super::{views, Problem};
 use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
-use chatd_domain::people::{
-    decide_group, decide_user, evolve_group, evolve_user, GroupCommand, UserChanges, UserCommand,
-    WorkStatus,
-};
-use chatd_domain::{event::stream_name, GroupId, Principal, Right, Role, UserId};
+use chatd_domain::people::{Group, User};
+use chatd_domain::people::{GroupCommand, UserChanges, UserCommand, WorkStatus};
+use chatd_domain::{GroupId, Principal, Right, Role, UserId};
 use serde::Deserialize;
 #[allow(unused_imports)]
 use utoipa::{IntoParams, ToSchema};
@@ -75,14 +73,7 @@ async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRespo
             expires_at: now() + time::Duration::days(SESSION_DAYS),
         },
     );
-    let out = app
-        .execute(
-            &stream_name("user", &user_id.0),
-            &cmd,
-            evolve_user,
-            decide_user,
-        )
-        .await?;
+    let out = app.execute::<User>(user_id.0, &cmd).await?;
     app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
         .await?;
     let m = app.model();
@@ -107,14 +98,7 @@ async fn log_out(app: web::Data<App>, session: Session) -> Result<HttpResponse, 
             token_hash: session.token_hash.clone(),
         },
     );
-    let out = app
-        .execute(
-            &stream_name("user", &session.user_id.0),
-            &cmd,
-            evolve_user,
-            decide_user,
-        )
-        .await?;
+    let out = app.execute::<User>(session.user_id.0, &cmd).await?;
     written(StatusCode::OK, Empty {}, out.position)
 }
 
@@ -233,8 +217,7 @@ async fn user_command(
     cmd: &chatd_domain::Command<UserCommand>,
     status: StatusCode,
 ) -> Result<HttpResponse, Problem> {
-    let stream = stream_name("user", &user_id.0);
-    let out = app.execute(&stream, cmd, evolve_user, decide_user).await?;
+    let out = app.execute::<User>(user_id, cmd).await?;
     written_view(app, status, out.position, |m| {
         m.people
             .users
@@ -341,14 +324,7 @@ async fn create_group(
             rights: body.rights,
         },
     );
-    let out = app
-        .execute(
-            &stream_name("group", &group_id.0),
-            &cmd,
-            evolve_group,
-            decide_group,
-        )
-        .await?;
+    let out = app.execute::<Group>(group_id.0, &cmd).await?;
     let g = out.events.iter().find_map(|r| match &r.event {
         chatd_domain::people::GroupEvent::GroupCreated {
             group_id,
@@ -386,9 +362,7 @@ async fn update_group(
             rights: body.rights,
         },
     );
-    let out = app
-        .execute(&stream_name("group", &id), &cmd, evolve_group, decide_group)
-        .await?;
+    let out = app.execute::<Group>(*id, &cmd).await?;
     written_view(&app, StatusCode::OK, out.position, |m| {
         m.people.groups.get(&GroupId::from(*id)).map(|g| GroupOut {
             id: g.id.0,

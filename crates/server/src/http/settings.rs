@@ -10,11 +10,9 @@ use super::Problem;
 use crate::app::App;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
-use chatd_domain::event::stream_name;
-use chatd_domain::setup::{
-    decide_quick_reply, decide_settings, evolve_quick_reply, evolve_settings, QuickReplyCommand,
-    SettingsCommand, TimeLimits, SETTINGS_STREAM,
-};
+use chatd_domain::dialog::Dialog;
+use chatd_domain::setup::{QuickReply, Settings, SETTINGS_ID};
+use chatd_domain::setup::{QuickReplyCommand, SettingsCommand, TimeLimits};
 use chatd_domain::{MessageId, QuickReplyId};
 use chatd_projections::model::catalog::QuickReplyView;
 use serde::Deserialize;
@@ -45,9 +43,7 @@ async fn put_limits(
         caller.principal,
         SettingsCommand::SetTimeLimits(limits.clone()),
     );
-    let out = app
-        .execute(SETTINGS_STREAM, &cmd, evolve_settings, decide_settings)
-        .await?;
+    let out = app.execute::<Settings>(SETTINGS_ID, &cmd).await?;
     written(StatusCode::OK, limits, out.position)
 }
 
@@ -115,12 +111,7 @@ async fn create(
             if !visible {
                 return Err(Problem::not_found());
             }
-            let state = app
-                .current(
-                    &stream_name("dialog", &dialog),
-                    chatd_domain::dialog::evolve,
-                )
-                .await?;
+            let state = app.current::<Dialog>(dialog).await?;
             state
                 .messages
                 .get(&MessageId::from(msg))
@@ -146,14 +137,7 @@ async fn create(
             from_message_id: body.from_message_id.map(MessageId::from),
         },
     );
-    let out = app
-        .execute(
-            &stream_name("quickreply", &id.0),
-            &cmd,
-            evolve_quick_reply,
-            decide_quick_reply,
-        )
-        .await?;
+    let out = app.execute::<QuickReply>(id.0, &cmd).await?;
     written_view(&app, StatusCode::CREATED, out.position, |m| {
         m.catalog.quick_replies.get(&id).map(reply_out)
     })
@@ -214,16 +198,7 @@ async fn reply_action(
     id: Uuid,
     body: QuickReplyCommand,
 ) -> Result<HttpResponse, Problem> {
-    let stream = stream_name("quickreply", &id);
-    act(
-        app,
-        &stream,
-        caller.principal,
-        body,
-        evolve_quick_reply,
-        decide_quick_reply,
-    )
-    .await
+    act::<QuickReply>(app, id, caller.principal, body).await
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,7 +1,7 @@
 //! Small pieces every handler uses.
 
 use super::Problem;
-use crate::app::App;
+use crate::app::{App, Cached};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use chatd_domain::{Command, Principal};
@@ -68,22 +68,14 @@ pub async fn written_view<T: Serialize>(
     written(status, body, position)
 }
 
-/// Run one command on one stream and answer with its `position` alone.
-pub async fn act<S, E, C>(
+/// Run one command on one aggregate and answer with its `position` alone.
+pub async fn act<A: Cached>(
     app: &App,
-    stream: &str,
+    id: impl std::fmt::Display,
     by: Principal,
-    body: C,
-    evolve: fn(S, &chatd_domain::Recorded<E>) -> S,
-    decide: fn(&S, &Command<C>) -> Result<Vec<E>, chatd_domain::DomainError>,
-) -> Result<HttpResponse, Problem>
-where
-    S: Default + Send + 'static,
-    E: chatd_domain::DomainEvent + Clone,
-{
-    let out = app
-        .execute(stream, &command(by, body), evolve, decide)
-        .await?;
+    body: A::Command,
+) -> Result<HttpResponse, Problem> {
+    let out = app.execute::<A>(id, &command(by, body)).await?;
     written(StatusCode::OK, super::views::Empty {}, out.position)
 }
 

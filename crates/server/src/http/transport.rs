@@ -12,9 +12,10 @@ use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chatd_domain::channel::ChannelProfile;
-use chatd_domain::customer::{self, CustomerCommand, RefusedMessage, Registration, Source, Utm};
-use chatd_domain::dialog::{self, DialogCommand, Inbound};
-use chatd_domain::event::stream_name;
+use chatd_domain::customer::Customer;
+use chatd_domain::customer::{CustomerCommand, RefusedMessage, Registration, Source, Utm};
+use chatd_domain::dialog::Dialog;
+use chatd_domain::dialog::{DialogCommand, Inbound};
 use chatd_domain::{
     ChannelId, CustomerId, DialogId, DomainError, MessageError, MessageId, MessageStatus,
 };
@@ -104,7 +105,6 @@ async fn receive(
         channel_id,
         &[&body.customer.external_id],
     ));
-    let customer_stream = stream_name("customer", &customer_id.0);
     let c = &body.customer;
     let register = command(
         transport.principal,
@@ -123,16 +123,10 @@ async fn receive(
         })),
     );
     // Registered already, as nearly always: one read of the customer's stream, no write.
-    let mut customer = app.current(&customer_stream, customer::evolve).await?;
+    let mut customer = app.current::<Customer>(customer_id).await?;
     if customer.registration.is_none() {
-        app.execute(
-            &customer_stream,
-            &register,
-            customer::evolve,
-            customer::decide,
-        )
-        .await?;
-        customer = app.current(&customer_stream, customer::evolve).await?;
+        app.execute::<Customer>(customer_id, &register).await?;
+        customer = app.current::<Customer>(customer_id).await?;
     }
     let text = body.message.text.clone().unwrap_or_default();
 
@@ -150,13 +144,7 @@ async fn receive(
                 },
             },
         );
-        app.execute(
-            &customer_stream,
-            &refuse,
-            customer::evolve,
-            customer::decide,
-        )
-        .await?;
+        app.execute::<Customer>(customer_id, &refuse).await?;
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "customer_blocked",
@@ -189,15 +177,7 @@ async fn receive(
                 channel: profile,
             })),
         );
-        match app
-            .execute(
-                &stream_name("dialog", &dialog_id.0),
-                &cmd,
-                dialog::evolve,
-                dialog::decide,
-            )
-            .await
-        {
+        match app.execute::<Dialog>(dialog_id.0, &cmd).await {
             Ok(out) => {
                 return written(
                     StatusCode::OK,
@@ -295,14 +275,7 @@ async fn ack(
             channel: profile,
         },
     );
-    let out = app
-        .execute(
-            &stream_name("dialog", &dialog_id.0),
-            &cmd,
-            dialog::evolve,
-            dialog::decide,
-        )
-        .await?;
+    let out = app.execute::<Dialog>(dialog_id.0, &cmd).await?;
     written(
         StatusCode::OK,
         AckOut {
@@ -355,8 +328,7 @@ async fn read_until(
             transport.channel_id,
             &[&body.external_chat_id, &generation.to_string()],
         ));
-        let stream = stream_name("dialog", &dialog_id.0);
-        let state = app.current(&stream, dialog::evolve).await?;
+        let state = app.current::<Dialog>(dialog_id).await?;
         if !state.exists() {
             return Err(Problem::not_found());
         }
@@ -370,9 +342,7 @@ async fn read_until(
                 channel: profile,
             },
         );
-        let out = app
-            .execute(&stream, &cmd, dialog::evolve, dialog::decide)
-            .await?;
+        let out = app.execute::<Dialog>(dialog_id, &cmd).await?;
         return written(
             StatusCode::OK,
             ReadUntilOut {
