@@ -9,14 +9,17 @@ pub mod catalogue;
 pub mod channel;
 pub mod customer;
 pub mod dialog;
+pub mod distribution;
 pub mod error;
 pub mod event;
 pub mod file;
+pub mod identity;
 pub mod ids;
 pub mod message;
 pub mod order;
 pub mod people;
 pub mod setup;
+pub mod waiting;
 
 #[cfg(test)]
 mod tests;

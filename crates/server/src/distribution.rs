@@ -14,15 +14,16 @@
 use crate::app::{App, Work};
 use chatd_domain::dialog::Dialog;
 use chatd_domain::dialog::{DialogCommand, DialogStatus};
+use chatd_domain::distribution::Candidate;
+use chatd_domain::identity;
 use chatd_domain::order::Order;
 use chatd_domain::order::OrderCommand;
-use chatd_domain::people::{DistributionRule, ReassignWhenUnavailable, Strategy, WorkStatus};
-use chatd_domain::{Assignee, BotId, Command, DialogId, OrderId, Principal, Role, UserId};
+use chatd_domain::people::DistributionRule;
+use chatd_domain::{Assignee, BotId, Command, DialogId, Principal, UserId};
 use chatd_projections::model::dialogs::Bucket;
 use chatd_projections::ReadModel;
 use std::collections::HashMap;
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// What to do for one dialog: who distributes it to whom, and the order to create.
 struct Plan {
@@ -90,12 +91,8 @@ fn handed_on(app: &App, m: &ReadModel, user: UserId) -> Vec<DialogId> {
         .filter(|row| {
             rule_for(m, row.channel_id).is_some_and(|(_, _, r)| {
                 r.manager_ids.contains(&user)
-                    && !available(app, m, user, r, true)
-                    && match r.reassign_when_unavailable {
-                        None => false,
-                        Some(ReassignWhenUnavailable::AllUnanswered) => true,
-                        Some(ReassignWhenUnavailable::OnlyNew) => !row.answered,
-                    }
+                    && !candidate(app, m, user).is_some_and(|c| r.takes(&c, true))
+                    && r.hands_on(row.answered)
             })
         })
         .map(|row| row.id)
@@ -128,30 +125,16 @@ fn open_count(m: &ReadModel, user: UserId) -> usize {
         .map_or(0, |i| i.activity.len())
 }
 
-/// Whether `user` takes dialogs under `rule`; `ignore_load`: judge availability alone.
-fn available(
-    app: &App,
-    m: &ReadModel,
-    user: UserId,
-    rule: &DistributionRule,
-    ignore_load: bool,
-) -> bool {
-    let Some(u) = m.people.users.get(&user) else {
-        return false;
-    };
-    if !u.active || u.role == Role::Auditor {
-        return false;
-    }
-    if rule.require_free && u.work_status != WorkStatus::Free {
-        return false;
-    }
-    if rule.require_online && !app.hub.is_online(user) {
-        return false;
-    }
-    ignore_load
-        || rule
-            .max_open_per_manager
-            .is_none_or(|max| open_count(m, user) < max as usize)
+/// What the bot knows of `user` for R18's choice (`None`: no such user).
+fn candidate(app: &App, m: &ReadModel, user: UserId) -> Option<Candidate> {
+    let u = m.people.users.get(&user)?;
+    Some(Candidate {
+        active: u.active,
+        role: u.role,
+        work_status: u.work_status,
+        online: app.hub.is_online(user),
+        open: open_count(m, user),
+    })
 }
 
 fn plan(
@@ -171,34 +154,14 @@ fn plan(
         _ => return None, // someone took it meanwhile
     }
     let (bot, index, rule) = rule_for(&m, row.channel_id)?;
-    let eligible: Vec<(usize, UserId)> = rule
-        .manager_ids
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, u)| Some(*u) != from)
-        .filter(|(_, u)| available(app, &m, *u, rule, false))
-        .collect();
-    let to = match rule.strategy {
-        Strategy::LeastLoaded => eligible
-            .iter()
-            .min_by_key(|(i, u)| (open_count(&m, *u), *i))
-            .map(|(_, u)| *u)?,
-        Strategy::RoundRobin => {
-            let last = turns.get(&(bot, index)).copied();
-            let next = eligible
-                .iter()
-                .find(|(i, _)| last.is_none_or(|l| *i > l))
-                .or_else(|| eligible.first())?;
-            turns.insert((bot, index), next.0);
-            next.1
-        }
-    };
+    let last = turns.get(&(bot, index)).copied();
+    let (turn, to) = rule.choose(|u| candidate(app, &m, u), from, last)?;
+    turns.insert((bot, index), turn);
     // An order when the dialog is first given out, not when it is handed on.
     let order = (rule.create_order && from.is_none()).then(|| {
         let customer = row.customer_id.and_then(|c| m.customers.get(&c));
         OrderCommand::Create {
-            order_id: order_of(dialog),
+            order_id: identity::order_of(dialog),
             dialog_id: dialog,
             customer_id: row.customer_id,
             manager_id: Some(to),
@@ -212,14 +175,6 @@ fn plan(
         to,
         order,
     })
-}
-
-/// One order per dialog: its id is derived from the dialog's, so a retry creates nothing new.
-fn order_of(dialog: DialogId) -> OrderId {
-    OrderId::from(Uuid::new_v5(
-        &Uuid::NAMESPACE_OID,
-        format!("chatd:order:{dialog}").as_bytes(),
-    ))
 }
 
 async fn distribute(

@@ -192,9 +192,7 @@ pub fn decide(
             }
         }
         DialogCommand::Delete => {
-            if !by.has_right(Right::DialogsDelete) {
-                return Err(DomainError::MissingRight(Right::DialogsDelete));
-            }
+            may_delete(by)?;
             Ok(vec![DialogEvent::DialogDeleted {}])
         }
         DialogCommand::Distribute { .. } => unreachable!("handled above"),
@@ -349,6 +347,16 @@ fn send(state: &Dialog, by: &Principal, m: &Outgoing) -> Result<Vec<DialogEvent>
         }
     }
     Ok(events)
+}
+
+/// R13: deleting dialogs needs the group right `dialogs.delete` (admin holds every right). A
+/// bulk delete asks once before it touches any dialog.
+pub fn may_delete(by: &Principal) -> Result<(), DomainError> {
+    if by.has_right(Right::DialogsDelete) {
+        Ok(())
+    } else {
+        Err(DomainError::MissingRight(Right::DialogsDelete))
+    }
 }
 
 /// R3: may `by` write into the dialog? `Ok(Some(assignee))` when writing makes them responsible.

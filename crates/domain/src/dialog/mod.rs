@@ -5,7 +5,7 @@ mod events;
 #[cfg(test)]
 mod tests;
 
-pub use decide::{decide, DialogCommand, Inbound, Outgoing};
+pub use decide::{decide, may_delete, DialogCommand, Inbound, Outgoing};
 pub use events::DialogEvent;
 
 use crate::actor::{Actor, Assignee, Principal, Right};

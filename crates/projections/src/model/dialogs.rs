@@ -5,6 +5,7 @@
 
 use chatd_domain::dialog::{customer_visible, visible, DialogEvent, DialogStatus, Sight};
 use chatd_domain::setup::TimeLimits;
+use chatd_domain::waiting::Clock;
 use chatd_domain::{
     Actor, Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, UserId,
 };
@@ -86,6 +87,15 @@ impl DialogRow {
         self.sight().visible_to(p)
     }
 
+    /// R15: the dialog's waiting clock under `limits`, while it runs.
+    pub fn clock(&self, limits: &TimeLimits) -> Option<Clock> {
+        Clock::of(
+            self.status,
+            self.waiting_since,
+            limits.for_channel(self.channel_id),
+        )
+    }
+
     pub fn sight(&self) -> Sight {
         Sight {
             responsible: self.responsible,
@@ -120,18 +130,9 @@ pub fn activity_key(row: &DialogRow) -> Key {
     (1, -nanos(row.last_activity_at), row.id)
 }
 
-/// R15: the deadline of a waiting dialog, if its channel has a time limit.
-pub fn reply_deadline(row: &DialogRow, limits: &TimeLimits) -> Option<OffsetDateTime> {
-    let since = row
-        .waiting_since
-        .filter(|_| row.status == DialogStatus::Open)?;
-    let limit = limits.for_channel(row.channel_id)?;
-    Some(since + time::Duration::seconds(limit.limit.into()))
-}
-
 pub fn processing_key(row: &DialogRow, limits: &TimeLimits) -> Key {
-    match reply_deadline(row, limits) {
-        Some(deadline) => (0, nanos(deadline), row.id),
+    match row.clock(limits) {
+        Some(clock) => (0, nanos(clock.deadline()), row.id),
         None => activity_key(row),
     }
 }
@@ -443,17 +444,12 @@ impl Dialogs {
                 continue;
             }
             for (_, _, id) in idx.processing.range(lo..=hi) {
-                let Some(row) = self.rows.get(id) else {
-                    continue;
-                };
-                let (Some(since), Some(limit)) =
-                    (row.waiting_since, self.limits.for_channel(row.channel_id))
-                else {
-                    continue;
-                };
-                let warning = since + time::Duration::seconds(limit.warning_after.into());
-                let danger = since + time::Duration::seconds(limit.limit.into());
-                if (warning > from && warning <= to) || (danger > from && danger <= to) {
+                let crosses = self
+                    .rows
+                    .get(id)
+                    .and_then(|row| row.clock(&self.limits))
+                    .is_some_and(|clock| clock.crosses(from, to));
+                if crosses {
                     out.push(*id);
                 }
             }

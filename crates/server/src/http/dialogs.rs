@@ -623,15 +623,7 @@ async fn delete_dialogs(
             "ids: 1 to 200 dialog ids",
         ));
     }
-    if !caller
-        .principal
-        .has_right(chatd_domain::Right::DialogsDelete)
-    {
-        return Err(AppError::Domain(chatd_domain::DomainError::MissingRight(
-            chatd_domain::Right::DialogsDelete,
-        ))
-        .into());
-    }
+    chatd_domain::dialog::may_delete(&caller.principal).map_err(AppError::from)?;
     let mut results = Vec::with_capacity(body.ids.len());
     let mut position = None;
     for id in body.ids {

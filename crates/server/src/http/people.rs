@@ -23,11 +23,7 @@ const SESSION_DAYS: i64 = 30;
 
 /// Users are keyed by login: two concurrent creations of one login meet on one stream.
 pub fn user_id_for(login: &str) -> UserId {
-    Uuid::new_v5(
-        &Uuid::NAMESPACE_OID,
-        format!("chatd:user:{login}").as_bytes(),
-    )
-    .into()
+    chatd_domain::identity::user_of(login)
 }
 
 #[derive(Deserialize, ToSchema)]

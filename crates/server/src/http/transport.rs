@@ -16,9 +16,8 @@ use chatd_domain::customer::Customer;
 use chatd_domain::customer::{CustomerCommand, RefusedMessage, Registration, Source, Utm};
 use chatd_domain::dialog::Dialog;
 use chatd_domain::dialog::{DialogCommand, Inbound};
-use chatd_domain::{
-    ChannelId, CustomerId, DialogId, DomainError, MessageError, MessageId, MessageStatus,
-};
+use chatd_domain::identity;
+use chatd_domain::{ChannelId, DialogId, DomainError, MessageError, MessageId, MessageStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 #[allow(unused_imports)]
@@ -53,15 +52,6 @@ pub struct InboundBody {
     external_chat_id: String,
     customer: InboundCustomer,
     message: InboundMessage,
-}
-
-fn derived(kind: &str, channel: ChannelId, parts: &[&str]) -> Uuid {
-    let mut name = format!("chatd:{kind}:{channel}");
-    for p in parts {
-        name.push(':');
-        name.push_str(p);
-    }
-    Uuid::new_v5(&Uuid::NAMESPACE_OID, name.as_bytes())
 }
 
 fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
@@ -100,11 +90,7 @@ async fn receive(
     };
 
     // R1: the customer of this external contact, registered on first contact.
-    let customer_id = CustomerId::from(derived(
-        "customer",
-        channel_id,
-        &[&body.customer.external_id],
-    ));
+    let customer_id = identity::customer_of(channel_id, &body.customer.external_id);
     let c = &body.customer;
     let register = command(
         transport.principal,
@@ -152,14 +138,10 @@ async fn receive(
         ));
     }
 
-    let message_id = MessageId::from(derived("message", channel_id, &[&body.message.external_id]));
+    let message_id = identity::message_of(channel_id, &body.message.external_id);
     // R1: one live dialog per external chat; after a deletion the next generation opens.
     for generation in 0u32.. {
-        let dialog_id = DialogId::from(derived(
-            "dialog",
-            channel_id,
-            &[&body.external_chat_id, &generation.to_string()],
-        ));
+        let dialog_id = identity::dialog_of(channel_id, &body.external_chat_id, generation);
         let cmd = command(
             transport.principal,
             DialogCommand::Receive(Box::new(Inbound {
@@ -323,11 +305,8 @@ async fn read_until(
     let profile = channel_profile(&app, transport.channel_id)?;
     // The chat's live dialog: the first generation that is not deleted.
     for generation in 0u32.. {
-        let dialog_id = DialogId::from(derived(
-            "dialog",
-            transport.channel_id,
-            &[&body.external_chat_id, &generation.to_string()],
-        ));
+        let dialog_id =
+            identity::dialog_of(transport.channel_id, &body.external_chat_id, generation);
         let state = app.current::<Dialog>(dialog_id).await?;
         if !state.exists() {
             return Err(Problem::not_found());

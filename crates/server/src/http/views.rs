@@ -5,11 +5,12 @@ use chatd_domain::customer::Source;
 use chatd_domain::dialog::DialogStatus;
 use chatd_domain::people::WorkStatus;
 use chatd_domain::setup::TagColor;
+use chatd_domain::waiting;
 use chatd_domain::{
     Actor, Assignee, Attachment, MessageError, MessageStatus, Principal, Quote, Right, Role,
 };
 use chatd_projections::model::catalog::ChannelView;
-use chatd_projections::model::dialogs::{reply_deadline, DialogRow};
+use chatd_projections::model::dialogs::DialogRow;
 use chatd_projections::model::people::UserView;
 use chatd_projections::ReadModel;
 use serde::Serialize;
@@ -186,32 +187,7 @@ pub struct LastMessageOut {
     pub at: OffsetDateTime,
 }
 
-/// R15: `none`, `warning` or `danger` at `now`.
-#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WaitingLevel {
-    None,
-    Warning,
-    Danger,
-}
-
-pub fn waiting_level(m: &ReadModel, row: &DialogRow, now: OffsetDateTime) -> WaitingLevel {
-    let (Some(since), Some(limit)) = (row.waiting_since, m.time_limits.for_channel(row.channel_id))
-    else {
-        return WaitingLevel::None;
-    };
-    if row.status != DialogStatus::Open {
-        return WaitingLevel::None;
-    }
-    let waited = (now - since).whole_seconds();
-    if waited >= i64::from(limit.limit) {
-        WaitingLevel::Danger
-    } else if waited >= i64::from(limit.warning_after) {
-        WaitingLevel::Warning
-    } else {
-        WaitingLevel::None
-    }
-}
+pub use chatd_domain::waiting::WaitingLevel;
 
 #[derive(Serialize, ToSchema)]
 pub struct DialogRowOut {
@@ -283,8 +259,8 @@ pub fn dialog_row(
         waiting_since: row
             .waiting_since
             .filter(|_| row.status == DialogStatus::Open),
-        reply_deadline: reply_deadline(row, &m.time_limits),
-        waiting_level: waiting_level(m, row, now),
+        reply_deadline: row.clock(&m.time_limits).map(|c| c.deadline()),
+        waiting_level: waiting::level(row.clock(&m.time_limits), now),
     }
 }
 
