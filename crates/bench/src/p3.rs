@@ -191,10 +191,10 @@ pub async fn run(sockets: usize, rate: usize, seconds: u64) {
         .expect("client process");
     // P6: heap the server holds per idle socket, once every client is connected.
     let t0 = Instant::now();
-    while running.app.hub.connections() < sockets && t0.elapsed() < Duration::from_secs(120) {
+    while running.hub.connections() < sockets && t0.elapsed() < Duration::from_secs(120) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let per_socket = grown_since(before) as f64 / running.app.hub.connections().max(1) as f64;
+    let per_socket = grown_since(before) as f64 / running.hub.connections().max(1) as f64;
     count(false);
     let out = child.wait_with_output().await.expect("client output");
     println!("P3  live fan-out: {sockets} sockets (one per manager), {rate} messages/s for {seconds} s, client in its own process");

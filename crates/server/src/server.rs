@@ -1,13 +1,15 @@
 //! Starting and stopping the service. Stopping is graceful: the HTTP server stops accepting,
 //! finishes in-flight requests, and then the store finishes the appends it accepted.
 
-use crate::app::{credentials, App};
 use crate::config::{Config, StoreKind};
 use crate::files::{Blobs, Decoding};
 use crate::http;
+use crate::{delivery, gateway};
 use actix_web::{web, HttpServer};
+use chatd_app::{credentials, App};
 use chatd_domain::people::User;
 use chatd_store::{EventStore, KurrentStore, SqliteConfig, SqliteStore, StoreError};
+use gateway::Hub;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,6 +61,8 @@ pub struct Running {
     /// The bootstrap admin's password when chatd generated it (shown once).
     pub generated_admin_password: Option<String>,
     pub app: Arc<App>,
+    /// This node's WebSocket connections.
+    pub hub: Arc<Hub>,
     handle: actix_web::dev::ServerHandle,
     done: tokio::task::JoinHandle<std::io::Result<()>>,
     store: Arc<dyn EventStore>,
@@ -74,8 +78,7 @@ impl Running {
     /// Wait until the server stops by itself, then close the store.
     pub async fn wait(self) {
         let _ = self.done.await;
-        self.app.stop_background();
-        self.app.save_snapshot().await;
+        self.app.shutdown().await;
         self.store.close().await;
     }
 
@@ -87,16 +90,26 @@ impl Running {
 /// Open the store and start serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
     let store = open_store(config).await?;
+    // The edge's listeners hear the log from the first event the read models apply.
+    let hub = Arc::new(Hub::new(config.ws_queue));
+    let (outbox, outbox_feed) = delivery::outbox();
     let app = App::start(
         store.clone(),
         Some(config.data_dir.join(SNAPSHOT_FILE)),
-        config.ws_queue,
+        vec![hub.clone(), outbox],
+        hub.clone(),
     )
     .await?;
+    let weak = Arc::downgrade(&app);
+    hub.on_offline(move |user| {
+        if let Some(app) = weak.upgrade() {
+            app.user_went_offline(user);
+        }
+    });
     app.snapshot_periodically(SNAPSHOT_EVERY);
-    app.watch_waiting_levels();
-    crate::delivery::start(&app, config.webhooks.clone());
-    crate::distribution::start(&app);
+    gateway::listen::watch_waiting_levels(&app, hub.clone());
+    delivery::start(&app, outbox_feed, config.webhooks.clone());
+    chatd_app::distribution::start(&app);
     let generated_admin_password = bootstrap_admin(&app, config).await?;
     // Made before the first login needs it, so that no login pays for it (R32's timing).
     tokio::task::spawn_blocking(credentials::stand_in_hash);
@@ -109,11 +122,13 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         config.image_decode_bytes,
     ));
     let state = web::Data::from(app.clone());
+    let hub_data = web::Data::from(hub.clone());
     let server = HttpServer::new(move || {
         actix_web::App::new()
             .wrap(http::hygiene::problems())
             .wrap(http::hygiene::headers())
             .app_data(state.clone())
+            .app_data(hub_data.clone())
             .app_data(blobs.clone())
             .app_data(decoding.clone())
             .configure(http::routes)
@@ -133,6 +148,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         addr,
         generated_admin_password,
         app,
+        hub,
         handle,
         done,
         store,

@@ -12,17 +12,17 @@
 
 pub mod webhook;
 
-use crate::app::App;
 use crate::config::WebhookConfig;
-use chatd_domain::dialog::Dialog;
-use chatd_domain::dialog::DialogCommand;
+use chatd_app::{App, Applied, Listener};
+use chatd_domain::dialog::{Dialog, DialogCommand, DialogEvent};
 use chatd_domain::{
     ChannelId, Command, DialogId, MessageError, MessageId, MessageStatus, Principal,
 };
+use chatd_projections::{AnyEvent, ReadModel};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, Semaphore};
 use webhook::Failure;
 
 pub struct Deliveries {
@@ -40,14 +40,37 @@ struct State {
     channels: HashMap<ChannelId, Arc<Semaphore>>,
 }
 
-/// Start delivering: what the outbox holds now, then what the projection reports as sent.
-pub fn start(app: &Arc<App>, config: WebhookConfig) {
+/// Messages to deliver by webhook: `(dialog, message)` in log order.
+pub type OutboxFeed = mpsc::UnboundedReceiver<(DialogId, MessageId)>;
+
+/// Listens to the log follower for messages entering the outbox (sent in a channel with a
+/// webhook) and hands them to delivery.
+pub struct Outbox(mpsc::UnboundedSender<(DialogId, MessageId)>);
+
+/// The listener to register with the follower, and the feed `start` takes.
+pub fn outbox() -> (Arc<Outbox>, OutboxFeed) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Arc::new(Outbox(tx)), rx)
+}
+
+impl Listener for Outbox {
+    fn applied(&self, m: &ReadModel, e: &Applied<'_>) {
+        let (AnyEvent::Dialog(r), Some(dialog)) = (e.event, e.stream_id) else {
+            return;
+        };
+        if let DialogEvent::MessageSent { message_id, .. } = &r.event {
+            if m.outbox.pending.contains_key(message_id) {
+                let _ = self.0.send((dialog.into(), *message_id));
+            }
+        }
+    }
+}
+
+/// Start delivering: what the outbox holds now, then what the follower reports as sent.
+pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig) {
     if !config.enabled {
         return;
     }
-    let Some(mut feed) = app.take_outbox_feed() else {
-        return;
-    };
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .pool_max_idle_per_host(config.per_channel)
@@ -72,7 +95,7 @@ pub fn start(app: &Arc<App>, config: WebhookConfig) {
         d.enqueue(dialog, message);
     }
     let mut stopping = app.stopping();
-    tokio::spawn(async move {
+    app.spawn(async move {
         loop {
             tokio::select! {
                 next = feed.recv() => match next {

@@ -134,20 +134,25 @@ pub enum Refused {
 }
 
 impl Hub {
-    /// A hub for a node whose read models start at `start`: nothing before it can be resumed.
-    pub fn new(start: Option<Position>, queue: usize) -> Hub {
+    /// A hub whose connections may queue `queue` frames each.
+    pub fn new(queue: usize) -> Hub {
         Hub {
             queue,
             inner: Mutex::new(Inner {
                 conns: HashMap::new(),
                 next_id: 0,
                 recent: VecDeque::new(),
-                forgotten_upto: start,
+                forgotten_upto: None,
                 online: HashMap::new(),
                 audience: Audience::default(),
                 offline_listener: None,
             }),
         }
+    }
+
+    /// The node's read models start after `start`: nothing before it can be resumed.
+    pub fn forget_upto(&self, start: Option<Position>) {
+        self.inner.lock().expect("hub lock").forgotten_upto = start;
     }
 
     /// Deliver a change to every connection that may see it, and keep it for resumption.
@@ -462,7 +467,7 @@ mod tests {
     /// overflowed the stack. (Connected while the model knew no users, so connecting stays cheap.)
     #[test]
     fn five_thousand_closed_sockets_are_dropped_without_recursion() {
-        let hub = Hub::new(None, 8);
+        let hub = Hub::new(8);
         let principals: Vec<Principal> = (0..5_000).map(|_| manager()).collect();
         let conns: Vec<_> = principals
             .iter()
@@ -512,7 +517,7 @@ mod tests {
     #[test]
     fn a_users_tabs_count_once_online() {
         let m = ReadModel::default();
-        let hub = Hub::new(None, 8);
+        let hub = Hub::new(8);
         let p = manager();
         let user = p.user_id().unwrap();
         let a = hub.connect(&m, p, None, None).unwrap();

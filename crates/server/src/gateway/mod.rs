@@ -4,6 +4,7 @@
 pub mod asyncapi;
 pub mod frames;
 pub mod hub;
+pub mod listen;
 pub mod ws;
 
 pub use hub::Hub;

@@ -5,6 +5,7 @@
 
 use super::frames::{frame, FrameData};
 use super::hub::{End, Refused};
+use super::Hub;
 use crate::app::App;
 use crate::http::extract::{bearer, Session};
 use crate::http::Problem;
@@ -45,6 +46,7 @@ pub async fn ws(
     req: HttpRequest,
     body: web::Payload,
     app: web::Data<App>,
+    hub: web::Data<Hub>,
     q: web::Query<WsParams>,
 ) -> Result<HttpResponse, Problem> {
     let token = bearer(&req).or_else(|| q.token.clone()).ok_or_else(|| {
@@ -76,8 +78,7 @@ pub async fn ws(
                 "auditors read history through the audit API",
             ));
         }
-        app.hub
-            .connect(&m, session.principal, Some(session.token_hash), since)
+        hub.connect(&m, session.principal, Some(session.token_hash), since)
     };
     let conn = match connected {
         Err(Refused::TooManyConnections) => {
@@ -92,6 +93,7 @@ pub async fn ws(
     let (response, mut ws, mut incoming) = actix_ws::handle(&req, body)
         .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "not_a_websocket", e.to_string()))?;
     let app = app.into_inner();
+    let hub = hub.into_inner();
     actix_web::rt::spawn(async move {
         let mut conn = match conn {
             Ok(c) => c,
@@ -108,7 +110,7 @@ pub async fn ws(
         };
         for f in conn.backlog.drain(..) {
             if ws.text(f).await.is_err() {
-                app.hub.disconnect(&app.model(), conn.id);
+                hub.disconnect(&app.model(), conn.id);
                 return;
             }
         }
@@ -148,7 +150,7 @@ pub async fn ws(
                 }
             }
         }
-        app.hub.disconnect(&app.model(), conn.id);
+        hub.disconnect(&app.model(), conn.id);
         let _ = ws.close(None).await;
     });
     Ok(response)

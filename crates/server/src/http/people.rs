@@ -77,7 +77,7 @@ async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRespo
         .people
         .users
         .get(&user_id)
-        .map(|u| views::user(&m, u, app.hub.is_online(u.id)));
+        .map(|u| views::user(&m, u, app.is_online(u.id)));
     written(
         StatusCode::OK,
         views::LoginOut { token, user },
@@ -119,7 +119,7 @@ async fn me(
         .get(&session.user_id)
         .ok_or_else(Problem::not_found)?;
     Ok(HttpResponse::Ok().json(views::MeOut {
-        user: views::user(&m, user, app.hub.is_online(user.id)),
+        user: views::user(&m, user, app.is_online(user.id)),
         unread_dialogs: m.dialogs.unread_dialogs(&session.principal),
     }))
 }
@@ -137,7 +137,7 @@ async fn list_users(
         .people
         .users
         .values()
-        .map(|u| views::user(&m, u, app.hub.is_online(u.id)))
+        .map(|u| views::user(&m, u, app.is_online(u.id)))
         .collect();
     users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(HttpResponse::Ok().json(Items { items: users }))
@@ -218,7 +218,7 @@ async fn user_command(
         m.people
             .users
             .get(&user_id)
-            .map(|u| views::user(m, u, app.hub.is_online(u.id)))
+            .map(|u| views::user(m, u, app.is_online(u.id)))
     })
     .await
 }

@@ -3,6 +3,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use chatd_app::AppError;
+use chatd_domain::DomainError;
+use chatd_store::StoreError;
 use serde::Serialize;
 use std::fmt;
 
@@ -58,5 +61,48 @@ impl ResponseError for Problem {
         HttpResponse::build(self.status_code())
             .content_type("application/problem+json")
             .json(self)
+    }
+}
+
+/// HTTP status of each domain refusal.
+pub fn domain_status(e: &DomainError) -> StatusCode {
+    match e {
+        DomainError::NotFound => StatusCode::NOT_FOUND,
+        DomainError::AlreadyExists
+        | DomainError::CustomerBlocked
+        | DomainError::CustomerNotPinned
+        | DomainError::CustomerAlreadyPinned
+        | DomainError::DialogDeleted => StatusCode::CONFLICT,
+        DomainError::NotResponsible | DomainError::Forbidden | DomainError::MissingRight(_) => {
+            StatusCode::FORBIDDEN
+        }
+        DomainError::AttachmentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        DomainError::TextTooLong { .. }
+        | DomainError::EmptyMessage
+        | DomainError::TooManyAttachments { .. }
+        | DomainError::UnsupportedByChannel { .. }
+        | DomainError::QuoteNotFound
+        | DomainError::InvalidAssignee
+        | DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Problem {
+        match &e {
+            AppError::Domain(d) => Problem::new(domain_status(d), d.code(), d.to_string()),
+            AppError::Lagging(_) => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "projection_lagging",
+                e.to_string(),
+            ),
+            AppError::Contended => {
+                Problem::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
+            }
+            AppError::Store(StoreError::WrongExpectedVersion { .. }) => {
+                Problem::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
+            }
+            AppError::Store(s) => Problem::internal(s),
+        }
     }
 }

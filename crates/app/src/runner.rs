@@ -3,7 +3,7 @@
 //! retrying from a fresh read when another writer got there first. No stream name is spelled
 //! here or by a caller: `Aggregate::stream` makes it.
 
-use super::{App, AppError, Outcome};
+use crate::{App, AppError, Outcome};
 use chatd_domain::customer::Customer;
 use chatd_domain::dialog::Dialog;
 use chatd_domain::file::File;
@@ -263,7 +263,14 @@ mod tests {
     async fn commands_decide_on_appends_made_behind_the_cache() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
-        let app = App::start(store.clone(), None, 16).await.unwrap();
+        let app = App::start(
+            store.clone(),
+            None,
+            vec![],
+            std::sync::Arc::new(crate::Nobody),
+        )
+        .await
+        .unwrap();
         let channel = Uuid::new_v4().into();
         let dialog_id = Uuid::new_v4();
         let stream = format!("dialog-{dialog_id}");

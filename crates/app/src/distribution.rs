@@ -11,7 +11,7 @@
 //! last one this node chose for that rule. No eligible manager: the dialog stays unassigned until
 //! the next customer message or availability change brings it back.
 
-use crate::app::{App, Work};
+use crate::{App, Work};
 use chatd_domain::dialog::Dialog;
 use chatd_domain::dialog::{DialogCommand, DialogStatus};
 use chatd_domain::distribution::Candidate;
@@ -38,9 +38,10 @@ pub fn start(app: &Arc<App>) {
     let Some(mut feed) = app.take_distribution_feed() else {
         return;
     };
-    let app = app.clone();
     let mut stopping = app.stopping();
-    tokio::spawn(async move {
+    let worker = app.clone();
+    app.spawn(async move {
+        let app = worker;
         let mut turns: HashMap<(BotId, usize), usize> = HashMap::new();
         // Dialogs waiting unassigned when this node starts are distributed first.
         let backlog: Vec<DialogId> = {
@@ -132,7 +133,7 @@ fn candidate(app: &App, m: &ReadModel, user: UserId) -> Option<Candidate> {
         active: u.active,
         role: u.role,
         work_status: u.work_status,
-        online: app.hub.is_online(user),
+        online: app.is_online(user),
         open: open_count(m, user),
     })
 }
@@ -200,9 +201,7 @@ async fn distribute(
     match app.execute::<Dialog>(p.dialog, &cmd).await {
         // Wait until the read models show it, so the next plan sees this one.
         Ok(out) if !out.events.is_empty() => {
-            let _ = app
-                .wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-                .await;
+            let _ = app.wait_for(out.position, crate::MIN_POSITION_WAIT).await;
         }
         Ok(_) => return,
         Err(e) => {

@@ -1,0 +1,194 @@
+//! `App`: the command runner's home (see `runner`), the read models following the log (see
+//! `follower`), `min_position` waits, and the background tasks, which it owns and joins on
+//! shutdown.
+
+use crate::follower::{self, Listener, Presence, Work};
+use crate::{runner, snapshot, AppError};
+use chatd_projections::ReadModel;
+use chatd_store::{EventStore, Position, StoreError};
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+/// How long a read waits for the read models to reach its `min_position` (SPEC §2).
+pub const MIN_POSITION_WAIT: Duration = Duration::from_secs(5);
+/// How long shutdown waits for background tasks to wind down before aborting them.
+const WIND_DOWN: Duration = Duration::from_secs(10);
+
+/// What the distribution bot (R18) is told of, in log order.
+pub type DistributionFeed = mpsc::UnboundedReceiver<Work>;
+
+pub struct App {
+    pub store: Arc<dyn EventStore>,
+    /// Where the read models' snapshot is kept, if anywhere.
+    snapshot_path: Option<std::path::PathBuf>,
+    /// The position the read models were restored at, when a snapshot was used.
+    pub restored_from: Option<Position>,
+    model: Arc<RwLock<ReadModel>>,
+    progress: watch::Receiver<Option<Position>>,
+    /// Aggregates kept folded in memory, by type (see `runner`).
+    pub(crate) caches: runner::Caches,
+    work: mpsc::UnboundedSender<Work>,
+    distribution_feed: Mutex<Option<DistributionFeed>>,
+    /// Who holds a socket on this node (for R18's `require_online`).
+    presence: Arc<dyn Presence>,
+    /// Set when chatd stops: background work winds down.
+    stopping: watch::Sender<bool>,
+    /// Every background task: the follower, the workers, the timers.
+    tasks: Mutex<JoinSet<()>>,
+}
+
+impl App {
+    /// Start following the log into the read models (restored from the snapshot at
+    /// `snapshot_path` when it is usable, else from position 0), telling `listeners` of every
+    /// event applied, and return once they have caught up with the log as it is now.
+    pub async fn start(
+        store: Arc<dyn EventStore>,
+        snapshot_path: Option<std::path::PathBuf>,
+        listeners: Vec<Arc<dyn Listener>>,
+        presence: Arc<dyn Presence>,
+    ) -> Result<Arc<App>, StoreError> {
+        let head = store.head().await?;
+        let restored = match &snapshot_path {
+            Some(path) => snapshot::load(path, head).await,
+            None => None,
+        };
+        let restored_from = restored.as_ref().and_then(|m| m.position);
+        let model = Arc::new(RwLock::new(restored.unwrap_or_default()));
+        let (progress_tx, progress) = watch::channel(restored_from);
+        let (work, work_rx) = mpsc::unbounded_channel();
+        let stopping = watch::channel(false).0;
+        for l in &listeners {
+            l.starts_at(restored_from);
+        }
+        let sub = store.subscribe_all(restored_from).await?;
+        let mut tasks = JoinSet::new();
+        tasks.spawn(follower::follow(
+            sub,
+            model.clone(),
+            progress_tx,
+            listeners,
+            work.clone(),
+            stopping.subscribe(),
+        ));
+        let app = Arc::new(App {
+            store,
+            snapshot_path,
+            restored_from,
+            model,
+            progress,
+            caches: runner::Caches::default(),
+            work,
+            distribution_feed: Mutex::new(Some(work_rx)),
+            presence,
+            stopping,
+            tasks: Mutex::new(tasks),
+        });
+        app.wait_for(head, Duration::from_secs(3600))
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(app)
+    }
+
+    /// Run `task` in the background until shutdown; it should end soon after `stopping()`
+    /// turns `true`.
+    pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.tasks.lock().expect("task set lock").spawn(task);
+    }
+
+    /// Stop background work: tell every task, wait for them to end (aborting any that do not
+    /// within a few seconds), then write the snapshot.
+    pub async fn shutdown(&self) {
+        self.stopping.send_replace(true);
+        let mut tasks = std::mem::take(&mut *self.tasks.lock().expect("task set lock"));
+        let joined = tokio::time::timeout(WIND_DOWN, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if joined.is_err() {
+            tracing::warn!("background tasks did not stop in time; aborting them");
+            tasks.shutdown().await;
+        }
+        self.save_snapshot().await;
+    }
+
+    /// Write the read models' snapshot (see `snapshot`), if a path is configured.
+    pub async fn save_snapshot(&self) {
+        let Some(path) = self.snapshot_path.clone() else {
+            return;
+        };
+        let snap = self.model().snapshot();
+        match tokio::task::spawn_blocking(move || snapshot::save(&path, &snap)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not write the read-model snapshot"),
+            Err(e) => tracing::warn!(error = %e, "snapshot task failed"),
+        }
+    }
+
+    /// Snapshot every `every` while the log moves, until shutdown.
+    pub fn snapshot_periodically(self: &Arc<Self>, every: Duration) {
+        let weak = Arc::downgrade(self);
+        let mut stopping = self.stopping();
+        self.spawn(async move {
+            let mut saved = None;
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stopping.wait_for(|s| *s) => return,
+                }
+                let Some(app) = weak.upgrade() else { return };
+                let now = app.position();
+                if now != saved {
+                    app.save_snapshot().await;
+                    saved = now;
+                }
+            }
+        });
+    }
+
+    /// The distribution feed, to the one consumer that asks first.
+    pub fn take_distribution_feed(&self) -> Option<DistributionFeed> {
+        self.distribution_feed
+            .lock()
+            .expect("distribution feed lock")
+            .take()
+    }
+
+    /// R18: a user's last socket on this node closed (under `require_online` they are
+    /// unavailable now).
+    pub fn user_went_offline(&self, user: chatd_domain::UserId) {
+        let _ = self.work.send(Work::Unavailable(user));
+    }
+
+    pub fn is_online(&self, user: chatd_domain::UserId) -> bool {
+        self.presence.is_online(user)
+    }
+
+    /// Becomes `true` when chatd stops.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+
+    /// The read models, as of the last event applied.
+    pub fn model(&self) -> RwLockReadGuard<'_, ReadModel> {
+        self.model.read().expect("read model lock")
+    }
+
+    pub fn position(&self) -> Option<Position> {
+        *self.progress.borrow()
+    }
+
+    /// Wait until the read models have applied `min` (SPEC §2: read-your-writes).
+    pub async fn wait_for(&self, min: Option<Position>, limit: Duration) -> Result<(), AppError> {
+        let Some(min) = min else { return Ok(()) };
+        let mut rx = self.progress.clone();
+        let reached =
+            tokio::time::timeout(limit, rx.wait_for(|p| p.is_some_and(|p| p >= min))).await;
+        match reached {
+            Ok(Ok(_)) => Ok(()),
+            _ => Err(AppError::Lagging(min.to_string())),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The application's one error type. It names what went wrong, never a status code: the edge
+//! maps it (and every `DomainError`) to a problem document in one place.
+
+use chatd_domain::DomainError;
+use chatd_store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the read models have not reached position {0} within 5 s")]
+    Lagging(String),
+    #[error("the stream kept changing under this command")]
+    Contended,
+}

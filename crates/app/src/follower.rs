@@ -1,0 +1,147 @@
+//! The follower of the log: applies every event of the store's subscription to the read models,
+//! in order, publishes how far it got (for `min_position`), and then tells each listener and the
+//! distribution bot. The edge registers its listeners here (the WebSocket gateway, webhook
+//! delivery); this layer never knows what they do.
+
+use chatd_domain::dialog::{DialogEvent, Sight};
+use chatd_domain::people::UserEvent;
+use chatd_domain::{DialogId, UserId};
+use chatd_projections::codec::category;
+use chatd_projections::model::stream_id;
+use chatd_projections::{AnyEvent, ReadModel};
+use chatd_store::{Position, Subscription};
+use std::sync::{Arc, RwLock};
+use tokio::sync::{mpsc, watch};
+use uuid::Uuid;
+
+/// One event the read models just applied, as listeners hear it.
+pub struct Applied<'a> {
+    pub position: Position,
+    /// The id in the stream's name (`None` for `settings-chat`).
+    pub stream_id: Option<Uuid>,
+    pub event: &'a AnyEvent,
+    /// For a dialog's event: the dialog's sight just before it (after it: ask the read models).
+    pub before: Option<Sight>,
+}
+
+/// Hears every applied event, in log order, on the follower's task while the read models are
+/// locked for reading: it hands the news on (renders, queues) and never waits.
+pub trait Listener: Send + Sync + 'static {
+    /// The follower starts after `from` (the read models were restored there; `None`: from the
+    /// beginning of the log).
+    fn starts_at(&self, from: Option<Position>) {
+        let _ = from;
+    }
+
+    fn applied(&self, m: &ReadModel, event: &Applied<'_>);
+}
+
+/// Who holds a socket on this node: the edge knows, R18's `require_online` asks.
+pub trait Presence: Send + Sync + 'static {
+    fn is_online(&self, user: UserId) -> bool;
+}
+
+/// Nobody is online (tools and tests without a gateway).
+pub struct Nobody;
+
+impl Presence for Nobody {
+    fn is_online(&self, _: UserId) -> bool {
+        false
+    }
+}
+
+/// What the distribution bot (R18) is told of, in log order.
+#[derive(Debug, Clone, Copy)]
+pub enum Work {
+    /// A customer wrote in a dialog nobody is responsible for.
+    Unassigned(DialogId),
+    /// A user's work status changed, they were deactivated, or their last socket closed.
+    Unavailable(UserId),
+}
+
+/// The distribution bot hears of an unassigned dialog a customer wrote in (when there are bots)
+/// and of a user who may have become unavailable.
+fn work_of(m: &ReadModel, e: &Applied<'_>) -> Option<Work> {
+    let id = e.stream_id?;
+    match e.event {
+        AnyEvent::Dialog(r) => match &r.event {
+            DialogEvent::MessageReceived { .. }
+                if !m.people.bots.is_empty()
+                    && m.dialogs
+                        .get(&id.into())
+                        .is_some_and(|row| row.responsible.is_none()) =>
+            {
+                Some(Work::Unassigned(id.into()))
+            }
+            _ => None,
+        },
+        AnyEvent::User(r) => match &r.event {
+            UserEvent::WorkStatusChanged { .. }
+            | UserEvent::UserUpdated {
+                active: Some(false),
+                ..
+            } => Some(Work::Unavailable(id.into())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The follower's loop, until the subscription ends or chatd stops.
+pub(crate) async fn follow(
+    mut sub: Subscription,
+    model: Arc<RwLock<ReadModel>>,
+    progress: watch::Sender<Option<Position>>,
+    listeners: Vec<Arc<dyn Listener>>,
+    work: mpsc::UnboundedSender<Work>,
+    mut stopping: watch::Receiver<bool>,
+) {
+    loop {
+        let next = tokio::select! {
+            next = sub.next() => next,
+            _ = stopping.wait_for(|s| *s) => return,
+        };
+        let Some(next) = next else { return };
+        let event = match next {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(error = %e, "projection subscription failed");
+                return;
+            }
+        };
+        let stream_id = stream_id::<Uuid>(&event.stream);
+        let dialog = (category(&event.stream) == "dialog")
+            .then_some(stream_id.map(DialogId::from))
+            .flatten();
+        let applied = {
+            let mut m = model.write().expect("read model lock");
+            let before = dialog.and_then(|d| m.dialogs.get(&d).map(|r| r.sight()));
+            match m.apply(&event) {
+                Ok(decoded) => decoded.map(|d| (d, before)),
+                Err(e) => {
+                    // An event we cannot read is skipped loudly, never silently rewritten.
+                    tracing::error!(error = %e, "projection skipped an event");
+                    m.position = Some(event.position);
+                    None
+                }
+            }
+        };
+        // Listeners hear of a change after the read models show it.
+        if let Some((decoded, before)) = applied {
+            let m = model.read().expect("read model lock");
+            let e = Applied {
+                position: event.position,
+                stream_id,
+                event: &decoded,
+                before,
+            };
+            if let Some(w) = work_of(&m, &e) {
+                let _ = work.send(w);
+            }
+            for l in &listeners {
+                l.applied(&m, &e);
+            }
+        }
+        let _ = progress.send(Some(event.position));
+    }
+}

@@ -1,0 +1,38 @@
+//! chatd's application layer: what callers of every kind want done, between the edge (HTTP,
+//! WebSocket, webhooks) and the domain. Module map:
+//!
+//! - `app`: [`App`], which owns the store handle, the read models, the typed aggregate caches
+//!   and every background task (joined on [`App::shutdown`]); `min_position` waits.
+//! - `runner`: the command runner, `App::execute::<A>(id, command)`, with optimistic
+//!   concurrency and retries; `current` and `history` for reads of one aggregate.
+//! - `follower`: the loop that applies the log to the read models and tells [`Listener`]s (the
+//!   edge's gateway and webhook delivery) and the distribution bot.
+//! - `distribution`: the distribution bot (R18) as a worker: it gathers facts and appends what
+//!   `chatd_domain::distribution` decides.
+//! - `credentials`: argon2id passwords and opaque tokens.
+//! - `snapshot`: the read models' checkpoint file.
+//! - `error`: [`AppError`], which names no status code.
+//!
+//! Invariant: no web framework here (no actix, no HTTP status, no JSON view); the edge maps
+//! [`AppError`] to problem documents and presents results. This crate imports domain, store and
+//! projections only.
+
+mod app;
+pub mod credentials;
+pub mod distribution;
+mod error;
+pub mod follower;
+mod runner;
+mod snapshot;
+
+pub use app::{App, DistributionFeed, MIN_POSITION_WAIT};
+pub use error::AppError;
+pub use follower::{Applied, Listener, Nobody, Presence, Work};
+pub use runner::{Cached, Caches};
+
+/// What a command did: its events, and the global position of the last one (or of the log's
+/// head when it changed nothing), for the client's next `min_position`.
+pub struct Outcome<E> {
+    pub events: Vec<chatd_domain::Recorded<E>>,
+    pub position: Option<chatd_store::Position>,
+}
