@@ -15,4 +15,12 @@ pub enum AppError {
     Lagging(String),
     #[error("the stream kept changing under this command")]
     Contended,
+    /// R6: a blocked customer's message, refused to the transport (and recorded for audit).
+    #[error("the customer is blocked")]
+    InboundRefused,
+    #[error("wrong login or password")]
+    InvalidCredentials,
+    /// A message names a file that does not exist or that the caller may not read (R32).
+    #[error("no such file {0}: upload it through the files route first")]
+    UnknownFile(uuid::Uuid),
 }

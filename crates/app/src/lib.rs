@@ -9,6 +9,8 @@
 //!   edge's gateway and webhook delivery) and the distribution bot.
 //! - `distribution`: the distribution bot (R18) as a worker: it gathers facts and appends what
 //!   `chatd_domain::distribution` decides.
+//! - `usecases`: one function per thing a caller wants (`inbound::receive`, `dialogs::send`,
+//!   `dialogs::reassign`, `sessions::log_in`, ...), shared by every API that offers it.
 //! - `credentials`: argon2id passwords and opaque tokens.
 //! - `snapshot`: the read models' checkpoint file.
 //! - `error`: [`AppError`], which names no status code.
@@ -24,6 +26,7 @@ mod error;
 pub mod follower;
 mod runner;
 mod snapshot;
+pub mod usecases;
 
 pub use app::{App, DistributionFeed, MIN_POSITION_WAIT};
 pub use error::AppError;

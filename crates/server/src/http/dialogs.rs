@@ -3,19 +3,17 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{command, next_offset, now, offset_page, settle, written};
+use super::support::{next_offset, now, offset_page, settle, written};
 use super::views::{Counted, DeleteResult, DialogList, FacetsOut, TimelineEntryOut, UnreadCount};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
-use crate::app::{App, AppError};
+use crate::app::{usecases, App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use chatd_domain::dialog::Dialog;
-use chatd_domain::dialog::{DialogCommand, DialogEvent, Outgoing};
-use chatd_domain::{
-    Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, TagId,
-};
+use chatd_domain::dialog::{DialogCommand, DialogEvent};
+use chatd_domain::{Assignee, ChannelId, CustomerId, DialogId, Principal, Recorded, TagId};
 use chatd_projections::model::list::{
     self, LastAuthor, ListQuery, Responsible, Sort, StatusFilter,
 };
@@ -382,15 +380,7 @@ async fn timeline_route(
     }))
 }
 
-pub(super) async fn run(
-    app: &App,
-    by: Principal,
-    id: Uuid,
-    body: DialogCommand,
-) -> Result<crate::app::Outcome<DialogEvent>, AppError> {
-    let cmd = command(by, body);
-    app.execute::<Dialog>(id, &cmd).await
-}
+pub(super) use chatd_app::usecases::dialogs::run;
 
 #[derive(Deserialize, ToSchema)]
 pub struct SendBody {
@@ -419,45 +409,20 @@ pub(super) async fn send_as(
     id: Uuid,
     body: SendBody,
 ) -> Result<HttpResponse, Problem> {
-    let (channel, blocked, attachments) = {
-        let m = app.model();
-        let attachments = super::files::attachments(&m, &by, &body.attachment_ids)?;
-        let row = m
-            .dialogs
-            .get(&DialogId::from(id))
-            .filter(|r| !r.deleted)
-            .ok_or_else(Problem::not_found)?;
-        let channel = m
-            .catalog
-            .channels
-            .get(&row.channel_id)
-            .ok_or_else(Problem::not_found)?
-            .profile();
-        let blocked = row
-            .customer_id
-            .and_then(|c| m.customers.get(&c))
-            .is_some_and(|c| c.blocked);
-        (channel, blocked, attachments)
+    let writing = usecases::dialogs::Writing {
+        text: body.text,
+        quote_message_id: body.quote_message_id,
+        attachment_ids: body.attachment_ids,
     };
-    let message_id = MessageId::from(Uuid::new_v4());
-    let out = run(
-        app,
-        by,
-        id,
-        DialogCommand::Send(Box::new(Outgoing {
-            message_id,
-            text: body.text,
-            attachments,
-            quote_message_id: body.quote_message_id.map(MessageId::from),
-            customer_blocked: blocked,
-            channel,
-        })),
-    )
-    .await?;
+    let (message_id, out) = usecases::dialogs::send(app, by, id, writing).await?;
     let m = app.model();
-    let msg = out.events.iter().find_map(|r| {
-        views::message_from_event(&m, DialogId::from(id), &r.event, r.meta.at)
-            .filter(|_| matches!(r.event, DialogEvent::MessageSent { .. }))
+    let msg = out.events.iter().find_map(|r| match &r.event {
+        DialogEvent::MessageSent {
+            message_id: sent, ..
+        } if *sent == message_id => {
+            views::message_from_event(&m, DialogId::from(id), &r.event, r.meta.at)
+        }
+        _ => None,
     });
     written(StatusCode::CREATED, msg, out.position)
 }
@@ -485,8 +450,7 @@ pub(super) async fn reassign_as(
     id: Uuid,
     to: Assignee,
 ) -> Result<HttpResponse, Problem> {
-    let target_active = app.model().people.is_active_assignee(&to);
-    let out = run(app, by, id, DialogCommand::Reassign { to, target_active }).await?;
+    let out = usecases::dialogs::reassign(app, by, id, to).await?;
     written(StatusCode::OK, Empty {}, out.position)
 }
 

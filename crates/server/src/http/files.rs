@@ -17,7 +17,6 @@ use chatd_domain::file::File;
 use chatd_domain::file::{FileCommand, FileMeta};
 use chatd_domain::{Attachment, FileId, Principal};
 use chatd_projections::model::files::FileView;
-use chatd_projections::ReadModel;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -309,23 +308,6 @@ async fn preview(
             "private, max-age=31536000, immutable",
         ))
         .body(bytes))
-}
-
-/// The attachments a message names: files `p` may read (its own uploads, or files in dialogs it
-/// sees, which is how an attachment is re-sent). Anything else is `unknown_file`.
-pub fn attachments(m: &ReadModel, p: &Principal, ids: &[Uuid]) -> Result<Vec<Attachment>, Problem> {
-    ids.iter()
-        .map(|id| {
-            m.readable_file(p, FileId::from(*id))
-                .map(|f| f.meta.attachment())
-                .ok_or_else(|| {
-                    super::support::bad(
-                        "unknown_file",
-                        format!("no such file {id}: upload it through the files route first"),
-                    )
-                })
-        })
-        .collect()
 }
 
 /// Which tab of the seed's "Show attachments": images, or every other file.

@@ -1,25 +1,23 @@
 //! Login, the caller, users and groups.
 
 use super::extract::{Caller, Session};
-use super::support::{bad, command, now, settle, written, written_view};
+use super::support::{bad, command, settle, written, written_view};
 use super::views::GroupOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::views::{LoginOut, MeOut, UserOut};
 use super::{views, Problem};
+use crate::app::usecases::sessions;
 use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chatd_domain::people::{Group, User};
 use chatd_domain::people::{GroupCommand, UserChanges, UserCommand, WorkStatus};
-use chatd_domain::{GroupId, Principal, Right, Role, UserId};
+use chatd_domain::{GroupId, Right, Role, UserId};
 use serde::Deserialize;
 #[allow(unused_imports)]
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// Sessions last 30 days.
-const SESSION_DAYS: i64 = 30;
 
 /// Users are keyed by login: two concurrent creations of one login meet on one stream.
 pub fn user_id_for(login: &str) -> UserId {
@@ -35,67 +33,26 @@ pub struct Login {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, responses((status = 200, body = Written<LoginOut>), (status = 401, description = "invalid_credentials", body = Problem)))]
 #[post("/auth/login")]
 async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Problem> {
-    let found = app
-        .model()
-        .people
-        .by_login(&body.login)
-        .filter(|u| u.active)
-        .map(|u| (u.id, u.password_hash.clone()));
-    let password = body.password.clone();
-    // R32: an unknown or inactive login is checked against a stand-in hash, so that it takes
-    // as long as a wrong password and logins cannot be enumerated by timing.
-    let hash = found.as_ref().map(|(_, hash)| hash.clone());
-    let ok = web::block(move || match hash {
-        Some(hash) => credentials::verify_password(&password, &hash),
-        None => {
-            let _ = credentials::verify_password(&password, credentials::stand_in_hash());
-            false
-        }
-    })
-    .await
-    .unwrap_or(false);
-    let Some((user_id, _)) = found.filter(|_| ok) else {
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "wrong login or password",
-        ));
-    };
-    let token = credentials::new_token();
-    let cmd = command(
-        Principal::System,
-        UserCommand::StartSession {
-            token_hash: credentials::token_hash(&token),
-            expires_at: now() + time::Duration::days(SESSION_DAYS),
-        },
-    );
-    let out = app.execute::<User>(user_id.0, &cmd).await?;
-    app.wait_for(out.position, crate::app::MIN_POSITION_WAIT)
-        .await?;
+    let body = body.into_inner();
+    let sessions::LoggedIn {
+        user_id,
+        token,
+        position,
+    } = sessions::log_in(&app, &body.login, body.password).await?;
     let m = app.model();
     let user = m
         .people
         .users
         .get(&user_id)
         .map(|u| views::user(&m, u, app.is_online(u.id)));
-    written(
-        StatusCode::OK,
-        views::LoginOut { token, user },
-        out.position,
-    )
+    written(StatusCode::OK, views::LoginOut { token, user }, position)
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 401, body = Problem)))]
 #[post("/auth/logout")]
 async fn log_out(app: web::Data<App>, session: Session) -> Result<HttpResponse, Problem> {
-    let cmd = command(
-        Principal::System,
-        UserCommand::EndSession {
-            token_hash: session.token_hash.clone(),
-        },
-    );
-    let out = app.execute::<User>(session.user_id.0, &cmd).await?;
-    written(StatusCode::OK, Empty {}, out.position)
+    let position = sessions::log_out(&app, session.user_id, session.token_hash.clone()).await?;
+    written(StatusCode::OK, Empty {}, position)
 }
 
 #[derive(Deserialize, IntoParams)]

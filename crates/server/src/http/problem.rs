@@ -96,6 +96,19 @@ impl From<AppError> for Problem {
                 "projection_lagging",
                 e.to_string(),
             ),
+            AppError::InboundRefused => {
+                Problem::new(StatusCode::FORBIDDEN, "customer_blocked", e.to_string())
+            }
+            AppError::InvalidCredentials => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                e.to_string(),
+            ),
+            AppError::UnknownFile(_) => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_file",
+                e.to_string(),
+            ),
             AppError::Contended => {
                 Problem::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
             }

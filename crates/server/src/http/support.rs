@@ -4,7 +4,7 @@ use super::Problem;
 use crate::app::{App, Cached};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use chatd_domain::{Command, Principal};
+use chatd_domain::Principal;
 use chatd_store::Position;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -13,13 +13,7 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-pub fn command<C>(by: Principal, body: C) -> Command<C> {
-    Command {
-        by,
-        at: now(),
-        body,
-    }
-}
+pub use crate::app::usecases::command;
 
 pub fn parse_position(s: Option<&str>) -> Result<Option<Position>, Problem> {
     s.map(|s| {

@@ -8,16 +8,16 @@ use super::views::InboundOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::Problem;
+use crate::app::usecases::inbound;
 use crate::app::{App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chatd_domain::channel::ChannelProfile;
-use chatd_domain::customer::Customer;
-use chatd_domain::customer::{CustomerCommand, RefusedMessage, Registration, Source, Utm};
+use chatd_domain::customer::Utm;
 use chatd_domain::dialog::Dialog;
-use chatd_domain::dialog::{DialogCommand, Inbound};
+use chatd_domain::dialog::DialogCommand;
 use chatd_domain::identity;
-use chatd_domain::{ChannelId, DialogId, DomainError, MessageError, MessageId, MessageStatus};
+use chatd_domain::{ChannelId, DialogId, MessageError, MessageId, MessageStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 #[allow(unused_imports)]
@@ -76,105 +76,32 @@ async fn receive(
     non_empty("external_chat_id", &body.external_chat_id)?;
     non_empty("customer.external_id", &body.customer.external_id)?;
     non_empty("message.external_id", &body.message.external_id)?;
-    let channel_id = transport.channel_id;
-    let (profile, channel_type, attachments) = {
-        let m = app.model();
-        let ids = &body.message.attachment_ids;
-        let attachments = super::files::attachments(&m, &transport.principal, ids)?;
-        let c = m
-            .catalog
-            .channels
-            .get(&channel_id)
-            .ok_or_else(Problem::not_found)?;
-        (c.profile(), c.channel_type, attachments)
+    let c = body.customer;
+    let message = inbound::Message {
+        external_chat_id: body.external_chat_id,
+        contact: inbound::Contact {
+            external_id: c.external_id,
+            name: c.name,
+            avatar_url: c.avatar_url,
+            phone: c.phone,
+            email: c.email,
+            utm: c.utm,
+        },
+        external_id: body.message.external_id,
+        text: body.message.text.unwrap_or_default(),
+        attachment_ids: body.message.attachment_ids,
+        quote_external_id: body.message.quote_external_id,
+        created_at: body.message.created_at,
     };
-
-    // R1: the customer of this external contact, registered on first contact.
-    let customer_id = identity::customer_of(channel_id, &body.customer.external_id);
-    let c = &body.customer;
-    let register = command(
-        transport.principal,
-        CustomerCommand::Register(Box::new(Registration {
-            customer_id,
-            external_id: c.external_id.clone(),
-            name: c.name.clone(),
-            avatar_url: c.avatar_url.clone(),
-            phone: c.phone.clone(),
-            email: c.email.clone(),
-            source: Source {
-                channel_id,
-                channel_type,
-                utm: c.utm.clone(),
-            },
-        })),
-    );
-    // Registered already, as nearly always: one read of the customer's stream, no write.
-    let mut customer = app.current::<Customer>(customer_id).await?;
-    if customer.registration.is_none() {
-        app.execute::<Customer>(customer_id, &register).await?;
-        customer = app.current::<Customer>(customer_id).await?;
-    }
-    let text = body.message.text.clone().unwrap_or_default();
-
-    // R6: a blocked customer's message is refused and kept for the audit trail only.
-    if customer.blocked {
-        let refuse = command(
-            transport.principal,
-            CustomerCommand::RecordRefusedInbound {
-                channel_id,
-                external_chat_id: body.external_chat_id.clone(),
-                message: RefusedMessage {
-                    external_id: body.message.external_id.clone(),
-                    text,
-                    attachment_ids: attachments.iter().map(|a| a.file_id).collect(),
-                },
-            },
-        );
-        app.execute::<Customer>(customer_id, &refuse).await?;
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "customer_blocked",
-            "the customer is blocked",
-        ));
-    }
-
-    let message_id = identity::message_of(channel_id, &body.message.external_id);
-    // R1: one live dialog per external chat; after a deletion the next generation opens.
-    for generation in 0u32.. {
-        let dialog_id = identity::dialog_of(channel_id, &body.external_chat_id, generation);
-        let cmd = command(
-            transport.principal,
-            DialogCommand::Receive(Box::new(Inbound {
-                dialog_id,
-                channel_id,
-                external_chat_id: body.external_chat_id.clone(),
-                customer_id: Some(customer_id),
-                message_id,
-                external_id: body.message.external_id.clone(),
-                text: text.clone(),
-                attachments: attachments.clone(),
-                quote_external_id: body.message.quote_external_id.clone(),
-                sent_at: body.message.created_at,
-                customer_blocked: false,
-                channel: profile,
-            })),
-        );
-        match app.execute::<Dialog>(dialog_id.0, &cmd).await {
-            Ok(out) => {
-                return written(
-                    StatusCode::OK,
-                    super::views::InboundOut {
-                        message_id: message_id.0,
-                        dialog_id: dialog_id.0,
-                    },
-                    out.position,
-                )
-            }
-            Err(AppError::Domain(DomainError::DialogDeleted)) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    unreachable!("some generation of the dialog is not deleted")
+    let got = inbound::receive(&app, transport.channel_id, message).await?;
+    written(
+        StatusCode::OK,
+        InboundOut {
+            message_id: got.message_id.0,
+            dialog_id: got.dialog_id.0,
+        },
+        got.position,
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
