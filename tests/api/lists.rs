@@ -1,28 +1,7 @@
 //! R15/R16: the dialog list's filters, sorts, cursors and facets.
 
-use chatd_tests::{spawn_app, TestApp};
+use chatd_tests::{ids, spawn_app, TestApp};
 use serde_json::{json, Value};
-
-fn ids(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn customer_of(app: &TestApp, token: &str, dialog: &str) -> String {
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(token),
-            None,
-        )
-        .await;
-    d.body["customer"]["id"].as_str().unwrap().to_owned()
-}
 
 async fn tag(app: &TestApp, token: &str, name: &str, color: &str) -> String {
     let t = app
@@ -52,7 +31,7 @@ async fn r16_tag_filters_combine_with_and_and_facets_count_by_tag() {
         (&both, vec![(&vip, true), (&wholesale, false)]),
         (&only_vip, vec![(&vip, false)]),
     ] {
-        let customer = customer_of(&app, &admin, dialog).await;
+        let customer = app.customer_of(&admin, dialog).await;
         for (t, pinned) in tags {
             let a = app
                 .call(

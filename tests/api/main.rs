@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod bots;
+mod content;
 mod dialogs;
 mod distribution;
 mod files;

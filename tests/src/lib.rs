@@ -18,6 +18,16 @@ pub struct TestApp {
 
 static TELEMETRY: Once = Once::new();
 
+/// The ids of a list answer's `items`, in order.
+pub fn ids(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Wait (up to 20 s) until `check` holds; for effects of chatd's background work.
 pub async fn eventually<F, Fut>(mut check: F)
 where

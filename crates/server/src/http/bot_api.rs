@@ -3,7 +3,8 @@
 //! rules as for managers apply (R2–R4, R7–R9, R20): only the bot's own dialogs are visible and
 //! writable.
 
-use super::dialogs::{list_as, reassign_as, run, send_as, ListParams, ReassignBody, SendBody};
+use super::dialog_list::{list_as, ListParams};
+use super::dialogs::{reassign_as, run, send_as, ReassignBody, SendBody};
 use super::extract::BotCaller;
 use super::support::written;
 #[allow(unused_imports)]

@@ -6,6 +6,7 @@ mod bots;
 mod channels;
 mod config;
 mod customers;
+mod dialog_list;
 mod dialogs;
 pub(crate) mod extract;
 pub mod files;
@@ -37,6 +38,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(people::routes)
                 .configure(bots::routes)
                 .configure(channels::routes)
+                // Fixed paths (`/dialogs/facets`, ...) before `/dialogs/{id}`.
+                .configure(dialog_list::routes)
                 .configure(dialogs::routes)
                 .configure(customers::routes)
                 .configure(settings::routes)

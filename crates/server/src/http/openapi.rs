@@ -3,7 +3,8 @@
 //! code's. Served at `GET /api/v1/openapi.json`.
 
 use super::{
-    audit, bot_api, bots, channels, customers, dialogs, files, health, people, settings, transport,
+    audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, people,
+    settings, transport,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -50,9 +51,9 @@ impl Modify for Security {
         channels::list,
         channels::create,
         channels::update,
-        dialogs::list_dialogs,
-        dialogs::facets,
-        dialogs::unread_count,
+        dialog_list::list_dialogs,
+        dialog_list::facets,
+        dialog_list::unread_count,
         dialogs::delete_dialogs,
         dialogs::dialog_detail,
         dialogs::timeline_route,

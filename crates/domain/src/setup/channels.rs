@@ -1,0 +1,184 @@
+//! Channels (`channel-<uuid>`, R20): registration, capabilities, limits, webhook.
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum ChannelEvent {
+    ChannelRegistered {
+        channel_id: ChannelId,
+        channel_type: ChannelType,
+        name: String,
+        webhook_url: Option<String>,
+        capabilities: Capabilities,
+        limits: AttachmentLimits,
+        /// SHA-256 of the transport token; the token itself is shown once.
+        transport_token_hash: String,
+        /// Key of the webhook HMAC; the audit API redacts it.
+        webhook_secret: String,
+    },
+    ChannelUpdated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        webhook_url: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capabilities: Option<Capabilities>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limits: Option<AttachmentLimits>,
+    },
+}
+
+impl DomainEvent for ChannelEvent {
+    const CATEGORY: &'static str = "channel";
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Channel {
+    pub id: Option<ChannelId>,
+    pub channel_type: Option<ChannelType>,
+    pub name: String,
+    pub webhook_url: Option<String>,
+    pub capabilities: Option<Capabilities>,
+    pub limits: Option<AttachmentLimits>,
+    pub transport_token_hash: String,
+    pub webhook_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelCommand {
+    Register {
+        channel_id: ChannelId,
+        channel_type: ChannelType,
+        name: String,
+        webhook_url: Option<String>,
+        capabilities: Option<Capabilities>,
+        limits: Option<AttachmentLimits>,
+        transport_token_hash: String,
+        webhook_secret: String,
+    },
+    Update {
+        name: Option<String>,
+        webhook_url: Option<Option<String>>,
+        capabilities: Option<Capabilities>,
+        limits: Option<AttachmentLimits>,
+    },
+}
+
+fn check_webhook(url: &Option<String>) -> Result<(), DomainError> {
+    match url {
+        Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) => Err(
+            DomainError::invalid("webhook_url", "must be an http:// or https:// URL"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+pub fn decide_channel(
+    state: &Channel,
+    cmd: &Command<ChannelCommand>,
+) -> Result<Vec<ChannelEvent>, DomainError> {
+    require_right(&cmd.by, Right::SettingsManage)?;
+    match &cmd.body {
+        ChannelCommand::Register {
+            channel_id,
+            channel_type,
+            name,
+            webhook_url,
+            capabilities,
+            limits,
+            transport_token_hash,
+            webhook_secret,
+        } => {
+            if state.id.is_some() {
+                return Err(DomainError::AlreadyExists);
+            }
+            check_name("name", name, 200)?;
+            check_webhook(webhook_url)?;
+            Ok(vec![ChannelEvent::ChannelRegistered {
+                channel_id: *channel_id,
+                channel_type: *channel_type,
+                name: name.clone(),
+                webhook_url: webhook_url.clone(),
+                capabilities: capabilities.unwrap_or(Capabilities::default_for(*channel_type)),
+                limits: limits.unwrap_or(AttachmentLimits::default_for(*channel_type)),
+                transport_token_hash: transport_token_hash.clone(),
+                webhook_secret: webhook_secret.clone(),
+            }])
+        }
+        ChannelCommand::Update {
+            name,
+            webhook_url,
+            capabilities,
+            limits,
+        } => {
+            state.id.ok_or(DomainError::NotFound)?;
+            if let Some(n) = name {
+                check_name("name", n, 200)?;
+            }
+            if let Some(u) = webhook_url {
+                check_webhook(u)?;
+            }
+            Ok(vec![ChannelEvent::ChannelUpdated {
+                name: name.clone(),
+                webhook_url: webhook_url.clone(),
+                capabilities: *capabilities,
+                limits: *limits,
+            }])
+        }
+    }
+}
+
+pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> Channel {
+    match &recorded.event {
+        ChannelEvent::ChannelRegistered {
+            channel_id,
+            channel_type,
+            name,
+            webhook_url,
+            capabilities,
+            limits,
+            transport_token_hash,
+            webhook_secret,
+        } => {
+            state = Channel {
+                id: Some(*channel_id),
+                channel_type: Some(*channel_type),
+                name: name.clone(),
+                webhook_url: webhook_url.clone(),
+                capabilities: Some(*capabilities),
+                limits: Some(*limits),
+                transport_token_hash: transport_token_hash.clone(),
+                webhook_secret: webhook_secret.clone(),
+            }
+        }
+        ChannelEvent::ChannelUpdated {
+            name,
+            webhook_url,
+            capabilities,
+            limits,
+        } => {
+            if let Some(n) = name {
+                state.name.clone_from(n);
+            }
+            if let Some(u) = webhook_url {
+                state.webhook_url.clone_from(u);
+            }
+            if capabilities.is_some() {
+                state.capabilities = *capabilities;
+            }
+            if limits.is_some() {
+                state.limits = *limits;
+            }
+        }
+    }
+    state
+}
+
+crate::aggregate::aggregate!(
+    Channel,
+    ChannelEvent,
+    ChannelCommand,
+    decide_channel,
+    evolve_channel
+);
