@@ -15,7 +15,7 @@
 //! - `snapshot`: the read models' checkpoint file.
 //! - `error`: [`AppError`], which names no status code.
 //!
-//! Invariant: no web framework here (no actix, no HTTP status, no JSON view); the edge maps
+//! Invariant: no web framework here (no HTTP status, no JSON view); the edge maps
 //! [`AppError`] to problem documents and presents results. This crate imports domain, store and
 //! projections only.
 
