@@ -46,6 +46,51 @@ pub enum Entry {
     },
 }
 
+/// The message a `message_received` or `message_sent` records, as it was recorded (`at`: when
+/// the event was); `None` for every other event. The one place a message event becomes a
+/// message: the timeline, the live feed and webhook delivery all start here.
+pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMessage> {
+    match event {
+        DialogEvent::MessageReceived {
+            message_id,
+            external_id,
+            author,
+            text,
+            attachments,
+            quote,
+            sent_at,
+        } => Some(TimelineMessage {
+            id: *message_id,
+            author: *author,
+            text: text.clone(),
+            attachments: attachments.clone(),
+            quote: quote.clone(),
+            status: None,
+            error: None,
+            external_id: Some(external_id.clone()),
+            created_at: *sent_at,
+        }),
+        DialogEvent::MessageSent {
+            message_id,
+            author,
+            text,
+            attachments,
+            quote,
+        } => Some(TimelineMessage {
+            id: *message_id,
+            author: *author,
+            text: text.clone(),
+            attachments: attachments.clone(),
+            quote: quote.clone(),
+            status: Some(MessageStatus::Queued),
+            error: None,
+            external_id: None,
+            created_at: at,
+        }),
+        _ => None,
+    }
+}
+
 /// Oldest first; callers page from the end.
 pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
     let mut out = Vec::new();
@@ -55,47 +100,10 @@ pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
         let system = |kind| Entry::System { kind, by, at };
         match &r.event {
             DialogEvent::DialogOpened { .. } => out.push(system(SystemKind::Opened)),
-            DialogEvent::MessageReceived {
-                message_id,
-                external_id,
-                author,
-                text,
-                attachments,
-                quote,
-                sent_at,
-            } => {
+            DialogEvent::MessageReceived { message_id, .. }
+            | DialogEvent::MessageSent { message_id, .. } => {
                 by_id.insert(*message_id, out.len());
-                out.push(Entry::Message(TimelineMessage {
-                    id: *message_id,
-                    author: *author,
-                    text: text.clone(),
-                    attachments: attachments.clone(),
-                    quote: quote.clone(),
-                    status: None,
-                    error: None,
-                    external_id: Some(external_id.clone()),
-                    created_at: *sent_at,
-                }));
-            }
-            DialogEvent::MessageSent {
-                message_id,
-                author,
-                text,
-                attachments,
-                quote,
-            } => {
-                by_id.insert(*message_id, out.len());
-                out.push(Entry::Message(TimelineMessage {
-                    id: *message_id,
-                    author: *author,
-                    text: text.clone(),
-                    attachments: attachments.clone(),
-                    quote: quote.clone(),
-                    status: Some(MessageStatus::Queued),
-                    error: None,
-                    external_id: None,
-                    created_at: at,
-                }));
+                out.extend(message_of(&r.event, at).map(Entry::Message));
             }
             DialogEvent::MessageStatusChanged {
                 message_id,

@@ -47,28 +47,23 @@ pub struct At<'a> {
 impl Outbox {
     pub fn apply(&mut self, r: &Recorded<DialogEvent>, at: At<'_>) {
         match &r.event {
-            DialogEvent::MessageSent {
-                message_id,
-                author,
-                text,
-                attachments,
-                quote,
-            } => {
+            DialogEvent::MessageSent { message_id, .. } => {
                 self.dialog_of.insert(*message_id, at.dialog_id);
-                if at.webhook {
+                let message = crate::timeline::message_of(&r.event, r.meta.at);
+                if let Some(msg) = message.filter(|_| at.webhook) {
                     self.pending.insert(
                         *message_id,
                         Pending {
-                            message_id: *message_id,
+                            message_id: msg.id,
                             dialog_id: at.dialog_id,
                             channel_id: at.channel_id,
                             external_chat_id: at.external_chat_id.to_owned(),
                             position: at.position,
-                            author: *author,
-                            text: text.clone(),
-                            attachments: attachments.clone(),
-                            quote: quote.clone(),
-                            created_at: r.meta.at,
+                            author: msg.author,
+                            text: msg.text,
+                            attachments: msg.attachments,
+                            quote: msg.quote,
+                            created_at: msg.created_at,
                         },
                     );
                 }

@@ -55,28 +55,10 @@ pub struct PageParams {
     min_position: Option<String>,
 }
 
-fn message_out(
-    m: &ReadModel,
-    dialog_id: Uuid,
-    msg: &timeline::TimelineMessage,
-) -> views::MessageOut {
-    views::MessageOut {
-        id: msg.id.0,
-        dialog_id,
-        author: views::actor(m, &msg.author),
-        text: msg.text.clone(),
-        attachments: msg.attachments.clone(),
-        quote: msg.quote.clone(),
-        status: msg.status,
-        error: msg.error.clone(),
-        created_at: msg.created_at,
-    }
-}
-
 fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEntryOut {
     match e {
         Entry::Message(msg) => TimelineEntryOut::Message {
-            message: message_out(m, dialog_id, msg),
+            message: views::message(m, dialog_id, msg),
         },
         Entry::System { kind, by, at } => {
             let (event, from, to) = match kind {

@@ -12,6 +12,7 @@ use chatd_domain::{
 use chatd_projections::model::catalog::ChannelView;
 use chatd_projections::model::dialogs::DialogRow;
 use chatd_projections::model::people::UserView;
+use chatd_projections::timeline;
 use chatd_projections::ReadModel;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -454,42 +455,24 @@ pub fn message_from_event(
     event: &chatd_domain::dialog::DialogEvent,
     at: OffsetDateTime,
 ) -> Option<MessageOut> {
-    let (id, author, text, attachments, quote, status, created_at) = match event {
-        chatd_domain::dialog::DialogEvent::MessageReceived {
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-            sent_at,
-            ..
-        } => (message_id, author, text, attachments, quote, None, *sent_at),
-        chatd_domain::dialog::DialogEvent::MessageSent {
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-        } => (
-            message_id,
-            author,
-            text,
-            attachments,
-            quote,
-            Some(MessageStatus::Queued),
-            at,
-        ),
-        _ => return None,
-    };
-    Some(MessageOut {
-        id: id.0,
-        dialog_id: dialog_id.0,
-        author: actor(m, author),
-        text: text.clone(),
-        attachments: attachments.clone(),
-        quote: quote.clone(),
-        status,
-        error: None,
-        created_at,
-    })
+    timeline::message_of(event, at).map(|msg| message(m, dialog_id.0, &msg))
+}
+
+/// The one builder of the message view (REST timeline and send answers, `message_new` frames).
+pub fn message(
+    m: &ReadModel,
+    dialog_id: uuid::Uuid,
+    msg: &timeline::TimelineMessage,
+) -> MessageOut {
+    MessageOut {
+        id: msg.id.0,
+        dialog_id,
+        author: actor(m, &msg.author),
+        text: msg.text.clone(),
+        attachments: msg.attachments.clone(),
+        quote: msg.quote.clone(),
+        status: msg.status,
+        error: msg.error.clone(),
+        created_at: msg.created_at,
+    }
 }
