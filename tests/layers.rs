@@ -110,6 +110,27 @@ fn the_web_framework_stays_at_the_edge() {
     }
 }
 
+/// Problem documents are built in one place, where every stable code the edge answers by itself
+/// is named with its status (`http/problem.rs`); everything else calls those constructors or
+/// maps an application error.
+#[test]
+fn problem_documents_are_built_in_one_place() {
+    let src = root().join("crates/server/src");
+    for file in crate_sources("server") {
+        let rel = file.strip_prefix(&src).unwrap().to_owned();
+        if rel == Path::new("http/problem.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        assert!(
+            !code.contains("Problem::new("),
+            "{} builds a problem document itself",
+            rel.display()
+        );
+    }
+}
+
 #[test]
 fn no_source_file_asks_to_be_split() {
     const MOST: usize = 620;

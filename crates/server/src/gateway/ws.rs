@@ -9,7 +9,6 @@ use super::Hub;
 use crate::app::App;
 use crate::http::extract::{bearer, Session};
 use crate::http::Problem;
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_ws::Message;
 use chatd_domain::Role;
@@ -49,22 +48,15 @@ pub async fn ws(
     hub: web::Data<Hub>,
     q: web::Query<WsParams>,
 ) -> Result<HttpResponse, Problem> {
-    let token = bearer(&req).or_else(|| q.token.clone()).ok_or_else(|| {
-        Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a bearer token or ?token= is required",
-        )
-    })?;
+    let token = bearer(&req)
+        .or_else(|| q.token.clone())
+        .ok_or_else(|| Problem::unauthorized("a bearer token or ?token= is required"))?;
     let since: Option<Position> = match q.since.as_deref() {
         None => None,
-        Some(s) => Some(s.parse().map_err(|_| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                "since is not a position",
-            )
-        })?),
+        Some(s) => Some(
+            s.parse()
+                .map_err(|_| Problem::invalid_query("since is not a position"))?,
+        ),
     };
     // The session is checked against the same read models the hub registers the socket under,
     // so a deactivation or logout applied in between cannot be missed (R32).
@@ -72,9 +64,7 @@ pub async fn ws(
         let m = app.model();
         let session = Session::in_model(&m, &token)?;
         if session.role == Role::Auditor {
-            return Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
+            return Err(Problem::forbidden(
                 "auditors read history through the audit API",
             ));
         }
@@ -82,16 +72,14 @@ pub async fn ws(
     };
     let conn = match connected {
         Err(Refused::TooManyConnections) => {
-            return Err(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "too_many_connections",
+            return Err(Problem::too_many_connections(
                 "this node holds as many WebSockets as it may",
             ))
         }
         other => other,
     };
-    let (response, mut ws, mut incoming) = actix_ws::handle(&req, body)
-        .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "not_a_websocket", e.to_string()))?;
+    let (response, mut ws, mut incoming) =
+        actix_ws::handle(&req, body).map_err(|e| Problem::not_a_websocket(e.to_string()))?;
     let app = app.into_inner();
     let hub = hub.into_inner();
     actix_web::rt::spawn(async move {

@@ -6,7 +6,6 @@ use super::views::Page;
 use super::Problem;
 use crate::app::App;
 use crate::audit::{audit_event, AuditEvent};
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use chatd_domain::dialog::Dialog;
 use chatd_domain::Aggregate;
@@ -21,9 +20,7 @@ const MAX_PAGE: usize = 1000;
 fn auditor(s: &Session) -> Result<(), Problem> {
     match s.role {
         Role::Auditor | Role::Admin => Ok(()),
-        _ => Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+        _ => Err(Problem::forbidden(
             "the audit API is for auditors and admins",
         )),
     }
@@ -32,11 +29,7 @@ fn auditor(s: &Session) -> Result<(), Problem> {
 fn page_limit(limit: Option<usize>) -> Result<usize, Problem> {
     match limit.unwrap_or(200) {
         n @ 1..=MAX_PAGE => Ok(n),
-        _ => Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            format!("limit is 1 to {MAX_PAGE}"),
-        )),
+        _ => Err(Problem::invalid_query(format!("limit is 1 to {MAX_PAGE}"))),
     }
 }
 

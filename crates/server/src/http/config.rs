@@ -2,7 +2,6 @@
 
 use super::Problem;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::http::StatusCode;
 use actix_web::web;
 
 /// Largest JSON body accepted (a message is at most 2000 characters; files go elsewhere).
@@ -17,33 +16,18 @@ pub fn json() -> web::JsonConfig {
 fn json_problem(err: &JsonPayloadError) -> Problem {
     match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!("JSON bodies are limited to {JSON_LIMIT} bytes"),
-            )
+            Problem::body_too_large(format!("JSON bodies are limited to {JSON_LIMIT} bytes"))
         }
-        JsonPayloadError::ContentType => Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send application/json",
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            e.to_string(),
-        ),
-        JsonPayloadError::Deserialize(e) => {
-            Problem::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string())
-        }
-        other => Problem::new(StatusCode::BAD_REQUEST, "malformed_json", other.to_string()),
+        JsonPayloadError::ContentType => Problem::unsupported_media_type("send application/json"),
+        JsonPayloadError::Deserialize(e) if e.is_data() => Problem::invalid_body(e.to_string()),
+        JsonPayloadError::Deserialize(e) => Problem::malformed_json(e.to_string()),
+        other => Problem::malformed_json(other.to_string()),
     }
 }
 
 pub fn query() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _| {
-        Problem::new(StatusCode::BAD_REQUEST, "invalid_query", err.to_string()).into()
-    })
+    web::QueryConfig::default()
+        .error_handler(|err: QueryPayloadError, _| Problem::invalid_query(err.to_string()).into())
 }
 
 /// A malformed id in a path names nothing that exists.

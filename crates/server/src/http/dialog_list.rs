@@ -7,7 +7,6 @@ use super::support::{now, settle};
 use super::views::{Counted, DialogList, FacetsOut, UnreadCount};
 use super::{views, Problem};
 use crate::app::App;
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use chatd_domain::{ChannelId, Principal, TagId};
 use chatd_projections::model::list::{
@@ -20,7 +19,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 fn invalid_query(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, "invalid_query", detail)
+    Problem::invalid_query(detail)
 }
 
 fn ids<T: From<Uuid>>(field: &str, s: &Option<String>) -> Result<Vec<T>, Problem> {
@@ -161,9 +160,7 @@ pub(super) async fn list_as(
     settle(app, p.min_position.as_deref()).await?;
     let m = app.model();
     let page = m.list(viewer, &query).map_err(|e| match e {
-        list::ListError::SortUnavailable => {
-            Problem::new(StatusCode::BAD_REQUEST, "sort_unavailable", e.to_string())
-        }
+        list::ListError::SortUnavailable => Problem::sort_unavailable(e.to_string()),
     })?;
     let t = now();
     let items: Vec<_> = page

@@ -286,11 +286,7 @@ async fn pin_customer(
         .visible_customer(&caller.principal, &customer_id)
         .is_none()
     {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "no such customer",
-        ));
+        return Err(Problem::validation_failed("no such customer"));
     }
     let out = run(
         &app,
@@ -317,11 +313,7 @@ async fn delete_dialogs(
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     if body.ids.is_empty() || body.ids.len() > 200 {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "ids: 1 to 200 dialog ids",
-        ));
+        return Err(Problem::validation_failed("ids: 1 to 200 dialog ids"));
     }
     chatd_domain::dialog::may_delete(&caller.principal).map_err(AppError::from)?;
     let mut results = Vec::with_capacity(body.ids.len());

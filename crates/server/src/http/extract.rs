@@ -5,7 +5,6 @@
 use super::Problem;
 use crate::app::{credentials::token_hash, App};
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest};
 use chatd_domain::{ChannelId, Principal, Role, UserId};
 use std::future::{ready, Ready};
@@ -16,7 +15,7 @@ fn app(req: &HttpRequest) -> &App {
 }
 
 fn unauthorized(detail: &'static str) -> Problem {
-    Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    Problem::unauthorized(detail)
 }
 
 /// `Authorization: Bearer <token>`, or (for browsers opening a WebSocket) `?token=`.
@@ -92,9 +91,7 @@ impl FromRequest for Caller {
             Err(e) => return ready(Err(e)),
         };
         ready(if session.role == Role::Auditor {
-            Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
+            Err(Problem::forbidden(
                 "auditors read history through the audit API",
             ))
         } else {

@@ -69,14 +69,10 @@ pub struct UploadParams {
 }
 
 fn too_large() -> Problem {
-    Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
-        format!(
-            "uploads are limited to {} MB; each channel's own limits apply when the file is sent",
-            MAX_UPLOAD / (1024 * 1024)
-        ),
-    )
+    Problem::file_too_large(format!(
+        "uploads are limited to {} MB; each channel's own limits apply when the file is sent",
+        MAX_UPLOAD / (1024 * 1024)
+    ))
 }
 
 fn header_param(value: &str, key: &str) -> Option<String> {
@@ -89,7 +85,7 @@ fn header_param(value: &str, key: &str) -> Option<String> {
 }
 
 fn bad_body(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, "invalid_body", detail)
+    Problem::unreadable_body(detail)
 }
 
 /// The upload streamed to disk: a raw body, or the first file part of a `multipart/form-data`
@@ -153,7 +149,7 @@ async fn upload(
 ) -> Result<HttpResponse, Problem> {
     let (file, part_name, declared) = receive_file(blobs, req.headers(), payload).await?;
     if file.size == 0 {
-        return Err(super::support::bad("empty_file", "the file is empty"));
+        return Err(Problem::empty_file("the file is empty"));
     }
     let name = name.or(part_name).unwrap_or_else(|| "file".to_owned());
     let decoding = req
@@ -291,9 +287,7 @@ async fn preview(
 ) -> Result<HttpResponse, Problem> {
     let f = readable(&app, &caller.principal, *id)?;
     if !f.meta.preview {
-        return Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            "no_preview",
+        return Err(Problem::no_preview(
             "the file is not an image chatd could decode",
         ));
     }

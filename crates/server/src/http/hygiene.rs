@@ -13,7 +13,9 @@
 use super::Problem;
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::ServiceResponse;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
+#[cfg(test)]
+use actix_web::http::StatusCode;
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::ResponseError;
 
@@ -27,22 +29,6 @@ pub fn problems<B: 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(as_problem)
 }
 
-/// The stable code of an error status that no handler gave a problem document.
-fn code_of(status: StatusCode) -> &'static str {
-    match status {
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
-        StatusCode::REQUEST_TIMEOUT => "request_timeout",
-        StatusCode::UNAUTHORIZED => "unauthorized",
-        StatusCode::FORBIDDEN => "forbidden",
-        s if s.is_server_error() => "internal",
-        _ => "bad_request",
-    }
-}
-
 fn as_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_problem = res
         .headers()
@@ -51,12 +37,7 @@ fn as_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let status = res.status();
-    let detail = status
-        .canonical_reason()
-        .unwrap_or("the request could not be served")
-        .to_owned();
-    let problem = Problem::new(status, code_of(status), detail).error_response();
+    let problem = Problem::of_status(res.status()).error_response();
     let (req, old) = res.into_parts();
     let mut new = problem;
     // Keep what the layer said beyond the body (e.g. `Allow` on a 405).

@@ -1,7 +1,7 @@
 //! Login, the caller, users and groups.
 
 use super::extract::{Caller, Session};
-use super::support::{bad, command, settle, written, written_view};
+use super::support::{command, settle, written, written_view};
 use super::views::GroupOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -119,15 +119,14 @@ fn check_groups(app: &App, ids: &[Uuid]) -> Result<Vec<GroupId>, Problem> {
                 .groups
                 .contains_key(&id)
                 .then_some(id)
-                .ok_or_else(|| bad("validation_failed", format!("group {g} does not exist")))
+                .ok_or_else(|| Problem::validation_failed(format!("group {g} does not exist")))
         })
         .collect()
 }
 
 fn check_password(p: &str) -> Result<(), Problem> {
     if p.chars().count() < 8 {
-        return Err(bad(
-            "validation_failed",
+        return Err(Problem::validation_failed(
             "passwords have at least 8 characters",
         ));
     }

@@ -31,6 +31,91 @@ impl Problem {
         }
     }
 
+    // Every stable code the edge answers by itself, with its status (domain and application
+    // errors are mapped below, in `domain_status` and `From<AppError>`).
+
+    pub fn body_too_large(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", detail)
+    }
+
+    pub fn file_too_large(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    pub fn invalid_body(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail)
+    }
+
+    pub fn invalid_query(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "invalid_query", detail)
+    }
+
+    pub fn malformed_json(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "malformed_json", detail)
+    }
+
+    pub fn no_preview(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::NOT_FOUND, "no_preview", detail)
+    }
+
+    pub fn not_a_websocket(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "not_a_websocket", detail)
+    }
+
+    pub fn sort_unavailable(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "sort_unavailable", detail)
+    }
+
+    pub fn too_many_connections(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_connections",
+            detail,
+        )
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            detail,
+        )
+    }
+
+    pub fn validation_failed(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            detail,
+        )
+    }
+
+    pub fn empty_file(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "empty_file", detail)
+    }
+
+    /// An upload body that is not what its `Content-Type` says (multipart without a file part).
+    pub fn unreadable_body(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "invalid_body", detail)
+    }
+
+    /// The problem document of an error status that no handler answered with one (the
+    /// framework's own refusals, see `hygiene`).
+    pub fn of_status(status: StatusCode) -> Self {
+        let detail = status
+            .canonical_reason()
+            .unwrap_or("the request could not be served");
+        Problem::new(status, code_of(status), detail)
+    }
+
     pub fn not_found() -> Self {
         Problem::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
     }
@@ -117,5 +202,21 @@ impl From<AppError> for Problem {
             }
             AppError::Store(s) => Problem::internal(s),
         }
+    }
+}
+
+/// The stable code of an error status that no handler gave a problem document.
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
     }
 }

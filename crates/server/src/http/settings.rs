@@ -119,9 +119,7 @@ async fn create(
                 .ok_or_else(Problem::not_found)?
         }
         _ => {
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
+            return Err(Problem::validation_failed(
                 "give text, or from_message_id with its dialog_id",
             ))
         }

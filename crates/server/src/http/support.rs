@@ -17,13 +17,8 @@ pub use crate::app::usecases::command;
 
 pub fn parse_position(s: Option<&str>) -> Result<Option<Position>, Problem> {
     s.map(|s| {
-        s.parse().map_err(|_| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                format!("{s:?} is not a position"),
-            )
-        })
+        s.parse()
+            .map_err(|_| Problem::invalid_query(format!("{s:?} is not a position")))
     })
     .transpose()
 }
@@ -73,10 +68,6 @@ pub async fn act<A: Cached>(
     written(StatusCode::OK, super::views::Empty {}, out.position)
 }
 
-pub fn bad(code: &'static str, detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
-}
-
 /// Offset paging over a list built on demand (timeline, attachments): the cursor is `prefix`
 /// followed by how many items came before. Returns `(skip, limit)`.
 pub fn offset_page(
@@ -84,7 +75,7 @@ pub fn offset_page(
     limit: Option<usize>,
     prefix: char,
 ) -> Result<(usize, usize), Problem> {
-    let invalid = |d: &str| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", d.to_owned());
+    let invalid = |d: &str| Problem::invalid_query(d.to_owned());
     let limit = limit.unwrap_or(50);
     if limit == 0 || limit > 200 {
         return Err(invalid("limit is 1 to 200"));

@@ -56,11 +56,9 @@ pub struct InboundBody {
 
 fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
     if v.trim().is_empty() || v.len() > 512 {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            format!("{field} must be 1 to 512 bytes"),
-        ));
+        return Err(Problem::validation_failed(format!(
+            "{field} must be 1 to 512 bytes"
+        )));
     }
     Ok(())
 }
@@ -159,8 +157,7 @@ async fn ack(
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     if body.message_id.is_none() && body.external_message_id.is_none() {
-        return Err(super::support::bad(
-            "validation_failed",
+        return Err(Problem::validation_failed(
             "name the message by message_id or external_message_id",
         ));
     }
