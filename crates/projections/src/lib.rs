@@ -2,6 +2,14 @@
 //!
 //! Invariant: read models are derived data. Everything here can be thrown away and rebuilt by
 //! replaying the log from position 0, and the rebuild equals what live projection produced.
+//!
+//! Module map:
+//! - `codec`: domain event ⇄ stored event (type, schema version, data, `{at, actor}`), upcasting;
+//! - `model`: the manager API's read models (`ReadModel::apply`): people, catalog, customers,
+//!   dialogs and their list indexes, files, the webhook outbox, snapshots;
+//! - `timeline`: a dialog's timeline folded on demand, and `message_of`, the one way from a
+//!   message event to a message;
+//! - `fold`, `replay`: every aggregate folded from the whole log (`chatd replay`).
 
 pub mod codec;
 pub mod fold;

@@ -1,7 +1,18 @@
-//! chatd's edge: configuration, the HTTP server and its wiring to the store and read models.
+//! chatd's edge: configuration, the HTTP server and its wiring to the application layer.
 //!
-//! Invariant: no business rule lives here. Handlers turn requests into domain commands and domain
-//! results into responses; the rules are `chatd-domain`'s.
+//! Module map:
+//! - `server`: start-up (the app, its listeners, the HTTP server) and graceful stop;
+//! - `http`: one module per API area; `extract` (who calls), `problem` (the one mapping to
+//!   problem documents and every stable code), `views` (the JSON shapes), `hygiene`
+//!   (headers and framework errors), `openapi`;
+//! - `gateway`: the WebSocket feed: `hub` (connections, resumption, access checks), `frames`,
+//!   `listen` (the hub as a listener of the log, the R15 ticker), `ws`, `asyncapi`;
+//! - `delivery`: outgoing webhooks, fed by its `Outbox` listener;
+//! - `files`: the content-addressed file store and upload inspection (`Decoding` gate);
+//! - `audit`: the auditors' reading of the log and `verify`; `config`, `telemetry`.
+//!
+//! Invariant: no business rule lives here. Handlers parse, authorise, call one use case of
+//! `chatd-app` and present the result; the rules are `chatd-domain`'s.
 
 pub mod audit;
 pub mod config;

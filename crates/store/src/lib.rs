@@ -6,6 +6,14 @@
 //! - appending the same event ids again returns the first result and writes nothing (retries);
 //! - global positions strictly increase in commit order, and `$all` readers see no gaps;
 //! - each event carries the hash of its stream predecessor (`hash`).
+//!
+//! Module map:
+//! - `types`: positions, expected versions, new and recorded events, `StoreError`;
+//! - `sqlite`: the embedded default (one file, WAL, group commit on one writer thread);
+//! - `kurrent`: KurrentDB / EventStoreDB through the official `kurrentdb` crate;
+//! - `subscription`: the catch-up subscription both backends hand out;
+//! - `hash`: the per-stream SHA-256 chain;
+//! - `contract`: the suite every backend passes (`contract_suite!`).
 
 pub mod contract;
 pub mod hash;

@@ -3,21 +3,17 @@
 //! retry, however concurrent, meets the first attempt on the same streams and records nothing new.
 
 use super::extract::Transport;
-use super::support::{command, written};
+use super::support::written;
 use super::views::InboundOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::Problem;
-use crate::app::usecases::inbound;
-use crate::app::{App, AppError};
+use crate::app::usecases::{inbound, statuses};
+use crate::app::App;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
-use chatd_domain::channel::ChannelProfile;
 use chatd_domain::customer::Utm;
-use chatd_domain::dialog::Dialog;
-use chatd_domain::dialog::DialogCommand;
-use chatd_domain::identity;
-use chatd_domain::{ChannelId, DialogId, MessageError, MessageId, MessageStatus};
+use chatd_domain::{MessageError, MessageId, MessageStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 #[allow(unused_imports)]
@@ -121,33 +117,6 @@ pub struct AckOut {
     changed: bool,
 }
 
-/// The outgoing message a report names, in one of this channel's dialogs.
-async fn find_outgoing(
-    app: &App,
-    channel: ChannelId,
-    ours: Option<MessageId>,
-    theirs: Option<&str>,
-) -> Result<(DialogId, MessageId), Problem> {
-    let lookup = || {
-        let m = app.model();
-        m.outbox.find(channel, ours, theirs).filter(|(d, _)| {
-            m.dialogs
-                .get(d)
-                .is_some_and(|r| r.channel_id == channel && !r.deleted)
-        })
-    };
-    if let Some(found) = lookup() {
-        return Ok(found);
-    }
-    // The webhook's answer may be a moment ahead of the read models: catch up once.
-    app.wait_for(
-        app.store.head().await.map_err(AppError::from)?,
-        crate::app::MIN_POSITION_WAIT,
-    )
-    .await?;
-    lookup().ok_or_else(Problem::not_found)
-}
-
 #[utoipa::path(post, path = "/api/transport/v1/messages/ack", tag = "transport", request_body = AckBody, security(("transport" = [])), responses((status = 200, body = Written<AckOut>), (status = 404, description = "no such outgoing message in this channel", body = Problem), (status = 422, description = "unsupported_by_channel: a status the channel does not declare; validation_failed", body = Problem)))]
 #[post("/messages/ack")]
 async fn ack(
@@ -156,50 +125,22 @@ async fn ack(
     body: web::Json<AckBody>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    if body.message_id.is_none() && body.external_message_id.is_none() {
-        return Err(Problem::validation_failed(
-            "name the message by message_id or external_message_id",
-        ));
-    }
-    let (dialog_id, message_id) = find_outgoing(
-        &app,
-        transport.channel_id,
-        body.message_id.map(MessageId::from),
-        body.external_message_id.as_deref(),
-    )
-    .await?;
-    let profile = channel_profile(&app, transport.channel_id)?;
-    let cmd = command(
-        transport.principal,
-        DialogCommand::RecordStatus {
-            message_id,
-            status: body.status,
-            error: body.error,
-            external_message_id: body
-                .external_message_id
-                .filter(|_| body.message_id.is_some()),
-            channel: profile,
-        },
-    );
-    let out = app.execute::<Dialog>(dialog_id.0, &cmd).await?;
+    let report = statuses::Report {
+        message_id: body.message_id.map(MessageId::from),
+        external_message_id: body.external_message_id,
+        status: body.status,
+        error: body.error,
+    };
+    let done = statuses::report(&app, transport.channel_id, report).await?;
     written(
         StatusCode::OK,
         AckOut {
-            message_id: message_id.0,
-            dialog_id: dialog_id.0,
-            changed: !out.events.is_empty(),
+            message_id: done.message_id.0,
+            dialog_id: done.dialog_id.0,
+            changed: done.changed,
         },
-        out.position,
+        done.position,
     )
-}
-
-fn channel_profile(app: &App, channel: ChannelId) -> Result<ChannelProfile, Problem> {
-    app.model()
-        .catalog
-        .channels
-        .get(&channel)
-        .map(|c| c.profile())
-        .ok_or_else(Problem::not_found)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -226,36 +167,21 @@ async fn read_until(
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     non_empty("external_chat_id", &body.external_chat_id)?;
-    let profile = channel_profile(&app, transport.channel_id)?;
-    // The chat's live dialog: the first generation that is not deleted.
-    for generation in 0u32.. {
-        let dialog_id =
-            identity::dialog_of(transport.channel_id, &body.external_chat_id, generation);
-        let state = app.current::<Dialog>(dialog_id).await?;
-        if !state.exists() {
-            return Err(Problem::not_found());
-        }
-        if state.deleted {
-            continue;
-        }
-        let cmd = command(
-            transport.principal,
-            DialogCommand::ReadUntil {
-                until: body.until,
-                channel: profile,
-            },
-        );
-        let out = app.execute::<Dialog>(dialog_id, &cmd).await?;
-        return written(
-            StatusCode::OK,
-            ReadUntilOut {
-                dialog_id: dialog_id.0,
-                read: out.events.len(),
-            },
-            out.position,
-        );
-    }
-    unreachable!("some generation of the dialog is not deleted")
+    let (dialog_id, read, position) = statuses::read_until(
+        &app,
+        transport.channel_id,
+        &body.external_chat_id,
+        body.until,
+    )
+    .await?;
+    written(
+        StatusCode::OK,
+        ReadUntilOut {
+            dialog_id: dialog_id.0,
+            read,
+        },
+        position,
+    )
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
