@@ -12,23 +12,9 @@ async fn an_auditor_reads_a_deleted_dialogs_whole_history_that_managers_and_admi
     let (_, auditor) = app.user(&admin, "audrey", "auditor", &[]).await;
     let (_, transport) = app.channel(&admin, "telegram").await;
     let dialog = app.dialog(&transport, "chat-1", "where is my order?").await;
-    let r = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/reassign"),
-            Some(&admin),
-            Some(json!({"to": {"type": "user", "id": manager_id}})),
-        )
-        .await;
+    let r = app.reassign(&admin, &dialog, &manager_id).await;
     assert_eq!(r.status, 200);
-    let sent = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&manager),
-            Some(json!({"text": "On its way"})),
-        )
-        .await;
+    let sent = app.send(&manager, &dialog, "On its way").await;
     assert_eq!(sent.status, 201);
     let deleted = app
         .call(

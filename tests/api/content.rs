@@ -37,14 +37,7 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
         )
         .await;
     assert_eq!(d.body["customer_card"]["blocked"], true);
-    let send = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&admin),
-            Some(json!({"text": "hello"})),
-        )
-        .await;
+    let send = app.send(&admin, &dialog, "hello").await;
     assert_eq!((send.status, send.code()), (409, "customer_blocked"));
     let inbound = app
         .inbound(&transport, "c1", "cust-c1", "m-blocked", "let me in")
@@ -71,14 +64,7 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
             None,
         )
         .await;
-    let send = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&admin),
-            Some(json!({"text": "welcome back"})),
-        )
-        .await;
+    let send = app.send(&admin, &dialog, "welcome back").await;
     assert!(unblock.status == 200 && send.status == 201, "{send:?}");
     // The refused messages are kept for the audit trail, on the customer's stream.
     let dir = app.stop().await;
@@ -120,14 +106,7 @@ async fn r8_a_2001_character_message_is_refused_and_2000_pass() {
         )
         .await;
     assert_eq!((long.status, long.code()), (422, "text_too_long"));
-    let empty = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&admin),
-            Some(json!({"text": ""})),
-        )
-        .await;
+    let empty = app.send(&admin, &dialog, "").await;
     assert_eq!((empty.status, empty.code()), (422, "empty_message"));
     let ok = app
         .call(

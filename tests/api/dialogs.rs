@@ -120,26 +120,12 @@ async fn r2_a_manager_loses_a_reassigned_dialog_while_an_admin_still_sees_it() {
     let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
     let (m2, t2) = app.user(&admin, "m2", "manager", &[]).await;
     let dialog = app.dialog(&transport, "c1", "hi").await;
-    let take = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/reassign"),
-            Some(&t1),
-            Some(json!({"to": {"type": "user", "id": m1}})),
-        )
-        .await;
+    let take = app.reassign(&t1, &dialog, &m1).await;
     assert_eq!(
         take.status, 200,
         "a manager takes an unassigned dialog: {take:?}"
     );
-    let away = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/reassign"),
-            Some(&t1),
-            Some(json!({"to": {"type": "user", "id": m2}})),
-        )
-        .await;
+    let away = app.reassign(&t1, &dialog, &m2).await;
     assert_eq!(away.status, 200, "{away:?}");
     let pos = away.position();
     for path in [
@@ -187,14 +173,7 @@ async fn r2_a_manager_loses_a_reassigned_dialog_while_an_admin_still_sees_it() {
         )
         .await;
     assert!(!ids(&list.body).contains(&dialog));
-    let send = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&t1),
-            Some(json!({"text": "still here?"})),
-        )
-        .await;
+    let send = app.send(&t1, &dialog, "still here?").await;
     // R32 (was 403 `not_responsible` before R32): the dialog is gone from m1's sight, and a
     // write answers like every other route, without telling that it exists.
     assert_eq!((send.status, send.code()), (404, "not_found"));
@@ -246,14 +225,7 @@ async fn r2_r4_a_closed_dialog_reassigned_stays_closed_and_reopens_on_a_customer
         )
         .await;
     assert_eq!(again.status, 200, "re-closing is a no-op, not an error");
-    let r = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/reassign"),
-            Some(&admin),
-            Some(json!({"to": {"type": "user", "id": m1}})),
-        )
-        .await;
+    let r = app.reassign(&admin, &dialog, &m1).await;
     let d = app
         .call(
             "GET",
@@ -288,14 +260,7 @@ async fn r3_a_manager_writing_into_an_unassigned_dialog_becomes_responsible() {
     let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
     let (_, t2) = app.user(&admin, "m2", "manager", &[]).await;
     let dialog = app.dialog(&transport, "c1", "hi").await;
-    let sent = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&t1),
-            Some(json!({"text": "Hello, how can I help?"})),
-        )
-        .await;
+    let sent = app.send(&t1, &dialog, "Hello, how can I help?").await;
     assert_eq!(sent.status, 201, "{sent:?}");
     assert_eq!(sent.body["status"], "queued");
     assert_eq!(sent.body["author"]["id"], m1.as_str());
@@ -309,14 +274,7 @@ async fn r3_a_manager_writing_into_an_unassigned_dialog_becomes_responsible() {
         )
         .await;
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
-    let other = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&t2),
-            Some(json!({"text": "me too"})),
-        )
-        .await;
+    let other = app.send(&t2, &dialog, "me too").await;
     // R32: m2 cannot see m1's dialog any more, so 404 (403 before R32).
     assert_eq!((other.status, other.code()), (404, "not_found"));
     // R3 still holds where the writer sees the dialog: a manager with dialogs.view_all.
@@ -330,14 +288,7 @@ async fn r3_a_manager_writing_into_an_unassigned_dialog_becomes_responsible() {
         .await;
     let group = group.body["id"].as_str().unwrap().to_owned();
     let (_, viewer) = app.user(&admin, "viewer", "manager", &[&group]).await;
-    let seen = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&viewer),
-            Some(json!({"text": "me three"})),
-        )
-        .await;
+    let seen = app.send(&viewer, &dialog, "me three").await;
     assert_eq!((seen.status, seen.code()), (403, "not_responsible"));
     app.stop().await;
 }

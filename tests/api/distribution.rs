@@ -146,14 +146,7 @@ async fn r18_a_busy_managers_unanswered_new_dialogs_are_handed_on() {
     let answered = app.dialog(&transport, "answered", "hello?").await;
     assigned_to(&app, &admin, &fresh, &m1).await;
     assigned_to(&app, &admin, &answered, &m1).await;
-    let sent = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{answered}/messages"),
-            Some(&m1_token),
-            Some(json!({"text": "Hi!"})),
-        )
-        .await;
+    let sent = app.send(&m1_token, &answered, "Hi!").await;
     assert_eq!(sent.status, 201);
     app.inbound(
         &transport,

@@ -248,14 +248,7 @@ async fn downloads_and_resending_follow_dialog_visibility() {
     let first = app.dialog(&transport, "l-1", "hi").await;
     let second = app.dialog(&transport, "l-2", "hi").await;
     for d in [&first, &second] {
-        let r = app
-            .call(
-                "POST",
-                &format!("/api/v1/dialogs/{d}/reassign"),
-                Some(&admin),
-                Some(json!({"to": {"type": "user", "id": maria_id}})),
-            )
-            .await;
+        let r = app.reassign(&admin, d, &maria_id).await;
         assert_eq!(r.status, 200, "{r:?}");
     }
     let up = app

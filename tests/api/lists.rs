@@ -147,14 +147,7 @@ async fn r15_processing_order_puts_the_most_urgent_waiting_dialog_first() {
     let other_channel = app
         .dialog(&slow_transport, "fb", "on a channel with a long limit")
         .await;
-    let reply = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{answered}/messages"),
-            Some(&admin),
-            Some(json!({"text": "done"})),
-        )
-        .await;
+    let reply = app.send(&admin, &answered, "done").await;
     assert_eq!(reply.status, 201);
     let fb_channel = {
         let d = app
@@ -215,14 +208,7 @@ async fn r15_processing_order_puts_the_most_urgent_waiting_dialog_first() {
     // R15: reassigning a waiting dialog does not reset its clock.
     let deadline = top["reply_deadline"].clone();
     let (m1, _) = app.user(&admin, "m1", "manager", &[]).await;
-    let moved = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{first}/reassign"),
-            Some(&admin),
-            Some(json!({"to": {"type": "user", "id": m1}})),
-        )
-        .await;
+    let moved = app.reassign(&admin, &first, &m1).await;
     assert_eq!(moved.status, 200);
     let after = app
         .call(
@@ -253,14 +239,7 @@ async fn r16_responsible_channel_and_last_message_filters_and_cursor_paging() {
     }
     let insta = app.dialog(&other, "insta", "hi").await;
     let mine = &all[2];
-    let r = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{mine}/messages"),
-            Some(&t1),
-            Some(json!({"text": "mine now"})),
-        )
-        .await;
+    let r = app.send(&t1, mine, "mine now").await;
     let pos = r.position();
     let me = app
         .call(

@@ -84,14 +84,7 @@ async fn a_reply_reaches_the_integration_signed_and_its_statuses_only_move_forwa
     );
 
     let mut ws = app.ws(&admin, None).await;
-    let sent = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            Some(&admin),
-            Some(json!({"text": "Yes, 3 left"})),
-        )
-        .await;
+    let sent = app.send(&admin, &dialog, "Yes, 3 left").await;
     assert_eq!(sent.status, 201, "{sent:?}");
     let message = sent.body["id"].as_str().unwrap().to_owned();
 

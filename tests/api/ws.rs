@@ -13,14 +13,7 @@ async fn r17_the_responsible_manager_gets_message_new_with_text_and_counter_and_
     let mine = app.dialog(&transport, "mine", "first").await;
     let theirs = app.dialog(&transport, "theirs", "first").await;
     for (d, m, t) in [(&mine, &m1, &t1), (&theirs, &m2, &t2)] {
-        let r = app
-            .call(
-                "POST",
-                &format!("/api/v1/dialogs/{d}/reassign"),
-                Some(t),
-                Some(json!({"to": {"type": "user", "id": m}})),
-            )
-            .await;
+        let r = app.reassign(t, d, m).await;
         assert_eq!(r.status, 200);
     }
     let mut w1 = app.ws(&t1, None).await;
@@ -58,23 +51,10 @@ async fn reassignment_removes_the_dialog_from_the_old_manager_and_updates_the_ne
     let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
     let (m2, t2) = app.user(&admin, "m2", "manager", &[]).await;
     let d = app.dialog(&transport, "c1", "hi").await;
-    app.call(
-        "POST",
-        &format!("/api/v1/dialogs/{d}/reassign"),
-        Some(&t1),
-        Some(json!({"to": {"type": "user", "id": m1}})),
-    )
-    .await;
+    app.reassign(&t1, &d, &m1).await;
     let mut w1 = app.ws(&t1, None).await;
     let mut w2 = app.ws(&t2, None).await;
-    let r = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{d}/reassign"),
-            Some(&t1),
-            Some(json!({"to": {"type": "user", "id": m2}})),
-        )
-        .await;
+    let r = app.reassign(&t1, &d, &m2).await;
     assert_eq!(r.status, 200);
     let removed = w1.next_of(&["dialog_removed", "dialog_updated"]).await;
     assert_eq!(removed["type"], "dialog_removed");
