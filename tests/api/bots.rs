@@ -45,14 +45,7 @@ async fn bots_are_registered_with_a_token_shown_once_and_become_assignees() {
 
     let dialog = app.dialog(&transport, "c1", "hi").await;
     chatd_tests::eventually(|| async {
-        let d = app
-            .call(
-                "GET",
-                &format!("/api/v1/dialogs/{dialog}"),
-                Some(&admin),
-                None,
-            )
-            .await;
+        let d = app.detail(&admin, &dialog, None).await;
         d.body["responsible"]["id"] == m1.as_str()
     })
     .await;

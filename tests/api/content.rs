@@ -10,15 +10,7 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
     let admin = app.admin().await;
     let (_, transport) = app.channel(&admin, "telegram").await;
     let dialog = app.dialog(&transport, "c1", "hi").await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
-    let customer = d.body["customer"]["id"].as_str().unwrap().to_owned();
+    let customer = app.customer_of(&admin, &dialog).await;
     let block = app
         .call(
             "POST",
@@ -28,14 +20,7 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
         )
         .await;
     assert_eq!(block.status, 200);
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", block.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, Some(&block.position())).await;
     assert_eq!(d.body["customer_card"]["blocked"], true);
     let send = app.send(&admin, &dialog, "hello").await;
     assert_eq!((send.status, send.code()), (409, "customer_blocked"));
@@ -208,15 +193,7 @@ async fn r12_unpin_removes_the_customer_from_the_dialog_but_keeps_the_customer()
     let admin = app.admin().await;
     let (_, transport) = app.channel(&admin, "telegram").await;
     let dialog = app.dialog(&transport, "c1", "hi").await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
-    let customer = d.body["customer"]["id"].as_str().unwrap().to_owned();
+    let customer = app.customer_of(&admin, &dialog).await;
     let un = app
         .call(
             "POST",
@@ -225,14 +202,7 @@ async fn r12_unpin_removes_the_customer_from_the_dialog_but_keeps_the_customer()
             None,
         )
         .await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", un.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, Some(&un.position())).await;
     assert_eq!(d.body["customer"], Value::Null);
     assert_eq!(d.body["customer_card"], Value::Null);
     assert_eq!(d.body["external_chat_id"], "c1");
@@ -255,14 +225,7 @@ async fn r12_unpin_removes_the_customer_from_the_dialog_but_keeps_the_customer()
             Some(json!({"customer_id": customer})),
         )
         .await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", pin.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, Some(&pin.position())).await;
     assert_eq!(d.body["customer"]["id"], customer.as_str());
     app.stop().await;
 }

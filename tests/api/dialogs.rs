@@ -13,14 +13,7 @@ async fn r1_first_message_opens_a_dialog_with_the_customers_source() {
         .await;
     assert_eq!(first.status, 200, "{first:?}");
     let dialog = first.body["dialog_id"].as_str().unwrap();
-    let detail = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", first.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let detail = app.detail(&admin, dialog, Some(&first.position())).await;
     assert_eq!(detail.status, 200, "{detail:?}");
     assert_eq!(detail.body["status"], "open");
     assert_eq!(detail.body["channel"]["id"], channel.as_str());
@@ -226,28 +219,14 @@ async fn r2_r4_a_closed_dialog_reassigned_stays_closed_and_reopens_on_a_customer
         .await;
     assert_eq!(again.status, 200, "re-closing is a no-op, not an error");
     let r = app.reassign(&admin, &dialog, &m1).await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", r.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, Some(&r.position())).await;
     assert_eq!(d.body["status"], "closed");
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
     let back = app
         .inbound(&transport, "c1", "cust-c1", "later", "I'm back")
         .await;
     assert_eq!(back.body["dialog_id"], dialog.as_str());
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", back.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, Some(&back.position())).await;
     assert_eq!(d.body["status"], "open");
     app.stop().await;
 }
@@ -265,14 +244,7 @@ async fn r3_a_manager_writing_into_an_unassigned_dialog_becomes_responsible() {
     assert_eq!(sent.body["status"], "queued");
     assert_eq!(sent.body["author"]["id"], m1.as_str());
     assert_eq!(sent.body["dialog_id"], dialog.as_str());
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}?min_position={}", sent.position()),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, Some(&sent.position())).await;
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
     let other = app.send(&t2, &dialog, "me too").await;
     // R32: m2 cannot see m1's dialog any more, so 404 (403 before R32).
@@ -384,9 +356,7 @@ async fn r5_mark_unread_affects_only_its_user() {
             )
             .await;
         assert_eq!(c.body["dialogs"], 1);
-        let d = app
-            .call("GET", &format!("/api/v1/dialogs/{dialog}"), Some(t), None)
-            .await;
+        let d = app.detail(t, &dialog, None).await;
         assert_eq!(d.body["unread_count"], 1);
     }
     app.stop().await;
@@ -443,9 +413,7 @@ async fn r13_bulk_delete_needs_the_right_and_hides_the_dialogs() {
         )
         .await;
     assert_eq!(ids(&list.body), vec![c]);
-    let gone = app
-        .call("GET", &format!("/api/v1/dialogs/{a}"), Some(&admin), None)
-        .await;
+    let gone = app.detail(&admin, &a, None).await;
     assert_eq!(gone.status, 404);
     // A new message in the deleted dialog's chat opens a new dialog.
     let again = app
@@ -465,14 +433,7 @@ async fn writes_survive_a_restart_and_the_read_models_rebuild_from_the_log() {
     let dir = app.stop().await;
     let app = chatd_tests::spawn_app_in(dir).await;
     let admin = app.admin().await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, None).await;
     assert_eq!(d.status, 200);
     assert_eq!(d.body["last_message"]["text"], "before restart");
     let again = app

@@ -21,14 +21,7 @@ async fn bot(app: &TestApp, admin: &str, rules: Value) -> (String, String) {
 }
 
 async fn responsible(app: &TestApp, admin: &str, dialog: &str) -> Value {
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(admin),
-            None,
-        )
-        .await;
+    let d = app.detail(admin, dialog, None).await;
     d.body["responsible"]["id"].clone()
 }
 

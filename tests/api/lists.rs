@@ -150,14 +150,7 @@ async fn r15_processing_order_puts_the_most_urgent_waiting_dialog_first() {
     let reply = app.send(&admin, &answered, "done").await;
     assert_eq!(reply.status, 201);
     let fb_channel = {
-        let d = app
-            .call(
-                "GET",
-                &format!("/api/v1/dialogs/{other_channel}"),
-                Some(&admin),
-                None,
-            )
-            .await;
+        let d = app.detail(&admin, &other_channel, None).await;
         d.body["channel"]["id"].as_str().unwrap().to_owned()
     };
     let limits = app

@@ -45,14 +45,7 @@ async fn read_models_resume_from_the_snapshot_and_catch_up_from_its_position() {
     let app = spawn_app_in(dir).await;
     assert!(app.restored_from().is_some(), "started from the snapshot");
     let admin = app.admin().await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, None).await;
     assert_eq!(d.status, 200);
     assert_eq!(d.body["last_message"]["text"], "before restart");
     let tags = app.call("GET", "/api/v1/tags", Some(&admin), None).await;
@@ -71,14 +64,7 @@ async fn read_models_resume_from_the_snapshot_and_catch_up_from_its_position() {
     let app = spawn_app_in(dir).await;
     assert_eq!(app.restored_from(), None);
     let admin = app.admin().await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, None).await;
     assert_eq!(d.status, 200);
     let tags = app.call("GET", "/api/v1/tags", Some(&admin), None).await;
     assert_eq!(tags.body["items"].as_array().unwrap().len(), 1);

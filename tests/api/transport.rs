@@ -66,14 +66,7 @@ async fn a_reply_reaches_the_integration_signed_and_its_statuses_only_move_forwa
         .await;
     assert_eq!(opened.status, 200, "{opened:?}");
     let dialog = opened.body["dialog_id"].as_str().unwrap().to_owned();
-    let detail = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let detail = app.detail(&admin, &dialog, None).await;
     assert_eq!(
         detail.body["customer_card"]["source"]["channel_id"],
         channel

@@ -144,14 +144,7 @@ async fn r32_deactivation_closes_open_sockets_and_revokes_tokens_for_good() {
     );
     assert_eq!(app.ws_refused(&t2, None).await, Some(401));
     let fresh = app.login("m2", "password-123").await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{first}"),
-            Some(&fresh),
-            None,
-        )
-        .await;
+    let d = app.detail(&fresh, &first, None).await;
     assert_eq!(d.status, 200);
     app.stop().await;
 }
@@ -362,14 +355,7 @@ async fn r32_writes_into_an_unseen_dialog_are_404_and_an_auditor_is_never_respon
     assert_eq!((nobody.status, nobody.code()), (404, "not_found"));
     let r = app.reassign(&admin, &dialog, &auditor).await;
     assert_eq!((r.status, r.code()), (422, "invalid_assignee"), "{r:?}");
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let d = app.detail(&admin, &dialog, None).await;
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
     app.stop().await;
 }
@@ -522,9 +508,7 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
     }
     assert!(walked >= 25, "walked {walked} routes");
     // Nothing was changed by any of it.
-    let d = app
-        .call("GET", &format!("/api/v1/dialogs/{hidden}"), Some(&t1), None)
-        .await;
+    let d = app.detail(&t1, &hidden, None).await;
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
     assert_eq!(d.body["status"], "open");
     app.stop().await;

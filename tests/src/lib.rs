@@ -480,6 +480,15 @@ impl TestApp {
         .await
     }
 
+    /// `GET /api/v1/dialogs/{dialog}` as `token`, after `min_position` when given.
+    pub async fn detail(&self, token: &str, dialog: &str, min_position: Option<&str>) -> Answer {
+        let path = match min_position {
+            Some(p) => format!("/api/v1/dialogs/{dialog}?min_position={p}"),
+            None => format!("/api/v1/dialogs/{dialog}"),
+        };
+        self.call("GET", &path, Some(token), None).await
+    }
+
     /// The id of the customer pinned to `dialog`, as an admin sees it.
     pub async fn customer_of(&self, admin: &str, dialog: &str) -> String {
         let d = self

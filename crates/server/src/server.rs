@@ -173,7 +173,7 @@ async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, S
     let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&password))
         .await
         .map_err(|e| StartError::Bootstrap(e.to_string()))?;
-    let user_id = http::user_id_for("admin");
+    let user_id = chatd_domain::identity::user_of("admin");
     let cmd = Command {
         by: Principal::System,
         at: time::OffsetDateTime::now_utc(),

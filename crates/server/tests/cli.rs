@@ -1,14 +1,16 @@
 //! The `chatd` binary as an operator runs it: serve on port 0, answer /healthz, stop cleanly on
 //! SIGTERM; replay a log written by the domain.
 
+mod support;
+
 use chatd_domain::channel::{ChannelProfile, ChannelType};
 use chatd_domain::dialog::{self, Dialog, DialogCommand, Inbound};
 use chatd_domain::{Command, EventMeta, Principal};
 use chatd_projections::new_event;
 use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command as Process, Stdio};
+use std::process::Command as Process;
 use uuid::Uuid;
 
 fn chatd() -> Process {
@@ -35,20 +37,11 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
 #[test]
 fn serve_answers_health_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = chatd()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env("CHATD_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("chatd listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-        .to_owned();
+    let support::Served {
+        mut child,
+        addr,
+        lines,
+    } = support::serve(dir.path(), &[]);
     let (status, body) = http_get(&addr, "/healthz");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"status\":\"ok\""), "{body}");

@@ -6,8 +6,7 @@
 //! (which decodes: the gate bounds how many at a time) and then of one far over it (which is
 //! refused before its pixels are allocated).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod support;
 
 const UPLOADS: usize = 40;
 /// 3900² RGBA is 58 MiB decoded, under the default cap of 64 MiB: it decodes and is previewed.
@@ -61,21 +60,13 @@ fn peak_rss_mib(pid: u32) -> u64 {
 fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("chatd.toml"), CONFIG).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chatd"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env("CHATD_LOG", "warn")
-        .env("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first
-        .strip_prefix("chatd listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-        .to_owned();
+    let support::Served {
+        mut child, addr, ..
+    } = support::serve(
+        dir.path(),
+        &[("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")],
+    );
+    let base = format!("http://{addr}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let client = reqwest::Client::new();
     let token = rt.block_on(async {

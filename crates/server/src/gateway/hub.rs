@@ -283,6 +283,7 @@ impl Hub {
                         break;
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => {
+                        // The socket's task is gone: nobody hears the reason.
                         dropped.push((id, End::SessionEnded));
                         break;
                     }

@@ -22,15 +22,17 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 pub const CLOSE_SESSION_ENDED: u16 = 4401;
 pub const CLOSE_ACCESS_CHANGED: u16 = 4403;
 
-fn close_reason(why: End) -> actix_ws::CloseReason {
+/// The close frame's reason; a too-slow client was told `resync_required` and closes plainly.
+fn close_reason(why: End) -> Option<actix_ws::CloseReason> {
     let (code, description) = match why {
+        End::TooSlow => return None,
         End::SessionEnded => (CLOSE_SESSION_ENDED, "session_ended"),
-        End::AccessChanged | End::TooSlow => (CLOSE_ACCESS_CHANGED, "access_changed"),
+        End::AccessChanged => (CLOSE_ACCESS_CHANGED, "access_changed"),
     };
-    actix_ws::CloseReason {
+    Some(actix_ws::CloseReason {
         code: actix_ws::CloseCode::Other(code),
         description: Some(description.into()),
-    }
+    })
 }
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
@@ -110,14 +112,10 @@ pub async fn ws(
                 // The reason first: when the hub ends a connection it also drops its queue.
                 biased;
                 why = &mut conn.ended => {
-                    match why {
-                        Ok(End::TooSlow) => {
-                            let _ = ws.text(frame(app.position(), FrameData::ResyncRequired(crate::http::views::Empty {}))).await;
-                            let _ = ws.close(None).await;
-                        }
-                        Ok(why) => { let _ = ws.close(Some(close_reason(why))).await; }
-                        Err(_) => { let _ = ws.close(None).await; }
+                    if let Ok(End::TooSlow) = why {
+                        let _ = ws.text(frame(app.position(), FrameData::ResyncRequired(crate::http::views::Empty {}))).await;
                     }
+                    let _ = ws.close(why.ok().and_then(close_reason)).await;
                     // The hub removed the connection already.
                     return;
                 }

@@ -21,7 +21,6 @@ mod support_serde;
 mod transport;
 pub mod views;
 
-pub use people::user_id_for;
 pub use problem::Problem;
 
 use actix_web::web;

@@ -19,11 +19,6 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// Users are keyed by login: two concurrent creations of one login meet on one stream.
-pub fn user_id_for(login: &str) -> UserId {
-    chatd_domain::identity::user_of(login)
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct Login {
     login: String,
@@ -143,7 +138,8 @@ async fn create_user(
     let body = body.into_inner();
     check_password(&body.password)?;
     let group_ids = check_groups(&app, &body.group_ids)?;
-    let user_id = user_id_for(&body.login);
+    // Users are keyed by login: two concurrent creations of one login meet on one stream.
+    let user_id = chatd_domain::identity::user_of(&body.login);
     let password = body.password;
     let password_hash = web::block(move || credentials::hash_password(&password))
         .await

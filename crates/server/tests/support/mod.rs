@@ -1,0 +1,34 @@
+//! The `chatd` binary as a test starts it: `serve` on port 0 in a data directory. Compiled into
+//! each test binary that uses it; not every one reads every field.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Lines};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+/// A running `chatd serve`: the child, its address (`host:port`) and the rest of its stdout.
+pub struct Served {
+    pub child: Child,
+    pub addr: String,
+    pub lines: Lines<BufReader<ChildStdout>>,
+}
+
+/// Start `chatd serve` on 127.0.0.1:0 in `dir`, with `env` set, and wait for its address.
+pub fn serve(dir: &Path, env: &[(&str, &str)]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chatd"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env("CHATD_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("chatd listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    Served { child, addr, lines }
+}
