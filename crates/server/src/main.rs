@@ -120,6 +120,7 @@ async fn main() -> ExitCode {
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     telemetry::init(&config.log);
+    raise_open_files_limit();
     let running = start(&config).await?;
     println!("chatd listening on http://{}", running.addr);
     println!("  health:     curl http://{}/healthz", running.addr);
@@ -142,6 +143,22 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("chatd stopped");
     println!("chatd stopped");
     Ok(())
+}
+
+/// Every connection, upload spool file and store handle is a file descriptor; a soft limit as
+/// low as some containers set (64 or 256) would refuse uploads and connections under ordinary
+/// load. Raise the soft limit to the hard one, as servers do, and say what it is.
+fn raise_open_files_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) if n < 1024 => {
+            tracing::warn!(
+                limit = n,
+                "open-files limit is low; raise the hard limit (ulimit -Hn)"
+            )
+        }
+        Ok(n) => tracing::debug!(limit = n, "open-files limit"),
+        Err(e) => tracing::warn!(error = %e, "could not read or raise the open-files limit"),
+    }
 }
 
 async fn shutdown_signal() {

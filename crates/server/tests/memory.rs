@@ -67,8 +67,15 @@ fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
         &[("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")],
     );
     let base = format!("http://{addr}");
+    // This process holds the client side of eighty connections: like the server, it raises
+    // its soft open-files limit (some CI containers start at 64).
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = reqwest::Client::new();
+    // A fresh connection per upload: none sits idle in a pool between the two rounds.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     let token = rt.block_on(async {
         let login: serde_json::Value = client
             .post(format!("{base}/api/v1/auth/login"))
@@ -94,8 +101,11 @@ fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
                 .bearer_auth(&token)
                 .header("content-type", "image/png")
                 .body(png.clone());
+            let dir = dir.path();
             async move {
-                let r = req.send().await.unwrap();
+                let r = req.send().await.unwrap_or_else(|e| {
+                    panic!("upload: {e:?}\nchatd's log:\n{}", support::stderr_of(dir))
+                });
                 (
                     r.status().as_u16(),
                     r.json::<serde_json::Value>().await.unwrap(),

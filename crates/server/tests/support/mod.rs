@@ -13,15 +13,22 @@ pub struct Served {
     pub lines: Lines<BufReader<ChildStdout>>,
 }
 
-/// Start `chatd serve` on 127.0.0.1:0 in `dir`, with `env` set, and wait for its address.
+/// Where a served chatd's stderr (its log) goes: a file in its data directory.
+pub fn stderr_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("chatd.stderr")).unwrap_or_default()
+}
+
+/// Start `chatd serve` on 127.0.0.1:0 in `dir`, with `env` set, and wait for its address. Its
+/// log goes to `dir/chatd.stderr` (see [`stderr_of`]), for a failing test to show.
 pub fn serve(dir: &Path, env: &[(&str, &str)]) -> Served {
+    let log = std::fs::File::create(dir.join("chatd.stderr")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_chatd"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
         .env("CHATD_LOG", "warn")
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
