@@ -69,7 +69,13 @@ fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
     let base = format!("http://{addr}");
     // This process holds the client side of eighty connections: like the server, it raises
     // its soft open-files limit (some CI containers start at 64).
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    // Where even the hard limit is too low for forty, fewer at once (still far more than the
+    // two decodes the gate lets through), said in the output.
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let uploads = UPLOADS.min((limit.saturating_sub(64) / 3) as usize).max(8);
+    if uploads < UPLOADS {
+        eprintln!("open-files limit {limit}: {uploads} uploads at once instead of {UPLOADS}");
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
     // A fresh connection per upload: none sits idle in a pool between the two rounds.
     let client = reqwest::Client::builder()
@@ -95,7 +101,7 @@ fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
             "the image is small: {} bytes",
             png.len()
         );
-        rt.block_on(futures_util::future::join_all((0..UPLOADS).map(|n| {
+        rt.block_on(futures_util::future::join_all((0..uploads).map(|n| {
             let req = client
                 .post(format!("{base}/api/v1/files?name=big-{side}-{n}.png"))
                 .bearer_auth(&token)
@@ -134,7 +140,7 @@ fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
     }
     assert!(
         peak < BOUND_MIB,
-        "peak resident set {peak} MiB after {UPLOADS} uploads at once (bound {BOUND_MIB} MiB)"
+        "peak resident set {peak} MiB after {uploads} uploads at once (bound {BOUND_MIB} MiB)"
     );
-    eprintln!("peak resident set: {peak} MiB after 2 × {UPLOADS} large images uploaded at once");
+    eprintln!("peak resident set: {peak} MiB after 2 × {uploads} large images uploaded at once");
 }
