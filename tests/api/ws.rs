@@ -275,7 +275,7 @@ async fn a_client_that_stops_reading_is_told_to_resync_and_dropped_while_another
         healthy.close().await;
         received
     });
-    let text = "x".repeat(2000);
+    let text = "x".repeat(4000);
     for i in 0..MESSAGES {
         let a = app
             .inbound(

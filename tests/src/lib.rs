@@ -368,9 +368,14 @@ impl Ws {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
         let mut out = Vec::new();
         loop {
-            let next = tokio::time::timeout_at(deadline, self.stream.next())
-                .await
-                .expect("the server closes the socket within 60 s");
+            let next = match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Ok(n) => n,
+                Err(_) => panic!(
+                    "the server closes the socket within 60 s; {} frames before, the last {:?}",
+                    out.len(),
+                    out.last()
+                ),
+            };
             match next {
                 Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) => {
                     out.push(serde_json::from_str(&t).expect("frames are JSON"))
@@ -505,7 +510,10 @@ impl TestApp {
             .to_owned()
     }
 
-    /// A client that reads slowly: its socket's receive buffer is as small as the kernel allows.
+    /// A client that will stop reading: its socket's receive buffer is fixed at 64 KiB (not
+    /// grown by the kernel), so the server's buffers fill soon after it stops. Not smaller: a
+    /// buffer of a few hundred bytes drains so slowly once the client reads again (each window
+    /// waits for a zero-window probe) that a test would measure TCP rather than chatd.
     pub async fn ws_slow(&self, token: &str) -> Ws {
         let addr: std::net::SocketAddr = self
             .base
@@ -514,8 +522,8 @@ impl TestApp {
             .expect("address");
         let socket = tokio::net::TcpSocket::new_v4().expect("socket");
         socket
-            .set_recv_buffer_size(1024)
-            .expect("small receive buffer");
+            .set_recv_buffer_size(64 * 1024)
+            .expect("a fixed receive buffer");
         let tcp = socket.connect(addr).await.expect("connect");
         let url = format!("ws://{addr}/api/v1/ws?token={token}");
         let (stream, _) =

@@ -38,6 +38,12 @@ pub struct App {
     stopping: watch::Sender<bool>,
     /// Every background task: the follower, the workers, the timers.
     tasks: Mutex<JoinSet<()>>,
+    /// The log's head at start: ready once the read models have applied it.
+    started_at: Option<Position>,
+    /// Session state beyond the log: idle limit, failed-login throttles (R28).
+    pub sessions: crate::usecases::sessions::Sessions,
+    /// Held while a change that could remove the last active admin is checked and made (R28).
+    pub(crate) admin_changes: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -45,6 +51,19 @@ impl App {
     /// `snapshot_path` when it is usable, else from position 0), telling `listeners` of every
     /// event applied, and return once they have caught up with the log as it is now.
     pub async fn start(
+        store: Arc<dyn EventStore>,
+        snapshot_path: Option<std::path::PathBuf>,
+        listeners: Vec<Arc<dyn Listener>>,
+        presence: Arc<dyn Presence>,
+    ) -> Result<Arc<App>, StoreError> {
+        let app = Self::open(store, snapshot_path, listeners, presence).await?;
+        app.caught_up().await?;
+        Ok(app)
+    }
+
+    /// Like [`App::start`], but return at once: the read models catch up in the background
+    /// (R28: the edge answers `/readyz` 503 meanwhile); [`App::caught_up`] waits for them.
+    pub async fn open(
         store: Arc<dyn EventStore>,
         snapshot_path: Option<std::path::PathBuf>,
         listeners: Vec<Arc<dyn Listener>>,
@@ -85,11 +104,31 @@ impl App {
             presence,
             stopping,
             tasks: Mutex::new(tasks),
+            started_at: head,
+            sessions: Default::default(),
+            admin_changes: Default::default(),
         });
-        app.wait_for(head, Duration::from_secs(3600))
-            .await
-            .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(app)
+    }
+
+    /// Wait until the read models have applied the log as it was at start.
+    pub async fn caught_up(&self) -> Result<(), StoreError> {
+        self.wait_for(self.started_at, Duration::from_secs(3600))
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))
+    }
+
+    /// R28's readiness: the read models have applied the log as it was at start.
+    pub fn is_ready(&self) -> bool {
+        match self.started_at {
+            None => true,
+            Some(head) => self.position().is_some_and(|p| p >= head),
+        }
+    }
+
+    /// The log's head when this node started (what readiness waits for).
+    pub fn started_at(&self) -> Option<Position> {
+        self.started_at
     }
 
     /// Run `task` in the background until shutdown; it should end soon after `stopping()`

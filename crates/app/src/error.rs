@@ -20,6 +20,9 @@ pub enum AppError {
     InboundRefused,
     #[error("wrong login or password")]
     InvalidCredentials,
+    /// R28: too many failed logins for this login; try again after the wait.
+    #[error("too many failed logins; try again in {} s", .0.as_secs().max(1))]
+    Throttled(std::time::Duration),
     /// A message names a file that does not exist or that the caller may not read (R32).
     #[error("no such file {0}: upload it through the files route first")]
     UnknownFile(uuid::Uuid),

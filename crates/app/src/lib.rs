@@ -26,6 +26,7 @@ mod error;
 pub mod follower;
 mod runner;
 mod snapshot;
+pub mod throttle;
 pub mod usecases;
 
 pub use app::{App, DistributionFeed, MIN_POSITION_WAIT};

@@ -43,6 +43,10 @@ pub enum DomainError {
     CustomerAlreadyPinned,
     #[error("the dialog was deleted")]
     DialogDeleted,
+    #[error(
+        "the last active admin cannot be deactivated or demoted; make another user admin first"
+    )]
+    LastAdmin,
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }
@@ -68,6 +72,7 @@ impl DomainError {
             DomainError::CustomerAlreadyPinned => "customer_already_pinned",
             DomainError::DialogDeleted => "dialog_deleted",
             DomainError::Invalid { .. } => "validation_failed",
+            DomainError::LastAdmin => "last_admin",
         }
     }
 

@@ -65,6 +65,41 @@ pub enum FileCommand {
     Upload(FileMeta),
 }
 
+/// The longest file name kept, in bytes (what common file systems allow).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Whether `c` is kept out of file names (R28): control characters (a name goes into a
+/// `Content-Disposition` header and onto someone's disk), the invisible bidirectional controls
+/// that make `exe.txt` of `txt.exe`, and path separators.
+fn unwanted_in_name(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name as chatd keeps it (R28): unwanted characters dropped, path separators made `_`,
+/// surrounding spaces trimmed, at most [`MAX_NAME_BYTES`] bytes (cut at a character), and
+/// `file` when nothing is left.
+pub fn clean_name(raw: &str) -> String {
+    let kept: String = raw
+        .chars()
+        .filter(|c| !unwanted_in_name(*c))
+        .map(|c| if c == '/' || c == '\\' { '_' } else { c })
+        .collect();
+    let mut name = kept.trim();
+    if name.len() > MAX_NAME_BYTES {
+        let mut end = MAX_NAME_BYTES;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name = name[..end].trim_end();
+    }
+    if name.is_empty() {
+        "file".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
 pub fn decide_file(
     state: &File,
     cmd: &Command<FileCommand>,
@@ -73,8 +108,14 @@ pub fn decide_file(
         return Err(DomainError::Forbidden);
     }
     let FileCommand::Upload(meta) = &cmd.body;
-    if meta.name.trim().is_empty() || meta.name.len() > 255 {
+    if meta.name.trim().is_empty() || meta.name.len() > MAX_NAME_BYTES {
         return Err(DomainError::invalid("name", "must be 1 to 255 bytes"));
+    }
+    if clean_name(&meta.name) != meta.name {
+        return Err(DomainError::invalid(
+            "name",
+            "must not hold control characters or path separators",
+        ));
     }
     match &state.meta {
         // The same upload retried: nothing new.
@@ -91,3 +132,31 @@ pub fn evolve_file(mut state: File, recorded: &Recorded<FileEvent>) -> File {
 }
 
 crate::aggregate::aggregate!(File, FileEvent, FileCommand, decide_file, evolve_file);
+
+#[cfg(test)]
+mod tests {
+    use super::{clean_name, MAX_NAME_BYTES};
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_lose_controls_separators_and_bidi_tricks() {
+        assert_eq!(clean_name("a\u{1}b\nc.png"), "abc.png");
+        assert_eq!(clean_name("../../etc/passwd"), ".._.._etc_passwd");
+        assert_eq!(clean_name("invoice\u{202e}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_name("  \t "), "file");
+        assert_eq!(clean_name("фото 1.jpg"), "фото 1.jpg");
+        let long = "я".repeat(200);
+        let cut = clean_name(&long);
+        assert!(cut.len() <= MAX_NAME_BYTES && cut.chars().all(|c| c == 'я'));
+    }
+
+    proptest! {
+        #[test]
+        fn a_cleaned_name_is_clean_and_cleaning_it_again_changes_nothing(raw in "\\PC{0,300}|[\\x00-\\x20\\u{202e}/\\\\a-z]{0,40}") {
+            let name = clean_name(&raw);
+            prop_assert!(!name.is_empty() && name.len() <= MAX_NAME_BYTES);
+            prop_assert!(!name.chars().any(|c| c.is_control() || c == '/' || c == '\\'));
+            prop_assert_eq!(clean_name(&name), name);
+        }
+    }
+}

@@ -55,6 +55,11 @@ pub enum UserEvent {
     SessionEnded {
         token_hash: String,
     },
+    /// R28: the session was used (recorded at most every few hours of use, so that idle
+    /// expiry survives a restart); the event's time is the use.
+    SessionUsed {
+        token_hash: String,
+    },
 }
 
 impl DomainEvent for UserEvent {
@@ -102,6 +107,38 @@ pub enum UserCommand {
     EndSession {
         token_hash: String,
     },
+    UseSession {
+        token_hash: String,
+    },
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Passwords have at least [`MIN_PASSWORD_CHARS`] characters.
+pub fn check_password(password: &str) -> Result<(), DomainError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(DomainError::invalid(
+            "password",
+            format!("passwords have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// R28: a change may not leave the service without an active admin. `target` is the user
+/// changed; `other_active_admins` counts the active admins besides them.
+pub fn keeps_an_admin(
+    target: &User,
+    changes: &UserChanges,
+    other_active_admins: usize,
+) -> Result<(), DomainError> {
+    let is_active_admin = target.active && target.role == Some(Role::Admin);
+    let removes = changes.active == Some(false) || changes.role.is_some_and(|r| r != Role::Admin);
+    if is_active_admin && removes && other_active_admins == 0 {
+        return Err(DomainError::LastAdmin);
+    }
+    Ok(())
 }
 
 fn require_admin(by: &Principal) -> Result<(), DomainError> {
@@ -170,6 +207,14 @@ pub fn decide_user(
         UserCommand::EndSession { token_hash } => {
             state.id.ok_or(DomainError::NotFound)?;
             Ok(vec![UserEvent::SessionEnded {
+                token_hash: token_hash.clone(),
+            }])
+        }
+        UserCommand::UseSession { token_hash } => {
+            if state.id.is_none() || !state.active {
+                return Err(DomainError::NotFound);
+            }
+            Ok(vec![UserEvent::SessionUsed {
                 token_hash: token_hash.clone(),
             }])
         }
@@ -261,7 +306,9 @@ pub fn evolve_user(mut state: User, recorded: &Recorded<UserEvent>) -> User {
             state.password_hash.clone_from(password_hash)
         }
         UserEvent::WorkStatusChanged { work_status } => state.work_status = *work_status,
-        UserEvent::SessionStarted { .. } | UserEvent::SessionEnded { .. } => {}
+        UserEvent::SessionStarted { .. }
+        | UserEvent::SessionEnded { .. }
+        | UserEvent::SessionUsed { .. } => {}
     }
     state
 }

@@ -28,6 +28,8 @@ pub struct FileConfig {
     /// The most memory one image decode may allocate, in MiB; a larger image is stored and
     /// measured but gets no preview.
     pub image_decode_mib: Option<u64>,
+    /// R28: a session unused for this many minutes has expired (default 1440, a day).
+    pub session_idle_minutes: Option<u64>,
 }
 
 /// Outgoing webhook delivery (SPEC §5).
@@ -92,6 +94,8 @@ pub struct Config {
     /// Images decoded at once, and the memory cap of each decode (R32).
     pub image_decodes: usize,
     pub image_decode_bytes: u64,
+    /// R28: how long a session may go unused.
+    pub session_idle: time::Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +228,11 @@ impl Config {
                 .image_decode_mib
                 .map_or(crate::files::DEFAULT_IMAGE_DECODE_BYTES, |m| {
                     m.max(1) * 1024 * 1024
+                }),
+            session_idle: file
+                .session_idle_minutes
+                .map_or(chatd_app::usecases::sessions::DEFAULT_IDLE, |m| {
+                    time::Duration::minutes(m.clamp(1, 60 * 24 * 30) as i64)
                 }),
         })
     }

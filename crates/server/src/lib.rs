@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod datadir;
 pub mod delivery;
 pub mod files;
 pub mod gateway;
@@ -26,4 +27,4 @@ pub mod telemetry;
 /// The application layer, re-exported for the edge's own modules and for tools (bench, tests).
 pub use chatd_app as app;
 pub use config::Config;
-pub use server::{open_store, start, Running};
+pub use server::{bind, open_store, start, Running, Starting};

@@ -2,9 +2,10 @@
 //! finishes in-flight requests, and then the store finishes the appends it accepted.
 
 use crate::config::{Config, StoreKind};
+use crate::datadir::{self, DirLock, LockError};
 use crate::files::{Blobs, Decoding};
 use crate::http;
-use crate::{delivery, gateway};
+use crate::{delivery, gateway, telemetry};
 use actix_web::{web, HttpServer};
 use chatd_app::{credentials, App};
 use chatd_domain::people::User;
@@ -17,6 +18,8 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum StartError {
+    #[error("{0}")]
+    DataDir(#[from] LockError),
     #[error("cannot open the event store: {0}")]
     Store(#[from] StoreError),
     #[error("cannot open the file store: {0}")]
@@ -66,6 +69,8 @@ pub struct Running {
     handle: actix_web::dev::ServerHandle,
     done: tokio::task::JoinHandle<std::io::Result<()>>,
     store: Arc<dyn EventStore>,
+    /// The data directory, held until this value is dropped (after the store is closed).
+    _lock: DirLock,
 }
 
 impl Running {
@@ -87,32 +92,42 @@ impl Running {
     }
 }
 
-/// Open the store and start serving on `config.listen` (port 0 picks a free port).
+/// Open the store and start serving on `config.listen` (port 0 picks a free port); return once
+/// the read models have caught up and the service is ready.
 pub async fn start(config: &Config) -> Result<Running, StartError> {
+    bind(config).await?.ready().await
+}
+
+/// A chatd that listens but may still be catching up: `/healthz`, `/readyz` and `/metrics`
+/// answer; every other route answers 503 `not_ready` until [`Starting::ready`] is done.
+pub struct Starting {
+    pub addr: SocketAddr,
+    app: Arc<App>,
+    hub: Arc<Hub>,
+    outbox_feed: delivery::OutboxFeed,
+    config: Config,
+    handle: actix_web::dev::ServerHandle,
+    done: tokio::task::JoinHandle<std::io::Result<()>>,
+    store: Arc<dyn EventStore>,
+    lock: DirLock,
+}
+
+/// Take the data directory, open the store, start the read models catching up, and listen.
+pub async fn bind(config: &Config) -> Result<Starting, StartError> {
+    let lock = datadir::lock(&config.data_dir)?;
+    telemetry::install_metrics();
     let store = open_store(config).await?;
     // The edge's listeners hear the log from the first event the read models apply.
     let hub = Arc::new(Hub::new(config.ws_queue));
     let (outbox, outbox_feed) = delivery::outbox();
-    let app = App::start(
+    let app = App::open(
         store.clone(),
         Some(config.data_dir.join(SNAPSHOT_FILE)),
         vec![hub.clone(), outbox],
         hub.clone(),
     )
     .await?;
-    let weak = Arc::downgrade(&app);
-    hub.on_offline(move |user| {
-        if let Some(app) = weak.upgrade() {
-            app.user_went_offline(user);
-        }
-    });
-    app.snapshot_periodically(SNAPSHOT_EVERY);
-    gateway::listen::watch_waiting_levels(&app, hub.clone());
-    delivery::start(&app, outbox_feed, config.webhooks.clone());
-    chatd_app::distribution::start(&app);
-    let generated_admin_password = bootstrap_admin(&app, config).await?;
-    // Made before the first login needs it, so that no login pays for it (R32's timing).
-    tokio::task::spawn_blocking(credentials::stand_in_hash);
+    app.sessions.set_idle(config.session_idle);
     let blobs = web::Data::new(
         Blobs::open(&config.data_dir, config.file_store.as_deref())
             .map_err(|e| StartError::Files(e.to_string()))?,
@@ -127,6 +142,10 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         actix_web::App::new()
             .wrap(http::hygiene::problems())
             .wrap(http::hygiene::headers())
+            .wrap(actix_web::middleware::from_fn(http::health::until_ready))
+            .wrap(actix_web::middleware::from_fn(http::observe::measure))
+            .wrap(http::observe::spans())
+            .wrap(http::observe::request_ids())
             .app_data(state.clone())
             .app_data(hub_data.clone())
             .app_data(blobs.clone())
@@ -144,15 +163,63 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let server = server.run();
     let handle = server.handle();
     let done = tokio::spawn(server);
-    Ok(Running {
+    Ok(Starting {
         addr,
-        generated_admin_password,
         app,
         hub,
+        outbox_feed,
+        config: config.clone(),
         handle,
         done,
         store,
+        lock,
     })
+}
+
+impl Starting {
+    /// Wait for the read models to catch up, then start the background work that needs them
+    /// (the bootstrap admin, webhook delivery, distribution, snapshots).
+    pub async fn ready(self) -> Result<Running, StartError> {
+        let Starting {
+            addr,
+            app,
+            hub,
+            outbox_feed,
+            config,
+            handle,
+            done,
+            store,
+            lock,
+        } = self;
+        app.caught_up().await?;
+        let weak = Arc::downgrade(&app);
+        hub.on_offline(move |user| {
+            if let Some(app) = weak.upgrade() {
+                app.user_went_offline(user);
+            }
+        });
+        app.snapshot_periodically(SNAPSHOT_EVERY);
+        gateway::listen::watch_waiting_levels(&app, hub.clone());
+        delivery::start(&app, outbox_feed, config.webhooks.clone());
+        chatd_app::distribution::start(&app);
+        let generated_admin_password = bootstrap_admin(&app, &config).await?;
+        // Made before the first login needs it, so that no login pays for it (R32's timing).
+        tokio::task::spawn_blocking(credentials::stand_in_hash);
+        Ok(Running {
+            addr,
+            generated_admin_password,
+            app,
+            hub,
+            handle,
+            done,
+            store,
+            _lock: lock,
+        })
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.handle.clone()
+    }
 }
 
 /// SPEC §6: on an empty store, user `admin` with `CHATD_ADMIN_PASSWORD` or a generated password

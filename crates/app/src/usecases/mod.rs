@@ -7,6 +7,7 @@ pub mod dialogs;
 pub mod inbound;
 pub mod sessions;
 pub mod statuses;
+pub mod users;
 
 use chatd_domain::{Attachment, Command, FileId, Principal};
 use chatd_projections::ReadModel;

@@ -1,14 +1,77 @@
 //! Logging in and out: passwords checked against argon2id hashes, sessions as events on the
-//! user's stream (revoked by logout and by deactivation).
+//! user's stream (revoked by logout, deactivation and a new password), expiring 30 days after
+//! login or after an idle time (R28), and failed logins throttled (R28, see `throttle`).
 
 use super::command;
+use crate::throttle::{Policy, Throttle};
 use crate::{credentials, App, AppError, MIN_POSITION_WAIT};
 use chatd_domain::people::{User, UserCommand};
 use chatd_domain::{Principal, UserId};
 use chatd_store::Position;
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-/// Sessions last 30 days.
+/// Sessions last 30 days at most.
 pub const SESSION_DAYS: i64 = 30;
+/// A session unused for this long has expired, unless configured otherwise.
+pub const DEFAULT_IDLE: time::Duration = time::Duration::hours(24);
+/// A session's use is recorded when the last record is older than this share of the idle time
+/// (so at most eight `SessionUsed` events per idle period of constant use).
+const RECORD_USE_EVERY: i32 = 8;
+
+/// Per login and client address: 5 failures free, then 1 s doubling up to 15 minutes.
+const PER_ADDRESS: Policy = Policy {
+    free: 5,
+    base: Duration::from_secs(1),
+    max: Duration::from_secs(15 * 60),
+    window: Duration::from_secs(15 * 60),
+    capacity: 100_000,
+};
+/// Per login from anywhere: 20 failures free, then at most 30 s (the real user's worst wait).
+const PER_LOGIN: Policy = Policy {
+    free: 20,
+    base: Duration::from_secs(1),
+    max: Duration::from_secs(30),
+    window: Duration::from_secs(15 * 60),
+    capacity: 100_000,
+};
+
+/// The node's session state beyond the log: the idle limit, uses being recorded, and the
+/// failed-login throttles (memory only: a restart forgets them, which costs an attacker a
+/// restart of ours).
+pub struct Sessions {
+    idle_s: AtomicI64,
+    recording: Mutex<HashSet<String>>,
+    per_address: Throttle,
+    per_login: Throttle,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            idle_s: AtomicI64::new(DEFAULT_IDLE.whole_seconds()),
+            recording: Mutex::new(HashSet::new()),
+            per_address: Throttle::new(PER_ADDRESS),
+            per_login: Throttle::new(PER_LOGIN),
+        }
+    }
+}
+
+impl Sessions {
+    /// How long a session may go unused.
+    pub fn idle(&self) -> time::Duration {
+        time::Duration::seconds(self.idle_s.load(Ordering::Relaxed))
+    }
+
+    /// Set the idle limit (configuration, at start).
+    pub fn set_idle(&self, idle: time::Duration) {
+        self.idle_s
+            .store(idle.whole_seconds().max(1), Ordering::Relaxed);
+    }
+}
 
 /// A new session.
 pub struct LoggedIn {
@@ -20,8 +83,27 @@ pub struct LoggedIn {
 
 /// Check `login`'s password and open a session; the read models show it when this returns.
 /// R32: an unknown or inactive login is checked against a stand-in hash, so that it takes as
-/// long as a wrong password and logins cannot be enumerated by timing.
-pub async fn log_in(app: &App, login: &str, password: String) -> Result<LoggedIn, AppError> {
+/// long as a wrong password and logins cannot be enumerated by timing. R28: a login that failed
+/// too often is refused at once with `Throttled` (unknown logins alike), without a hash check.
+pub async fn log_in(
+    app: &App,
+    login: &str,
+    password: String,
+    from: Option<IpAddr>,
+) -> Result<LoggedIn, AppError> {
+    let s = &app.sessions;
+    let by_address = format!(
+        "{login}\u{0}{}",
+        from.map(|a| a.to_string()).unwrap_or_default()
+    );
+    let now = Instant::now();
+    let closed = [
+        s.per_address.check(&by_address, now),
+        s.per_login.check(login, now),
+    ];
+    if let Some(wait) = closed.iter().filter_map(|c| c.err()).max() {
+        return Err(AppError::Throttled(wait));
+    }
     let found = app
         .model()
         .people
@@ -39,8 +121,14 @@ pub async fn log_in(app: &App, login: &str, password: String) -> Result<LoggedIn
     .await
     .unwrap_or(false);
     let Some((user_id, _)) = found.filter(|_| ok) else {
+        let now = Instant::now();
+        s.per_address.failed(&by_address, now);
+        s.per_login.failed(login, now);
+        metrics::counter!("chatd_logins_total", "outcome" => "failed").increment(1);
         return Err(AppError::InvalidCredentials);
     };
+    s.per_address.succeeded(&by_address);
+    metrics::counter!("chatd_logins_total", "outcome" => "ok").increment(1);
     let token = credentials::new_token();
     let start = UserCommand::StartSession {
         token_hash: credentials::token_hash(&token),
@@ -68,4 +156,44 @@ pub async fn log_out(
         .execute::<User>(user_id, &command(Principal::System, end))
         .await?;
     Ok(out.position)
+}
+
+/// R28: the session `token_hash` of `user_id` was just used. Its use is recorded in the log
+/// when the last record is older than an eighth of the idle time, in the background and once
+/// however many requests arrive meanwhile.
+pub fn used(app: &std::sync::Arc<App>, user_id: UserId, token_hash: &str) {
+    let now = time::OffsetDateTime::now_utc();
+    let Some(last) = app.model().people.last_used(token_hash) else {
+        return;
+    };
+    if now - last < app.sessions.idle() / RECORD_USE_EVERY {
+        return;
+    }
+    if !app
+        .sessions
+        .recording
+        .lock()
+        .expect("session lock")
+        .insert(token_hash.to_owned())
+    {
+        return;
+    }
+    let app2 = app.clone();
+    let token_hash = token_hash.to_owned();
+    app.spawn(async move {
+        let cmd = UserCommand::UseSession {
+            token_hash: token_hash.clone(),
+        };
+        let out = app2
+            .execute::<User>(user_id, &command(Principal::System, cmd))
+            .await;
+        if let Ok(out) = out {
+            let _ = app2.wait_for(out.position, MIN_POSITION_WAIT).await;
+        }
+        app2.sessions
+            .recording
+            .lock()
+            .expect("session lock")
+            .remove(&token_hash);
+    });
 }

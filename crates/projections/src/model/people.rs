@@ -36,12 +36,24 @@ pub struct BotView {
     pub distribution: Vec<DistributionRule>,
 }
 
+/// A login's bearer session, by the SHA-256 of its token.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionView {
+    pub token_hash: String,
+    pub user: UserId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// When it was last recorded as used (its start, or its latest `SessionUsed`).
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_used: OffsetDateTime,
+}
+
 #[derive(Debug, Default)]
 pub struct People {
     pub users: HashMap<UserId, UserView>,
     by_login: HashMap<String, UserId>,
     pub groups: HashMap<GroupId, GroupView>,
-    sessions: HashMap<String, (UserId, OffsetDateTime)>,
+    sessions: HashMap<String, SessionView>,
     pub bots: HashMap<BotId, BotView>,
     bot_tokens: HashMap<String, BotId>,
 }
@@ -68,11 +80,26 @@ impl People {
         }
     }
 
-    /// The active user holding an unexpired session with this token hash.
-    pub fn session(&self, token_hash: &str, now: OffsetDateTime) -> Option<&UserView> {
-        let (user, expires) = self.sessions.get(token_hash)?;
-        let user = self.users.get(user)?;
-        (*expires > now && user.active).then_some(user)
+    /// The active user holding a live session with this token hash at `now`: not expired,
+    /// and used within `idle` (R28).
+    pub fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        idle: time::Duration,
+    ) -> Option<&UserView> {
+        let s = self.sessions.get(token_hash)?;
+        let user = self.users.get(&s.user)?;
+        let fresh = s
+            .last_used
+            .checked_add(idle)
+            .is_none_or(|until| until > now);
+        (s.expires_at > now && fresh && user.active).then_some(user)
+    }
+
+    /// When the session with this token hash was last recorded as used.
+    pub fn last_used(&self, token_hash: &str) -> Option<OffsetDateTime> {
+        self.sessions.get(token_hash).map(|s| s.last_used)
     }
 
     pub fn bot_by_token(&self, token_hash: &str) -> Option<&BotView> {
@@ -102,11 +129,8 @@ impl People {
         }
     }
 
-    pub(crate) fn sessions(&self) -> Vec<(String, UserId, OffsetDateTime)> {
-        self.sessions
-            .iter()
-            .map(|(t, (u, e))| (t.clone(), *u, *e))
-            .collect()
+    pub(crate) fn sessions(&self) -> Vec<SessionView> {
+        self.sessions.values().cloned().collect()
     }
 
     pub(crate) fn insert_user(&mut self, u: UserView) {
@@ -118,13 +142,8 @@ impl People {
         self.groups.insert(g.id, g);
     }
 
-    pub(crate) fn insert_session(
-        &mut self,
-        token_hash: String,
-        user: UserId,
-        expires: OffsetDateTime,
-    ) {
-        self.sessions.insert(token_hash, (user, expires));
+    pub(crate) fn insert_session(&mut self, s: SessionView) {
+        self.sessions.insert(s.token_hash.clone(), s);
     }
 
     pub(crate) fn insert_bot(&mut self, b: BotView) {
@@ -138,9 +157,16 @@ impl People {
             UserEvent::SessionStarted {
                 token_hash,
                 expires_at,
-            } => {
-                self.sessions
-                    .insert(token_hash.clone(), (stream_id, *expires_at));
+            } => self.insert_session(SessionView {
+                token_hash: token_hash.clone(),
+                user: stream_id,
+                expires_at: *expires_at,
+                last_used: r.meta.at,
+            }),
+            UserEvent::SessionUsed { token_hash } => {
+                if let Some(s) = self.sessions.get_mut(token_hash) {
+                    s.last_used = s.last_used.max(r.meta.at);
+                }
             }
             UserEvent::SessionEnded { token_hash } => {
                 self.sessions.remove(token_hash);
@@ -148,9 +174,11 @@ impl People {
             _ => {
                 let state = self.users.get(&stream_id).map(UserView::state);
                 if let Some(u) = UserView::of(evolve_user(state.unwrap_or_default(), r)) {
-                    if !u.active {
-                        // R32: deactivation revokes every token; reactivation brings none back.
-                        self.sessions.retain(|_, (user, _)| *user != u.id);
+                    // R32, R28: deactivation and a new password revoke every token;
+                    // reactivation brings none back.
+                    let revokes = matches!(r.event, UserEvent::PasswordChanged { .. });
+                    if !u.active || revokes {
+                        self.sessions.retain(|_, s| s.user != u.id);
                     }
                     self.insert_user(u);
                 }

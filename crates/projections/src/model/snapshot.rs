@@ -9,16 +9,15 @@ use super::customers::{CustomerView, Customers};
 use super::dialogs::{DialogRow, Dialogs};
 use super::files::{FileView, Files};
 use super::outbox::{Outbox, Pending};
-use super::people::{BotView, GroupView, People, UserView};
+use super::people::{BotView, GroupView, People, SessionView, UserView};
 use super::ReadModel;
 use chatd_domain::setup::TimeLimits;
-use chatd_domain::{ChannelId, DialogId, MessageId, UserId};
+use chatd_domain::{ChannelId, DialogId, MessageId};
 use chatd_store::Position;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 /// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
@@ -26,7 +25,7 @@ pub struct Snapshot {
     pub position: Option<Position>,
     pub users: Vec<UserView>,
     pub groups: Vec<GroupView>,
-    pub sessions: Vec<(String, UserId, OffsetDateTime)>,
+    pub sessions: Vec<SessionView>,
     pub bots: Vec<BotView>,
     pub channels: Vec<ChannelView>,
     pub tags: Vec<TagView>,
@@ -86,7 +85,7 @@ impl ReadModel {
         s.groups.into_iter().for_each(|g| people.insert_group(g));
         s.sessions
             .into_iter()
-            .for_each(|(t, u, e)| people.insert_session(t, u, e));
+            .for_each(|session| people.insert_session(session));
         s.bots.into_iter().for_each(|b| people.insert_bot(b));
         let mut catalog = Catalog::default();
         s.channels

@@ -187,7 +187,9 @@ impl Hub {
             .filter(|(_, c)| user.is_none() || c.principal.user_id() == user)
             .filter_map(|(id, c)| {
                 let hash = c.token_hash.as_deref()?;
-                match m.people.session(hash, now) {
+                // An open socket is a session in use (its heartbeat records it): only
+                // revocation and the 30-day expiry end it here.
+                match m.people.session(hash, now, time::Duration::MAX) {
                     None => Some((*id, End::SessionEnded)),
                     Some(u) if m.people.principal_of(u) != c.principal => {
                         Some((*id, End::AccessChanged))

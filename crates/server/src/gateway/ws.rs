@@ -6,7 +6,7 @@
 use super::frames::{frame, FrameData};
 use super::hub::{End, Refused};
 use super::Hub;
-use crate::app::App;
+use crate::app::{usecases::sessions, App};
 use crate::http::extract::{bearer, Session};
 use crate::http::Problem;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -64,15 +64,22 @@ pub async fn ws(
     // so a deactivation or logout applied in between cannot be missed (R32).
     let connected = {
         let m = app.model();
-        let session = Session::in_model(&m, &token)?;
+        let session = Session::in_model(&app, &m, &token)?;
         if session.role == Role::Auditor {
             return Err(Problem::forbidden(
                 "auditors read history through the audit API",
             ));
         }
+        let user = session.user_id;
+        let hash = session.token_hash.clone();
         hub.connect(&m, session.principal, Some(session.token_hash), since)
+            .map(|c| (c, user, hash))
     };
-    let conn = match connected {
+    let (conn, user, token_hash) = match connected {
+        Ok((c, user, hash)) => (Ok(c), Some(user), hash),
+        Err(e) => (Err(e), None, String::new()),
+    };
+    let conn = match conn {
         Err(Refused::TooManyConnections) => {
             return Err(Problem::too_many_connections(
                 "this node holds as many WebSockets as it may",
@@ -120,7 +127,11 @@ pub async fn ws(
                     return;
                 }
                 f = conn.frames.recv() => match f {
-                    Some(f) => if ws.text(f).await.is_err() { break },
+                    // A client that takes no bytes for as long as a silent one is dropped too.
+                    Some(f) => match tokio::time::timeout(SILENCE_LIMIT, ws.text(f)).await {
+                        Ok(Ok(())) => {}
+                        _ => break,
+                    },
                     None => break,
                 },
                 msg = incoming.recv() => match msg {
@@ -133,11 +144,15 @@ pub async fn ws(
                 },
                 _ = ping.tick() => {
                     if heard.elapsed() > SILENCE_LIMIT || ws.ping(b"").await.is_err() { break }
+                    // R28: an open feed is a session in use.
+                    if let Some(user) = user {
+                        sessions::used(&app, user, &token_hash);
+                    }
                 }
             }
         }
         hub.disconnect(&app.model(), conn.id);
-        let _ = ws.close(None).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), ws.close(None)).await;
     });
     Ok(response)
 }

@@ -3,14 +3,14 @@
 //! audit API.
 
 use super::Problem;
-use crate::app::{credentials::token_hash, App};
+use crate::app::{credentials::token_hash, usecases::sessions, App};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use chatd_domain::{ChannelId, Principal, Role, UserId};
 use std::future::{ready, Ready};
 use time::OffsetDateTime;
 
-fn app(req: &HttpRequest) -> &App {
+fn app(req: &HttpRequest) -> &std::sync::Arc<App> {
     req.app_data::<web::Data<App>>().expect("App is registered")
 }
 
@@ -39,16 +39,23 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn from_token(app: &App, token: &str) -> Result<Session, Problem> {
-        Self::in_model(&app.model(), token)
+    /// The live session of `token`; its use is recorded (R28's idle expiry).
+    pub fn from_token(app: &std::sync::Arc<App>, token: &str) -> Result<Session, Problem> {
+        let session = Self::in_model(app, &app.model(), token)?;
+        sessions::used(app, session.user_id, &session.token_hash);
+        Ok(session)
     }
 
     /// The session as the read models `model` show it.
-    pub fn in_model(model: &chatd_projections::ReadModel, token: &str) -> Result<Session, Problem> {
+    pub fn in_model(
+        app: &App,
+        model: &chatd_projections::ReadModel,
+        token: &str,
+    ) -> Result<Session, Problem> {
         let hash = token_hash(token);
         let user = model
             .people
-            .session(&hash, OffsetDateTime::now_utc())
+            .session(&hash, OffsetDateTime::now_utc(), app.sessions.idle())
             .ok_or_else(|| unauthorized("the token is unknown, expired or revoked"))?;
         Ok(Session {
             principal: model.people.principal_of(user),

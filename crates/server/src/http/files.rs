@@ -151,7 +151,7 @@ async fn upload(
     if file.size == 0 {
         return Err(Problem::empty_file("the file is empty"));
     }
-    let name = name.or(part_name).unwrap_or_else(|| "file".to_owned());
+    let name = chatd_domain::file::clean_name(name.or(part_name).as_deref().unwrap_or(""));
     let decoding = req
         .app_data::<web::Data<Decoding>>()
         .expect("Decoding is registered");
@@ -236,6 +236,33 @@ fn readable(app: &App, p: &Principal, id: Uuid) -> Result<FileView, Problem> {
         .ok_or_else(Problem::not_found)
 }
 
+/// `Content-Disposition: attachment` for any stored name (RFC 6266): an ASCII `filename` for
+/// old clients and the exact name as `filename*=UTF-8''…` (RFC 8187). Names recorded before
+/// names were cleaned are cleaned here, so every file can be downloaded.
+fn attachment(name: &str) -> header::ContentDisposition {
+    use header::{Charset, DispositionParam, DispositionType, ExtendedValue};
+    let name = chatd_domain::file::clean_name(name);
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' && c != '%' => c,
+            _ => '_',
+        })
+        .collect();
+    let mut parameters = vec![DispositionParam::Filename(ascii.clone())];
+    if ascii != name {
+        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
+            charset: Charset::Ext("UTF-8".to_owned()),
+            language_tag: None,
+            value: name.into_bytes(),
+        }));
+    }
+    header::ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters,
+    }
+}
+
 async fn download(blobs: &Blobs, f: FileView) -> Result<HttpResponse, Problem> {
     let bytes = blobs
         .get(&f.meta.sha256)
@@ -243,10 +270,7 @@ async fn download(blobs: &Blobs, f: FileView) -> Result<HttpResponse, Problem> {
         .map_err(|e| Problem::internal(&e))?;
     Ok(HttpResponse::Ok()
         .content_type(f.meta.mime.as_str())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            header::ContentDisposition::attachment(f.meta.name.clone()),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, attachment(&f.meta.name)))
         .insert_header((header::ETAG, format!("\"{}\"", f.meta.sha256)))
         .insert_header((
             header::CACHE_CONTROL,

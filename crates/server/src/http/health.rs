@@ -1,5 +1,13 @@
+//! Probes and figures for operators (R28): `/healthz` (liveness), `/readyz` (readiness) and
+//! `/metrics` (Prometheus). They answer while the read models are still catching up; every
+//! other route waits for readiness behind [`until_ready`].
+
 use crate::app::App;
-use actix_web::{get, web, HttpResponse};
+use crate::telemetry;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{get, http::header, web, HttpResponse, ResponseError};
 use serde_json::json;
 
 /// Liveness: the process answers and its store is open.
@@ -16,4 +24,54 @@ pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, super::Problem
         "position": head.map(|p| p.to_string()),
         "projected": app.position().map(|p| p.to_string()),
     })))
+}
+
+fn not_ready(app: &App) -> super::Problem {
+    super::Problem::not_ready(format!(
+        "the read models are catching up with the log: at {} of {}",
+        app.position().map_or("0".into(), |p| p.to_string()),
+        app.started_at().map_or("0".into(), |p| p.to_string()),
+    ))
+}
+
+/// Readiness: 200 once the read models have caught up with the log as it was at start, 503
+/// `not_ready` before.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "`{status: \"ready\", position}`"), (status = 503, description = "not_ready: still catching up", body = super::Problem)))]
+#[get("/readyz")]
+pub async fn readyz(app: web::Data<App>) -> Result<HttpResponse, super::Problem> {
+    if !app.is_ready() {
+        return Err(not_ready(&app));
+    }
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "ready",
+        "position": app.position().map(|p| p.to_string()),
+    })))
+}
+
+/// The Prometheus text exposition of every `chatd_` figure (docs/OPERATIONS.md lists them).
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(telemetry::render_metrics())
+}
+
+/// Routes that answer before the read models are ready.
+const ALWAYS: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
+/// Every other route answers 503 `not_ready` (with `Retry-After`) until the node is ready:
+/// before that its read models would answer from a partial log.
+pub async fn until_ready(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let app = req.app_data::<web::Data<App>>().expect("App is registered");
+    if app.is_ready() || ALWAYS.contains(&req.path()) {
+        return next.call(req).await.map(|r| r.map_into_left_body());
+    }
+    let mut res = not_ready(app).error_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    Ok(req.into_response(res).map_into_right_body())
 }

@@ -10,8 +10,10 @@ mod dialog_list;
 mod dialogs;
 pub(crate) mod extract;
 pub mod files;
-mod health;
+pub mod health;
 pub mod hygiene;
+mod methods;
+pub mod observe;
 pub mod openapi;
 mod people;
 pub mod problem;
@@ -30,6 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .app_data(config::query())
         .app_data(config::path())
         .service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
         .service(openapi::serve)
         .service(crate::gateway::ws::ws)
         .service(
@@ -51,7 +55,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(transport::routes)
                 .configure(files::transport_routes),
         )
-        .default_service(web::to(|| async {
-            Err::<actix_web::HttpResponse, _>(Problem::not_found())
-        }));
+        .default_service(web::to(methods::unmatched));
 }

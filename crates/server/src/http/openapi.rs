@@ -39,6 +39,8 @@ impl Modify for Security {
     ),
     paths(
         health::healthz,
+        health::readyz,
+        health::metrics,
         people::log_in,
         people::log_out,
         people::me,

@@ -7,8 +7,8 @@ use super::views::GroupOut;
 use super::views::{Empty, Items, Page, Written};
 use super::views::{LoginOut, MeOut, UserOut};
 use super::{views, Problem};
-use crate::app::usecases::sessions;
-use crate::app::{credentials, App};
+use crate::app::usecases::{sessions, users};
+use crate::app::{credentials, App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chatd_domain::people::{Group, User};
@@ -25,15 +25,21 @@ pub struct Login {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, responses((status = 200, body = Written<LoginOut>), (status = 401, description = "invalid_credentials", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login, responses((status = 200, body = Written<LoginOut>), (status = 401, description = "invalid_credentials", body = Problem), (status = 429, description = "too_many_attempts: too many failed logins for this login; `Retry-After` says when to try again", body = Problem)))]
 #[post("/auth/login")]
-async fn log_in(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Problem> {
+async fn log_in(
+    app: web::Data<App>,
+    req: actix_web::HttpRequest,
+    body: web::Json<Login>,
+) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
+    // The peer's own address (a proxy's `X-Forwarded-For` could be made up by anyone).
+    let from = req.peer_addr().map(|a| a.ip());
     let sessions::LoggedIn {
         user_id,
         token,
         position,
-    } = sessions::log_in(&app, &body.login, body.password).await?;
+    } = sessions::log_in(&app, &body.login, body.password, from).await?;
     let m = app.model();
     let user = m
         .people
@@ -120,12 +126,7 @@ fn check_groups(app: &App, ids: &[Uuid]) -> Result<Vec<GroupId>, Problem> {
 }
 
 fn check_password(p: &str) -> Result<(), Problem> {
-    if p.chars().count() < 8 {
-        return Err(Problem::validation_failed(
-            "passwords have at least 8 characters",
-        ));
-    }
-    Ok(())
+    chatd_domain::people::check_password(p).map_err(|e| Problem::from(AppError::from(e)))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser, security(("bearer" = [])), responses((status = 201, body = Written<UserOut>), (status = 409, description = "already_exists", body = Problem), (status = 422, description = "validation_failed", body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
@@ -166,7 +167,17 @@ async fn user_command(
     status: StatusCode,
 ) -> Result<HttpResponse, Problem> {
     let out = app.execute::<User>(user_id, cmd).await?;
-    written_view(app, status, out.position, |m| {
+    user_view(app, user_id, out.position, status).await
+}
+
+/// Answer with the user as the read models show them once they reach `position`.
+async fn user_view(
+    app: &App,
+    user_id: UserId,
+    position: Option<chatd_store::Position>,
+    status: StatusCode,
+) -> Result<HttpResponse, Problem> {
+    written_view(app, status, position, |m| {
         m.people
             .users
             .get(&user_id)
@@ -185,7 +196,7 @@ pub struct UserPatch {
     password: Option<String>,
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = uuid::Uuid, Path)), request_body = UserPatch, security(("bearer" = [])), responses((status = 200, body = Written<UserOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = uuid::Uuid, Path)), request_body = UserPatch, security(("bearer" = [])), responses((status = 200, body = Written<UserOut>), (status = 404, body = Problem), (status = 409, description = "last_admin: the change would leave no active admin", body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[patch("/users/{id}")]
 async fn update_user(
     app: web::Data<App>,
@@ -211,18 +222,16 @@ async fn update_user(
         None => None,
     };
     let user_id = UserId::from(*id);
-    let cmd = command(
-        caller.principal,
-        UserCommand::Update(UserChanges {
-            name: body.name,
-            role: body.role,
-            group_ids,
-            active: body.active,
-            work_status: body.work_status,
-            password_hash,
-        }),
-    );
-    user_command(&app, user_id, &cmd, StatusCode::OK).await
+    let changes = UserChanges {
+        name: body.name,
+        role: body.role,
+        group_ids,
+        active: body.active,
+        work_status: body.work_status,
+        password_hash,
+    };
+    let out = users::update(&app, caller.principal, user_id, changes).await?;
+    user_view(&app, user_id, out.position, StatusCode::OK).await
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "users", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<GroupOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]

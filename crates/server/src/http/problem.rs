@@ -18,6 +18,10 @@ pub struct Problem {
     pub status: u16,
     pub code: &'static str,
     pub detail: String,
+    /// Seconds to wait before trying again: sent as `Retry-After`.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -28,6 +32,7 @@ impl Problem {
             status: status.as_u16(),
             code,
             detail: detail.into(),
+            retry_after: None,
         }
     }
 
@@ -116,6 +121,15 @@ impl Problem {
         Problem::new(status, code_of(status), detail)
     }
 
+    pub fn method_not_allowed(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", detail)
+    }
+
+    /// R28: the read models have not yet caught up with the store as it was at start.
+    pub fn not_ready(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", detail)
+    }
+
     pub fn not_found() -> Self {
         Problem::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
     }
@@ -143,9 +157,12 @@ impl ResponseError for Problem {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .content_type("application/problem+json")
-            .json(self)
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type("application/problem+json");
+        if let Some(s) = self.retry_after {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, s));
+        }
+        res.json(self)
     }
 }
 
@@ -157,7 +174,8 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::CustomerBlocked
         | DomainError::CustomerNotPinned
         | DomainError::CustomerAlreadyPinned
-        | DomainError::DialogDeleted => StatusCode::CONFLICT,
+        | DomainError::DialogDeleted
+        | DomainError::LastAdmin => StatusCode::CONFLICT,
         DomainError::NotResponsible | DomainError::Forbidden | DomainError::MissingRight(_) => {
             StatusCode::FORBIDDEN
         }
@@ -184,6 +202,14 @@ impl From<AppError> for Problem {
             AppError::InboundRefused => {
                 Problem::new(StatusCode::FORBIDDEN, "customer_blocked", e.to_string())
             }
+            AppError::Throttled(wait) => Problem {
+                retry_after: Some(wait.as_secs_f64().ceil().max(1.0) as u64),
+                ..Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    e.to_string(),
+                )
+            },
             AppError::InvalidCredentials => Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",
