@@ -10,6 +10,7 @@ mod files;
 mod health;
 mod input;
 mod lists;
+mod operations;
 mod restart;
 mod transport;
 mod visibility;

@@ -96,6 +96,9 @@ pub(crate) async fn follow(
     work: mpsc::UnboundedSender<Work>,
     mut stopping: watch::Receiver<bool>,
 ) {
+    // R28: how old each event is when the read models apply it.
+    let lag = metrics::gauge!("chatd_projection_lag_seconds");
+    let applied_total = metrics::counter!("chatd_projection_events_total");
     loop {
         let next = tokio::select! {
             next = sub.next() => next,
@@ -109,6 +112,8 @@ pub(crate) async fn follow(
                 return;
             }
         };
+        lag.set((time::OffsetDateTime::now_utc() - event.recorded_at).as_seconds_f64());
+        applied_total.increment(1);
         let stream_id = stream_id::<Uuid>(&event.stream);
         let dialog = (category(&event.stream) == "dialog")
             .then_some(stream_id.map(DialogId::from))

@@ -131,7 +131,11 @@ impl App {
                 .map(|e| new_event(Uuid::new_v4(), &meta, e))
                 .collect();
             let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
-            match self.store.append(&stream, expected, new).await {
+            let started = std::time::Instant::now();
+            let appended = self.store.append(&stream, expected, new).await;
+            metrics::histogram!("chatd_store_append_seconds")
+                .record(started.elapsed().as_secs_f64());
+            match appended {
                 Ok(r) => {
                     let recorded: Vec<_> = events
                         .into_iter()

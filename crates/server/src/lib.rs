@@ -9,7 +9,8 @@
 //!   `listen` (the hub as a listener of the log, the R15 ticker), `ws`, `asyncapi`;
 //! - `delivery`: outgoing webhooks, fed by its `Outbox` listener;
 //! - `files`: the content-addressed file store and upload inspection (`Decoding` gate);
-//! - `audit`: the auditors' reading of the log and `verify`; `config`, `telemetry`.
+//! - `audit`: the auditors' reading of the log and `verify`; `config`, `telemetry`;
+//! - `datadir`: the one-process-per-data-directory lock; `offline`: `chatd user …`.
 //!
 //! Invariant: no business rule lives here. Handlers parse, authorise, call one use case of
 //! `chatd-app` and present the result; the rules are `chatd-domain`'s.
@@ -21,6 +22,7 @@ pub mod delivery;
 pub mod files;
 pub mod gateway;
 pub mod http;
+pub mod offline;
 pub mod server;
 pub mod telemetry;
 

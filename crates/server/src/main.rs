@@ -1,9 +1,18 @@
 use chatd_projections::replay::{rebuild_read_models, replay_all};
 use chatd_server::config::{Config, Overrides};
-use chatd_server::{audit, open_store, start, telemetry};
+use chatd_server::{audit, bind, open_store, telemetry};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Print a line to stdout. A closed stdout (a pipe whose reader left, a service manager that
+/// gave none) is no reason to stop: unlike `println!`, this never panics.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 /// mimalloc: chatd allocates many small, short-lived objects across threads (requests, events,
 /// frames), which glibc malloc serves slower (see docs/PERFORMANCE.md).
@@ -48,6 +57,47 @@ enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// Manage users while chatd is stopped (passwords are read from stdin or a prompt).
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user; the password is read from stdin (or asked for on a terminal).
+    Create {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// admin, senior_manager, manager or auditor.
+        #[arg(long, value_parser = parse_role)]
+        role: chatd_domain::Role,
+        /// A group, by name or id (repeatable).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+    },
+    /// Give a user a new password (read from stdin or a prompt); their sessions end.
+    SetPassword {
+        #[command(flatten)]
+        common: Common,
+        /// The user's login.
+        login: String,
+    },
+    /// List users: login, role, active, name, groups.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn parse_role(s: &str) -> Result<chatd_domain::Role, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|_| format!("unknown role {s:?} (admin, senior_manager, manager, auditor)"))
 }
 
 #[derive(Subcommand)]
@@ -108,6 +158,7 @@ async fn main() -> ExitCode {
             Ok(config) => export(config, dialog).await,
             Err(code) => return code,
         },
+        Cmd::User { command } => return users(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,27 +172,42 @@ async fn main() -> ExitCode {
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     telemetry::init(&config.log);
     raise_open_files_limit();
-    let running = start(&config).await?;
-    println!("chatd listening on http://{}", running.addr);
-    println!("  health:     curl http://{}/healthz", running.addr);
-    println!(
+    // Signals are listened for from before the address is printed: one that comes while
+    // catching up, or between that and serving, is never missed.
+    let mut stop = stop_requested();
+    let starting = bind(&config).await?;
+    say!("chatd listening on http://{}", starting.addr);
+    let early = starting.handle();
+    let running = tokio::select! {
+        ready = starting.ready() => ready?,
+        _ = stop.wait_for(|s| *s) => {
+            tracing::info!("stopped while catching up");
+            early.stop(true).await;
+            say!("chatd stopped");
+            return Ok(());
+        }
+    };
+    say!("  ready:      curl http://{}/readyz", running.addr);
+    say!("  health:     curl http://{}/healthz", running.addr);
+    say!("  metrics:    curl http://{}/metrics", running.addr);
+    say!(
         "  log in:     curl -X POST http://{}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"login\":\"admin\",\"password\":\"...\"}}'",
         running.addr
     );
     if let Some(p) = &running.generated_admin_password {
-        println!("  first start: user admin created with password {p} (shown once; set CHATD_ADMIN_PASSWORD to choose it)");
+        say!("  first start: user admin created with password {p} (shown once; set CHATD_ADMIN_PASSWORD to choose it)");
     }
-    println!("  data dir:   {}", config.data_dir.display());
+    say!("  data dir:   {}", config.data_dir.display());
     tracing::info!(addr = %running.addr, data_dir = %config.data_dir.display(), "chatd started");
     let handle = running.handle();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        let _ = stop.wait_for(|s| *s).await;
         tracing::info!("shutting down: finishing in-flight requests and appends");
         handle.stop(true).await;
     });
     running.wait().await;
     tracing::info!("chatd stopped");
-    println!("chatd stopped");
+    say!("chatd stopped");
     Ok(())
 }
 
@@ -161,32 +227,182 @@ fn raise_open_files_limit() {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Becomes `true` on SIGTERM or Ctrl-C. The handlers are installed before this returns.
+fn stop_requested() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler");
+    #[cfg(unix)]
+    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .expect("SIGINT handler");
+    tokio::spawn(async move {
+        #[cfg(unix)]
         tokio::select! {
-            _ = ctrl_c => {},
             _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = tx.send(true);
+    });
+    rx
+}
+
+/// The password for `login`: asked for twice on a terminal, else the first line of stdin. Never
+/// an argument (it would show in `ps` and shell history).
+fn read_password(login: &str) -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("New password for {login}: "))
+            .map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err("no password on stdin".into());
+    }
+    Ok(password)
+}
+
+async fn users(command: UserCmd) -> ExitCode {
+    use chatd_server::offline::Offline;
+    telemetry::init("warn");
+    let common = match &command {
+        UserCmd::Create { common, .. }
+        | UserCmd::SetPassword { common, .. }
+        | UserCmd::List { common } => common.clone(),
+    };
+    let config = match load(&common, None) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("chatd: {e}");
+        ExitCode::FAILURE
+    };
+    match command {
+        UserCmd::List { .. } => {
+            let opened = if chatd_server::datadir::in_use(&config.data_dir) {
+                Offline::open_read_only(&config).await
+            } else {
+                Offline::open(&config).await
+            };
+            let offline = match opened {
+                Ok(o) => o,
+                Err(e) => return fail(&e),
+            };
+            say!(
+                "{:<24} {:<15} {:<8} {:<24} GROUPS",
+                "LOGIN",
+                "ROLE",
+                "ACTIVE",
+                "NAME"
+            );
+            for u in offline.list() {
+                let role = serde_json::to_value(u.role)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                say!(
+                    "{:<24} {:<15} {:<8} {:<24} {}",
+                    u.login,
+                    role,
+                    if u.active { "yes" } else { "no" },
+                    u.name,
+                    u.groups.join(", ")
+                );
+            }
+            offline.close().await;
+            ExitCode::SUCCESS
+        }
+        UserCmd::Create {
+            login,
+            name,
+            role,
+            groups,
+            ..
+        } => {
+            let offline = match Offline::open(&config).await {
+                Ok(o) => o,
+                Err(e) => return fail(&e),
+            };
+            let password = match read_password(&login) {
+                Ok(p) => p,
+                Err(e) => {
+                    offline.close().await;
+                    return fail(&e);
+                }
+            };
+            let done = offline
+                .create_user(&login, &name, role, &groups, password)
+                .await;
+            offline.close().await;
+            match done {
+                Ok(()) => {
+                    say!("created user {login}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        UserCmd::SetPassword { login, .. } => {
+            let offline = match Offline::open(&config).await {
+                Ok(o) => o,
+                Err(e) => return fail(&e),
+            };
+            let password = match read_password(&login) {
+                Ok(p) => p,
+                Err(e) => {
+                    offline.close().await;
+                    return fail(&e);
+                }
+            };
+            let done = offline.set_password(&login, password).await;
+            offline.close().await;
+            match done {
+                Ok(()) => {
+                    say!("new password set for {login}; their sessions have ended");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
         }
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+}
+
+/// Read-only commands run beside a serving chatd; say so, since the log may grow meanwhile.
+fn note_if_in_use(config: &Config) {
+    if chatd_server::datadir::in_use(&config.data_dir) {
+        eprintln!(
+            "chatd: note: {} is in use by a running chatd; reading the log as it is now \
+             (each read sees whole commits; events appended meanwhile may be left out)",
+            config.data_dir.display()
+        );
+    }
 }
 
 async fn replay(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     telemetry::init("warn");
+    note_if_in_use(&config);
     let store = open_store(&config).await?;
     let (model, stats) = rebuild_read_models(&*store).await?;
-    println!(
+    say!(
         "rebuilt every read model from position 0: {} events in {:.3} s: {:.0} events/s",
         stats.events,
         stats.elapsed.as_secs_f64(),
         stats.events_per_sec()
     );
-    println!(
+    say!(
         "dialogs {}, customers {}, channels {}, users {}, files {}, pending webhooks {}, foreign events {}",
         model.dialogs.rows.len(),
         model.customers.by_id.len(),
@@ -199,7 +415,7 @@ async fn replay(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     // Every aggregate through the domain too: each stored event still decodes and applies.
     let (fold, stats) = replay_all(&*store).await?;
     store.close().await;
-    println!(
+    say!(
         "folded every aggregate through the domain: {} events in {:.3} s: {:.0} events/s",
         stats.events,
         stats.elapsed.as_secs_f64(),
@@ -212,13 +428,14 @@ async fn replay(config: Config) -> Result<(), Box<dyn std::error::Error>> {
 /// `true` when every chain verifies.
 async fn verify(config: Config) -> Result<bool, Box<dyn std::error::Error>> {
     telemetry::init("warn");
+    note_if_in_use(&config);
     let store = open_store(&config).await?;
     let started = std::time::Instant::now();
     let result = audit::verify(&*store).await?;
     store.close().await;
     match result {
         Ok(v) => {
-            println!(
+            say!(
                 "verified {} events in {} streams in {:.3} s: every hash chain is intact{}",
                 v.events,
                 v.streams,
@@ -232,7 +449,7 @@ async fn verify(config: Config) -> Result<bool, Box<dyn std::error::Error>> {
             Ok(true)
         }
         Err(b) => {
-            println!("BROKEN: {b}");
+            say!("BROKEN: {b}");
             Ok(false)
         }
     }
@@ -241,6 +458,7 @@ async fn verify(config: Config) -> Result<bool, Box<dyn std::error::Error>> {
 async fn export(config: Config, dialog: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::Write;
     telemetry::init("warn");
+    note_if_in_use(&config);
     let store = open_store(&config).await?;
     let stream = <chatd_domain::dialog::Dialog as chatd_domain::Aggregate>::stream(dialog);
     let events = audit::stream_events(&*store, &stream).await?;

@@ -46,6 +46,18 @@ pub struct Received {
 /// the refusal for the audit trail), and record the message in the chat's live dialog, opening
 /// or reopening it.
 pub async fn receive(app: &App, channel_id: ChannelId, msg: Message) -> Result<Received, AppError> {
+    let received = receive_one(app, channel_id, msg).await;
+    // R28: inbound messages by outcome.
+    let outcome = match &received {
+        Ok(_) => "accepted",
+        Err(AppError::InboundRefused) => "refused_blocked",
+        Err(_) => "refused",
+    };
+    metrics::counter!("chatd_inbound_messages_total", "outcome" => outcome).increment(1);
+    received
+}
+
+async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<Received, AppError> {
     let by = Principal::Channel { id: channel_id };
     let (profile, channel_type, attachments) = {
         let m = app.model();

@@ -114,6 +114,7 @@ impl Deliveries {
         if !s.queued.insert(message) {
             return;
         }
+        metrics::gauge!("chatd_webhook_queue_depth").set(s.queued.len() as f64);
         let q = s.queues.entry(dialog).or_default();
         q.push_back(message);
         if q.len() == 1 {
@@ -133,6 +134,7 @@ impl Deliveries {
             }
             let mut s = self.state.lock().expect("delivery state lock");
             s.queued.remove(&message);
+            metrics::gauge!("chatd_webhook_queue_depth").set(s.queued.len() as f64);
             let q = s
                 .queues
                 .get_mut(&dialog)
@@ -192,6 +194,14 @@ impl Deliveries {
                 )
                 .await
             };
+            let outcome_label = match &outcome {
+                Ok(_) => "sent",
+                Err(Failure::Rejected(_)) => "rejected",
+                Err(Failure::Retry(_)) if attempt >= self.config.attempts => "gave_up",
+                Err(Failure::Retry(_)) => "retried",
+            };
+            metrics::counter!("chatd_webhook_attempts_total", "outcome" => outcome_label)
+                .increment(1);
             let (status, external, error) = match outcome {
                 Ok(external) => (MessageStatus::Sent, external, None),
                 Err(Failure::Rejected(reason)) => (

@@ -52,6 +52,28 @@ struct Inner {
     audience: Audience,
     /// Told of every user whose last connection went (the distribution bot listens).
     offline_listener: Option<Box<dyn Fn(UserId) + Send>>,
+    meters: Meters,
+}
+
+/// R28: the feed's figures, registered once (recording is then an atomic operation).
+struct Meters {
+    connections: metrics::Gauge,
+    frames: metrics::Counter,
+    resync_slow: metrics::Counter,
+    resync_resume: metrics::Counter,
+}
+
+impl Meters {
+    fn new() -> Meters {
+        let resyncs =
+            |reason: &'static str| metrics::counter!("chatd_ws_resyncs_total", "reason" => reason);
+        Meters {
+            connections: metrics::gauge!("chatd_ws_connections"),
+            frames: metrics::counter!("chatd_ws_frames_sent_total"),
+            resync_slow: resyncs("too_slow"),
+            resync_resume: resyncs("resume"),
+        }
+    }
 }
 
 /// Connections indexed by what they may see, so a dialog change is offered only to the sockets
@@ -146,6 +168,7 @@ impl Hub {
                 online: HashMap::new(),
                 audience: Audience::default(),
                 offline_listener: None,
+                meters: Meters::new(),
             }),
         }
     }
@@ -279,8 +302,9 @@ impl Hub {
                 .or_insert_with(|| frames_for(m, &c.principal, summary, &online));
             for f in frames.iter() {
                 match c.tx.try_send(f.clone()) {
-                    Ok(()) => {}
+                    Ok(()) => inner.meters.frames.increment(1),
                     Err(mpsc::error::TrySendError::Full(_)) => {
+                        inner.meters.resync_slow.increment(1);
                         dropped.push((id, End::TooSlow));
                         break;
                     }
@@ -306,6 +330,7 @@ impl Hub {
     /// Remove a connection; `Some(user)` when it was that user's last.
     fn remove(inner: &mut Inner, id: u64) -> Option<UserId> {
         let c = inner.conns.remove(&id)?;
+        inner.meters.connections.set(inner.conns.len() as f64);
         inner.audience.change(id, &c.principal, false);
         let user = c.principal.user_id()?;
         let n = inner.online.get_mut(&user)?;
@@ -356,11 +381,18 @@ impl Hub {
         let backlog = match since {
             None => vec![],
             Some(since) => {
-                if inner.forgotten_upto.is_some_and(|f| since < f) {
-                    return Err(Refused::ResyncRequired);
+                let missed = inner
+                    .forgotten_upto
+                    .is_none_or(|f| since >= f)
+                    .then(|| Self::missed(&inner, m, &principal, since, self.queue))
+                    .flatten();
+                match missed {
+                    Some(frames) => frames,
+                    None => {
+                        inner.meters.resync_resume.increment(1);
+                        return Err(Refused::ResyncRequired);
+                    }
                 }
-                Self::missed(&inner, m, &principal, since, self.queue)
-                    .ok_or(Refused::ResyncRequired)?
             }
         };
         let (tx, frames) = mpsc::channel(self.queue);
@@ -377,6 +409,7 @@ impl Hub {
             },
         );
         inner.audience.change(id, &principal, true);
+        inner.meters.connections.set(inner.conns.len() as f64);
         if let Some(user) = principal.user_id() {
             let n = inner.online.entry(user).or_default();
             *n += 1;

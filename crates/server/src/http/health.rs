@@ -51,7 +51,16 @@ pub async fn readyz(app: web::Data<App>) -> Result<HttpResponse, super::Problem>
 /// The Prometheus text exposition of every `chatd_` figure (docs/OPERATIONS.md lists them).
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain")))]
 #[get("/metrics")]
-pub async fn metrics() -> HttpResponse {
+pub async fn metrics(app: web::Data<App>) -> HttpResponse {
+    // The projection's distance from the log's head, read at scrape time.
+    if let Ok(head) = app.store.head().await {
+        let head = head.map_or(0, |p| p.commit);
+        let applied = app.position().map_or(0, |p| p.commit);
+        ::metrics::gauge!("chatd_store_head_position").set(head as f64);
+        ::metrics::gauge!("chatd_projection_position").set(applied as f64);
+        ::metrics::gauge!("chatd_projection_lag_events").set(head.saturating_sub(applied) as f64);
+    }
+    ::metrics::gauge!("chatd_ready").set(if app.is_ready() { 1.0 } else { 0.0 });
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(telemetry::render_metrics())

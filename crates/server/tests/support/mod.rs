@@ -18,9 +18,21 @@ pub fn stderr_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("chatd.stderr")).unwrap_or_default()
 }
 
-/// Start `chatd serve` on 127.0.0.1:0 in `dir`, with `env` set, and wait for its address. Its
-/// log goes to `dir/chatd.stderr` (see [`stderr_of`]), for a failing test to show.
+/// Start `chatd serve` on 127.0.0.1:0 in `dir`, with `env` set, and wait until it is ready
+/// (its read models caught up, its bootstrap admin made). Its log goes to `dir/chatd.stderr`
+/// (see [`stderr_of`]), for a failing test to show.
 pub fn serve(dir: &Path, env: &[(&str, &str)]) -> Served {
+    let mut served = serve_early(dir, env);
+    for line in served.lines.by_ref() {
+        if line.unwrap().trim_start().starts_with("ready:") {
+            return served;
+        }
+    }
+    panic!("chatd stopped before it was ready:\n{}", stderr_of(dir));
+}
+
+/// Start `chatd serve` and return as soon as it listens, possibly before it is ready.
+pub fn serve_early(dir: &Path, env: &[(&str, &str)]) -> Served {
     let log = std::fs::File::create(dir.join("chatd.stderr")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_chatd"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])

@@ -138,6 +138,8 @@ impl Writer {
     }
 
     fn commit_batch(&mut self, batch: &mut Vec<AppendRequest>) {
+        // R28: appends that share one commit (group commit), for operators.
+        metrics::histogram!("chatd_store_commit_batch_size").record(batch.len() as f64);
         let now = OffsetDateTime::now_utc();
         let first_position = self.shared.head() + 1;
         let mut recorded: Vec<Arc<RecordedEvent>> = Vec::new();

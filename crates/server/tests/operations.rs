@@ -1,0 +1,257 @@
+//! R28 on the real binary: one process per data directory, `chatd user` on a stopped chatd,
+//! and readiness while the read models catch up with a long log.
+
+mod support;
+
+use chatd_domain::channel::{ChannelProfile, ChannelType};
+use chatd_domain::dialog::{self, Dialog, DialogCommand, Inbound};
+use chatd_domain::{Command, EventMeta, Principal, Recorded};
+use chatd_projections::new_event;
+use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command as Process, Stdio};
+use uuid::Uuid;
+
+fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let status = resp[9..12].parse().unwrap();
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn log_in(addr: &str, login: &str, password: &str) -> u16 {
+    let body = format!(r#"{{"login":"{login}","password":"{password}"}}"#);
+    http(addr, "POST", "/api/v1/auth/login", Some(&body)).0
+}
+
+/// `chatd <args> --data-dir DIR` with `stdin` fed to it: exit code and everything it printed.
+fn chatd(args: &[&str], dir: &std::path::Path, stdin: &str) -> (Option<i32>, String) {
+    let mut child = Process::new(env!("CARGO_BIN_EXE_chatd"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn stop(mut child: std::process::Child) {
+    let _ = Process::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_second_server_on_a_data_directory_in_use_is_refused_while_the_first_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = support::serve(dir.path(), &[]);
+    let out = Process::new(env!("CARGO_BIN_EXE_chatd"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the second server exits non-zero");
+    assert!(
+        said.contains(&dir.path().display().to_string()) && said.contains("in use"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("pid {}", first.child.id())),
+        "{said}"
+    );
+    assert_eq!(http(&first.addr, "GET", "/healthz", None).0, 200);
+    // A writing command is refused too, and changes nothing.
+    let (code, said) = chatd(
+        &[
+            "user", "create", "--login", "x", "--name", "X", "--role", "manager",
+        ],
+        dir.path(),
+        "password-123\n",
+    );
+    assert_ne!(code, Some(0));
+    assert!(said.contains("in use"), "{said}");
+    assert_eq!(log_in(&first.addr, "x", "password-123"), 401);
+    stop(first.child);
+    // Once the first has stopped, the directory is free again.
+    let again = support::serve(dir.path(), &[]);
+    assert_eq!(http(&again.addr, "GET", "/healthz", None).0, 200);
+    stop(again.child);
+}
+
+#[test]
+fn chatd_user_creates_users_and_sets_passwords_on_a_stopped_chatd() {
+    let dir = tempfile::tempdir().unwrap();
+    // A store with its bootstrap admin, then stopped.
+    let first = support::serve(
+        dir.path(),
+        &[("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")],
+    );
+    stop(first.child);
+    let (code, said) = chatd(
+        &[
+            "user", "create", "--login", "rescue", "--name", "Rescue", "--role", "admin",
+        ],
+        dir.path(),
+        "rescue-password\n",
+    );
+    assert_eq!(code, Some(0), "{said}");
+    // The password is checked like the API's.
+    let (code, said) = chatd(
+        &[
+            "user", "create", "--login", "short", "--name", "S", "--role", "manager",
+        ],
+        dir.path(),
+        "short\n",
+    );
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("8 characters"), "{said}");
+    // A lost admin password is replaced.
+    let (code, said) = chatd(
+        &["user", "set-password", "admin"],
+        dir.path(),
+        "a-brand-new-password\n",
+    );
+    assert_eq!(code, Some(0), "{said}");
+    let (code, list) = chatd(&["user", "list"], dir.path(), "");
+    assert_eq!(code, Some(0), "{list}");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("rescue") && l.contains("admin")),
+        "{list}"
+    );
+    assert!(!list.contains("short"), "{list}");
+    // Served again: both log in with what the commands set; the old password is gone.
+    let served = support::serve(dir.path(), &[]);
+    assert_eq!(log_in(&served.addr, "rescue", "rescue-password"), 200);
+    assert_eq!(log_in(&served.addr, "admin", "a-brand-new-password"), 200);
+    assert_eq!(
+        log_in(&served.addr, "admin", "admin-password-for-tests"),
+        401
+    );
+    stop(served.child);
+}
+
+/// A log of `messages` customer messages in one dialog, appended in large batches.
+fn long_log(dir: &std::path::Path, messages: usize) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = SqliteStore::open(SqliteConfig::new(dir.join("events.db"))).unwrap();
+        let channel = Uuid::new_v4().into();
+        let dialog_id = Uuid::new_v4();
+        let mut state = Dialog::default();
+        let mut version = None;
+        let mut batch = Vec::new();
+        for n in 0..messages {
+            let cmd = Command {
+                by: Principal::Channel { id: channel },
+                at: time::OffsetDateTime::now_utc(),
+                body: DialogCommand::Receive(Box::new(Inbound {
+                    dialog_id: dialog_id.into(),
+                    channel_id: channel,
+                    external_chat_id: "chat".into(),
+                    customer_id: None,
+                    message_id: Uuid::new_v4().into(),
+                    external_id: format!("m-{n}"),
+                    text: "hello".into(),
+                    attachments: vec![],
+                    quote_external_id: None,
+                    sent_at: None,
+                    customer_blocked: false,
+                    channel: ChannelProfile::default_for(ChannelType::Telegram),
+                })),
+            };
+            let meta = EventMeta {
+                at: cmd.at,
+                actor: cmd.by.actor(),
+            };
+            for e in dialog::decide(&state, &cmd).unwrap() {
+                batch.push(new_event(Uuid::new_v4(), &meta, &e));
+                state = dialog::evolve(state, &Recorded { meta, event: e });
+            }
+            if batch.len() >= 2000 || n + 1 == messages {
+                let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+                let r = store
+                    .append(
+                        &format!("dialog-{dialog_id}"),
+                        expected,
+                        std::mem::take(&mut batch),
+                    )
+                    .await
+                    .unwrap();
+                version = Some(r.version);
+            }
+        }
+        store.close().await;
+    });
+}
+
+#[test]
+fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    long_log(dir.path(), 60_000);
+    // No snapshot: the read models replay the whole log.
+    let served = support::serve_early(dir.path(), &[]);
+    let mut seen = Vec::new();
+    loop {
+        // The route first, then readiness: a 503 from /readyz means the route came before.
+        let (route, body) = http(&served.addr, "GET", "/api/v1/me", None);
+        let (ready, ready_body) = http(&served.addr, "GET", "/readyz", None);
+        if ready == 503 {
+            assert!(
+                ready_body.contains("\"code\":\"not_ready\""),
+                "{ready_body}"
+            );
+            assert_eq!(route, 503, "{body}");
+            assert!(body.contains("not_ready"), "{body}");
+        }
+        // Liveness answers all along.
+        assert_eq!(http(&served.addr, "GET", "/healthz", None).0, 200);
+        seen.push(ready);
+        if ready == 200 {
+            break;
+        }
+        assert!(seen.len() < 20_000, "never ready");
+    }
+    assert_eq!(
+        seen.first(),
+        Some(&503),
+        "caught up before the first probe: {seen:?}"
+    );
+    // Once ready, routes answer as usual (401: no token).
+    assert_eq!(http(&served.addr, "GET", "/api/v1/me", None).0, 401);
+    assert_eq!(http(&served.addr, "GET", "/readyz", None).0, 200);
+    stop(served.child);
+}
