@@ -144,7 +144,6 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
             .wrap(http::hygiene::headers())
             .wrap(actix_web::middleware::from_fn(http::health::until_ready))
             .wrap(actix_web::middleware::from_fn(http::observe::measure))
-            .wrap(http::observe::spans())
             .wrap(http::observe::request_ids())
             .app_data(state.clone())
             .app_data(hub_data.clone())
