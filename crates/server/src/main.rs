@@ -331,45 +331,15 @@ async fn users(command: UserCmd) -> ExitCode {
             role,
             groups,
             ..
-        } => {
-            let offline = match Offline::open(&config).await {
-                Ok(o) => o,
-                Err(e) => return fail(&e),
-            };
-            let password = match read_password(&login) {
-                Ok(p) => p,
-                Err(e) => {
-                    offline.close().await;
-                    return fail(&e);
-                }
-            };
-            let done = offline
-                .create_user(&login, &name, role, &groups, password)
-                .await;
-            offline.close().await;
-            match done {
-                Ok(()) => {
-                    say!("created user {login}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
+        } => match change_user(&config, &login, Change::Create { name, role, groups }).await {
+            Ok(()) => {
+                say!("created user {login}");
+                ExitCode::SUCCESS
             }
-        }
+            Err(e) => fail(&e),
+        },
         UserCmd::SetPassword { login, .. } => {
-            let offline = match Offline::open(&config).await {
-                Ok(o) => o,
-                Err(e) => return fail(&e),
-            };
-            let password = match read_password(&login) {
-                Ok(p) => p,
-                Err(e) => {
-                    offline.close().await;
-                    return fail(&e);
-                }
-            };
-            let done = offline.set_password(&login, password).await;
-            offline.close().await;
-            match done {
+            match change_user(&config, &login, Change::Password).await {
                 Ok(()) => {
                     say!("new password set for {login}; their sessions have ended");
                     ExitCode::SUCCESS
@@ -378,6 +348,37 @@ async fn users(command: UserCmd) -> ExitCode {
             }
         }
     }
+}
+
+/// What `chatd user` changes, given the password it reads.
+enum Change {
+    Create {
+        name: String,
+        role: chatd_domain::Role,
+        groups: Vec<String>,
+    },
+    Password,
+}
+
+/// Take the data directory, read `login`'s password, make the change, close.
+async fn change_user(config: &Config, login: &str, change: Change) -> Result<(), String> {
+    let offline = chatd_server::offline::Offline::open(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let done = match read_password(login) {
+        Err(e) => Err(e),
+        Ok(password) => match change {
+            Change::Create { name, role, groups } => {
+                offline
+                    .create_user(login, &name, role, &groups, password)
+                    .await
+            }
+            Change::Password => offline.set_password(login, password).await,
+        }
+        .map_err(|e| e.to_string()),
+    };
+    offline.close().await;
+    done
 }
 
 /// Read-only commands run beside a serving chatd; say so, since the log may grow meanwhile.

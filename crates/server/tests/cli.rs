@@ -8,8 +8,6 @@ use chatd_domain::dialog::{self, Dialog, DialogCommand, Inbound};
 use chatd_domain::{Command, EventMeta, Principal};
 use chatd_projections::new_event;
 use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Command as Process;
 use uuid::Uuid;
 
@@ -18,20 +16,7 @@ fn chatd() -> Process {
 }
 
 fn http_get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    let status = resp[9..12].parse().unwrap();
-    let body = resp
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    support::http(addr, "GET", path, None)
 }
 
 #[test]

@@ -8,33 +8,13 @@ use chatd_domain::dialog::{self, Dialog, DialogCommand, Inbound};
 use chatd_domain::{Command, EventMeta, Principal, Recorded};
 use chatd_projections::new_event;
 use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::process::{Command as Process, Stdio};
 use uuid::Uuid;
 
-fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let body = body.unwrap_or("");
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    let status = resp[9..12].parse().unwrap();
-    let body = resp
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
 fn log_in(addr: &str, login: &str, password: &str) -> u16 {
     let body = format!(r#"{{"login":"{login}","password":"{password}"}}"#);
-    http(addr, "POST", "/api/v1/auth/login", Some(&body)).0
+    support::http(addr, "POST", "/api/v1/auth/login", Some(&body)).0
 }
 
 /// `chatd <args> --data-dir DIR` with `stdin` fed to it: exit code and everything it printed.
@@ -92,7 +72,7 @@ fn a_second_server_on_a_data_directory_in_use_is_refused_while_the_first_keeps_s
         said.contains(&format!("pid {}", first.child.id())),
         "{said}"
     );
-    assert_eq!(http(&first.addr, "GET", "/healthz", None).0, 200);
+    assert_eq!(support::http(&first.addr, "GET", "/healthz", None).0, 200);
     // A writing command is refused too, and changes nothing.
     let (code, said) = chatd(
         &[
@@ -107,7 +87,7 @@ fn a_second_server_on_a_data_directory_in_use_is_refused_while_the_first_keeps_s
     stop(first.child);
     // Once the first has stopped, the directory is free again.
     let again = support::serve(dir.path(), &[]);
-    assert_eq!(http(&again.addr, "GET", "/healthz", None).0, 200);
+    assert_eq!(support::http(&again.addr, "GET", "/healthz", None).0, 200);
     stop(again.child);
 }
 
@@ -227,8 +207,8 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
     let mut seen = Vec::new();
     loop {
         // The route first, then readiness: a 503 from /readyz means the route came before.
-        let (route, body) = http(&served.addr, "GET", "/api/v1/me", None);
-        let (ready, ready_body) = http(&served.addr, "GET", "/readyz", None);
+        let (route, body) = support::http(&served.addr, "GET", "/api/v1/me", None);
+        let (ready, ready_body) = support::http(&served.addr, "GET", "/readyz", None);
         if ready == 503 {
             assert!(
                 ready_body.contains("\"code\":\"not_ready\""),
@@ -238,7 +218,7 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
             assert!(body.contains("not_ready"), "{body}");
         }
         // Liveness answers all along.
-        assert_eq!(http(&served.addr, "GET", "/healthz", None).0, 200);
+        assert_eq!(support::http(&served.addr, "GET", "/healthz", None).0, 200);
         seen.push(ready);
         if ready == 200 {
             break;
@@ -251,7 +231,10 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
         "caught up before the first probe: {seen:?}"
     );
     // Once ready, routes answer as usual (401: no token).
-    assert_eq!(http(&served.addr, "GET", "/api/v1/me", None).0, 401);
-    assert_eq!(http(&served.addr, "GET", "/readyz", None).0, 200);
+    assert_eq!(
+        support::http(&served.addr, "GET", "/api/v1/me", None).0,
+        401
+    );
+    assert_eq!(support::http(&served.addr, "GET", "/readyz", None).0, 200);
     stop(served.child);
 }

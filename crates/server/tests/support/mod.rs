@@ -2,7 +2,8 @@
 //! each test binary that uses it; not every one reads every field.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Lines};
+use std::io::{BufRead, BufReader, Lines, Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
@@ -50,4 +51,24 @@ pub fn serve_early(dir: &Path, env: &[(&str, &str)]) -> Served {
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
         .to_owned();
     Served { child, addr, lines }
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`): status and body.
+pub fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let status = resp[9..12].parse().unwrap();
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
