@@ -84,6 +84,14 @@ fn a_second_server_on_a_data_directory_in_use_is_refused_while_the_first_keeps_s
     assert_ne!(code, Some(0));
     assert!(said.contains("in use"), "{said}");
     assert_eq!(log_in(&first.addr, "x", "password-123"), 401);
+    // Read-only commands run beside it, and say so.
+    let (code, said) = chatd(&["audit", "verify"], dir.path(), "");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("in use by a running chatd"), "{said}");
+    assert!(said.contains("every hash chain is intact"), "{said}");
+    let (code, said) = chatd(&["user", "list"], dir.path(), "");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.lines().any(|l| l.starts_with("admin ")), "{said}");
     stop(first.child);
     // Once the first has stopped, the directory is free again.
     let again = support::serve(dir.path(), &[]);
