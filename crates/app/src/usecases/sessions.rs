@@ -180,7 +180,9 @@ pub fn used(app: &std::sync::Arc<App>, user_id: UserId, token_hash: &str) {
     }
     let app2 = app.clone();
     let token_hash = token_hash.to_owned();
-    app.spawn(async move {
+    // A short task of its own, not one of the app's long-lived ones (whose set keeps every
+    // finished task until shutdown); one lost at shutdown is recorded by the next use.
+    tokio::spawn(async move {
         let cmd = UserCommand::UseSession {
             token_hash: token_hash.clone(),
         };
