@@ -35,7 +35,7 @@ pub struct NewChannel {
     settings: ChannelSettings,
 }
 
-#[utoipa::path(get, path = "/api/v1/channels", tag = "channels", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = Items<views::ChannelOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/channels", tag = "channels", params(ReadParams), operation_id = "list_channels", security(("bearer" = [])), responses((status = 200, body = Items<views::ChannelOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/channels")]
 async fn list(
     app: web::Data<App>,
@@ -49,7 +49,7 @@ async fn list(
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
-#[utoipa::path(post, path = "/api/v1/channels", tag = "channels", request_body = NewChannel, security(("bearer" = [])), responses((status = 201, description = "the channel, with `transport_token` and `webhook_secret` shown once", body = Written<views::ChannelOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/channels", tag = "channels", request_body = NewChannel, operation_id = "create_channel", security(("bearer" = [])), responses((status = 201, description = "the channel, with `transport_token` and `webhook_secret` shown once", body = Written<views::ChannelOut>), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[post("/channels")]
 async fn create(
     app: web::Data<App>,
@@ -97,7 +97,7 @@ pub struct ChannelPatch {
     settings: ChannelSettings,
 }
 
-#[utoipa::path(patch, path = "/api/v1/channels/{id}", tag = "channels", params(("id" = uuid::Uuid, Path)), request_body = ChannelPatch, security(("bearer" = [])), responses((status = 200, body = Written<views::ChannelOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
+#[utoipa::path(patch, path = "/api/v1/channels/{id}", tag = "channels", operation_id = "update_channel", params(("id" = uuid::Uuid, Path)), request_body = ChannelPatch, security(("bearer" = [])), responses((status = 200, body = Written<views::ChannelOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[patch("/channels/{id}")]
 async fn update(
     app: web::Data<App>,

@@ -102,7 +102,7 @@ impl Modify for Security {
         bot_api::reassign,
         bot_api::close,
     ),
-    components(schemas(webhook::WebhookPayload, webhook::WebhookReply)),
+    components(schemas(webhook::WebhookPayload, webhook::WebhookReply, files::AttachmentTab)),
     tags(
         (name = "webhooks", description = "Outgoing: every message a manager or bot sends is POSTed to the channel's `webhook_url` as `WebhookPayload` (`{type: \"message_sent\", id, data}`), with `X-Chat-Signature: sha256=<hex HMAC-SHA256 of the raw body under the channel's webhook_secret>`, `X-Chat-Delivery` (the message id) and `X-Chat-Attempt`. Delivery is at least once, in order per dialog, retried with exponential back-off; a 2xx answer (`WebhookReply`, `{external_message_id}`) makes the message `sent`; giving up makes it `failed` with `network_error`, and a 4xx other than 408/429 makes it `failed` with `rejected_by_integration`. Statuses then come back through `POST /api/transport/v1/messages/ack` and `/read-until`.")
     ),
@@ -127,6 +127,38 @@ pub async fn serve() -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
+    /// What client generators need of the document (issue 18): every operation has its own
+    /// `operationId`, and every `$ref` names a schema the document defines.
+    #[test]
+    fn operation_ids_are_unique_and_every_reference_resolves() {
+        let doc: serde_json::Value = serde_json::from_str(&super::document()).unwrap();
+        let mut ids = std::collections::HashMap::<String, usize>::new();
+        for item in doc["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
+                    *ids.entry(id.to_owned()).or_default() += 1;
+                }
+            }
+        }
+        let twice: Vec<_> = ids.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "operationIds used more than once: {twice:?}"
+        );
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let text = doc.to_string();
+        let missing: Vec<&str> = text
+            .split("\"#/components/schemas/")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|name| !schemas.contains_key(*name))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "references to undefined schemas: {missing:?}"
+        );
+    }
+
     #[test]
     fn committed_openapi_is_what_the_code_generates() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../api-schema/openapi.json");

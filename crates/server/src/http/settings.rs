@@ -59,7 +59,7 @@ fn reply_out(q: &QuickReplyView) -> QuickReplyOut {
 }
 
 /// Shared replies and the caller's own, most used first.
-#[utoipa::path(get, path = "/api/v1/quick-replies", tag = "settings", params(ReadParams), security(("bearer" = [])), responses((status = 200, description = "shared replies and the caller\'s own, most used first", body = Items<QuickReplyOut>)))]
+#[utoipa::path(get, path = "/api/v1/quick-replies", tag = "settings", params(ReadParams), operation_id = "list_quick_replies", security(("bearer" = [])), responses((status = 200, description = "shared replies and the caller\'s own, most used first", body = Items<QuickReplyOut>)))]
 #[get("/quick-replies")]
 async fn list(
     app: web::Data<App>,
@@ -91,7 +91,7 @@ pub struct NewReply {
     dialog_id: Option<Uuid>,
 }
 
-#[utoipa::path(post, path = "/api/v1/quick-replies", tag = "settings", request_body = NewReply, security(("bearer" = [])), responses((status = 201, body = Written<QuickReplyOut>), (status = 403, description = "missing_right", body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/quick-replies", tag = "settings", request_body = NewReply, operation_id = "create_quick_reply", security(("bearer" = [])), responses((status = 201, body = Written<QuickReplyOut>), (status = 403, description = "missing_right", body = Problem), (status = 422, body = Problem)))]
 #[post("/quick-replies")]
 async fn create(
     app: web::Data<App>,
@@ -148,7 +148,7 @@ pub struct ReplyPatch {
     text: Option<String>,
 }
 
-#[utoipa::path(patch, path = "/api/v1/quick-replies/{id}", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReplyPatch, responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
+#[utoipa::path(patch, path = "/api/v1/quick-replies/{id}", operation_id = "update_quick_reply", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReplyPatch, responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[patch("/quick-replies/{id}")]
 async fn update(
     app: web::Data<App>,
