@@ -3,9 +3,8 @@
 
 mod support;
 
-use chatd_domain::channel::{ChannelProfile, ChannelType};
-use chatd_domain::dialog::{self, Dialog, DialogCommand, Inbound};
-use chatd_domain::{Command, EventMeta, Principal};
+use chatd_domain::dialog::{self, Dialog};
+use chatd_domain::EventMeta;
 use chatd_projections::new_event;
 use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
 use std::process::Command as Process;
@@ -73,24 +72,7 @@ fn fill(dir: &std::path::Path, n: usize) -> Vec<Uuid> {
         for n in 0..n {
             let dialog_id = Uuid::new_v4();
             ids.push(dialog_id);
-            let cmd = Command {
-                by: Principal::Channel { id: channel },
-                at: time::OffsetDateTime::now_utc(),
-                body: DialogCommand::Receive(Box::new(Inbound {
-                    dialog_id: dialog_id.into(),
-                    channel_id: channel,
-                    external_chat_id: format!("chat-{n}"),
-                    customer_id: None,
-                    message_id: Uuid::new_v4().into(),
-                    external_id: format!("m-{n}"),
-                    text: "hello".into(),
-                    attachments: vec![],
-                    quote_external_id: None,
-                    sent_at: None,
-                    customer_blocked: false,
-                    channel: ChannelProfile::default_for(ChannelType::Telegram),
-                })),
-            };
+            let cmd = support::hello(channel, dialog_id, &format!("chat-{n}"), n);
             let events = dialog::decide(&Dialog::default(), &cmd).unwrap();
             let meta = EventMeta {
                 at: cmd.at,

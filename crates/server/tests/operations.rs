@@ -3,9 +3,8 @@
 
 mod support;
 
-use chatd_domain::channel::{ChannelProfile, ChannelType};
-use chatd_domain::dialog::{self, Dialog, DialogCommand, Inbound};
-use chatd_domain::{Command, EventMeta, Principal, Recorded};
+use chatd_domain::dialog::{self, Dialog};
+use chatd_domain::{EventMeta, Recorded};
 use chatd_projections::new_event;
 use chatd_store::{EventStore, ExpectedVersion, SqliteConfig, SqliteStore};
 use std::io::Write;
@@ -163,24 +162,7 @@ fn long_log(dir: &std::path::Path, messages: usize) {
         let mut version = None;
         let mut batch = Vec::new();
         for n in 0..messages {
-            let cmd = Command {
-                by: Principal::Channel { id: channel },
-                at: time::OffsetDateTime::now_utc(),
-                body: DialogCommand::Receive(Box::new(Inbound {
-                    dialog_id: dialog_id.into(),
-                    channel_id: channel,
-                    external_chat_id: "chat".into(),
-                    customer_id: None,
-                    message_id: Uuid::new_v4().into(),
-                    external_id: format!("m-{n}"),
-                    text: "hello".into(),
-                    attachments: vec![],
-                    quote_external_id: None,
-                    sent_at: None,
-                    customer_blocked: false,
-                    channel: ChannelProfile::default_for(ChannelType::Telegram),
-                })),
-            };
+            let cmd = support::hello(channel, dialog_id, "chat", n);
             let meta = EventMeta {
                 at: cmd.at,
                 actor: cmd.by.actor(),

@@ -72,3 +72,33 @@ pub fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, S
         .unwrap_or_default();
     (status, body)
 }
+
+/// The transport's command for a customer's `hello`, the `n`-th message of `chat`, opening or
+/// continuing dialog `dialog_id` of a Telegram channel.
+pub fn hello(
+    channel: chatd_domain::ChannelId,
+    dialog_id: uuid::Uuid,
+    chat: &str,
+    n: usize,
+) -> chatd_domain::Command<chatd_domain::dialog::DialogCommand> {
+    use chatd_domain::channel::{ChannelProfile, ChannelType};
+    use chatd_domain::dialog::{DialogCommand, Inbound};
+    chatd_domain::Command {
+        by: chatd_domain::Principal::Channel { id: channel },
+        at: time::OffsetDateTime::now_utc(),
+        body: DialogCommand::Receive(Box::new(Inbound {
+            dialog_id: dialog_id.into(),
+            channel_id: channel,
+            external_chat_id: chat.to_owned(),
+            customer_id: None,
+            message_id: uuid::Uuid::new_v4().into(),
+            external_id: format!("m-{n}"),
+            text: "hello".into(),
+            attachments: vec![],
+            quote_external_id: None,
+            sent_at: None,
+            customer_blocked: false,
+            channel: ChannelProfile::default_for(ChannelType::Telegram),
+        })),
+    }
+}
