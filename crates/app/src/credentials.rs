@@ -13,6 +13,13 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
+/// [`hash_password`] on a blocking thread: argon2 is deliberately slow.
+pub async fn hash_password_off_thread(password: String) -> String {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .expect("hashing a password does not panic")
+}
+
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|h| {

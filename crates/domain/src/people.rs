@@ -88,6 +88,13 @@ pub struct UserChanges {
     pub password_hash: Option<String>,
 }
 
+impl UserChanges {
+    /// Whether these changes deactivate or demote the user (R28: never the last active admin).
+    pub fn may_remove_an_admin(&self) -> bool {
+        self.active == Some(false) || self.role.is_some_and(|r| r != Role::Admin)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserCommand {
     Create {
@@ -134,8 +141,7 @@ pub fn keeps_an_admin(
     other_active_admins: usize,
 ) -> Result<(), DomainError> {
     let is_active_admin = target.active && target.role == Some(Role::Admin);
-    let removes = changes.active == Some(false) || changes.role.is_some_and(|r| r != Role::Admin);
-    if is_active_admin && removes && other_active_admins == 0 {
+    if is_active_admin && changes.may_remove_an_admin() && other_active_admins == 0 {
         return Err(DomainError::LastAdmin);
     }
     Ok(())

@@ -8,8 +8,8 @@ use crate::datadir::{self, DirLock};
 use crate::server::{open_store, StartError, SNAPSHOT_FILE};
 use chatd_app::usecases::users;
 use chatd_app::{credentials, App, AppError, Nobody};
-use chatd_domain::people::{check_password, User, UserChanges, UserCommand};
-use chatd_domain::{Command, GroupId, Principal, Role};
+use chatd_domain::people::{check_password, UserChanges};
+use chatd_domain::{GroupId, Principal, Role};
 use chatd_store::EventStore;
 use std::sync::Arc;
 use thiserror::Error;
@@ -80,14 +80,6 @@ impl Offline {
         self.store.close().await;
     }
 
-    fn command<C>(body: C) -> Command<C> {
-        Command {
-            by: Principal::System,
-            at: time::OffsetDateTime::now_utc(),
-            body,
-        }
-    }
-
     /// Groups named by name or id.
     fn groups(&self, names: &[String]) -> Result<Vec<GroupId>, OfflineError> {
         let m = self.app.model();
@@ -120,20 +112,17 @@ impl Offline {
             )));
         }
         let group_ids = self.groups(groups)?;
-        let password_hash =
-            tokio::task::spawn_blocking(move || credentials::hash_password(&password))
-                .await
-                .map_err(|e| OfflineError::Refused(e.to_string()))?;
-        let user_id = chatd_domain::identity::user_of(login);
-        let cmd = Self::command(UserCommand::Create {
-            user_id,
-            login: login.to_owned(),
-            name: name.to_owned(),
-            password_hash,
+        let password_hash = credentials::hash_password_off_thread(password).await;
+        let (_, out) = users::create(
+            &self.app,
+            Principal::System,
+            login,
+            name,
             role,
             group_ids,
-        });
-        let out = self.app.execute::<User>(user_id, &cmd).await?;
+            password_hash,
+        )
+        .await?;
         self.app
             .wait_for(out.position, chatd_app::MIN_POSITION_WAIT)
             .await?;
@@ -150,10 +139,7 @@ impl Offline {
             .by_login(login)
             .map(|u| u.id)
             .ok_or_else(|| OfflineError::Refused(format!("no user with login {login:?}")))?;
-        let password_hash =
-            tokio::task::spawn_blocking(move || credentials::hash_password(&password))
-                .await
-                .map_err(|e| OfflineError::Refused(e.to_string()))?;
+        let password_hash = credentials::hash_password_off_thread(password).await;
         let changes = UserChanges {
             password_hash: Some(password_hash),
             ..UserChanges::default()

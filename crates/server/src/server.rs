@@ -8,7 +8,6 @@ use crate::http;
 use crate::{delivery, gateway, telemetry};
 use actix_web::{web, HttpServer};
 use chatd_app::{credentials, App};
-use chatd_domain::people::User;
 use chatd_store::{EventStore, KurrentStore, SqliteConfig, SqliteStore, StoreError};
 use gateway::Hub;
 use std::net::SocketAddr;
@@ -224,8 +223,7 @@ impl Starting {
 /// SPEC §6: on an empty store, user `admin` with `CHATD_ADMIN_PASSWORD` or a generated password
 /// (returned so that it is shown once).
 async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, StartError> {
-    use chatd_domain::people::UserCommand;
-    use chatd_domain::{Command, Principal, Role};
+    use chatd_domain::{Principal, Role};
     if !app.model().people.users.is_empty() {
         return Ok(None);
     }
@@ -236,26 +234,18 @@ async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, S
             (p.clone(), Some(p))
         }
     };
-    let password_hash = tokio::task::spawn_blocking(move || credentials::hash_password(&password))
-        .await
-        .map_err(|e| StartError::Bootstrap(e.to_string()))?;
-    let user_id = chatd_domain::identity::user_of("admin");
-    let cmd = Command {
-        by: Principal::System,
-        at: time::OffsetDateTime::now_utc(),
-        body: UserCommand::Create {
-            user_id,
-            login: "admin".into(),
-            name: "Administrator".into(),
-            password_hash,
-            role: Role::Admin,
-            group_ids: vec![],
-        },
-    };
-    let out = app
-        .execute::<User>(user_id.0, &cmd)
-        .await
-        .map_err(|e| StartError::Bootstrap(e.to_string()))?;
+    let password_hash = credentials::hash_password_off_thread(password).await;
+    let (_, out) = chatd_app::usecases::users::create(
+        app,
+        Principal::System,
+        "admin",
+        "Administrator",
+        Role::Admin,
+        vec![],
+        password_hash,
+    )
+    .await
+    .map_err(|e| StartError::Bootstrap(e.to_string()))?;
     app.wait_for(out.position, std::time::Duration::from_secs(30))
         .await
         .map_err(|e| StartError::Bootstrap(e.to_string()))?;

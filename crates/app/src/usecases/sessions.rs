@@ -158,15 +158,17 @@ pub async fn log_out(
     Ok(out.position)
 }
 
-/// R28: the session `token_hash` of `user_id` was just used. Its use is recorded in the log
+/// R28: the session `token_hash` of `user_id`, last recorded as used at `last_used`, was just
+/// used again. Its use is recorded in the log
 /// when the last record is older than an eighth of the idle time, in the background and once
 /// however many requests arrive meanwhile.
-pub fn used(app: &std::sync::Arc<App>, user_id: UserId, token_hash: &str) {
-    let now = time::OffsetDateTime::now_utc();
-    let Some(last) = app.model().people.last_used(token_hash) else {
-        return;
-    };
-    if now - last < app.sessions.idle() / RECORD_USE_EVERY {
+pub fn used(
+    app: &std::sync::Arc<App>,
+    user_id: UserId,
+    token_hash: &str,
+    last_used: time::OffsetDateTime,
+) {
+    if time::OffsetDateTime::now_utc() - last_used < app.sessions.idle() / RECORD_USE_EVERY {
         return;
     }
     if !app

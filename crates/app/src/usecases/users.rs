@@ -4,7 +4,34 @@
 use super::command;
 use crate::{App, AppError, Outcome};
 use chatd_domain::people::{keeps_an_admin, User, UserChanges, UserCommand, UserEvent};
-use chatd_domain::{Principal, Role, UserId};
+use chatd_domain::{GroupId, Principal, Role, UserId};
+
+/// Create user `login` (its id derived from the login, so two creations of one login meet on
+/// one stream) with an argon2 `password_hash`: over the API, by `chatd user create`, and for
+/// the bootstrap admin.
+pub async fn create(
+    app: &App,
+    by: Principal,
+    login: &str,
+    name: &str,
+    role: Role,
+    group_ids: Vec<GroupId>,
+    password_hash: String,
+) -> Result<(UserId, Outcome<UserEvent>), AppError> {
+    let user_id = chatd_domain::identity::user_of(login);
+    let cmd = command(
+        by,
+        UserCommand::Create {
+            user_id,
+            login: login.to_owned(),
+            name: name.to_owned(),
+            password_hash,
+            role,
+            group_ids,
+        },
+    );
+    Ok((user_id, app.execute::<User>(user_id, &cmd).await?))
+}
 
 /// Change `user_id` as `by` says. R28: a change that would deactivate or demote the last
 /// active admin is refused (`LastAdmin`). The check and the change are made under one lock and
@@ -16,29 +43,21 @@ pub async fn update(
     user_id: UserId,
     changes: UserChanges,
 ) -> Result<Outcome<UserEvent>, AppError> {
-    let removes_an_admin =
-        changes.active == Some(false) || changes.role.is_some_and(|r| r != Role::Admin);
-    let _held = if removes_an_admin {
-        Some(app.admin_changes.lock().await)
-    } else {
-        None
-    };
-    if removes_an_admin {
-        let target = app.current::<User>(user_id).await?;
-        let others = app
-            .model()
-            .people
-            .users
-            .values()
-            .filter(|u| u.active && u.role == Role::Admin && u.id != user_id)
-            .count();
-        keeps_an_admin(&target, &changes, others)?;
+    let update = command(by, UserCommand::Update(changes.clone()));
+    if !changes.may_remove_an_admin() {
+        return app.execute::<User>(user_id, &update).await;
     }
-    let out = app
-        .execute::<User>(user_id, &command(by, UserCommand::Update(changes)))
-        .await?;
-    if removes_an_admin {
-        app.wait_for(out.position, crate::MIN_POSITION_WAIT).await?;
-    }
+    let _held = app.admin_changes.lock().await;
+    let target = app.current::<User>(user_id).await?;
+    let others = app
+        .model()
+        .people
+        .users
+        .values()
+        .filter(|u| u.active && u.role == Role::Admin && u.id != user_id)
+        .count();
+    keeps_an_admin(&target, &changes, others)?;
+    let out = app.execute::<User>(user_id, &update).await?;
+    app.wait_for(out.position, crate::MIN_POSITION_WAIT).await?;
     Ok(out)
 }

@@ -145,8 +145,9 @@ pub async fn ws(
                 _ = ping.tick() => {
                     if heard.elapsed() > SILENCE_LIMIT || ws.ping(b"").await.is_err() { break }
                     // R28: an open feed is a session in use.
-                    if let Some(user) = user {
-                        sessions::used(&app, user, &token_hash);
+                    let last_used = app.model().people.last_used(&token_hash);
+                    if let (Some(user), Some(last_used)) = (user, last_used) {
+                        sessions::used(&app, user, &token_hash, last_used);
                     }
                 }
             }

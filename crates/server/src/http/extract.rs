@@ -36,13 +36,15 @@ pub struct Session {
     pub user_id: UserId,
     pub role: Role,
     pub token_hash: String,
+    /// When the session was last recorded as used (R28's idle expiry).
+    pub last_used: OffsetDateTime,
 }
 
 impl Session {
     /// The live session of `token`; its use is recorded (R28's idle expiry).
     pub fn from_token(app: &std::sync::Arc<App>, token: &str) -> Result<Session, Problem> {
         let session = Self::in_model(app, &app.model(), token)?;
-        sessions::used(app, session.user_id, &session.token_hash);
+        sessions::used(app, session.user_id, &session.token_hash, session.last_used);
         Ok(session)
     }
 
@@ -53,14 +55,16 @@ impl Session {
         token: &str,
     ) -> Result<Session, Problem> {
         let hash = token_hash(token);
+        let unknown = || unauthorized("the token is unknown, expired or revoked");
         let user = model
             .people
             .session(&hash, OffsetDateTime::now_utc(), app.sessions.idle())
-            .ok_or_else(|| unauthorized("the token is unknown, expired or revoked"))?;
+            .ok_or_else(unknown)?;
         Ok(Session {
             principal: model.people.principal_of(user),
             user_id: user.id,
             role: user.role,
+            last_used: model.people.last_used(&hash).ok_or_else(unknown)?,
             token_hash: hash,
         })
     }

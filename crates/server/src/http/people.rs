@@ -11,8 +11,8 @@ use crate::app::usecases::{sessions, users};
 use crate::app::{credentials, App, AppError};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
-use chatd_domain::people::{Group, User};
-use chatd_domain::people::{GroupCommand, UserChanges, UserCommand, WorkStatus};
+use chatd_domain::people::Group;
+use chatd_domain::people::{GroupCommand, UserChanges, WorkStatus};
 use chatd_domain::{GroupId, Right, Role, UserId};
 use serde::Deserialize;
 #[allow(unused_imports)]
@@ -139,35 +139,18 @@ async fn create_user(
     let body = body.into_inner();
     check_password(&body.password)?;
     let group_ids = check_groups(&app, &body.group_ids)?;
-    // Users are keyed by login: two concurrent creations of one login meet on one stream.
-    let user_id = chatd_domain::identity::user_of(&body.login);
-    let password = body.password;
-    let password_hash = web::block(move || credentials::hash_password(&password))
-        .await
-        .map_err(|e| Problem::internal(&e))?;
-    let cmd = command(
+    let password_hash = credentials::hash_password_off_thread(body.password).await;
+    let (user_id, out) = users::create(
+        &app,
         caller.principal,
-        UserCommand::Create {
-            user_id,
-            login: body.login,
-            name: body.name,
-            password_hash,
-            role: body.role,
-            group_ids,
-        },
-    );
-    user_command(&app, user_id, &cmd, StatusCode::CREATED).await
-}
-
-/// Run a command on one user and answer with the user as the read models then show them.
-async fn user_command(
-    app: &App,
-    user_id: UserId,
-    cmd: &chatd_domain::Command<UserCommand>,
-    status: StatusCode,
-) -> Result<HttpResponse, Problem> {
-    let out = app.execute::<User>(user_id, cmd).await?;
-    user_view(app, user_id, out.position, status).await
+        &body.login,
+        &body.name,
+        body.role,
+        group_ids,
+        password_hash,
+    )
+    .await?;
+    user_view(&app, user_id, out.position, StatusCode::CREATED).await
 }
 
 /// Answer with the user as the read models show them once they reach `position`.
@@ -213,11 +196,7 @@ async fn update_user(
     let password_hash = match body.password {
         Some(p) => {
             check_password(&p)?;
-            Some(
-                web::block(move || credentials::hash_password(&p))
-                    .await
-                    .map_err(|e| Problem::internal(&e))?,
-            )
+            Some(credentials::hash_password_off_thread(p).await)
         }
         None => None,
     };
