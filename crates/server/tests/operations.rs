@@ -197,7 +197,7 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
     let mut seen = Vec::new();
     loop {
         // The route first, then readiness: a 503 from /readyz means the route came before.
-        let (route, body) = support::http(&served.addr, "GET", "/api/v1/me", None);
+        let (route, head, body) = support::http_with_head(&served.addr, "GET", "/api/v1/me", None);
         let (ready, ready_body) = support::http(&served.addr, "GET", "/readyz", None);
         if ready == 503 {
             assert!(
@@ -206,6 +206,7 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
             );
             assert_eq!(route, 503, "{body}");
             assert!(body.contains("not_ready"), "{body}");
+            assert!(head.contains("\r\nretry-after: 1"), "{head}");
         }
         // Liveness answers all along.
         assert_eq!(support::http(&served.addr, "GET", "/healthz", None).0, 200);
@@ -227,4 +228,34 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
     );
     assert_eq!(support::http(&served.addr, "GET", "/readyz", None).0, 200);
     stop(served.child);
+}
+
+#[test]
+fn the_log_lines_of_a_request_carry_its_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = support::serve(dir.path(), &[("CHATD_LOG", "chatd_server=debug,warn")]);
+    let mut s = std::net::TcpStream::connect(&served.addr).unwrap();
+    write!(
+        s,
+        "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Request-Id: trace-4711\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut s, &mut answer).unwrap();
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("x-request-id: trace-4711"),
+        "{answer}"
+    );
+    stop(served.child);
+    let log = support::stderr_of(dir.path());
+    let line = log
+        .lines()
+        .find(|l| l.contains("trace-4711"))
+        .unwrap_or_else(|| panic!("no log line names the request:\n{log}"));
+    assert!(
+        line.contains("/api/v1/me") && line.contains("401"),
+        "{line}"
+    );
 }

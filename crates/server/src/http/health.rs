@@ -7,7 +7,7 @@ use crate::telemetry;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{get, http::header, web, HttpResponse, ResponseError};
+use actix_web::{get, web, HttpResponse, ResponseError};
 use serde_json::json;
 
 /// Liveness: the process answers and its store is open.
@@ -79,8 +79,6 @@ pub async fn until_ready(
     if app.is_ready() || ALWAYS.contains(&req.path()) {
         return next.call(req).await.map(|r| r.map_into_left_body());
     }
-    let mut res = not_ready(app).error_response();
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    let res = not_ready(app).error_response();
     Ok(req.into_response(res).map_into_right_body())
 }

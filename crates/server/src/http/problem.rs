@@ -126,8 +126,12 @@ impl Problem {
     }
 
     /// R28: the read models have not yet caught up with the store as it was at start.
+    /// Sent with `Retry-After: 1`.
     pub fn not_ready(detail: impl Into<String>) -> Self {
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", detail)
+        Problem {
+            retry_after: Some(1),
+            ..Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", detail)
+        }
     }
 
     pub fn not_found() -> Self {

@@ -55,6 +55,17 @@ pub fn serve_early(dir: &Path, env: &[(&str, &str)]) -> Served {
 
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`): status and body.
 pub fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let (status, _, body) = http_with_head(addr, method, path, body);
+    (status, body)
+}
+
+/// [`http`], with the response head (status line and headers, lower-cased) as well.
+pub fn http_with_head(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     let body = body.unwrap_or("");
     write!(
@@ -66,11 +77,8 @@ pub fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, S
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     let status = resp[9..12].parse().unwrap();
-    let body = resp
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    (status, head.to_ascii_lowercase(), body.to_owned())
 }
 
 /// The transport's command for a customer's `hello`, the `n`-th message of `chat`, opening or
