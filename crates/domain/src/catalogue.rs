@@ -95,6 +95,10 @@ fn entries() -> Vec<Entry> {
         entry("R12", DialogEvent::CustomerUnpinned { customer_id: id(0xc1) }),
         entry("R12", DialogEvent::CustomerPinned { customer_id: id(0xc1) }),
         entry("R13: the dialog is gone for everyone but auditors; its history stays.", DialogEvent::DialogDeleted {}),
+        entry("R21: the new text; the earlier one stays in the log. The actor is who edited (a channel: the customer's edit, as its integration reported).", DialogEvent::MessageEdited { message_id: id(0xe2), text: "The price is 41 EUR, sorry".into() }),
+        entry("R22: the message's text and attachments stay in the log for auditors; views show it deleted.", DialogEvent::MessageDeleted { message_id: id(0xe2) }),
+        entry("R23: `by`'s one reaction to the message; `emoji: null` clears it.", DialogEvent::ReactionSet { message_id: id(0xe1), by: Actor::User { id: id(0x11) }, emoji: Some("👍".into()) }),
+        entry("A webhook notice (`message_updated`, `message_deleted`, `reaction_set`) was delivered; `error` when delivery gave up. `event_id` is the body's `event_id`.", DialogEvent::NoticeDelivered { event_id: id(0xf1), error: None }),
         entry("R1: a customer, with the source of their first contact.", CustomerEvent::CustomerRegistered(Registration { customer_id: id(0xc1), external_id: "tg-user-77".into(), name: "Ann Smith".into(), avatar_url: Some("https://cdn.example/ann.jpg".into()), phone: Some("+15550100".into()), email: None, source: source.clone() })),
         entry("R6", CustomerEvent::CustomerBlocked {}),
         entry("R6", CustomerEvent::CustomerUnblocked {}),
@@ -193,8 +197,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 14 dialog, 6 customer, 2 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
+        // 18 dialog, 6 customer, 2 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 41);
+        assert_eq!(names.len(), 45);
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::DomainError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::OffsetDateTime;
 
 /// One megabyte in the seed's table: 1 MiB.
 pub const MB: u64 = 1024 * 1024;
@@ -100,43 +101,197 @@ impl AttachmentLimits {
     }
 }
 
-/// What a channel declares it can carry (R20).
+/// What a channel declares it can carry (R20, R21–R23).
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {
     /// Longest text the channel carries; the effective limit is the lower of this and R8's 2000.
     pub text_max_len: usize,
     pub quoting: bool,
+    /// R21: sent messages can be edited (and the integration reports customers' edits).
     pub editing: bool,
+    /// R22: sent messages can be deleted (and the integration reports customers' deletions).
     pub deleting: bool,
     /// The integration reports `delivered`.
     pub delivered_status: bool,
     /// The integration reports `read`.
     pub read_status: bool,
     pub max_attachments: usize,
+    /// R21: an outgoing message can be edited only this many seconds after it was sent;
+    /// `null`: no limit.
+    #[serde(default)]
+    pub edit_window_s: Option<u64>,
+    /// R23: the channel carries reactions.
+    #[serde(default)]
+    pub reactions: bool,
+    /// R23: the emoji it carries; `null`: any.
+    #[serde(default)]
+    pub reaction_emoji: Option<Vec<String>>,
 }
 
+/// Telegram's reaction set (Bot API `ReactionTypeEmoji`): a chat carries these and no others.
+pub const TELEGRAM_REACTIONS: &[&str] = &[
+    "👍",
+    "👎",
+    "❤",
+    "🔥",
+    "🥰",
+    "👏",
+    "😁",
+    "🤔",
+    "🤯",
+    "😱",
+    "🤬",
+    "😢",
+    "🎉",
+    "🤩",
+    "🤮",
+    "💩",
+    "🙏",
+    "👌",
+    "🕊",
+    "🤡",
+    "🥱",
+    "🥴",
+    "😍",
+    "🐳",
+    "❤\u{200d}🔥",
+    "🌚",
+    "🌭",
+    "💯",
+    "🤣",
+    "⚡",
+    "🍌",
+    "🏆",
+    "💔",
+    "🤨",
+    "😐",
+    "🍓",
+    "🍾",
+    "💋",
+    "🖕",
+    "😈",
+    "😴",
+    "😭",
+    "🤓",
+    "👻",
+    "👨\u{200d}💻",
+    "👀",
+    "🎃",
+    "🙈",
+    "😇",
+    "😨",
+    "🤝",
+    "✍",
+    "🤗",
+    "🫡",
+    "🎅",
+    "🎄",
+    "☃",
+    "💅",
+    "🤪",
+    "🗿",
+    "🆒",
+    "💘",
+    "🙉",
+    "🦄",
+    "😘",
+    "💊",
+    "🙊",
+    "😎",
+    "👾",
+    "🤷\u{200d}♂",
+    "🤷",
+    "🤷\u{200d}♀",
+    "😡",
+];
+
+/// Instagram's messaging API sends and reports one reaction: a heart.
+pub const INSTAGRAM_REACTIONS: &[&str] = &["❤️"];
+
+/// WhatsApp lets a message be edited for 15 minutes after it was sent.
+pub const WHATSAPP_EDIT_WINDOW_S: u64 = 15 * 60;
+/// Messenger lets a message be edited for 15 minutes after it was sent.
+pub const MESSENGER_EDIT_WINDOW_S: u64 = 15 * 60;
+/// Telegram lets a business account's messages be edited for 48 hours.
+pub const TELEGRAM_EDIT_WINDOW_S: u64 = 48 * 3600;
+
+/// The most emoji a channel may list, and the longest one (bytes): bounds on what is stored.
+pub const MAX_REACTION_EMOJI: usize = 200;
+pub const MAX_EMOJI_BYTES: usize = 32;
+
 impl Capabilities {
-    pub const fn default_for(channel: ChannelType) -> Self {
+    /// What each platform allows (documented in `docs/CHANNELS.md`): editing and deleting where
+    /// the platform's API carries them, its edit window, and the reactions it carries.
+    pub fn default_for(channel: ChannelType) -> Self {
+        use ChannelType::*;
         let (delivered, read) = match channel {
-            ChannelType::Telegram => (false, false),
+            Telegram => (false, false),
             _ => (true, true),
+        };
+        let (editing, edit_window_s, deleting) = match channel {
+            Telegram => (true, Some(TELEGRAM_EDIT_WINDOW_S), true),
+            WhatsappQr | WhatsappBusiness => (true, Some(WHATSAPP_EDIT_WINDOW_S), true),
+            // Messenger lets a message be edited for 15 minutes; both report unsent messages.
+            Facebook => (true, Some(MESSENGER_EDIT_WINDOW_S), true),
+            Instagram => (false, None, true),
+            Livechat | Custom => (true, None, true),
+        };
+        let reaction_emoji = match channel {
+            Telegram => Some(TELEGRAM_REACTIONS),
+            Instagram => Some(INSTAGRAM_REACTIONS),
+            _ => None,
         };
         Capabilities {
             text_max_len: MAX_TEXT_CHARS,
             quoting: true,
-            editing: false,
-            deleting: false,
+            editing,
+            deleting,
             delivered_status: delivered,
             read_status: read,
             max_attachments: MAX_ATTACHMENTS,
+            edit_window_s,
+            reactions: true,
+            reaction_emoji: reaction_emoji.map(|l| l.iter().map(|e| (*e).to_owned()).collect()),
         }
     }
+
+    /// What a registration or an update may declare.
+    pub fn check(&self) -> Result<(), DomainError> {
+        if let Some(list) = &self.reaction_emoji {
+            if list.len() > MAX_REACTION_EMOJI {
+                return Err(DomainError::invalid(
+                    "capabilities.reaction_emoji",
+                    format!("at most {MAX_REACTION_EMOJI} emoji"),
+                ));
+            }
+            for e in list {
+                check_emoji(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// R23: what counts as a reaction: a short string of symbols (no letters, digits, spaces or
+/// control characters), as messengers send them.
+pub fn check_emoji(e: &str) -> Result<(), DomainError> {
+    let bad = e.is_empty()
+        || e.len() > MAX_EMOJI_BYTES
+        || e.chars()
+            .any(|c| c.is_alphanumeric() || c.is_whitespace() || c.is_control());
+    if bad {
+        return Err(DomainError::invalid(
+            "emoji",
+            format!("must be one emoji (1 to {MAX_EMOJI_BYTES} bytes, no letters or spaces)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Everything the dialog rules need to know about the dialog's channel at decision time.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelProfile {
     #[serde(rename = "type")]
     pub channel_type: ChannelType,
@@ -145,7 +300,7 @@ pub struct ChannelProfile {
 }
 
 impl ChannelProfile {
-    pub const fn default_for(channel_type: ChannelType) -> Self {
+    pub fn default_for(channel_type: ChannelType) -> Self {
         ChannelProfile {
             channel_type,
             capabilities: Capabilities::default_for(channel_type),
@@ -202,5 +357,48 @@ impl ChannelProfile {
             }
         }
         Ok(())
+    }
+
+    /// R21: may a message sent at `sent` be edited at `now`?
+    pub fn check_edit(&self, sent: OffsetDateTime, now: OffsetDateTime) -> Result<(), DomainError> {
+        if !self.capabilities.editing {
+            return Err(DomainError::UnsupportedByChannel {
+                what: "editing".into(),
+            });
+        }
+        match self.capabilities.edit_window_s {
+            Some(w) if now - sent > time::Duration::seconds(w.min(i64::MAX as u64) as i64) => {
+                Err(DomainError::EditWindowPassed { seconds: w })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// R22
+    pub fn check_delete(&self) -> Result<(), DomainError> {
+        if self.capabilities.deleting {
+            Ok(())
+        } else {
+            Err(DomainError::UnsupportedByChannel {
+                what: "deleting".into(),
+            })
+        }
+    }
+
+    /// R23: a reaction the channel carries (`None` clears one, always allowed where reactions are).
+    pub fn check_reaction(&self, emoji: Option<&str>) -> Result<(), DomainError> {
+        if !self.capabilities.reactions {
+            return Err(DomainError::UnsupportedByChannel {
+                what: "reactions".into(),
+            });
+        }
+        let Some(e) = emoji else { return Ok(()) };
+        check_emoji(e)?;
+        match &self.capabilities.reaction_emoji {
+            Some(list) if !list.iter().any(|l| l == e) => Err(DomainError::UnsupportedByChannel {
+                what: format!("the reaction {e}"),
+            }),
+            _ => Ok(()),
+        }
     }
 }

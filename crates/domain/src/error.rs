@@ -47,6 +47,12 @@ pub enum DomainError {
         "the last active admin cannot be deactivated or demoted; make another user admin first"
     )]
     LastAdmin,
+    #[error("the message was deleted")]
+    MessageDeleted,
+    #[error("messages in this channel can be edited only within {seconds} seconds of sending")]
+    EditWindowPassed { seconds: u64 },
+    #[error("only the message's author, an admin or a chat admin may do this")]
+    NotAuthor,
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }
@@ -73,6 +79,9 @@ impl DomainError {
             DomainError::DialogDeleted => "dialog_deleted",
             DomainError::Invalid { .. } => "validation_failed",
             DomainError::LastAdmin => "last_admin",
+            DomainError::MessageDeleted => "message_deleted",
+            DomainError::EditWindowPassed { .. } => "edit_window_passed",
+            DomainError::NotAuthor => "not_author",
         }
     }
 

@@ -1,4 +1,4 @@
-use super::{Dialog, DialogEvent, DialogStatus};
+use super::{lifecycle, Dialog, DialogEvent, DialogStatus};
 use crate::actor::{Actor, Assignee, Principal, Right, Role};
 use crate::channel::{ChannelProfile, MAX_TEXT_CHARS};
 use crate::error::DomainError;
@@ -82,6 +82,28 @@ pub enum DialogCommand {
     ReadUntil {
         until: OffsetDateTime,
         channel: ChannelProfile,
+    },
+    /// R21: a manager's or bot's edit, or a customer's as the integration reports it.
+    Edit {
+        message_id: MessageId,
+        text: String,
+        channel: ChannelProfile,
+    },
+    /// R22
+    DeleteMessage {
+        message_id: MessageId,
+        channel: ChannelProfile,
+    },
+    /// R23: `emoji: None` clears the actor's reaction.
+    React {
+        message_id: MessageId,
+        emoji: Option<String>,
+        channel: ChannelProfile,
+    },
+    /// The delivery worker finished a webhook notice (`error`: gave up).
+    NoticeDelivered {
+        event_id: uuid::Uuid,
+        error: Option<MessageError>,
     },
 }
 
@@ -211,6 +233,29 @@ pub fn decide(
             external_message_id.clone(),
             channel,
         ),
+        DialogCommand::Edit {
+            message_id,
+            text,
+            channel,
+        } => lifecycle::edit(state, by, *message_id, text, channel, cmd.at),
+        DialogCommand::DeleteMessage {
+            message_id,
+            channel,
+        } => lifecycle::delete(state, by, *message_id, channel),
+        DialogCommand::React {
+            message_id,
+            emoji,
+            channel,
+        } => lifecycle::react(state, by, *message_id, emoji.as_deref(), channel),
+        DialogCommand::NoticeDelivered { event_id, error } => {
+            if *by != Principal::System {
+                return Err(DomainError::Forbidden);
+            }
+            Ok(vec![DialogEvent::NoticeDelivered {
+                event_id: *event_id,
+                error: error.clone(),
+            }])
+        }
         DialogCommand::ReadUntil { until, channel } => {
             require_transport(by)?;
             if !channel.capabilities.read_status {
@@ -467,12 +512,17 @@ fn clear_draft(state: &Dialog, user_id: crate::ids::UserId) -> Vec<DialogEvent> 
     }
 }
 
+/// A deleted message is not quoted (R22).
 fn quote_of(state: &Dialog, id: MessageId) -> Option<Quote> {
-    state.messages.get(&id).map(|m| Quote {
-        message_id: id,
-        author: m.author,
-        text: m.text.clone(),
-    })
+    state
+        .messages
+        .get(&id)
+        .filter(|m| !m.deleted)
+        .map(|m| Quote {
+            message_id: id,
+            author: m.author,
+            text: m.text.clone(),
+        })
 }
 
 fn record_status(

@@ -4,6 +4,7 @@ use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 /// Events of the `dialog-<uuid>` stream. The catalogue with examples is `docs/EVENTS.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +80,28 @@ pub enum DialogEvent {
     },
     /// R13: history stays for auditors.
     DialogDeleted {},
+    /// R21: a message's text changed; the earlier text stays in the log. Who edited it is the
+    /// event's actor (the channel, for a customer's edit its integration reported).
+    MessageEdited {
+        message_id: MessageId,
+        text: String,
+    },
+    /// R22: a message was deleted; its text and attachments stay in the log for auditors.
+    MessageDeleted {
+        message_id: MessageId,
+    },
+    /// R23: `by`'s one reaction to a message; `emoji: null` clears it.
+    ReactionSet {
+        message_id: MessageId,
+        by: Actor,
+        emoji: Option<String>,
+    },
+    /// A webhook notice of ours (an edit, deletion or reaction, named by its `event_id`) was
+    /// delivered, or given up on with `error`.
+    NoticeDelivered {
+        event_id: Uuid,
+        error: Option<MessageError>,
+    },
 }
 
 impl DomainEvent for DialogEvent {

@@ -2,6 +2,7 @@
 
 mod decide;
 mod events;
+mod lifecycle;
 #[cfg(test)]
 mod tests;
 
@@ -33,6 +34,11 @@ pub struct MessageInfo {
     pub at: OffsetDateTime,
     /// `Some` for outgoing messages (manager or bot), `None` for the customer's.
     pub status: Option<MessageStatus>,
+    pub has_attachments: bool,
+    /// R22
+    pub deleted: bool,
+    /// R23: one per actor.
+    pub reactions: Vec<(Actor, String)>,
 }
 
 /// The dialog's state as folded from its stream; `id == None` until it is opened.
@@ -176,6 +182,7 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
             external_id,
             author,
             text,
+            attachments,
             sent_at,
             ..
         } => {
@@ -188,6 +195,9 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
                     text: text.clone(),
                     at: *sent_at,
                     status: None,
+                    has_attachments: !attachments.is_empty(),
+                    deleted: false,
+                    reactions: Vec::new(),
                 },
             );
         }
@@ -195,6 +205,7 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
             message_id,
             author,
             text,
+            attachments,
             ..
         } => {
             state.messages.insert(
@@ -204,6 +215,9 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
                     text: text.clone(),
                     at,
                     status: Some(MessageStatus::Queued),
+                    has_attachments: !attachments.is_empty(),
+                    deleted: false,
+                    reactions: Vec::new(),
                 },
             );
         }
@@ -242,6 +256,10 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
         DialogEvent::CustomerUnpinned { .. } => state.customer_id = None,
         DialogEvent::CustomerPinned { customer_id } => state.customer_id = Some(*customer_id),
         DialogEvent::DialogDeleted {} => state.deleted = true,
+        DialogEvent::MessageEdited { .. }
+        | DialogEvent::MessageDeleted { .. }
+        | DialogEvent::ReactionSet { .. } => lifecycle::evolve(&mut state, &recorded.event),
+        DialogEvent::NoticeDelivered { .. } => {}
     }
     state
 }

@@ -95,12 +95,17 @@ pub fn decide_channel(
             }
             check_name("name", name, 200)?;
             check_webhook(webhook_url)?;
+            if let Some(c) = capabilities {
+                c.check()?;
+            }
             Ok(vec![ChannelEvent::ChannelRegistered {
                 channel_id: *channel_id,
                 channel_type: *channel_type,
                 name: name.clone(),
                 webhook_url: webhook_url.clone(),
-                capabilities: capabilities.unwrap_or(Capabilities::default_for(*channel_type)),
+                capabilities: capabilities
+                    .clone()
+                    .unwrap_or_else(|| Capabilities::default_for(*channel_type)),
                 limits: limits.unwrap_or(AttachmentLimits::default_for(*channel_type)),
                 transport_token_hash: transport_token_hash.clone(),
                 webhook_secret: webhook_secret.clone(),
@@ -119,10 +124,13 @@ pub fn decide_channel(
             if let Some(u) = webhook_url {
                 check_webhook(u)?;
             }
+            if let Some(c) = capabilities {
+                c.check()?;
+            }
             Ok(vec![ChannelEvent::ChannelUpdated {
                 name: name.clone(),
                 webhook_url: webhook_url.clone(),
-                capabilities: *capabilities,
+                capabilities: capabilities.clone(),
                 limits: *limits,
             }])
         }
@@ -146,7 +154,7 @@ pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> 
                 channel_type: Some(*channel_type),
                 name: name.clone(),
                 webhook_url: webhook_url.clone(),
-                capabilities: Some(*capabilities),
+                capabilities: Some(capabilities.clone()),
                 limits: Some(*limits),
                 transport_token_hash: transport_token_hash.clone(),
                 webhook_secret: webhook_secret.clone(),
@@ -165,7 +173,7 @@ pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> 
                 state.webhook_url.clone_from(u);
             }
             if capabilities.is_some() {
-                state.capabilities = *capabilities;
+                state.capabilities.clone_from(capabilities);
             }
             if limits.is_some() {
                 state.limits = *limits;

@@ -179,10 +179,12 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::CustomerNotPinned
         | DomainError::CustomerAlreadyPinned
         | DomainError::DialogDeleted
-        | DomainError::LastAdmin => StatusCode::CONFLICT,
-        DomainError::NotResponsible | DomainError::Forbidden | DomainError::MissingRight(_) => {
-            StatusCode::FORBIDDEN
-        }
+        | DomainError::LastAdmin
+        | DomainError::MessageDeleted => StatusCode::CONFLICT,
+        DomainError::NotResponsible
+        | DomainError::NotAuthor
+        | DomainError::Forbidden
+        | DomainError::MissingRight(_) => StatusCode::FORBIDDEN,
         DomainError::AttachmentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         DomainError::TextTooLong { .. }
         | DomainError::EmptyMessage
@@ -190,6 +192,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::UnsupportedByChannel { .. }
         | DomainError::QuoteNotFound
         | DomainError::InvalidAssignee
+        | DomainError::EditWindowPassed { .. }
         | DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

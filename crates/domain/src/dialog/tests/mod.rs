@@ -163,6 +163,7 @@ fn status(n: u128, s: MessageStatus) -> DialogCommand {
     }
 }
 
+mod lifecycle;
 mod messages;
 mod opening;
 mod statuses;
