@@ -44,6 +44,10 @@ pub struct App {
     pub sessions: crate::usecases::sessions::Sessions,
     /// Held while a change that could remove the last active admin is checked and made (R28).
     pub(crate) admin_changes: tokio::sync::Mutex<()>,
+    /// The follower's listeners, also told of what is not in the log (R24's typing).
+    listeners: Vec<Arc<dyn Listener>>,
+    /// R24: at most one typing notice per dialog and side every few seconds.
+    pub(crate) typing: crate::usecases::typing::Throttle,
 }
 
 impl App {
@@ -88,7 +92,7 @@ impl App {
             sub,
             model.clone(),
             progress_tx,
-            listeners,
+            listeners.clone(),
             work.clone(),
             stopping.subscribe(),
         ));
@@ -107,6 +111,8 @@ impl App {
             started_at: head,
             sessions: Default::default(),
             admin_changes: Default::default(),
+            listeners,
+            typing: Default::default(),
         });
         Ok(app)
     }
@@ -203,6 +209,14 @@ impl App {
 
     pub fn is_online(&self, user: chatd_domain::UserId) -> bool {
         self.presence.is_online(user)
+    }
+
+    /// Tell every listener of something live that is not in the log (R24).
+    pub(crate) fn announce_typing(&self, t: &crate::Typing) {
+        let m = self.model();
+        for l in &self.listeners {
+            l.typing(&m, t);
+        }
     }
 
     /// Becomes `true` when chatd stops.

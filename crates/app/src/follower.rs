@@ -34,6 +34,20 @@ pub trait Listener: Send + Sync + 'static {
     }
 
     fn applied(&self, m: &ReadModel, event: &Applied<'_>);
+
+    /// R24: someone is typing (never stored; heard on the caller's task, live only).
+    fn typing(&self, m: &ReadModel, typing: &Typing) {
+        let _ = (m, typing);
+    }
+}
+
+/// R24: `actor` is typing in a dialog. Not an event: nothing is stored or replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Typing {
+    pub dialog_id: DialogId,
+    /// A user or bot of ours, or the customer (for the integration's report).
+    pub actor: chatd_domain::Actor,
+    pub at: time::OffsetDateTime,
 }
 
 /// Who holds a socket on this node: the edge knows, R18's `require_online` asks.

@@ -10,7 +10,8 @@
 //! - `distribution`: the distribution bot (R18) as a worker: it gathers facts and appends what
 //!   `chatd_domain::distribution` decides.
 //! - `usecases`: one function per thing a caller wants (`inbound::receive`, `dialogs::send`,
-//!   `dialogs::reassign`, `sessions::log_in`, ...), shared by every API that offers it.
+//!   `dialogs::reassign`, `changes::change` (R21–R23), `typing::typing` (R24),
+//!   `sessions::log_in`, ...), shared by every API that offers it.
 //! - `credentials`: argon2id passwords and opaque tokens.
 //! - `snapshot`: the read models' checkpoint file.
 //! - `error`: [`AppError`], which names no status code.
@@ -31,7 +32,7 @@ pub mod usecases;
 
 pub use app::{App, DistributionFeed, MIN_POSITION_WAIT};
 pub use error::AppError;
-pub use follower::{Applied, Listener, Nobody, Presence, Work};
+pub use follower::{Applied, Listener, Nobody, Presence, Typing, Work};
 pub use runner::{Cached, Caches};
 
 /// What a command did: its events, and the global position of the last one (or of the log's

@@ -3,6 +3,7 @@
 use crate::error::DomainError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// One megabyte in the seed's table: 1 MiB.
@@ -124,9 +125,11 @@ pub struct Capabilities {
     /// R23: the channel carries reactions.
     #[serde(default)]
     pub reactions: bool,
-    /// R23: the emoji it carries; `null`: any.
+    /// R23: the emoji it carries; `null`: any. Shared: a profile is copied into every message
+    /// command, the list is not.
     #[serde(default)]
-    pub reaction_emoji: Option<Vec<String>>,
+    #[cfg_attr(feature = "schema", schema(value_type = Option<Vec<String>>))]
+    pub reaction_emoji: Option<Arc<[String]>>,
 }
 
 /// Telegram's reaction set (Bot API `ReactionTypeEmoji`): a chat carries these and no others.
@@ -265,7 +268,7 @@ impl Capabilities {
                     format!("at most {MAX_REACTION_EMOJI} emoji"),
                 ));
             }
-            for e in list {
+            for e in list.iter() {
                 check_emoji(e)?;
             }
         }

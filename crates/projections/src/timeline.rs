@@ -7,7 +7,7 @@ use chatd_domain::dialog::DialogEvent;
 use chatd_domain::{
     Actor, Assignee, Attachment, MessageError, MessageId, MessageStatus, Quote, Recorded,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,12 @@ pub struct TimelineMessage {
     pub error: Option<MessageError>,
     pub external_id: Option<String>,
     pub created_at: OffsetDateTime,
+    /// R21: when the text last changed.
+    pub edited_at: Option<OffsetDateTime>,
+    /// R22: text and attachments are gone from the view (the log keeps them).
+    pub deleted: bool,
+    /// R23: one per actor, in the order they were set.
+    pub reactions: Vec<(Actor, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +75,9 @@ pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMes
             error: None,
             external_id: Some(external_id.clone()),
             created_at: *sent_at,
+            edited_at: None,
+            deleted: false,
+            reactions: Vec::new(),
         }),
         DialogEvent::MessageSent {
             message_id,
@@ -86,6 +95,9 @@ pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMes
             error: None,
             external_id: None,
             created_at: at,
+            edited_at: None,
+            deleted: false,
+            reactions: Vec::new(),
         }),
         _ => None,
     }
@@ -128,12 +140,62 @@ pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
             DialogEvent::DialogReopened {} => out.push(system(SystemKind::Reopened)),
             DialogEvent::CustomerUnpinned { .. } => out.push(system(SystemKind::CustomerUnpinned)),
             DialogEvent::CustomerPinned { .. } => out.push(system(SystemKind::CustomerPinned)),
+            DialogEvent::MessageEdited { message_id, .. }
+            | DialogEvent::MessageDeleted { message_id }
+            | DialogEvent::ReactionSet { message_id, .. } => {
+                if let Some(Entry::Message(m)) = by_id.get(message_id).and_then(|i| out.get_mut(*i))
+                {
+                    change(m, &r.event, at);
+                }
+            }
             DialogEvent::DialogRead { .. }
             | DialogEvent::DialogMarkedUnread { .. }
             | DialogEvent::DraftSaved { .. }
             | DialogEvent::DraftCleared { .. }
+            | DialogEvent::NoticeDelivered { .. }
             | DialogEvent::DialogDeleted {} => {}
         }
     }
+    // R22: a quote of a message deleted since shows nothing of it.
+    let deleted: HashSet<MessageId> = out
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Message(m) if m.deleted => Some(m.id),
+            _ => None,
+        })
+        .collect();
+    if !deleted.is_empty() {
+        for e in &mut out {
+            if let Entry::Message(TimelineMessage { quote: Some(q), .. }) = e {
+                if deleted.contains(&q.message_id) {
+                    q.text.clear();
+                }
+            }
+        }
+    }
     out
+}
+
+/// R21–R23 on a message as shown: an edit, a deletion or a reaction.
+pub fn change(m: &mut TimelineMessage, event: &DialogEvent, at: OffsetDateTime) {
+    match event {
+        DialogEvent::MessageEdited { text, .. } => {
+            m.text.clone_from(text);
+            m.edited_at = Some(at);
+        }
+        DialogEvent::MessageDeleted { .. } => {
+            m.deleted = true;
+            m.text.clear();
+            m.attachments.clear();
+            m.quote = None;
+            m.reactions.clear();
+        }
+        DialogEvent::ReactionSet { by, emoji, .. } => {
+            m.reactions.retain(|(a, _)| a != by);
+            if let Some(e) = emoji {
+                m.reactions.push((*by, e.clone()));
+            }
+        }
+        _ => {}
+    }
 }

@@ -1,15 +1,17 @@
 //! A restored snapshot answers exactly like the model it was taken from, and keeps doing so as
 //! both apply the same later events.
 
-use chatd_domain::channel::ChannelType;
+use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
 use chatd_domain::customer::{CustomerEvent, Registration, Source, Utm};
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::people::UserEvent;
+use chatd_domain::setup::ChannelEvent;
 use chatd_domain::setup::{SettingsEvent, TagColor, TagEvent, TimeLimit, TimeLimits};
 use chatd_domain::{
     Actor, Assignee, DomainEvent, EventMeta, MessageId, Principal, Rights, Role, TagId, UserId,
 };
 use chatd_projections::model::list::{ListQuery, Responsible, Sort, StatusFilter};
+use chatd_projections::model::outbox;
 use chatd_projections::model::snapshot::Snapshot;
 use chatd_projections::{new_event, ReadModel};
 use chatd_store::{Position, RecordedEvent};
@@ -21,6 +23,10 @@ struct Log {
 }
 
 impl Log {
+    fn last_position(&self) -> Position {
+        self.events.last().expect("an event").position
+    }
+
     fn put<E: DomainEvent>(&mut self, stream: String, actor: Actor, at: OffsetDateTime, e: &E) {
         let n = new_event(Uuid::new_v4(), &EventMeta { at, actor }, e);
         let position = Position::single(self.events.len() as u64 + 1);
@@ -87,6 +93,22 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
         &SettingsEvent::TimeLimitsSet(limits),
     );
     let channel = Uuid::new_v4().into();
+    let t = ChannelType::Livechat;
+    log.put(
+        format!("channel-{channel}"),
+        Actor::System,
+        t0,
+        &ChannelEvent::ChannelRegistered {
+            channel_id: channel,
+            channel_type: t,
+            name: "chat".into(),
+            webhook_url: Some("http://integration.example/hook".into()),
+            capabilities: Capabilities::default_for(t),
+            limits: AttachmentLimits::default_for(t),
+            transport_token_hash: "h".into(),
+            webhook_secret: "s".into(),
+        },
+    );
     for i in 0..60u32 {
         let at = t0 + time::Duration::minutes(i.into());
         let (d, c) = (Uuid::new_v4(), Uuid::new_v4());
@@ -170,18 +192,51 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
             );
         }
         if i % 4 == 1 {
+            let message_id = MessageId(Uuid::new_v4());
+            let by = Actor::User { id: m };
             log.put(
                 s.clone(),
-                Actor::User { id: m },
+                by,
                 at,
                 &DialogEvent::MessageSent {
-                    message_id: MessageId(Uuid::new_v4()),
-                    author: Actor::User { id: m },
+                    message_id,
+                    author: by,
                     text: "ok".into(),
                     attachments: vec![],
                     quote: None,
                 },
             );
+            // R21–R23: the list shows the last message as it is now; the outbox keeps notices.
+            if i % 8 == 1 {
+                let text = format!("ok, edited {i}");
+                let e = DialogEvent::MessageEdited { message_id, text };
+                log.put(s.clone(), by, at, &e);
+            }
+            if i % 12 == 1 {
+                log.put(
+                    s.clone(),
+                    by,
+                    at,
+                    &DialogEvent::MessageDeleted { message_id },
+                );
+            }
+            if i % 3 == 1 {
+                let emoji = Some("👍".to_owned());
+                let e = DialogEvent::ReactionSet {
+                    message_id,
+                    by,
+                    emoji,
+                };
+                log.put(s.clone(), by, at, &e);
+            }
+            if i % 24 == 9 {
+                let event_id = outbox::event_id(d.into(), log.last_position());
+                let e = DialogEvent::NoticeDelivered {
+                    event_id,
+                    error: None,
+                };
+                log.put(s.clone(), Actor::System, at, &e);
+            }
         }
         if i % 6 == 2 {
             log.put(
@@ -284,17 +339,23 @@ fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
             ..Default::default()
         },
     ];
+    let mut pending: Vec<_> = m.outbox.pending.values().map(|p| p.position).collect();
+    let mut notices: Vec<_> = m.outbox.notices.values().cloned().collect();
+    pending.sort();
+    notices.sort_by_key(|n| n.position);
+    out.push_str(&format!("outbox {pending:?} {notices:?}\n"));
     for v in &viewers {
         for q in &queries {
             let page = m.list(v, q).unwrap();
             for r in &page.items {
                 let u = v.user_id().unwrap();
                 out.push_str(&format!(
-                    "{} {} {} {:?}|",
+                    "{} {} {} {:?} {:?}|",
                     r.id,
                     r.unread_count(u),
                     r.marked_unread(u),
-                    r.draft(u)
+                    r.draft(u),
+                    r.last_message
                 ));
             }
             out.push_str(&format!("{:?}\n", page.next_cursor));

@@ -128,7 +128,7 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
                 quote_external_id: msg.quote_external_id.clone(),
                 sent_at: msg.created_at,
                 customer_blocked: false,
-                channel: profile,
+                channel: profile.clone(),
             })),
         );
         match app.execute::<Dialog>(dialog_id, &cmd).await {

@@ -3,10 +3,12 @@
 //! decision needs, runs the command through `App::execute`, and answers in application terms;
 //! the edge parses, authorises and presents.
 
+pub mod changes;
 pub mod dialogs;
 pub mod inbound;
 pub mod sessions;
 pub mod statuses;
+pub mod typing;
 pub mod users;
 
 use chatd_domain::{Attachment, Command, FileId, Principal};

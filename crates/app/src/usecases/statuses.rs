@@ -6,7 +6,7 @@ use crate::{App, AppError, MIN_POSITION_WAIT};
 use chatd_domain::channel::ChannelProfile;
 use chatd_domain::dialog::{Dialog, DialogCommand};
 use chatd_domain::{
-    identity, ChannelId, DialogId, DomainError, MessageError, MessageId, MessageStatus, Principal,
+    ChannelId, DialogId, DomainError, MessageError, MessageId, MessageStatus, Principal,
 };
 use chatd_store::Position;
 use time::OffsetDateTime;
@@ -103,24 +103,13 @@ pub async fn read_until(
     until: OffsetDateTime,
 ) -> Result<(DialogId, usize, Option<Position>), AppError> {
     let profile = profile(app, channel)?;
-    // The chat's live dialog: the first generation that is not deleted.
-    for generation in 0u32.. {
-        let dialog_id = identity::dialog_of(channel, external_chat_id, generation);
-        let state = app.current::<Dialog>(dialog_id).await?;
-        if !state.exists() {
-            return Err(DomainError::NotFound.into());
-        }
-        if state.deleted {
-            continue;
-        }
-        let cmd = DialogCommand::ReadUntil {
-            until,
-            channel: profile,
-        };
-        let out = app
-            .execute::<Dialog>(dialog_id, &command(Principal::Channel { id: channel }, cmd))
-            .await?;
-        return Ok((dialog_id, out.events.len(), out.position));
-    }
-    unreachable!("some generation of the dialog is not deleted")
+    let dialog_id = super::changes::live_dialog(app, channel, external_chat_id).await?;
+    let cmd = DialogCommand::ReadUntil {
+        until,
+        channel: profile,
+    };
+    let out = app
+        .execute::<Dialog>(dialog_id, &command(Principal::Channel { id: channel }, cmd))
+        .await?;
+    Ok((dialog_id, out.events.len(), out.position))
 }

@@ -28,7 +28,7 @@ impl ChannelView {
     pub fn profile(&self) -> ChannelProfile {
         ChannelProfile {
             channel_type: self.channel_type,
-            capabilities: self.capabilities,
+            capabilities: self.capabilities.clone(),
             limits: self.limits,
         }
     }
@@ -178,7 +178,7 @@ impl ChannelView {
             channel_type: Some(self.channel_type),
             name: self.name.clone(),
             webhook_url: self.webhook_url.clone(),
-            capabilities: Some(self.capabilities),
+            capabilities: Some(self.capabilities.clone()),
             limits: Some(self.limits),
             transport_token_hash: self.transport_token_hash.clone(),
             webhook_secret: self.webhook_secret.clone(),

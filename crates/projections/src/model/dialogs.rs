@@ -21,6 +21,9 @@ pub struct LastMessage {
     pub author: Actor,
     pub text: String,
     pub at: OffsetDateTime,
+    /// R22
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -419,7 +422,25 @@ impl Dialogs {
                 self.update(id, |row| row.customer_id = Some(*customer_id))
             }
             DialogEvent::DialogDeleted {} => self.update(id, |row| row.deleted = true),
+            // R21, R22: the list shows the last message as it is now.
+            DialogEvent::MessageEdited { message_id, text } => {
+                if let Some(last) = self.last_message_mut(id, *message_id) {
+                    last.text = preview(text);
+                }
+            }
+            DialogEvent::MessageDeleted { message_id } => {
+                if let Some(last) = self.last_message_mut(id, *message_id) {
+                    last.text.clear();
+                    last.deleted = true;
+                }
+            }
+            DialogEvent::ReactionSet { .. } | DialogEvent::NoticeDelivered { .. } => {}
         }
+    }
+
+    fn last_message_mut(&mut self, id: DialogId, message: MessageId) -> Option<&mut LastMessage> {
+        let row = self.rows.get_mut(&id)?;
+        row.last_message.as_mut().filter(|l| l.id == message)
     }
 
     /// R15: open waiting dialogs whose warning or limit falls in `(from, to]`: the moments their
@@ -487,7 +508,12 @@ fn last_message(id: MessageId, author: Actor, text: &str, at: OffsetDateTime) ->
     LastMessage {
         id,
         author,
-        text: text.chars().take(PREVIEW_CHARS).collect(),
+        text: preview(text),
         at,
+        deleted: false,
     }
+}
+
+fn preview(text: &str) -> String {
+    text.chars().take(PREVIEW_CHARS).collect()
 }

@@ -8,7 +8,7 @@ use super::catalog::{Catalog, ChannelView, OrderView, QuickReplyView, TagView};
 use super::customers::{CustomerView, Customers};
 use super::dialogs::{DialogRow, Dialogs};
 use super::files::{FileView, Files};
-use super::outbox::{Outbox, Pending};
+use super::outbox::{Notice, Outbox, Pending};
 use super::people::{BotView, GroupView, People, SessionView, UserView};
 use super::ReadModel;
 use chatd_domain::setup::TimeLimits;
@@ -17,7 +17,7 @@ use chatd_store::Position;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
@@ -35,6 +35,7 @@ pub struct Snapshot {
     pub dialogs: Vec<DialogRow>,
     pub files: Vec<FileView>,
     pub pending: Vec<Pending>,
+    pub notices: Vec<Notice>,
     pub outgoing: Vec<(MessageId, DialogId)>,
     pub external: Vec<(ChannelId, String, MessageId)>,
     pub time_limits: TimeLimits,
@@ -58,6 +59,7 @@ impl ReadModel {
             dialogs: self.dialogs.rows.values().cloned().collect(),
             files: self.files.by_id.values().cloned().collect(),
             pending: self.outbox.pending.values().cloned().collect(),
+            notices: self.outbox.notices.values().cloned().collect(),
             outgoing: self
                 .outbox
                 .dialog_of
@@ -103,6 +105,7 @@ impl ReadModel {
         s.files.into_iter().for_each(|f| files.insert(f));
         let outbox = Outbox {
             pending: s.pending.into_iter().map(|p| (p.message_id, p)).collect(),
+            notices: s.notices.into_iter().map(|n| (n.event_id, n)).collect(),
             dialog_of: s.outgoing.into_iter().collect(),
             by_external: s
                 .external

@@ -1,29 +1,61 @@
-//! Outgoing webhooks (SPEC §5): every message a manager or bot sends is POSTed to its channel's
-//! `webhook_url`, at least once, driven from the log.
+//! Outgoing webhooks (SPEC §5, R21–R24): every message a manager or bot sends, and every edit,
+//! deletion and reaction they make, is POSTed to its channel's `webhook_url`, at least once,
+//! driven from the log; typing is passed on once, best-effort.
 //!
 //! - The to-do list is the read models' outbox: messages still `queued` in a channel with a
-//!   webhook. It is rebuilt from the log (or the snapshot), so a restart resumes every pending
-//!   delivery, and a message whose `sent` is in the log is never posted again on purpose.
-//! - One dialog's messages go in the order they were sent; dialogs go in parallel. Each channel
+//!   webhook, and notices of changes not yet delivered. It is rebuilt from the log (or the
+//!   snapshot), so a restart resumes every pending delivery, and a message whose `sent` (a
+//!   notice whose `notice_delivered`) is in the log is never posted again on purpose.
+//! - One dialog's bodies go in the order they happened; dialogs go in parallel. Each channel
 //!   has its own limit of deliveries in flight, so a slow or dead integration holds only its own.
 //! - A failed attempt is retried after an exponential back-off (with jitter, capped); after the
-//!   last attempt the message becomes `failed` with `network_error`. A 4xx other than 408/429 is
-//!   a refusal: `failed` with `rejected_by_integration` at once.
+//!   last attempt the message becomes `failed` with `network_error` (a notice is recorded as
+//!   given up). A 4xx other than 408/429 is a refusal: `failed` with `rejected_by_integration`
+//!   at once. Typing is tried once and dropped when it waited longer than [`TYPING_FRESH`].
 
 pub mod webhook;
 
 use crate::config::WebhookConfig;
-use chatd_app::{App, Applied, Listener};
+use chatd_app::{App, Applied, Listener, Typing};
 use chatd_domain::dialog::{Dialog, DialogCommand, DialogEvent};
 use chatd_domain::{
-    ChannelId, Command, DialogId, MessageError, MessageId, MessageStatus, Principal,
+    Actor, ChannelId, Command, DialogId, MessageError, MessageId, MessageStatus, Principal,
 };
+use chatd_projections::model::outbox::event_id;
 use chatd_projections::{AnyEvent, ReadModel};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
+use uuid::Uuid;
 use webhook::Failure;
+
+/// Typing that waited longer than this behind other bodies of its dialog is not worth sending.
+pub const TYPING_FRESH: Duration = Duration::from_secs(5);
+
+/// One body to deliver.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// `message_sent`; done once the message's status moved past `queued`.
+    Message(MessageId),
+    /// `message_updated`, `message_deleted` or `reaction_set`, by `event_id`; done once
+    /// `notice_delivered` is in the log.
+    Notice(Uuid),
+    /// `typing`: once, best-effort, never after a restart.
+    Typing(Typing, Instant),
+}
+
+impl Job {
+    /// The key that keeps a body from being queued twice (typing is never queued twice: see
+    /// `enqueue`).
+    fn key(&self) -> Option<Uuid> {
+        match self {
+            Job::Message(id) => Some(id.0),
+            Job::Notice(id) => Some(*id),
+            Job::Typing(..) => None,
+        }
+    }
+}
 
 pub struct Deliveries {
     app: Arc<App>,
@@ -34,18 +66,18 @@ pub struct Deliveries {
 
 #[derive(Default)]
 struct State {
-    /// Per dialog, the messages to deliver in order; a dialog with a queue has a task on it.
-    queues: HashMap<DialogId, VecDeque<MessageId>>,
-    queued: HashSet<MessageId>,
+    /// Per dialog, the bodies to deliver in order; a dialog with a queue has a task on it.
+    queues: HashMap<DialogId, VecDeque<Job>>,
+    queued: HashSet<Uuid>,
     channels: HashMap<ChannelId, Arc<Semaphore>>,
 }
 
-/// Messages to deliver by webhook: `(dialog, message)` in log order.
-pub type OutboxFeed = mpsc::UnboundedReceiver<(DialogId, MessageId)>;
+/// Bodies to deliver by webhook: `(dialog, job)` in log order.
+pub type OutboxFeed = mpsc::UnboundedReceiver<(DialogId, Job)>;
 
-/// Listens to the log follower for messages entering the outbox (sent in a channel with a
-/// webhook) and hands them to delivery.
-pub struct Outbox(mpsc::UnboundedSender<(DialogId, MessageId)>);
+/// Listens to the log follower for what enters the outbox (messages sent and changes made in a
+/// channel with a webhook) and to typing, and hands them to delivery.
+pub struct Outbox(mpsc::UnboundedSender<(DialogId, Job)>);
 
 /// The listener to register with the follower, and the feed `start` takes.
 pub fn outbox() -> (Arc<Outbox>, OutboxFeed) {
@@ -58,15 +90,46 @@ impl Listener for Outbox {
         let (AnyEvent::Dialog(r), Some(dialog)) = (e.event, e.stream_id) else {
             return;
         };
-        if let DialogEvent::MessageSent { message_id, .. } = &r.event {
-            if m.outbox.pending.contains_key(message_id) {
-                let _ = self.0.send((dialog.into(), *message_id));
+        let dialog = DialogId::from(dialog);
+        let job = match &r.event {
+            DialogEvent::MessageSent { message_id, .. } => m
+                .outbox
+                .pending
+                .contains_key(message_id)
+                .then_some(Job::Message(*message_id)),
+            DialogEvent::MessageEdited { .. }
+            | DialogEvent::MessageDeleted { .. }
+            | DialogEvent::ReactionSet { .. } => {
+                let id = event_id(dialog, e.position);
+                m.outbox
+                    .notices
+                    .contains_key(&id)
+                    .then_some(Job::Notice(id))
             }
+            _ => None,
+        };
+        if let Some(job) = job {
+            let _ = self.0.send((dialog, job));
+        }
+    }
+
+    /// R24: a user's or bot's typing goes to a channel with a webhook.
+    fn typing(&self, m: &ReadModel, t: &Typing) {
+        if !matches!(t.actor, Actor::User { .. } | Actor::Bot { .. }) {
+            return;
+        }
+        let webhook = m
+            .dialogs
+            .get(&t.dialog_id)
+            .and_then(|r| m.catalog.channels.get(&r.channel_id))
+            .is_some_and(|c| c.webhook_url.is_some());
+        if webhook {
+            let _ = self.0.send((t.dialog_id, Job::Typing(*t, Instant::now())));
         }
     }
 }
 
-/// Start delivering: what the outbox holds now, then what the follower reports as sent.
+/// Start delivering: what the outbox holds now, then what the follower reports.
 pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig) {
     if !config.enabled {
         return;
@@ -84,22 +147,28 @@ pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig) {
     });
     let mut backlog: Vec<_> = {
         let m = app.model();
-        m.outbox
+        let messages = m
+            .outbox
             .pending
             .values()
-            .map(|p| (p.position, p.dialog_id, p.message_id))
-            .collect()
+            .map(|p| (p.position, p.dialog_id, Job::Message(p.message_id)));
+        let notices = m
+            .outbox
+            .notices
+            .values()
+            .map(|n| (n.position, n.dialog_id, Job::Notice(n.event_id)));
+        messages.chain(notices).collect()
     };
-    backlog.sort();
-    for (_, dialog, message) in backlog {
-        d.enqueue(dialog, message);
+    backlog.sort_by_key(|(position, ..)| *position);
+    for (_, dialog, job) in backlog {
+        d.enqueue(dialog, job);
     }
     let mut stopping = app.stopping();
     app.spawn(async move {
         loop {
             tokio::select! {
                 next = feed.recv() => match next {
-                    Some((dialog, message)) => d.enqueue(dialog, message),
+                    Some((dialog, job)) => d.enqueue(dialog, job),
                     None => return,
                 },
                 _ = stopping.wait_for(|s| *s) => return,
@@ -108,15 +177,27 @@ pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig) {
     });
 }
 
+/// How a delivery ended.
+enum Ended {
+    /// Delivered; the integration's id for the message, if it gave one.
+    Sent(Option<String>),
+    /// Refused or given up on: the error recorded.
+    Failed(&'static str, String),
+}
+
 impl Deliveries {
-    fn enqueue(self: &Arc<Self>, dialog: DialogId, message: MessageId) {
+    fn enqueue(self: &Arc<Self>, dialog: DialogId, job: Job) {
         let mut s = self.state.lock().expect("delivery state lock");
-        if !s.queued.insert(message) {
-            return;
+        match job.key() {
+            Some(key) if !s.queued.insert(key) => return,
+            Some(_) => {}
+            // Typing behind other bodies of its dialog would arrive stale: dropped.
+            None if s.queues.contains_key(&dialog) => return,
+            None => {}
         }
         metrics::gauge!("chatd_webhook_queue_depth").set(s.queued.len() as f64);
         let q = s.queues.entry(dialog).or_default();
-        q.push_back(message);
+        q.push_back(job);
         if q.len() == 1 {
             tokio::spawn(self.clone().run_dialog(dialog));
         }
@@ -126,14 +207,16 @@ impl Deliveries {
         loop {
             let next = {
                 let s = self.state.lock().expect("delivery state lock");
-                s.queues.get(&dialog).and_then(|q| q.front().copied())
+                s.queues.get(&dialog).and_then(|q| q.front().cloned())
             };
-            let Some(message) = next else { return };
-            if !self.deliver(dialog, message).await {
+            let Some(job) = next else { return };
+            if !self.deliver(dialog, &job).await {
                 return; // stopping: the log still says pending, the next start resumes it
             }
             let mut s = self.state.lock().expect("delivery state lock");
-            s.queued.remove(&message);
+            if let Some(key) = job.key() {
+                s.queued.remove(&key);
+            }
             metrics::gauge!("chatd_webhook_queue_depth").set(s.queued.len() as f64);
             let q = s
                 .queues
@@ -164,20 +247,21 @@ impl Deliveries {
         Duration::from_millis(capped - jitter)
     }
 
-    /// Deliver one message until it is sent, refused, given up on, or no longer pending.
+    /// Deliver one body until it is delivered, refused, given up on, or no longer pending.
     /// `false` when chatd is stopping.
-    async fn deliver(&self, dialog: DialogId, message: MessageId) -> bool {
+    async fn deliver(&self, dialog: DialogId, job: &Job) -> bool {
         let mut stopping = self.app.stopping();
+        let once = matches!(job, Job::Typing(..));
         let mut attempt = 0;
         loop {
             if *stopping.borrow() {
                 return false;
             }
-            let Some((channel, url, secret, body)) = self.job(message).await else {
-                return true; // acknowledged by other means, deleted, or the webhook was removed
+            let Some(post) = self.prepare(job).await else {
+                return true; // acknowledged by other means, deleted, stale, or no webhook now
             };
             attempt += 1;
-            let permits = self.permits(channel);
+            let permits = self.permits(post.channel);
             let outcome = {
                 let _permit = tokio::select! {
                     p = permits.acquire_owned() => p.expect("never closed"),
@@ -185,114 +269,159 @@ impl Deliveries {
                 };
                 webhook::post(
                     &self.client,
-                    &url,
-                    &secret,
-                    body,
-                    message.0,
+                    &post.url,
+                    &post.secret,
+                    post.body,
+                    post.delivery,
                     attempt,
                     self.config.timeout,
                 )
                 .await
             };
+            let last = once || attempt >= self.config.attempts;
             let outcome_label = match &outcome {
                 Ok(_) => "sent",
                 Err(Failure::Rejected(_)) => "rejected",
-                Err(Failure::Retry(_)) if attempt >= self.config.attempts => "gave_up",
+                Err(Failure::Retry(_)) if last => "gave_up",
                 Err(Failure::Retry(_)) => "retried",
             };
             metrics::counter!("chatd_webhook_attempts_total", "outcome" => outcome_label)
                 .increment(1);
-            let (status, external, error) = match outcome {
-                Ok(external) => (MessageStatus::Sent, external, None),
-                Err(Failure::Rejected(reason)) => (
-                    MessageStatus::Failed,
-                    None,
-                    Some(("rejected_by_integration", reason)),
-                ),
-                Err(Failure::Retry(reason)) if attempt >= self.config.attempts => {
+            let ended = match outcome {
+                Ok(external) => Ended::Sent(external),
+                Err(Failure::Rejected(reason)) => Ended::Failed("rejected_by_integration", reason),
+                Err(Failure::Retry(reason)) if last => {
                     let reason = format!("gave up after {attempt} attempts: {reason}");
-                    (MessageStatus::Failed, None, Some(("network_error", reason)))
+                    Ended::Failed("network_error", reason)
                 }
                 Err(Failure::Retry(reason)) => {
-                    tracing::debug!(%message, attempt, %reason, "webhook delivery will be retried");
+                    tracing::debug!(?job, attempt, %reason, "webhook delivery will be retried");
                     tokio::select! {
                         _ = tokio::time::sleep(self.backoff(attempt)) => continue,
                         _ = stopping.wait_for(|s| *s) => return false,
                     }
                 }
             };
-            self.record(dialog, message, channel, status, external, error)
-                .await;
+            self.finish(dialog, job, post.channel, ended).await;
             return true;
         }
     }
 
-    /// What to post for `message`, if it is still pending: channel, URL, secret, body.
-    async fn job(&self, message: MessageId) -> Option<(ChannelId, String, String, Vec<u8>)> {
-        let (pending, url, secret) = {
-            let m = self.app.model();
-            let p = m.outbox.pending.get(&message)?.clone();
-            let c = m.catalog.channels.get(&p.channel_id)?;
-            (p, c.webhook_url.clone()?, c.webhook_secret.clone())
-        };
+    /// What to post for `job`, if it is still to be delivered.
+    async fn prepare(&self, job: &Job) -> Option<Post> {
+        match job {
+            Job::Message(message) => self.message_body(*message).await,
+            Job::Notice(id) => {
+                let notice = self.app.model().outbox.notices.get(id)?.clone();
+                let external = self
+                    .external_id_of(notice.dialog_id, notice.message_id)
+                    .await;
+                let m = self.app.model();
+                let body = serde_json::to_vec(&webhook::notice(&m, &notice, external))
+                    .expect("payload serialises");
+                Self::post_to(&m, notice.channel_id, *id, body)
+            }
+            Job::Typing(t, queued) => {
+                if queued.elapsed() > TYPING_FRESH {
+                    return None;
+                }
+                let id = Uuid::new_v4();
+                let m = self.app.model();
+                let body = webhook::typing(&m, t, id)?;
+                let channel = m.dialogs.get(&t.dialog_id)?.channel_id;
+                let body = serde_json::to_vec(&body).expect("payload serialises");
+                Self::post_to(&m, channel, id, body)
+            }
+        }
+    }
+
+    fn post_to(m: &ReadModel, channel: ChannelId, delivery: Uuid, body: Vec<u8>) -> Option<Post> {
+        let c = m.catalog.channels.get(&channel)?;
+        Some(Post {
+            channel,
+            url: c.webhook_url.clone()?,
+            secret: c.webhook_secret.clone(),
+            body,
+            delivery,
+        })
+    }
+
+    /// The messenger's id of a message, as the dialog knows it.
+    async fn external_id_of(&self, dialog: DialogId, message: MessageId) -> Option<String> {
+        let d = self.app.current::<Dialog>(dialog).await.ok()?;
+        d.external_ids
+            .iter()
+            .find(|(_, id)| **id == message)
+            .map(|(ext, _)| ext.clone())
+    }
+
+    /// `message_sent` for `message`, if it is still pending.
+    async fn message_body(&self, message: MessageId) -> Option<Post> {
+        let pending = self.app.model().outbox.pending.get(&message)?.clone();
         // The quoted message's id in the messenger lives in the dialog aggregate.
         let quote_external_id = match &pending.quote {
             None => None,
-            Some(q) => self
-                .app
-                .current::<Dialog>(pending.dialog_id)
-                .await
-                .ok()
-                .and_then(|d| {
-                    d.external_ids
-                        .iter()
-                        .find(|(_, id)| **id == q.message_id)
-                        .map(|(ext, _)| ext.clone())
-                }),
+            Some(q) => self.external_id_of(pending.dialog_id, q.message_id).await,
         };
-        let body = {
-            let m = self.app.model();
-            serde_json::to_vec(&webhook::payload(&m, &pending, quote_external_id))
-                .expect("payload serialises")
-        };
-        Some((pending.channel_id, url, secret, body))
+        let m = self.app.model();
+        let body = serde_json::to_vec(&webhook::payload(&m, &pending, quote_external_id))
+            .expect("payload serialises");
+        Self::post_to(&m, pending.channel_id, message.0, body)
     }
 
-    async fn record(
-        &self,
-        dialog: DialogId,
-        message: MessageId,
-        channel: ChannelId,
-        status: MessageStatus,
-        external_message_id: Option<String>,
-        error: Option<(&str, String)>,
-    ) {
-        let Some(profile) = self
-            .app
-            .model()
-            .catalog
-            .channels
-            .get(&channel)
-            .map(|c| c.profile())
-        else {
-            return;
+    /// Record how a delivery ended: a message's status, a notice's delivery; typing leaves
+    /// nothing behind.
+    async fn finish(&self, dialog: DialogId, job: &Job, channel: ChannelId, ended: Ended) {
+        let error = |code: &str, message: String| MessageError {
+            code: code.into(),
+            message,
         };
+        let body = match (job, ended) {
+            (Job::Typing(..), _) => return,
+            (Job::Message(message), ended) => {
+                let Some(profile) = self
+                    .app
+                    .model()
+                    .catalog
+                    .channels
+                    .get(&channel)
+                    .map(|c| c.profile())
+                else {
+                    return;
+                };
+                let (status, external_message_id, error) = match ended {
+                    Ended::Sent(external) => (MessageStatus::Sent, external, None),
+                    Ended::Failed(code, reason) => {
+                        (MessageStatus::Failed, None, Some(error(code, reason)))
+                    }
+                };
+                DialogCommand::RecordStatus {
+                    message_id: *message,
+                    status,
+                    error,
+                    external_message_id,
+                    channel: profile,
+                }
+            }
+            (Job::Notice(event_id), ended) => DialogCommand::NoticeDelivered {
+                event_id: *event_id,
+                error: match ended {
+                    Ended::Sent(_) => None,
+                    Ended::Failed(code, reason) => Some(error(code, reason)),
+                },
+            },
+        };
+        self.record(dialog, body).await;
+    }
+
+    async fn record(&self, dialog: DialogId, body: DialogCommand) {
         let cmd = Command {
             by: Principal::System,
             at: time::OffsetDateTime::now_utc(),
-            body: DialogCommand::RecordStatus {
-                message_id: message,
-                status,
-                error: error.map(|(code, message)| MessageError {
-                    code: code.into(),
-                    message,
-                }),
-                external_message_id,
-                channel: profile,
-            },
+            body,
         };
         match self.app.execute::<Dialog>(dialog, &cmd).await {
-            // Done only once the outbox shows it: the same message fed again (at start it comes
+            // Done only once the outbox shows it: the same body fed again (at start it comes
             // both from the outbox and from the catch-up) then finds nothing pending.
             Ok(out) => {
                 let _ = self
@@ -301,8 +430,17 @@ impl Deliveries {
                     .await;
             }
             Err(e) => {
-                tracing::warn!(error = %e, %message, "could not record a webhook delivery's outcome")
+                tracing::warn!(error = %e, %dialog, "could not record a webhook delivery's outcome")
             }
         }
     }
+}
+
+/// One POST: where, signed with what, and the `X-Chat-Delivery` id.
+struct Post {
+    channel: ChannelId,
+    url: String,
+    secret: String,
+    body: Vec<u8>,
+    delivery: Uuid,
 }

@@ -1,9 +1,10 @@
-//! One webhook call: the payload an integration receives for a message we send, its HMAC-SHA256
-//! signature, and how the answer is read.
+//! One webhook call: the bodies an integration receives (a message we send, a change of a
+//! message, someone typing), their HMAC-SHA256 signature, and how the answer is read.
 
 use crate::http::views::{actor, ActorOut};
+use chatd_app::Typing;
 use chatd_domain::channel::AttachmentKind;
-use chatd_projections::model::outbox::Pending;
+use chatd_projections::model::outbox::{self, Notice, NoticeKind, Pending};
 use chatd_projections::ReadModel;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -17,14 +18,52 @@ use uuid::Uuid;
 pub const SIGNATURE_HEADER: &str = "X-Chat-Signature";
 
 /// POSTed to a channel's `webhook_url` for every message a manager or bot sends (SPEC §5).
-/// `id` is the message id: an integration that sees it twice (at-least-once) can drop the copy.
+/// `id` is the message id; `event_id` names this body, the same on every attempt: an
+/// integration that sees it twice (at-least-once) can drop the copy.
 #[derive(Serialize, ToSchema)]
 pub struct WebhookPayload {
     /// Always `message_sent`.
     #[serde(rename = "type")]
     pub kind: String,
+    pub event_id: Uuid,
     pub id: Uuid,
     pub data: WebhookMessage,
+}
+
+/// POSTed to a channel's `webhook_url` when a manager or bot edits a message
+/// (`message_updated`, R21), deletes one (`message_deleted`, R22), reacts to one
+/// (`reaction_set`, R23), or is typing (`typing`, R24). Bodies of one dialog arrive in the
+/// order the changes were made; `event_id` is the same on every attempt.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookChange {
+    /// `message_updated`, `message_deleted`, `reaction_set` or `typing`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub event_id: Uuid,
+    pub data: WebhookChangeData,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookChangeData {
+    pub dialog_id: Uuid,
+    pub channel_id: Uuid,
+    /// The chat in the messenger.
+    pub external_chat_id: String,
+    /// The customer's id in the messenger, when the dialog has a customer.
+    pub customer_external_id: Option<String>,
+    /// The message changed (`null` for `typing`).
+    pub message_id: Option<Uuid>,
+    /// The messenger's id of that message, when it has one (the answer to `message_sent`, or
+    /// the customer's message id).
+    pub external_message_id: Option<String>,
+    /// Who made the change, or is typing.
+    pub by: ActorOut,
+    /// `message_updated`: the new text.
+    pub text: Option<String>,
+    /// `reaction_set`: the emoji, or `null` when the reaction was cleared.
+    pub emoji: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,15 +108,65 @@ pub struct WebhookReply {
     pub external_message_id: Option<String>,
 }
 
-pub fn payload(m: &ReadModel, p: &Pending, quote_external_id: Option<String>) -> WebhookPayload {
-    let customer_external_id = m
-        .dialogs
-        .get(&p.dialog_id)
+fn customer_external_id(m: &ReadModel, dialog: chatd_domain::DialogId) -> Option<String> {
+    m.dialogs
+        .get(&dialog)
         .and_then(|d| d.customer_id)
         .and_then(|c| m.customers.get(&c))
-        .map(|c| c.external_id.clone());
+        .map(|c| c.external_id.clone())
+}
+
+/// The body of a change of a message (R21–R23).
+pub fn notice(m: &ReadModel, n: &Notice, external_message_id: Option<String>) -> WebhookChange {
+    let (kind, text, emoji) = match &n.kind {
+        NoticeKind::Updated { text } => ("message_updated", Some(text.clone()), None),
+        NoticeKind::Deleted => ("message_deleted", None, None),
+        NoticeKind::Reaction { emoji } => ("reaction_set", None, emoji.clone()),
+    };
+    WebhookChange {
+        kind,
+        event_id: n.event_id,
+        data: WebhookChangeData {
+            dialog_id: n.dialog_id.0,
+            channel_id: n.channel_id.0,
+            external_chat_id: n.external_chat_id.clone(),
+            customer_external_id: customer_external_id(m, n.dialog_id),
+            message_id: Some(n.message_id.0),
+            external_message_id,
+            by: actor(m, &n.by),
+            text,
+            emoji,
+            at: n.at,
+        },
+    }
+}
+
+/// The body of R24's typing notice; `None` when the dialog is gone from the read models.
+pub fn typing(m: &ReadModel, t: &Typing, event_id: Uuid) -> Option<WebhookChange> {
+    let row = m.dialogs.get(&t.dialog_id)?;
+    Some(WebhookChange {
+        kind: "typing",
+        event_id,
+        data: WebhookChangeData {
+            dialog_id: t.dialog_id.0,
+            channel_id: row.channel_id.0,
+            external_chat_id: row.external_chat_id.clone(),
+            customer_external_id: customer_external_id(m, t.dialog_id),
+            message_id: None,
+            external_message_id: None,
+            by: actor(m, &t.actor),
+            text: None,
+            emoji: None,
+            at: t.at,
+        },
+    })
+}
+
+pub fn payload(m: &ReadModel, p: &Pending, quote_external_id: Option<String>) -> WebhookPayload {
+    let customer_external_id = customer_external_id(m, p.dialog_id);
     WebhookPayload {
         kind: "message_sent".into(),
+        event_id: outbox::event_id(p.dialog_id, p.position),
         id: p.message_id.0,
         data: WebhookMessage {
             message_id: p.message_id.0,

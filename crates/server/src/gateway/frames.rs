@@ -5,7 +5,7 @@
 use crate::http::views;
 use chatd_domain::dialog::DialogEvent;
 pub use chatd_domain::dialog::Sight;
-use chatd_domain::{CustomerId, DialogId, MessageStatus, Principal, Role, UserId};
+use chatd_domain::{Actor, CustomerId, DialogId, MessageStatus, Principal, Role, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
 use serde::Serialize;
@@ -36,6 +36,11 @@ pub enum Change {
     Waiting {
         id: DialogId,
     },
+    /// R24: someone is typing in a dialog (never stored; not resumable).
+    Typing {
+        id: DialogId,
+        actor: Actor,
+    },
     /// Who may call changed: a session ended, or a group's rights changed (`user: None`: any
     /// user may be affected). No frame: the hub closes sockets whose access is no longer what
     /// they were opened with (R32).
@@ -49,7 +54,10 @@ impl Change {
     pub fn is_live_only(&self) -> bool {
         matches!(
             self,
-            Change::Online { .. } | Change::Waiting { .. } | Change::Access { .. }
+            Change::Online { .. }
+                | Change::Waiting { .. }
+                | Change::Access { .. }
+                | Change::Typing { .. }
         )
     }
 }
@@ -67,8 +75,11 @@ pub struct Summary {
 pub enum FrameData {
     /// R17: a new message, with the recipient's new header counter.
     MessageNew(MessageNew),
-    /// R14: a delivery status moved forward.
+    /// A message changed: its delivery status moved forward (R14), it was edited (R21) or
+    /// deleted (R22), or a reaction was set or cleared (R23). `change` says which.
     MessageUpdated(MessageUpdated),
+    /// R24: someone is typing. Live only: `position` is `null` (not a point to resume from).
+    Typing(TypingFrame),
     DialogOpened(DialogFrame),
     /// Any change of a list row: status, responsible, deadline, waiting level, last message, draft.
     DialogUpdated(DialogFrame),
@@ -98,12 +109,37 @@ pub struct MessageNew {
     pub unread_dialogs: u64,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, ToSchema, Default)]
 pub struct MessageUpdated {
     pub dialog_id: uuid::Uuid,
     pub message_id: uuid::Uuid,
-    pub status: MessageStatus,
+    /// What changed: `status`, `edited`, `deleted` or `reaction`.
+    pub change: &'static str,
+    /// The delivery status, on `status`.
+    pub status: Option<MessageStatus>,
     pub error: Option<chatd_domain::MessageError>,
+    /// The new text, on `edited`.
+    pub text: Option<String>,
+    /// On `edited`.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
+    /// `true` on `deleted`: the text and attachments are gone from the view.
+    pub deleted: bool,
+    /// On `reaction`: who reacted, and with what (`emoji: null`: cleared).
+    pub reaction: Option<ReactionChange>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReactionChange {
+    pub emoji: Option<String>,
+    pub by: views::ActorOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TypingFrame {
+    pub dialog_id: uuid::Uuid,
+    /// Who is typing: a user, a bot, or the customer.
+    pub actor: views::ActorOut,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -198,10 +234,51 @@ pub fn frames_for(
                     FrameData::MessageUpdated(MessageUpdated {
                         dialog_id: id.0,
                         message_id: message_id.0,
-                        status: *status,
+                        change: "status",
+                        status: Some(*status),
                         error: error.clone(),
+                        ..Default::default()
                     }),
                 )],
+                DialogEvent::MessageEdited { message_id, text } => {
+                    let update = MessageUpdated {
+                        dialog_id: id.0,
+                        message_id: message_id.0,
+                        change: "edited",
+                        text: Some(text.clone()),
+                        edited_at: Some(*at),
+                        ..Default::default()
+                    };
+                    vec![frame(pos, FrameData::MessageUpdated(update)), updated()]
+                }
+                DialogEvent::MessageDeleted { message_id } => {
+                    let update = MessageUpdated {
+                        dialog_id: id.0,
+                        message_id: message_id.0,
+                        change: "deleted",
+                        deleted: true,
+                        ..Default::default()
+                    };
+                    vec![frame(pos, FrameData::MessageUpdated(update)), updated()]
+                }
+                DialogEvent::ReactionSet {
+                    message_id,
+                    by,
+                    emoji,
+                } => {
+                    let update = MessageUpdated {
+                        dialog_id: id.0,
+                        message_id: message_id.0,
+                        change: "reaction",
+                        reaction: Some(ReactionChange {
+                            emoji: emoji.clone(),
+                            by: views::actor(m, by),
+                        }),
+                        ..Default::default()
+                    };
+                    vec![frame(pos, FrameData::MessageUpdated(update))]
+                }
+                DialogEvent::NoticeDelivered { .. } => vec![],
                 DialogEvent::DialogRead { user_id, .. }
                 | DialogEvent::DialogMarkedUnread { user_id } => {
                     if own(user_id) {
@@ -220,6 +297,19 @@ pub fn frames_for(
                 _ if !was => vec![updated(), unread()],
                 _ => vec![updated()],
             }
+        }
+        Change::Typing { id, actor } => {
+            let sees = m.dialogs.get(id).is_some_and(|r| r.is_visible_to(viewer));
+            if !sees || viewer.actor() == *actor {
+                return vec![];
+            }
+            vec![frame(
+                None,
+                FrameData::Typing(TypingFrame {
+                    dialog_id: id.0,
+                    actor: views::actor(m, actor),
+                }),
+            )]
         }
         Change::Waiting { id } => match m.dialogs.get(id).filter(|r| r.is_visible_to(viewer)) {
             Some(row) => vec![frame(pos, FrameData::DialogUpdated(row_data(row)))],

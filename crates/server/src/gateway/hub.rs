@@ -258,7 +258,7 @@ impl Hub {
                 .for_dialog([before, after].into_iter().flatten().map(|s| s.responsible))
                 .into_iter()
                 .collect(),
-            Change::Waiting { id } => m
+            Change::Waiting { id } | Change::Typing { id, .. } => m
                 .dialogs
                 .get(id)
                 .map(|r| {

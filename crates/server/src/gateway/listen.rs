@@ -4,7 +4,7 @@
 
 use super::frames::{self, Change, Summary};
 use super::Hub;
-use chatd_app::{App, Applied, Listener, Presence};
+use chatd_app::{App, Applied, Listener, Presence, Typing};
 use chatd_domain::people::UserEvent;
 use chatd_domain::UserId;
 use chatd_projections::{AnyEvent, ReadModel};
@@ -27,6 +27,21 @@ impl Listener for Hub {
                 },
             );
         }
+    }
+
+    /// R24: typing goes to whoever sees the dialog now, live only.
+    fn typing(&self, m: &ReadModel, t: &Typing) {
+        let Some(position) = m.position else { return };
+        self.publish(
+            m,
+            Summary {
+                position,
+                change: Change::Typing {
+                    id: t.dialog_id,
+                    actor: t.actor,
+                },
+            },
+        );
     }
 }
 

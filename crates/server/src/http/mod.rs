@@ -12,6 +12,7 @@ pub(crate) mod extract;
 pub mod files;
 pub mod health;
 pub mod hygiene;
+mod messages;
 mod methods;
 pub mod observe;
 pub mod openapi;
@@ -21,6 +22,7 @@ mod settings;
 mod support;
 mod support_serde;
 mod transport;
+mod transport_changes;
 pub mod views;
 
 pub use problem::Problem;
@@ -44,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 // Fixed paths (`/dialogs/facets`, ...) before `/dialogs/{id}`.
                 .configure(dialog_list::routes)
                 .configure(dialogs::routes)
+                .configure(messages::routes)
                 .configure(customers::routes)
                 .configure(settings::routes)
                 .configure(files::manager_routes),
@@ -53,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/transport/v1")
                 .configure(transport::routes)
+                .configure(transport_changes::routes)
                 .configure(files::transport_routes),
         )
         .default_service(web::to(methods::unmatched));

@@ -3,8 +3,8 @@
 //! code's. Served at `GET /api/v1/openapi.json`.
 
 use super::{
-    audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, people,
-    settings, transport,
+    audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, messages,
+    people, settings, transport, transport_changes,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -68,6 +68,10 @@ impl Modify for Security {
         dialogs::clear_draft,
         dialogs::unpin_customer,
         dialogs::pin_customer,
+        messages::edit_message,
+        messages::delete_message,
+        messages::set_reaction,
+        messages::dialog_typing,
         customers::customer_card_route,
         customers::block,
         customers::unblock,
@@ -89,6 +93,10 @@ impl Modify for Security {
         transport::receive,
         transport::ack,
         transport::read_until,
+        transport_changes::transport_edit_message,
+        transport_changes::transport_delete_message,
+        transport_changes::transport_reaction,
+        transport_changes::transport_typing,
         files::upload_manager,
         files::get_manager,
         files::preview,
@@ -102,9 +110,9 @@ impl Modify for Security {
         bot_api::reassign,
         bot_api::close,
     ),
-    components(schemas(webhook::WebhookPayload, webhook::WebhookReply, files::AttachmentTab)),
+    components(schemas(webhook::WebhookPayload, webhook::WebhookChange, webhook::WebhookReply, files::AttachmentTab)),
     tags(
-        (name = "webhooks", description = "Outgoing: every message a manager or bot sends is POSTed to the channel's `webhook_url` as `WebhookPayload` (`{type: \"message_sent\", id, data}`), with `X-Chat-Signature: sha256=<hex HMAC-SHA256 of the raw body under the channel's webhook_secret>`, `X-Chat-Delivery` (the message id) and `X-Chat-Attempt`. Delivery is at least once, in order per dialog, retried with exponential back-off; a 2xx answer (`WebhookReply`, `{external_message_id}`) makes the message `sent`; giving up makes it `failed` with `network_error`, and a 4xx other than 408/429 makes it `failed` with `rejected_by_integration`. Statuses then come back through `POST /api/transport/v1/messages/ack` and `/read-until`.")
+        (name = "webhooks", description = "Outgoing: every message a manager or bot sends is POSTed to the channel's `webhook_url` as `WebhookPayload` (`{type: \"message_sent\", id, data}`), with `X-Chat-Signature: sha256=<hex HMAC-SHA256 of the raw body under the channel's webhook_secret>`, `X-Chat-Delivery` (the message id) and `X-Chat-Attempt`. Delivery is at least once, in order per dialog, retried with exponential back-off; a 2xx answer (`WebhookReply`, `{external_message_id}`) makes the message `sent`; giving up makes it `failed` with `network_error`, and a 4xx other than 408/429 makes it `failed` with `rejected_by_integration`. Statuses then come back through `POST /api/transport/v1/messages/ack` and `/read-until`. Edits, deletions and reactions a manager or bot makes (R21–R23) and their typing (R24) are POSTed the same way as `WebhookChange` (`{type: \"message_updated\" | \"message_deleted\" | \"reaction_set\" | \"typing\", event_id, data}`, `X-Chat-Delivery` = `event_id`), in order with the dialog's messages; typing is tried once and never after a restart. Every body carries `event_id`, the same on every attempt, so an integration drops duplicates by it.")
     ),
     modifiers(&Security)
 )]

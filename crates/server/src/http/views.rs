@@ -76,7 +76,7 @@ pub fn channel(c: &ChannelView) -> ChannelOut {
         channel_type: c.channel_type,
         name: c.name.clone(),
         webhook_url: c.webhook_url.clone(),
-        capabilities: c.capabilities,
+        capabilities: c.capabilities.clone(),
         limits: c.limits,
         transport_token: None,
         webhook_secret: None,
@@ -183,7 +183,10 @@ pub fn customer_card(m: &ReadModel, id: &chatd_domain::CustomerId) -> Option<Cus
 pub struct LastMessageOut {
     pub id: Uuid,
     pub author_type: &'static str,
+    /// Empty when the message was deleted (R22).
     pub text: String,
+    /// R22
+    pub deleted: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
@@ -253,6 +256,7 @@ pub fn dialog_row(
                 _ => "manager",
             },
             text: l.text.clone(),
+            deleted: l.deleted,
             at: l.at,
         }),
         draft: user.and_then(|u| row.draft(u)).map(str::to_owned),
@@ -295,7 +299,9 @@ pub struct MessageOut {
     pub id: Uuid,
     pub dialog_id: Uuid,
     pub author: ActorOut,
-    pub text: String,
+    /// `null` once the message was deleted (R22; auditors read the original in the log).
+    pub text: Option<String>,
+    /// Empty once the message was deleted.
     pub attachments: Vec<Attachment>,
     pub quote: Option<Quote>,
     /// `null` for customer messages.
@@ -303,6 +309,20 @@ pub struct MessageOut {
     pub error: Option<MessageError>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// R21: when the text last changed; `null` if it never did.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
+    /// R22
+    pub deleted: bool,
+    /// R23: one per actor.
+    pub reactions: Vec<ReactionOut>,
+}
+
+/// R23: who reacted to a message, with what.
+#[derive(Serialize, Clone, ToSchema)]
+pub struct ReactionOut {
+    pub emoji: String,
+    pub by: ActorOut,
 }
 
 /// A write's answer: the resource, plus `position`, the global position of the write's last event
@@ -468,11 +488,21 @@ pub fn message(
         id: msg.id.0,
         dialog_id,
         author: actor(m, &msg.author),
-        text: msg.text.clone(),
+        text: (!msg.deleted).then(|| msg.text.clone()),
         attachments: msg.attachments.clone(),
         quote: msg.quote.clone(),
         status: msg.status,
         error: msg.error.clone(),
         created_at: msg.created_at,
+        edited_at: msg.edited_at,
+        deleted: msg.deleted,
+        reactions: msg
+            .reactions
+            .iter()
+            .map(|(by, emoji)| ReactionOut {
+                emoji: emoji.clone(),
+                by: actor(m, by),
+            })
+            .collect(),
     }
 }
