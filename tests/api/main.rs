@@ -9,6 +9,7 @@ mod distribution;
 mod files;
 mod health;
 mod input;
+mod lifecycle;
 mod lists;
 mod operations;
 mod restart;
