@@ -44,7 +44,7 @@ pub enum SystemKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
-    Message(TimelineMessage),
+    Message(Box<TimelineMessage>),
     System {
         kind: SystemKind,
         by: Actor,
@@ -115,7 +115,7 @@ pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
             DialogEvent::MessageReceived { message_id, .. }
             | DialogEvent::MessageSent { message_id, .. } => {
                 by_id.insert(*message_id, out.len());
-                out.extend(message_of(&r.event, at).map(Entry::Message));
+                out.extend(message_of(&r.event, at).map(|m| Entry::Message(Box::new(m))));
             }
             DialogEvent::MessageStatusChanged {
                 message_id,
@@ -166,8 +166,8 @@ pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
         .collect();
     if !deleted.is_empty() {
         for e in &mut out {
-            if let Entry::Message(TimelineMessage { quote: Some(q), .. }) = e {
-                if deleted.contains(&q.message_id) {
+            if let Entry::Message(m) = e {
+                if let Some(q) = m.quote.as_mut().filter(|q| deleted.contains(&q.message_id)) {
                     q.text.clear();
                 }
             }
@@ -197,5 +197,62 @@ pub fn change(m: &mut TimelineMessage, event: &DialogEvent, at: OffsetDateTime) 
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatd_domain::EventMeta;
+    use uuid::Uuid;
+
+    fn rec(event: DialogEvent) -> Recorded<DialogEvent> {
+        Recorded {
+            meta: EventMeta {
+                at: OffsetDateTime::UNIX_EPOCH,
+                actor: Actor::System,
+            },
+            event,
+        }
+    }
+
+    #[test]
+    fn r21_to_r23_show_the_message_as_it_is_now_and_quotes_of_a_deleted_one_show_nothing() {
+        let (a, b) = (MessageId(Uuid::from_u128(1)), MessageId(Uuid::from_u128(2)));
+        let author = Actor::Customer { id: None };
+        let sent = |id, text: &str, quote| DialogEvent::MessageSent {
+            message_id: id,
+            author,
+            text: text.into(),
+            attachments: vec![],
+            quote,
+        };
+        let quote = Quote {
+            message_id: a,
+            author,
+            text: "first".into(),
+        };
+        let built = build(&[
+            rec(sent(a, "first", None)),
+            rec(sent(b, "second", Some(quote))),
+            rec(DialogEvent::MessageEdited {
+                message_id: b,
+                text: "second, edited".into(),
+            }),
+            rec(DialogEvent::ReactionSet {
+                message_id: b,
+                by: author,
+                emoji: Some("👍".into()),
+            }),
+            rec(DialogEvent::MessageDeleted { message_id: a }),
+        ]);
+        let [Entry::Message(first), Entry::Message(second)] = &built[..] else {
+            panic!("two messages: {built:?}");
+        };
+        assert!(first.deleted && first.text.is_empty());
+        assert_eq!(second.text, "second, edited");
+        assert_eq!(second.edited_at, Some(OffsetDateTime::UNIX_EPOCH));
+        assert_eq!(second.reactions, vec![(author, "👍".to_owned())]);
+        assert_eq!(second.quote.as_ref().map(|q| q.text.as_str()), Some(""));
     }
 }
