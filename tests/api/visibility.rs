@@ -431,6 +431,7 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
         )
         .await;
     assert_eq!(sent.status, 201, "{sent:?}");
+    let message = sent.body["id"].as_str().unwrap().to_owned();
     let tag = app
         .call(
             "POST",
@@ -494,10 +495,20 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                     Some(json!({"tag_id": tag, "pinned": false}))
                 }
                 ("PATCH", "/api/v1/quick-replies/{id}") => Some(json!({"name": "stolen"})),
+                // R21–R23 on a message of the dialog.
+                ("PATCH", "/api/v1/dialogs/{id}/messages/{message_id}") => {
+                    Some(json!({"text": "stolen"}))
+                }
+                ("PUT", "/api/v1/dialogs/{id}/messages/{message_id}/reaction") => {
+                    Some(json!({"emoji": "👍"}))
+                }
                 ("PATCH", _) => Some(json!({"name": "renamed"})),
                 _ => None,
             };
-            let url = path.replace("{id}", id).replace("{tag_id}", &tag);
+            let url = path
+                .replace("{id}", id)
+                .replace("{tag_id}", &tag)
+                .replace("{message_id}", &message);
             let a = app.call(&method, &url, Some(&t2), body).await;
             assert_eq!(a.status, expected, "{method} {path}: {a:?}");
             if expected == 404 {
@@ -511,5 +522,23 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
     let d = app.detail(&t1, &hidden, None).await;
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
     assert_eq!(d.body["status"], "open");
+    assert_eq!(
+        app.message_status(&t1, &hidden, &message).await,
+        "queued",
+        "the message is still there"
+    );
+    let t = app
+        .call(
+            "GET",
+            &format!("/api/v1/dialogs/{hidden}/timeline"),
+            Some(&t1),
+            None,
+        )
+        .await;
+    let m = &t.body["items"][0]["message"];
+    assert_eq!(
+        (m["text"].as_str(), m["reactions"].as_array().map(Vec::len)),
+        (Some("with a file"), Some(0))
+    );
     app.stop().await;
 }
