@@ -242,8 +242,8 @@ impl TestApp {
         answer(req.send().await.expect("request")).await
     }
 
-    /// The status of message `id` in the dialog's timeline, as `token` sees it.
-    pub async fn message_status(&self, token: &str, dialog: &str, id: &str) -> Value {
+    /// Message `id` as the dialog's timeline shows it to `token` (`Null` when it is not there).
+    pub async fn timeline_message(&self, token: &str, dialog: &str, id: &str) -> Value {
         let t = self
             .call(
                 "GET",
@@ -258,8 +258,13 @@ impl TestApp {
             .unwrap()
             .iter()
             .find(|e| e["message"]["id"] == id)
-            .map(|e| e["message"]["status"].clone())
+            .map(|e| e["message"].clone())
             .unwrap_or(Value::Null)
+    }
+
+    /// The status of message `id` in the dialog's timeline, as `token` sees it.
+    pub async fn message_status(&self, token: &str, dialog: &str, id: &str) -> Value {
+        self.timeline_message(token, dialog, id).await["status"].clone()
     }
 
     /// Wait (up to 20 s) until message `id` has `status`.

@@ -50,16 +50,9 @@ pub(super) async fn audit(app: &TestApp, auditor: &str, dialog: &str) -> Vec<Val
 
 /// The message with `id` in the dialog's timeline, as `token` sees it.
 pub(super) async fn timeline_message(app: &TestApp, token: &str, dialog: &str, id: &str) -> Value {
-    let path = format!("/api/v1/dialogs/{dialog}/timeline?limit=200");
-    let t = app.call("GET", &path, Some(token), None).await;
-    assert_eq!(t.status, 200, "{t:?}");
-    t.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["message"]["id"] == id)
-        .map(|e| e["message"].clone())
-        .expect("the message is in the timeline")
+    let m = app.timeline_message(token, dialog, id).await;
+    assert!(!m.is_null(), "message {id} is in the timeline");
+    m
 }
 
 /// The next `message_updated` frame of one kind of change (status frames come and go).

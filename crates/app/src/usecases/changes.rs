@@ -3,7 +3,8 @@
 //! reactions, naming the message by our id or by its own.
 
 use super::command;
-use crate::{App, AppError, Outcome, MIN_POSITION_WAIT};
+use super::statuses::{find_outgoing, profile};
+use crate::{App, AppError, Outcome};
 use chatd_domain::channel::ChannelProfile;
 use chatd_domain::dialog::{Dialog, DialogCommand, DialogEvent};
 use chatd_domain::{identity, ChannelId, DialogId, DomainError, MessageId, Principal};
@@ -38,16 +39,6 @@ impl Change {
             },
         }
     }
-}
-
-fn profile(app: &App, channel: ChannelId) -> Result<ChannelProfile, AppError> {
-    Ok(app
-        .model()
-        .catalog
-        .channels
-        .get(&channel)
-        .ok_or(DomainError::NotFound)?
-        .profile())
 }
 
 /// `by` (a user or bot) changes a message of `dialog`. Someone who cannot see the dialog, or a
@@ -121,22 +112,7 @@ async fn find(
         return Ok((dialog, message));
     }
     // Without the chat: a message we sent, by our id or the integration's answer.
-    let lookup = || {
-        let m = app.model();
-        m.outbox
-            .find(channel, named.message_id, named.external_id)
-            .filter(|(d, _)| {
-                m.dialogs
-                    .get(d)
-                    .is_some_and(|r| r.channel_id == channel && !r.deleted)
-            })
-    };
-    if let Some(found) = lookup() {
-        return Ok(found);
-    }
-    app.wait_for(app.store.head().await?, MIN_POSITION_WAIT)
-        .await?;
-    Ok(lookup().ok_or(DomainError::NotFound)?)
+    find_outgoing(app, channel, named.message_id, named.external_id).await
 }
 
 /// The chat's live dialog: the first generation that is not deleted.

@@ -30,7 +30,7 @@ pub struct Reported {
     pub position: Option<Position>,
 }
 
-fn profile(app: &App, channel: ChannelId) -> Result<ChannelProfile, AppError> {
+pub(super) fn profile(app: &App, channel: ChannelId) -> Result<ChannelProfile, AppError> {
     Ok(app
         .model()
         .catalog
@@ -41,7 +41,7 @@ fn profile(app: &App, channel: ChannelId) -> Result<ChannelProfile, AppError> {
 }
 
 /// The outgoing message a report names, in one of this channel's live dialogs.
-async fn find_outgoing(
+pub(super) async fn find_outgoing(
     app: &App,
     channel: ChannelId,
     ours: Option<MessageId>,
