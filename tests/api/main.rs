@@ -13,6 +13,7 @@ mod lifecycle;
 mod lists;
 mod operations;
 mod restart;
+mod templates;
 mod transport;
 mod visibility;
 mod ws;

@@ -473,6 +473,9 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
         for method in item.as_object().unwrap().keys() {
             let method = method.to_uppercase();
             let (id, expected) = match path.split('/').nth(3).unwrap() {
+                // Every manager reads a channel's templates (R26); an id that is no channel is
+                // not found.
+                "channels" if path.ends_with("/templates") => (&hidden, 404),
                 "dialogs" => (&hidden, 404),
                 "customers" => (&customer, 404),
                 "files" => (&file, 404),

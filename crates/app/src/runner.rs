@@ -327,6 +327,7 @@ mod tests {
         let send = cmd(
             admin(),
             DialogCommand::Send(Box::new(dialog::Outgoing {
+                template: None,
                 message_id: Uuid::new_v4().into(),
                 text: "back".into(),
                 attachments: vec![],

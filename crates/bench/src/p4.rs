@@ -259,6 +259,7 @@ pub fn build(dialogs: usize) -> World {
                         text: "On it.".into(),
                         attachments: vec![],
                         quote: None,
+                        template: None,
                     },
                 );
                 v += 1;

@@ -72,6 +72,7 @@ pub fn dialog_history(dialog: Uuid, len: usize) -> Vec<NewEvent> {
                 text: "Let me check that for you.".into(),
                 attachments: vec![],
                 quote: None,
+                template: None,
             },
             4 => DialogEvent::DialogRead {
                 user_id: manager,

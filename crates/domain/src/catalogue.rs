@@ -16,6 +16,7 @@ use crate::people::{
 use crate::setup::{
     ChannelEvent, QuickReplyEvent, SettingsEvent, TagColor, TagEvent, TimeLimit, TimeLimits,
 };
+use crate::template::{Template, TemplateStatus, TemplateUse};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -83,7 +84,7 @@ fn entries() -> Vec<Entry> {
     vec![
         entry("R1: the first customer message of an external chat opened a dialog.", DialogEvent::DialogOpened { dialog_id: id(0xd1), channel_id: id(0xa1), external_chat_id: "tg-chat-4242".into(), customer_id: Some(id(0xc1)) }),
         entry("A customer message arrived through the transport. `sent_at` is the integration's time.", DialogEvent::MessageReceived { message_id: id(0xe1), external_id: "tg-msg-1".into(), author: customer, text: "Where is my kettle?".into(), attachments: vec![attachment()], quote: None, sent_at: time::macros::datetime!(2026-11-24 09:59:58 UTC) }),
-        entry("A manager or bot wrote a message (status `queued`). R9: `quote` embeds the quoted text and author.", DialogEvent::MessageSent { message_id: id(0xe2), author: manager.as_actor(), text: "It ships today.".into(), attachments: vec![], quote: Some(Quote { message_id: id(0xe1), author: customer, text: "Where is my kettle?".into() }) }),
+        entry("A manager or bot wrote a message (status `queued`). R9: `quote` embeds the quoted text and author. R26: `template` (code, language, params) when the text was rendered from an approved template; absent otherwise.", DialogEvent::MessageSent { message_id: id(0xe2), author: manager.as_actor(), text: "It ships today.".into(), attachments: vec![], quote: Some(Quote { message_id: id(0xe1), author: customer, text: "Where is my kettle?".into() }) , template: Some(TemplateUse { code: "order_ready".into(), language: "en".into(), params: vec!["Ann".into(), "#1042".into()] }) }),
         entry("R14: a delivery status moved forward; `error` only with `failed`.", DialogEvent::MessageStatusChanged { message_id: id(0xe2), status: MessageStatus::Failed, error: Some(MessageError { code: "network_error".into(), message: "webhook unreachable after 8 attempts".into() }), external_message_id: None }),
         entry("R2: `from` → `to`; who reassigned is the event's actor.", DialogEvent::Reassigned { from: Some(manager), to: Assignee::Bot { id: id(0xb1) } }),
         entry("R4", DialogEvent::DialogClosed {}),
@@ -106,6 +107,7 @@ fn entries() -> Vec<Entry> {
         entry("R19", CustomerEvent::CustomerUntagged { tag_id: id(0x7a) }),
         entry("R6: an inbound message refused because the customer is blocked; kept for the audit trail only. Version 2; version 1 (read as 2 by an upcaster) had `external_message_id` and `text` at the top level and no attachments.", CustomerEvent::InboundRefused { channel_id: id(0xa1), external_chat_id: "tg-chat-4242".into(), message: RefusedMessage { external_id: "tg-msg-9".into(), text: "hello?".into(), attachment_ids: vec![id(0xf1)] } }),
         entry("R20: capabilities and R7 limits (bytes; `null` = kind not carried). The token is stored as its SHA-256.", ChannelEvent::ChannelRegistered { channel_id: id(0xa1), channel_type: ChannelType::Facebook, name: "Shop Facebook".into(), webhook_url: Some("https://integration.example/hook".into()), capabilities: Capabilities::default_for(ChannelType::Facebook), limits: AttachmentLimits::default_for(ChannelType::Facebook), transport_token_hash: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8".into(), webhook_secret: "whsec_9f8e7d6c5b4a".into() }),
+        entry("R26: the integration published the channel's whole template set; templates not listed are gone.", ChannelEvent::TemplatesPublished { templates: vec![Template { code: "order_ready".into(), name: "Order ready".into(), language: "en".into(), body: "Hello {{1}}, your order {{2}} is ready for pickup.".into(), status: TemplateStatus::Approved }] }),
         entry("Only the fields that changed; `webhook_url: null` removes it.", ChannelEvent::ChannelUpdated { name: None, webhook_url: Some(None), capabilities: None, limits: Some(AttachmentLimits { image: Some(4 * MB), ..AttachmentLimits::default_for(ChannelType::Facebook) }) }),
         entry("Passwords are stored as argon2 PHC strings.", UserEvent::UserCreated { user_id: id(0x100), login: "maria".into(), name: "Maria".into(), password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(), role: Role::Manager, group_ids: vec![id(0x9a)] }),
         entry("Only the fields that changed.", UserEvent::UserUpdated { name: None, role: Some(Role::ChatAdmin), group_ids: None, active: Some(false) }),
@@ -197,8 +199,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 18 dialog, 6 customer, 2 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
+        // 18 dialog, 6 customer, 3 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 45);
+        assert_eq!(names.len(), 46);
     }
 }

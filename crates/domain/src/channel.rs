@@ -125,6 +125,10 @@ pub struct Capabilities {
     /// R23: the channel carries reactions.
     #[serde(default)]
     pub reactions: bool,
+    /// R25: free-form messages only until this many seconds after the customer's latest
+    /// message; `null`: no window.
+    #[serde(default)]
+    pub reply_window_s: Option<u64>,
     /// R23: the emoji it carries; `null`: any. Shared: a profile is copied into every message
     /// command, the list is not.
     #[serde(default)]
@@ -254,6 +258,10 @@ impl Capabilities {
             read_status: read,
             max_attachments: MAX_ATTACHMENTS,
             edit_window_s,
+            reply_window_s: match channel {
+                WhatsappBusiness | Facebook | Instagram => Some(crate::template::DAY_S),
+                _ => None,
+            },
             reactions: true,
             reaction_emoji: reaction_emoji.map(|l| l.iter().map(|e| (*e).to_owned()).collect()),
         }

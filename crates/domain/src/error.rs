@@ -53,6 +53,14 @@ pub enum DomainError {
     EditWindowPassed { seconds: u64 },
     #[error("only the message's author, an admin or a chat admin may do this")]
     NotAuthor,
+    #[error("the reply window is closed: outside it only an approved template may be sent")]
+    ReplyWindowClosed,
+    #[error("no such template in this channel")]
+    TemplateNotFound,
+    #[error("the template is not approved")]
+    TemplateNotApproved,
+    #[error("template parameters: {reason}")]
+    TemplateParams { reason: String },
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }
@@ -82,6 +90,10 @@ impl DomainError {
             DomainError::MessageDeleted => "message_deleted",
             DomainError::EditWindowPassed { .. } => "edit_window_passed",
             DomainError::NotAuthor => "not_author",
+            DomainError::ReplyWindowClosed => "reply_window_closed",
+            DomainError::TemplateNotFound => "template_not_found",
+            DomainError::TemplateNotApproved => "template_not_approved",
+            DomainError::TemplateParams { .. } => "template_params",
         }
     }
 

@@ -4,6 +4,7 @@
 //! memory, so it costs nothing until someone opens the dialog.
 
 use chatd_domain::dialog::DialogEvent;
+use chatd_domain::template::TemplateUse;
 use chatd_domain::{
     Actor, Assignee, Attachment, MessageError, MessageId, MessageStatus, Quote, Recorded,
 };
@@ -27,6 +28,8 @@ pub struct TimelineMessage {
     pub deleted: bool,
     /// R23: one per actor, in the order they were set.
     pub reactions: Vec<(Actor, String)>,
+    /// R26: the approved template it was rendered from.
+    pub template: Option<TemplateUse>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +81,7 @@ pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMes
             edited_at: None,
             deleted: false,
             reactions: Vec::new(),
+            template: None,
         }),
         DialogEvent::MessageSent {
             message_id,
@@ -85,6 +89,7 @@ pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMes
             text,
             attachments,
             quote,
+            template,
         } => Some(TimelineMessage {
             id: *message_id,
             author: *author,
@@ -98,6 +103,7 @@ pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMes
             edited_at: None,
             deleted: false,
             reactions: Vec::new(),
+            template: template.clone(),
         }),
         _ => None,
     }
@@ -226,6 +232,7 @@ mod tests {
             text: text.into(),
             attachments: vec![],
             quote,
+            template: None,
         };
         let quote = Quote {
             message_id: a,

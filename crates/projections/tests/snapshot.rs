@@ -204,6 +204,7 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
                     text: "ok".into(),
                     attachments: vec![],
                     quote: None,
+                    template: None,
                 },
             );
             // R21–R23: the list shows the last message as it is now; the outbox keeps notices.

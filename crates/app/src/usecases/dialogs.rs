@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 /// A message to write.
 pub struct Writing {
+    /// R26: an approved template of the dialog's channel, by code, with its parameters.
+    pub template: Option<(String, Vec<String>)>,
     pub text: String,
     pub quote_message_id: Option<Uuid>,
     pub attachment_ids: Vec<Uuid>,
@@ -32,7 +34,7 @@ pub async fn send(
     dialog: Uuid,
     w: Writing,
 ) -> Result<(MessageId, Outcome<DialogEvent>), AppError> {
-    let (channel, blocked, attachments) = {
+    let (channel, blocked, attachments, template) = {
         let m = app.model();
         let attachments = attachments(&m, &by, &w.attachment_ids)?;
         let row = m
@@ -40,17 +42,28 @@ pub async fn send(
             .get(&DialogId::from(dialog))
             .filter(|r| !r.deleted)
             .ok_or(DomainError::NotFound)?;
-        let channel = m
+        // R32: whoever cannot see the dialog learns nothing of its channel's templates.
+        if matches!(by, Principal::User { .. }) && !row.is_visible_to(&by) {
+            return Err(DomainError::NotFound.into());
+        }
+        let view = m
             .catalog
             .channels
             .get(&row.channel_id)
-            .ok_or(DomainError::NotFound)?
-            .profile();
+            .ok_or(DomainError::NotFound)?;
+        let template = match w.template {
+            None => None,
+            Some((code, params)) => {
+                let t = view.templates.iter().find(|t| t.code == code);
+                Some((t.ok_or(DomainError::TemplateNotFound)?.clone(), params))
+            }
+        };
+        let channel = view.profile();
         let blocked = row
             .customer_id
             .and_then(|c| m.customers.get(&c))
             .is_some_and(|c| c.blocked);
-        (channel, blocked, attachments)
+        (channel, blocked, attachments, template)
     };
     let message_id = MessageId::from(Uuid::new_v4());
     let out = run(
@@ -59,6 +72,7 @@ pub async fn send(
         dialog,
         DialogCommand::Send(Box::new(Outgoing {
             message_id,
+            template,
             text: w.text,
             attachments,
             quote_message_id: w.quote_message_id.map(MessageId::from),

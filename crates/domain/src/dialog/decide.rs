@@ -5,6 +5,7 @@ use crate::error::DomainError;
 use crate::event::Command;
 use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
+use crate::template::{render, window_open, Template, TemplateStatus, TemplateUse};
 use time::OffsetDateTime;
 
 /// An inbound customer message as the transport delivers it, with what the caller looked up.
@@ -29,6 +30,9 @@ pub struct Inbound {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
     pub message_id: MessageId,
+    /// For a template (R26): the caller looked it up in the channel's set; the text is rendered
+    /// here.
+    pub template: Option<(Template, Vec<String>)>,
     pub text: String,
     pub attachments: Vec<Attachment>,
     pub quote_message_id: Option<MessageId>,
@@ -129,7 +133,7 @@ pub fn decide(
         return Err(DomainError::Forbidden);
     }
     if let DialogCommand::Send(outgoing) = &cmd.body {
-        return send(state, by, outgoing);
+        return send(state, by, outgoing, cmd.at);
     }
     // The distribution bot acts on dialogs it does not see yet (R18).
     if let DialogCommand::Distribute {
@@ -348,7 +352,12 @@ fn receive(
     Ok(events)
 }
 
-fn send(state: &Dialog, by: &Principal, m: &Outgoing) -> Result<Vec<DialogEvent>, DomainError> {
+fn send(
+    state: &Dialog,
+    by: &Principal,
+    m: &Outgoing,
+    now: OffsetDateTime,
+) -> Result<Vec<DialogEvent>, DomainError> {
     // R32: a user who cannot see the dialog is not told it exists. A bot is answered as R3 says
     // (403 `not_responsible`): it writes only where it is the responsible, and lists those.
     if matches!(by, Principal::User { .. }) && !state.is_visible_to(by) {
@@ -361,7 +370,35 @@ fn send(state: &Dialog, by: &Principal, m: &Outgoing) -> Result<Vec<DialogEvent>
     if state.messages.contains_key(&m.message_id) {
         return Ok(vec![]);
     }
-    m.channel.check_text(&m.text, !m.attachments.is_empty())?;
+    // R26: a template is what the platform approved, inside or outside the window; R25: anything
+    // else only while the window is open.
+    let (text, template) = match &m.template {
+        Some((t, params)) => {
+            if t.status != TemplateStatus::Approved {
+                return Err(DomainError::TemplateNotApproved);
+            }
+            if !m.text.is_empty() || !m.attachments.is_empty() {
+                return Err(DomainError::invalid(
+                    "template",
+                    "a template is sent alone, without text or attachments",
+                ));
+            }
+            let used = TemplateUse {
+                code: t.code.clone(),
+                language: t.language.clone(),
+                params: params.clone(),
+            };
+            (render(t, params)?, Some(used))
+        }
+        None => {
+            let window = m.channel.capabilities.reply_window_s;
+            if !window_open(state.last_customer_message, window, now) {
+                return Err(DomainError::ReplyWindowClosed);
+            }
+            (m.text.clone(), None)
+        }
+    };
+    m.channel.check_text(&text, !m.attachments.is_empty())?;
     m.channel.check_attachments(&m.attachments)?;
     let quote = match m.quote_message_id {
         None => None,
@@ -382,9 +419,10 @@ fn send(state: &Dialog, by: &Principal, m: &Outgoing) -> Result<Vec<DialogEvent>
     events.push(DialogEvent::MessageSent {
         message_id: m.message_id,
         author: by.actor(),
-        text: m.text.clone(),
+        text,
         attachments: m.attachments.clone(),
         quote,
+        template,
     });
     if let Some(user_id) = by.user_id() {
         if state.drafts.contains_key(&user_id) {

@@ -2,6 +2,7 @@ use crate::actor::{Actor, Assignee};
 use crate::event::DomainEvent;
 use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
+use crate::template::TemplateUse;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -29,13 +30,16 @@ pub enum DialogEvent {
         #[serde(with = "time::serde::rfc3339")]
         sent_at: OffsetDateTime,
     },
-    /// A manager or bot wrote a message; its status starts `queued`.
+    /// A manager or bot wrote a message; its status starts `queued`. `template` (R26): the
+    /// approved template it was rendered from (absent for free-form messages).
     MessageSent {
         message_id: MessageId,
         author: Actor,
         text: String,
         attachments: Vec<Attachment>,
         quote: Option<Quote>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        template: Option<TemplateUse>,
     },
     /// R14: the delivery status of an outgoing message moved forward.
     MessageStatusChanged {

@@ -59,6 +59,8 @@ pub struct Dialog {
     pub read_seen: HashMap<UserId, u64>,
     pub marked_unread: HashSet<UserId>,
     pub drafts: HashMap<UserId, String>,
+    /// R25: when the customer last wrote (as the integration reports, never later than receipt).
+    pub last_customer_message: Option<OffsetDateTime>,
 }
 
 impl Dialog {
@@ -186,6 +188,9 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
             sent_at,
             ..
         } => {
+            let wrote = (*sent_at).min(at);
+            state.last_customer_message =
+                Some(state.last_customer_message.map_or(wrote, |l| l.max(wrote)));
             state.inbound_count += 1;
             state.external_ids.insert(external_id.clone(), *message_id);
             state.messages.insert(

@@ -27,6 +27,8 @@ pub enum ChannelEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limits: Option<AttachmentLimits>,
     },
+    /// R26: the integration published the channel's whole template set (replacing the last).
+    TemplatesPublished { templates: Vec<Template> },
 }
 
 impl DomainEvent for ChannelEvent {
@@ -43,6 +45,8 @@ pub struct Channel {
     pub limits: Option<AttachmentLimits>,
     pub transport_token_hash: String,
     pub webhook_secret: String,
+    /// R26
+    pub templates: Vec<Template>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +67,8 @@ pub enum ChannelCommand {
         capabilities: Option<Capabilities>,
         limits: Option<AttachmentLimits>,
     },
+    /// R26: by the channel's integration.
+    PublishTemplates { templates: Vec<Template> },
 }
 
 fn check_webhook(url: &Option<String>) -> Result<(), DomainError> {
@@ -78,6 +84,20 @@ pub fn decide_channel(
     state: &Channel,
     cmd: &Command<ChannelCommand>,
 ) -> Result<Vec<ChannelEvent>, DomainError> {
+    if let ChannelCommand::PublishTemplates { templates } = &cmd.body {
+        let own = matches!(cmd.by, Principal::Channel { id } if Some(id) == state.id);
+        if !own {
+            return Err(DomainError::Forbidden);
+        }
+        check_set(templates)?;
+        return Ok(if *templates == state.templates {
+            vec![]
+        } else {
+            vec![ChannelEvent::TemplatesPublished {
+                templates: templates.clone(),
+            }]
+        });
+    }
     require_right(&cmd.by, Right::SettingsManage)?;
     match &cmd.body {
         ChannelCommand::Register {
@@ -111,6 +131,7 @@ pub fn decide_channel(
                 webhook_secret: webhook_secret.clone(),
             }])
         }
+        ChannelCommand::PublishTemplates { .. } => unreachable!("decided above"),
         ChannelCommand::Update {
             name,
             webhook_url,
@@ -158,8 +179,10 @@ pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> 
                 limits: Some(*limits),
                 transport_token_hash: transport_token_hash.clone(),
                 webhook_secret: webhook_secret.clone(),
+                templates: Vec::new(),
             }
         }
+        ChannelEvent::TemplatesPublished { templates } => state.templates.clone_from(templates),
         ChannelEvent::ChannelUpdated {
             name,
             webhook_url,

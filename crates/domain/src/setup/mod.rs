@@ -6,6 +6,7 @@ use crate::channel::{AttachmentLimits, Capabilities, ChannelType};
 use crate::error::DomainError;
 use crate::event::{Command, DomainEvent, Recorded};
 use crate::ids::{ChannelId, MessageId, QuickReplyId, TagId, UserId};
+use crate::template::{check_set, Template};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

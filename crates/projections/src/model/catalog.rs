@@ -22,6 +22,9 @@ pub struct ChannelView {
     pub limits: AttachmentLimits,
     pub transport_token_hash: String,
     pub webhook_secret: String,
+    /// R26: the set the integration published last.
+    #[serde(default)]
+    pub templates: Vec<chatd_domain::template::Template>,
 }
 
 impl ChannelView {
@@ -182,6 +185,7 @@ impl ChannelView {
             limits: Some(self.limits),
             transport_token_hash: self.transport_token_hash.clone(),
             webhook_secret: self.webhook_secret.clone(),
+            templates: self.templates.clone(),
         }
     }
 
@@ -195,6 +199,7 @@ impl ChannelView {
             limits: c.limits?,
             transport_token_hash: c.transport_token_hash,
             webhook_secret: c.webhook_secret,
+            templates: c.templates,
         })
     }
 }

@@ -44,6 +44,9 @@ pub struct DialogRow {
     /// A manager or bot has written in it at least once (R18's "only new" dialogs have not).
     #[serde(default)]
     pub answered: bool,
+    /// R25: when the customer last wrote (as reported, never later than receipt).
+    #[serde(default)]
+    pub last_customer_message: Option<OffsetDateTime>,
     /// Boxed: most dialogs are read by few users, and an empty box costs 8 bytes, not 72.
     per_user: Option<Box<PerUser>>,
 }
@@ -305,6 +308,7 @@ impl Dialogs {
                     waiting_since: None,
                     opened_at: at,
                     answered: false,
+                    last_customer_message: None,
                     per_user: None,
                 };
                 self.link(*customer_id, id, true);
@@ -341,6 +345,9 @@ impl Dialogs {
                     // R15: the customer has waited since they wrote (as the integration says),
                     // never since later than we received it.
                     row.waiting_since.get_or_insert((*sent_at).min(at));
+                    let wrote = (*sent_at).min(at);
+                    row.last_customer_message =
+                        Some(row.last_customer_message.map_or(wrote, |l| l.max(wrote)));
                 });
             }
             DialogEvent::MessageSent {

@@ -25,6 +25,9 @@ pub struct Pending {
     pub attachments: Vec<Attachment>,
     pub quote: Option<Quote>,
     pub created_at: OffsetDateTime,
+    /// R26
+    #[serde(default)]
+    pub template: Option<chatd_domain::template::TemplateUse>,
 }
 
 /// What a notice tells the channel's webhook.
@@ -109,6 +112,7 @@ impl Outbox {
                             attachments: msg.attachments,
                             quote: msg.quote,
                             created_at: msg.created_at,
+                            template: msg.template,
                         },
                     );
                 }

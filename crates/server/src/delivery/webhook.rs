@@ -81,6 +81,8 @@ pub struct WebhookMessage {
     pub quote: Option<WebhookQuote>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// R26: the approved template `text` was rendered from; `null` for free-form messages.
+    pub template: Option<chatd_domain::template::TemplateUse>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -194,6 +196,7 @@ pub fn payload(m: &ReadModel, p: &Pending, quote_external_id: Option<String>) ->
                 text: q.text.clone(),
             }),
             created_at: p.created_at,
+            template: p.template.clone(),
         },
     }
 }

@@ -26,7 +26,7 @@ async fn list(
     list_as(&app, &bot.principal, &p).await
 }
 
-#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/messages", operation_id = "bot_send", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible: the dialog is not assigned to this bot", body = Problem), (status = 404, body = Problem), (status = 409, description = "customer_blocked", body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/messages", operation_id = "bot_send", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible: the dialog is not assigned to this bot", body = Problem), (status = 404, description = "not_found; template_not_found (R26)", body = Problem), (status = 409, description = "customer_blocked; reply_window_closed (R25)", body = Problem), (status = 422, body = Problem)))]
 #[post("/dialogs/{id}/messages")]
 async fn send(
     app: web::Data<App>,

@@ -13,6 +13,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
 use chatd_domain::setup::Channel;
 use chatd_domain::setup::ChannelCommand;
+use chatd_domain::template::Template;
 use chatd_domain::ChannelId;
 use serde::Deserialize;
 #[allow(unused_imports)]
@@ -125,6 +126,29 @@ async fn update(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/channels/{id}/templates", tag = "channels", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, description = "R26: the channel's templates as its integration published them last, by code; send one with `{template: {code, params}}`", body = Items<Template>), (status = 404, description = "not_found: no such channel", body = Problem), (status = 401, description = "unauthorized", body = Problem)))]
+#[get("/channels/{id}/templates")]
+async fn list_templates(
+    app: web::Data<App>,
+    _caller: Caller,
+    id: web::Path<Uuid>,
+    q: web::Query<ReadParams>,
+) -> Result<HttpResponse, Problem> {
+    settle(&app, q.min_position.as_deref()).await?;
+    let m = app.model();
+    let c = m
+        .catalog
+        .channels
+        .get(&ChannelId::from(*id))
+        .ok_or_else(Problem::not_found)?;
+    let mut items = c.templates.clone();
+    items.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list).service(create).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(update)
+        .service(list_templates);
 }

@@ -118,8 +118,18 @@ async fn timeline_route(
 
 pub(super) use chatd_app::usecases::dialogs::run;
 
+/// R26: an approved template of the channel, by code, with its positional parameters.
+#[derive(Deserialize, ToSchema)]
+pub struct TemplateBody {
+    code: String,
+    #[serde(default)]
+    params: Vec<String>,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct SendBody {
+    /// R26: send an approved template instead of text (allowed outside the reply window).
+    template: Option<TemplateBody>,
     #[serde(default)]
     text: String,
     quote_message_id: Option<Uuid>,
@@ -127,7 +137,7 @@ pub struct SendBody {
     attachment_ids: Vec<Uuid>,
 }
 
-#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel, too_many_attachments, unknown_file", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked; reply_window_closed (R25: outside the channel's reply window only an approved template may be sent)", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel, too_many_attachments, unknown_file; template_not_approved, template_params (R26)", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller; template_not_found", body = Problem)))]
 #[post("/dialogs/{id}/messages")]
 async fn send(
     app: web::Data<App>,
@@ -146,6 +156,7 @@ pub(super) async fn send_as(
     body: SendBody,
 ) -> Result<HttpResponse, Problem> {
     let writing = usecases::dialogs::Writing {
+        template: body.template.map(|t| (t.code, t.params)),
         text: body.text,
         quote_message_id: body.quote_message_id,
         attachment_ids: body.attachment_ids,

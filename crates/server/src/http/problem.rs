@@ -173,14 +173,15 @@ impl ResponseError for Problem {
 /// HTTP status of each domain refusal.
 pub fn domain_status(e: &DomainError) -> StatusCode {
     match e {
-        DomainError::NotFound => StatusCode::NOT_FOUND,
+        DomainError::NotFound | DomainError::TemplateNotFound => StatusCode::NOT_FOUND,
         DomainError::AlreadyExists
         | DomainError::CustomerBlocked
         | DomainError::CustomerNotPinned
         | DomainError::CustomerAlreadyPinned
         | DomainError::DialogDeleted
         | DomainError::LastAdmin
-        | DomainError::MessageDeleted => StatusCode::CONFLICT,
+        | DomainError::MessageDeleted
+        | DomainError::ReplyWindowClosed => StatusCode::CONFLICT,
         DomainError::NotResponsible
         | DomainError::NotAuthor
         | DomainError::Forbidden
@@ -193,6 +194,8 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::QuoteNotFound
         | DomainError::InvalidAssignee
         | DomainError::EditWindowPassed { .. }
+        | DomainError::TemplateNotApproved
+        | DomainError::TemplateParams { .. }
         | DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -11,8 +11,10 @@ use super::Problem;
 use crate::app::usecases::{inbound, statuses};
 use crate::app::App;
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, put, web, HttpResponse};
 use chatd_domain::customer::Utm;
+use chatd_domain::setup::{Channel, ChannelCommand};
+use chatd_domain::template::Template;
 use chatd_domain::{MessageError, MessageId, MessageStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -184,6 +186,48 @@ async fn read_until(
     )
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct TemplateSet {
+    /// The channel's whole set: templates not listed are gone.
+    templates: Vec<Template>,
+}
+
+/// What a publication did.
+#[derive(Serialize, ToSchema)]
+pub struct TemplatesOut {
+    /// How many templates the channel has now.
+    templates: usize,
+    /// `false` when the set was the same as before.
+    changed: bool,
+}
+
+#[utoipa::path(put, path = "/api/transport/v1/templates", tag = "transport", request_body = TemplateSet, security(("transport" = [])), responses((status = 200, description = "R26: the channel's template set, replacing the last one (an event on the channel's stream)", body = Written<TemplatesOut>), (status = 401, body = Problem), (status = 422, description = "validation_failed: a code listed twice, a field too long, placeholders not `{{1}}…{{n}}` first used in order (the detail names the template's code)", body = Problem)))]
+#[put("/templates")]
+async fn publish_templates(
+    app: web::Data<App>,
+    transport: Transport,
+    body: web::Json<TemplateSet>,
+) -> Result<HttpResponse, Problem> {
+    let templates = body.into_inner().templates;
+    let count = templates.len();
+    let by = chatd_domain::Principal::Channel {
+        id: transport.channel_id,
+    };
+    let cmd = super::support::command(by, ChannelCommand::PublishTemplates { templates });
+    let out = app.execute::<Channel>(transport.channel_id.0, &cmd).await?;
+    written(
+        StatusCode::OK,
+        TemplatesOut {
+            templates: count,
+            changed: !out.events.is_empty(),
+        },
+        out.position,
+    )
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(receive).service(ack).service(read_until);
+    cfg.service(receive)
+        .service(ack)
+        .service(read_until)
+        .service(publish_templates);
 }

@@ -211,6 +211,10 @@ pub struct DialogRowOut {
     #[serde(with = "time::serde::rfc3339::option")]
     pub reply_deadline: Option<OffsetDateTime>,
     pub waiting_level: WaitingLevel,
+    /// R25: until when a free-form message may be sent (after it, only an approved template);
+    /// `null` when the channel has no reply window.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub reply_window_closes_at: Option<OffsetDateTime>,
 }
 
 pub fn dialog_row(
@@ -266,6 +270,12 @@ pub fn dialog_row(
             .filter(|_| row.status == DialogStatus::Open),
         reply_deadline: row.clock(&m.time_limits).map(|c| c.deadline()),
         waiting_level: waiting::level(row.clock(&m.time_limits), now),
+        reply_window_closes_at: channel.and_then(|c| {
+            chatd_domain::template::window_closes_at(
+                row.last_customer_message,
+                c.capabilities.reply_window_s,
+            )
+        }),
     }
 }
 
@@ -316,6 +326,8 @@ pub struct MessageOut {
     pub deleted: bool,
     /// R23: one per actor.
     pub reactions: Vec<ReactionOut>,
+    /// R26: the approved template the text was rendered from; `null` for free-form messages.
+    pub template: Option<chatd_domain::template::TemplateUse>,
 }
 
 /// R23: who reacted to a message, with what.
@@ -504,5 +516,6 @@ pub fn message(
                 by: actor(m, by),
             })
             .collect(),
+        template: msg.template.clone(),
     }
 }

@@ -79,6 +79,7 @@ fn inbound(ext: &str, text: &str) -> DialogCommand {
 fn outgoing(n: u128, text: &str) -> Outgoing {
     Outgoing {
         message_id: id(n),
+        template: None,
         text: text.into(),
         attachments: vec![],
         quote_message_id: None,
@@ -167,3 +168,4 @@ mod lifecycle;
 mod messages;
 mod opening;
 mod statuses;
+mod window;
