@@ -316,3 +316,56 @@ async fn r26_refusals_store_nothing_and_a_republished_set_removes_a_template() {
         .count();
     assert_eq!(published, 3);
 }
+
+#[tokio::test]
+async fn r25_r26_the_bot_api_send_honours_the_window_and_sends_templates() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "instagram").await;
+    let dialog = wrote(&app, &transport, "m1", 25).await.body["dialog_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bot = app
+        .call(
+            "POST",
+            "/api/v1/bots",
+            Some(&admin),
+            Some(json!({"name": "Helper", "distribution": []})),
+        )
+        .await;
+    assert_eq!(bot.status, 201, "{bot:?}");
+    let (bot_id, token) = (
+        bot.body["id"].as_str().unwrap(),
+        bot.body["token"].as_str().unwrap(),
+    );
+    let to_bot = json!({"to": {"type": "bot", "id": bot_id}});
+    let path = format!("/api/v1/dialogs/{dialog}/reassign");
+    assert_eq!(
+        app.call("POST", &path, Some(&admin), Some(to_bot))
+            .await
+            .status,
+        200
+    );
+    publish(&app, &transport, json!([order_ready("approved")])).await;
+    let bot_send = |body: Value| {
+        app.client
+            .post(app.url(&format!("/api/bot/v1/dialogs/{dialog}/messages")))
+            .header("x-bot-token", token)
+            .json(&body)
+            .send()
+    };
+    let refused = bot_send(json!({"text": "hi"})).await.unwrap();
+    assert_eq!(refused.status(), 409);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "reply_window_closed");
+    let sent = bot_send(json!({"template": {"code": "order_ready", "params": ["Ann", "#7"]}}))
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+    let body: Value = sent.json().await.unwrap();
+    assert_eq!(
+        body["text"],
+        "Hello Ann, your order #7 is ready for pickup."
+    );
+}

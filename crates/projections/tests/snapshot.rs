@@ -351,12 +351,13 @@ fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
             for r in &page.items {
                 let u = v.user_id().unwrap();
                 out.push_str(&format!(
-                    "{} {} {} {:?} {:?}|",
+                    "{} {} {} {:?} {:?} {:?}|",
                     r.id,
                     r.unread_count(u),
                     r.marked_unread(u),
                     r.draft(u),
-                    r.last_message
+                    r.last_message,
+                    r.last_customer_message
                 ));
             }
             out.push_str(&format!("{:?}\n", page.next_cursor));

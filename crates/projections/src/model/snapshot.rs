@@ -17,7 +17,7 @@ use chatd_store::Position;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
