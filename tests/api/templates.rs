@@ -53,9 +53,7 @@ async fn send(app: &TestApp, token: &str, dialog: &str, body: Value) -> Answer {
 }
 
 async fn events(app: &TestApp, admin: &str, dialog: &str) -> usize {
-    let path = format!("/api/audit/v1/dialogs/{dialog}/events?limit=500");
-    let a = app.call("GET", &path, Some(admin), None).await;
-    a.body["items"].as_array().unwrap().len()
+    app.dialog_events(admin, dialog).await.len()
 }
 
 #[tokio::test]
@@ -190,18 +188,10 @@ async fn r26_an_approved_template_goes_out_rendered_outside_the_window_to_the_we
         app.timeline_message(&manager, &dialog, id).await["template"],
         used
     );
-    let audit = app
-        .call(
-            "GET",
-            &format!("/api/audit/v1/dialogs/{dialog}/events"),
-            Some(&admin),
-            None,
-        )
-        .await;
-    let stored = audit.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let stored = app
+        .dialog_events(&admin, &dialog)
+        .await
+        .into_iter()
         .find(|e| e["type"] == "message_sent")
         .unwrap()
         .clone();

@@ -262,6 +262,14 @@ impl TestApp {
             .unwrap_or(Value::Null)
     }
 
+    /// The dialog's events as the audit API gives them to `token` (an auditor or an admin).
+    pub async fn dialog_events(&self, token: &str, dialog: &str) -> Vec<Value> {
+        let path = format!("/api/audit/v1/dialogs/{dialog}/events?limit=500");
+        let a = self.call("GET", &path, Some(token), None).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        a.body["items"].as_array().unwrap().clone()
+    }
+
     /// The status of message `id` in the dialog's timeline, as `token` sees it.
     pub async fn message_status(&self, token: &str, dialog: &str, id: &str) -> Value {
         self.timeline_message(token, dialog, id).await["status"].clone()

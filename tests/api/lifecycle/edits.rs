@@ -185,14 +185,7 @@ async fn r21_to_r23_refusals_are_problem_documents_and_store_nothing() {
     );
 
     // Deleted: the message stays deleted and takes no edit or reaction.
-    let del = app
-        .call(
-            "DELETE",
-            &msg(&d.dialog, &d.message),
-            Some(&d.manager),
-            None,
-        )
-        .await;
+    let del = delete(&app, &d.manager, &d.dialog, &d.message).await;
     assert_eq!(del.status, 200, "{del:?}");
     let e = edit(&app, &d.manager, &d.dialog, &d.message, "x").await;
     assert_eq!((e.status, e.code()), (409, "message_deleted"));
@@ -250,9 +243,7 @@ async fn r21_to_r23_a_channel_without_the_capability_refuses_and_windows_close()
         (422, "edit_window_passed"),
         "{late:?}"
     );
-    let del = app
-        .call("DELETE", &msg(&dialog, id), Some(&d.manager), None)
-        .await;
+    let del = delete(&app, &d.manager, &dialog, id).await;
     assert_eq!((del.status, del.code()), (422, "unsupported_by_channel"));
     let r = react(&app, &d.manager, &dialog, id, json!("👍")).await;
     assert_eq!((r.status, r.code()), (422, "unsupported_by_channel"));

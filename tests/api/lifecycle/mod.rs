@@ -42,10 +42,13 @@ pub(super) async fn react(
 
 /// The dialog's events as the audit API gives them.
 pub(super) async fn audit(app: &TestApp, auditor: &str, dialog: &str) -> Vec<Value> {
-    let path = format!("/api/audit/v1/dialogs/{dialog}/events?limit=500");
-    let a = app.call("GET", &path, Some(auditor), None).await;
-    assert_eq!(a.status, 200, "{a:?}");
-    a.body["items"].as_array().unwrap().clone()
+    app.dialog_events(auditor, dialog).await
+}
+
+/// `token` deletes message `id` of `dialog` (R22).
+pub(super) async fn delete(app: &TestApp, token: &str, dialog: &str, id: &str) -> Answer {
+    app.call("DELETE", &msg(dialog, id), Some(token), None)
+        .await
 }
 
 /// The message with `id` in the dialog's timeline, as `token` sees it.

@@ -20,14 +20,7 @@ async fn notices_keep_their_event_id_on_every_attempt_wait_their_turn_and_surviv
             .status,
         200
     );
-    let del = app
-        .call(
-            "DELETE",
-            &msg(&d.dialog, &d.message),
-            Some(&d.manager),
-            None,
-        )
-        .await;
+    let del = delete(&app, &d.manager, &d.dialog, &d.message).await;
     assert_eq!(del.status, 200, "{del:?}");
     assert_eq!(del.body["deleted"], true);
     receiver.wait_for(3).await;
