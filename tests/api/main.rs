@@ -11,6 +11,7 @@ mod health;
 mod input;
 mod lifecycle;
 mod lists;
+mod notes;
 mod operations;
 mod restart;
 mod templates;

@@ -432,6 +432,23 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
         .await;
     assert_eq!(sent.status, 201, "{sent:?}");
     let message = sent.body["id"].as_str().unwrap().to_owned();
+    let note = app
+        .call(
+            "POST",
+            &format!("/api/v1/dialogs/{hidden}/notes"),
+            Some(&t1),
+            Some(json!({"text": "for the team", "mentions": [m1]})),
+        )
+        .await;
+    assert_eq!(note.status, 201, "{note:?}");
+    let note = note.body["id"].as_str().unwrap().to_owned();
+    let mention = app
+        .call("GET", "/api/v1/mentions", Some(&t1), None)
+        .await
+        .body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let tag = app
         .call(
             "POST",
@@ -480,6 +497,8 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                 "customers" => (&customer, 404),
                 "files" => (&file, 404),
                 "quick-replies" => (&reply, 404),
+                // R27: someone else's mention.
+                "mentions" => (&mention, 404),
                 // Staff directory: every manager lists these; changing them is an admin's.
                 "users" => (&m1, 403),
                 "groups" | "channels" | "bots" => (&hidden, 403),
@@ -505,13 +524,18 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                 ("PUT", "/api/v1/dialogs/{id}/messages/{message_id}/reaction") => {
                     Some(json!({"emoji": "👍"}))
                 }
+                ("POST", "/api/v1/dialogs/{id}/notes") => Some(json!({"text": "psst"})),
+                ("PATCH", "/api/v1/dialogs/{id}/notes/{note_id}") => {
+                    Some(json!({"text": "stolen"}))
+                }
                 ("PATCH", _) => Some(json!({"name": "renamed"})),
                 _ => None,
             };
             let url = path
                 .replace("{id}", id)
                 .replace("{tag_id}", &tag)
-                .replace("{message_id}", &message);
+                .replace("{message_id}", &message)
+                .replace("{note_id}", &note);
             let a = app.call(&method, &url, Some(&t2), body).await;
             assert_eq!(a.status, expected, "{method} {path}: {a:?}");
             if expected == 404 {
@@ -538,10 +562,21 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
             None,
         )
         .await;
-    let m = &t.body["items"][0]["message"];
+    let m = app.timeline_message(&t1, &hidden, &message).await;
     assert_eq!(
         (m["text"].as_str(), m["reactions"].as_array().map(Vec::len)),
         (Some("with a file"), Some(0))
+    );
+    let n = &t.body["items"][0]["note"];
+    assert_eq!(
+        (n["text"].as_str(), n["deleted"].as_bool()),
+        (Some("for the team"), Some(false))
+    );
+    assert_eq!(
+        app.call("GET", "/api/v1/mentions", Some(&t1), None)
+            .await
+            .body["items"][0]["status"],
+        "open"
     );
     app.stop().await;
 }

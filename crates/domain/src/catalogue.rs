@@ -99,6 +99,10 @@ fn entries() -> Vec<Entry> {
         entry("R21: the new text; the earlier one stays in the log. The actor is who edited (a channel: the customer's edit, as its integration reported).", DialogEvent::MessageEdited { message_id: id(0xe2), text: "The price is 41 EUR, sorry".into() }),
         entry("R22: the message's text and attachments stay in the log for auditors; views show it deleted.", DialogEvent::MessageDeleted { message_id: id(0xe2) }),
         entry("R23: `by`'s one reaction to the message; `emoji: null` clears it.", DialogEvent::ReactionSet { message_id: id(0xe1), by: Actor::User { id: id(0x11) }, emoji: Some("👍".into()) }),
+        entry("R27: an internal note by the event's actor, for the team only: it reaches no channel, webhook or counter. Each mentioned user has an open mention until `mention_done`.", DialogEvent::NoteAdded { note_id: id(0xa7), text: "Can you check the stock of red shirts?".into(), mentions: vec![id(0x12)] }),
+        entry("R27: its author changed the note's text.", DialogEvent::NoteEdited { note_id: id(0xa7), text: "Can you check the stock of red shirts, size M?".into() }),
+        entry("R27: its author deleted the note; its open mentions close.", DialogEvent::NoteDeleted { note_id: id(0xa7) }),
+        entry("R27: the mentioned user closed their mention (the mention's id is derived from the note and the user).", DialogEvent::MentionDone { note_id: id(0xa7), user_id: id(0x12) }),
         entry("A webhook notice (`message_updated`, `message_deleted`, `reaction_set`) was delivered; `error` when delivery gave up. `event_id` is the body's `event_id`.", DialogEvent::NoticeDelivered { event_id: id(0xf1), error: None }),
         entry("R1: a customer, with the source of their first contact.", CustomerEvent::CustomerRegistered(Registration { customer_id: id(0xc1), external_id: "tg-user-77".into(), name: "Ann Smith".into(), avatar_url: Some("https://cdn.example/ann.jpg".into()), phone: Some("+15550100".into()), email: None, source: source.clone() })),
         entry("R6", CustomerEvent::CustomerBlocked {}),
@@ -199,8 +203,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 18 dialog, 6 customer, 3 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
+        // 22 dialog, 6 customer, 3 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 46);
+        assert_eq!(names.len(), 50);
     }
 }

@@ -61,6 +61,8 @@ pub enum DomainError {
     TemplateNotApproved,
     #[error("template parameters: {reason}")]
     TemplateParams { reason: String },
+    #[error("a mentioned id is not an active user who may see dialogs (at most 20 per note)")]
+    InvalidMention,
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }
@@ -94,6 +96,7 @@ impl DomainError {
             DomainError::TemplateNotFound => "template_not_found",
             DomainError::TemplateNotApproved => "template_not_approved",
             DomainError::TemplateParams { .. } => "template_params",
+            DomainError::InvalidMention => "invalid_mention",
         }
     }
 

@@ -44,6 +44,15 @@ pub fn order_of(dialog: DialogId) -> OrderId {
     .into()
 }
 
+/// R27: the mention of `user` in `note`.
+pub fn mention_of(note: crate::ids::NoteId, user: UserId) -> crate::ids::MentionId {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("chatd:mention:{note}:{user}").as_bytes(),
+    )
+    .into()
+}
+
 /// A user by login (the bootstrap admin and offline user commands).
 pub fn user_of(login: &str) -> UserId {
     Uuid::new_v5(

@@ -58,4 +58,8 @@ id_type!(
     MessageId,
     /// An uploaded file; attachments reference files by this id.
     FileId,
+    /// R27: an internal note inside a dialog stream.
+    NoteId,
+    /// R27: one user's mention in one note (derived: `identity::mention_of`).
+    MentionId,
 );

@@ -6,7 +6,8 @@
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::template::TemplateUse;
 use chatd_domain::{
-    Actor, Assignee, Attachment, MessageError, MessageId, MessageStatus, Quote, Recorded,
+    Actor, Assignee, Attachment, MessageError, MessageId, MessageStatus, NoteId, Quote, Recorded,
+    UserId,
 };
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
@@ -45,9 +46,22 @@ pub enum SystemKind {
     CustomerPinned,
 }
 
+/// R27: an internal note as it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineNote {
+    pub id: NoteId,
+    pub author: Actor,
+    pub text: String,
+    pub mentions: Vec<UserId>,
+    pub created_at: OffsetDateTime,
+    pub edited_at: Option<OffsetDateTime>,
+    pub deleted: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     Message(Box<TimelineMessage>),
+    Note(Box<TimelineNote>),
     System {
         kind: SystemKind,
         by: Actor,
@@ -113,6 +127,7 @@ pub fn message_of(event: &DialogEvent, at: OffsetDateTime) -> Option<TimelineMes
 pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut by_id: HashMap<MessageId, usize> = HashMap::new();
+    let mut notes: HashMap<NoteId, usize> = HashMap::new();
     for r in events {
         let (by, at) = (r.meta.actor, r.meta.at);
         let system = |kind| Entry::System { kind, by, at };
@@ -154,7 +169,36 @@ pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
                     change(m, &r.event, at);
                 }
             }
-            DialogEvent::DialogRead { .. }
+            DialogEvent::NoteAdded {
+                note_id,
+                text,
+                mentions,
+            } => {
+                notes.insert(*note_id, out.len());
+                out.push(Entry::Note(Box::new(TimelineNote {
+                    id: *note_id,
+                    author: by,
+                    text: text.clone(),
+                    mentions: mentions.clone(),
+                    created_at: at,
+                    edited_at: None,
+                    deleted: false,
+                })));
+            }
+            DialogEvent::NoteEdited { note_id, text } => {
+                if let Some(Entry::Note(n)) = notes.get(note_id).and_then(|i| out.get_mut(*i)) {
+                    n.text.clone_from(text);
+                    n.edited_at = Some(at);
+                }
+            }
+            DialogEvent::NoteDeleted { note_id } => {
+                if let Some(Entry::Note(n)) = notes.get(note_id).and_then(|i| out.get_mut(*i)) {
+                    n.text.clear();
+                    n.deleted = true;
+                }
+            }
+            DialogEvent::MentionDone { .. }
+            | DialogEvent::DialogRead { .. }
             | DialogEvent::DialogMarkedUnread { .. }
             | DialogEvent::DraftSaved { .. }
             | DialogEvent::DraftCleared { .. }

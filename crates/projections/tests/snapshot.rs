@@ -269,6 +269,29 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
                 },
             );
         }
+        // R27: notes mentioning the next manager; some mentions done, some notes deleted.
+        if i % 5 == 2 {
+            let note_id = chatd_domain::NoteId::from(Uuid::new_v4());
+            let other = managers[((i + 1) % 3) as usize];
+            let by = Actor::User { id: m };
+            let text = format!("note {i}");
+            let e = DialogEvent::NoteAdded {
+                note_id,
+                text,
+                mentions: vec![other],
+            };
+            log.put(s.clone(), by, at, &e);
+            if i % 10 == 2 {
+                let e = DialogEvent::MentionDone {
+                    note_id,
+                    user_id: other,
+                };
+                log.put(s.clone(), Actor::User { id: other }, at, &e);
+            }
+            if i % 15 == 7 {
+                log.put(s.clone(), by, at, &DialogEvent::NoteDeleted { note_id });
+            }
+        }
         if i % 9 == 4 {
             log.put(s.clone(), Actor::System, at, &DialogEvent::DialogClosed {});
         }
@@ -363,6 +386,12 @@ fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
             out.push_str(&format!("{:?}\n", page.next_cursor));
         }
         out.push_str(&format!("unread {}\n", m.dialogs.unread_dialogs(v)));
+        if let Some(u) = v.user_id() {
+            let mentions: Vec<_> = m.mentions.of_user(u).collect();
+            let mut open: Vec<_> = m.mentions.open_dialogs(u).collect();
+            open.sort();
+            out.push_str(&format!("mentions {mentions:?} open {open:?}\n"));
+        }
         out.push_str(&format!(
             "facets {:?}\n",
             m.facets(v, StatusFilter::All, false)

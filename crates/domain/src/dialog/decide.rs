@@ -1,9 +1,9 @@
-use super::{lifecycle, Dialog, DialogEvent, DialogStatus};
+use super::{lifecycle, notes, Dialog, DialogEvent, DialogStatus};
 use crate::actor::{Actor, Assignee, Principal, Right, Role};
 use crate::channel::{ChannelProfile, MAX_TEXT_CHARS};
 use crate::error::DomainError;
 use crate::event::Command;
-use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, NoteId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
 use crate::template::{render, window_open, Template, TemplateStatus, TemplateUse};
 use time::OffsetDateTime;
@@ -104,6 +104,19 @@ pub enum DialogCommand {
         emoji: Option<String>,
         channel: ChannelProfile,
     },
+    /// R27: `mentions_valid`: the caller found every mentioned id an active, non-auditor user.
+    AddNote {
+        note_id: NoteId,
+        text: String,
+        mentions: Vec<UserId>,
+        mentions_valid: bool,
+    },
+    /// R27
+    EditNote { note_id: NoteId, text: String },
+    /// R27
+    DeleteNote { note_id: NoteId },
+    /// R27: the caller closes their mention in the note.
+    MentionDone { note_id: NoteId },
     /// The delivery worker finished a webhook notice (`error`: gave up).
     NoticeDelivered {
         event_id: uuid::Uuid,
@@ -134,6 +147,19 @@ pub fn decide(
     }
     if let DialogCommand::Send(outgoing) = &cmd.body {
         return send(state, by, outgoing, cmd.at);
+    }
+    // R27: a mentioned user acts on notes of a dialog R2 hides from them.
+    match &cmd.body {
+        DialogCommand::AddNote {
+            note_id,
+            text,
+            mentions,
+            mentions_valid,
+        } => return notes::add(state, by, *note_id, text, mentions, *mentions_valid),
+        DialogCommand::EditNote { note_id, text } => return notes::edit(state, by, *note_id, text),
+        DialogCommand::DeleteNote { note_id } => return notes::delete(state, by, *note_id),
+        DialogCommand::MentionDone { note_id } => return notes::done(state, by, *note_id),
+        _ => {}
     }
     // The distribution bot acts on dialogs it does not see yet (R18).
     if let DialogCommand::Distribute {
@@ -221,7 +247,11 @@ pub fn decide(
             may_delete(by)?;
             Ok(vec![DialogEvent::DialogDeleted {}])
         }
-        DialogCommand::Distribute { .. } => unreachable!("handled above"),
+        DialogCommand::Distribute { .. }
+        | DialogCommand::AddNote { .. }
+        | DialogCommand::EditNote { .. }
+        | DialogCommand::DeleteNote { .. }
+        | DialogCommand::MentionDone { .. } => unreachable!("handled above"),
         DialogCommand::RecordStatus {
             message_id,
             status,

@@ -1,6 +1,6 @@
 use crate::actor::{Actor, Assignee};
 use crate::event::DomainEvent;
-use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, NoteId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
 use crate::template::TemplateUse;
 use serde::{Deserialize, Serialize};
@@ -99,6 +99,27 @@ pub enum DialogEvent {
         message_id: MessageId,
         by: Actor,
         emoji: Option<String>,
+    },
+    /// R27: an internal note by the event's actor; never reaches the channel. Each mentioned
+    /// user has an open mention until `mention_done`.
+    NoteAdded {
+        note_id: NoteId,
+        text: String,
+        mentions: Vec<UserId>,
+    },
+    /// R27: its author changed a note's text.
+    NoteEdited {
+        note_id: NoteId,
+        text: String,
+    },
+    /// R27: its author deleted a note (its mentions close with it).
+    NoteDeleted {
+        note_id: NoteId,
+    },
+    /// R27: `user_id` closed their mention in a note.
+    MentionDone {
+        note_id: NoteId,
+        user_id: UserId,
     },
     /// A webhook notice of ours (an edit, deletion or reaction, named by its `event_id`) was
     /// delivered, or given up on with `error`.

@@ -3,6 +3,7 @@
 mod decide;
 mod events;
 mod lifecycle;
+pub mod notes;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +62,8 @@ pub struct Dialog {
     pub drafts: HashMap<UserId, String>,
     /// R25: when the customer last wrote (as the integration reports, never later than receipt).
     pub last_customer_message: Option<OffsetDateTime>,
+    /// R27
+    pub notes: HashMap<crate::ids::NoteId, notes::NoteInfo>,
 }
 
 impl Dialog {
@@ -265,6 +268,12 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
         | DialogEvent::MessageDeleted { .. }
         | DialogEvent::ReactionSet { .. } => lifecycle::evolve(&mut state, &recorded.event),
         DialogEvent::NoticeDelivered { .. } => {}
+        DialogEvent::NoteAdded { .. }
+        | DialogEvent::NoteEdited { .. }
+        | DialogEvent::NoteDeleted { .. }
+        | DialogEvent::MentionDone { .. } => {
+            notes::evolve(&mut state, recorded.meta.actor, &recorded.event)
+        }
     }
     state
 }

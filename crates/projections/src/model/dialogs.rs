@@ -441,7 +441,13 @@ impl Dialogs {
                     last.deleted = true;
                 }
             }
-            DialogEvent::ReactionSet { .. } | DialogEvent::NoticeDelivered { .. } => {}
+            // R27: notes change no counter, clock, last message or status.
+            DialogEvent::ReactionSet { .. }
+            | DialogEvent::NoticeDelivered { .. }
+            | DialogEvent::NoteAdded { .. }
+            | DialogEvent::NoteEdited { .. }
+            | DialogEvent::NoteDeleted { .. }
+            | DialogEvent::MentionDone { .. } => {}
         }
     }
 

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod dialogs;
 pub mod files;
 pub mod list;
+pub mod mentions;
 pub mod outbox;
 pub mod people;
 pub mod snapshot;
@@ -26,6 +27,7 @@ pub struct ReadModel {
     pub dialogs: dialogs::Dialogs,
     pub files: files::Files,
     pub outbox: outbox::Outbox,
+    pub mentions: mentions::Mentions,
     pub time_limits: TimeLimits,
     /// Events of streams outside chatd's categories, skipped.
     pub foreign: u64,
@@ -38,6 +40,16 @@ pub fn stream_id<T: From<Uuid>>(stream: &str) -> Option<T> {
 }
 
 impl ReadModel {
+    /// SPEC §3 with R27: `p` sees the dialog as R2 says, or through an open mention (auditors
+    /// never: they read history through the audit API).
+    pub fn sees_dialog(&self, p: &chatd_domain::Principal, row: &dialogs::DialogRow) -> bool {
+        row.is_visible_to(p)
+            || !row.deleted
+                && matches!(p, chatd_domain::Principal::User { role, .. } if *role != chatd_domain::Role::Auditor)
+                && p.user_id()
+                    .is_some_and(|u| self.mentions.is_open(u, row.id))
+    }
+
     /// Apply one event of the global log; returns it decoded (`None` for foreign streams).
     pub fn apply(&mut self, e: &RecordedEvent) -> Result<Option<AnyEvent>, DecodeFailure> {
         self.position = Some(e.position);
@@ -65,6 +77,7 @@ impl ReadModel {
             AnyEvent::Dialog(r) => {
                 let dialog_id = id.into();
                 self.dialogs.apply(r, dialog_id);
+                self.mentions.apply(r, dialog_id);
                 self.follow_outgoing(r, dialog_id, e.position);
             }
             AnyEvent::Customer(r) => self.customers.apply(r, id.into()),

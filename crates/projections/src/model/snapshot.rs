@@ -8,6 +8,7 @@ use super::catalog::{Catalog, ChannelView, OrderView, QuickReplyView, TagView};
 use super::customers::{CustomerView, Customers};
 use super::dialogs::{DialogRow, Dialogs};
 use super::files::{FileView, Files};
+use super::mentions::{MentionView, Mentions};
 use super::outbox::{Notice, Outbox, Pending};
 use super::people::{BotView, GroupView, People, SessionView, UserView};
 use super::ReadModel;
@@ -17,7 +18,7 @@ use chatd_store::Position;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
@@ -36,6 +37,7 @@ pub struct Snapshot {
     pub files: Vec<FileView>,
     pub pending: Vec<Pending>,
     pub notices: Vec<Notice>,
+    pub mentions: Vec<MentionView>,
     pub outgoing: Vec<(MessageId, DialogId)>,
     pub external: Vec<(ChannelId, String, MessageId)>,
     pub time_limits: TimeLimits,
@@ -60,6 +62,12 @@ impl ReadModel {
             files: self.files.by_id.values().cloned().collect(),
             pending: self.outbox.pending.values().cloned().collect(),
             notices: self.outbox.notices.values().cloned().collect(),
+            mentions: {
+                let mut all: Vec<MentionView> = self.mentions.by_id.values().cloned().collect();
+                // Each user's list keeps its order when restored.
+                all.sort_by_key(|m| (m.created_at, m.id.0));
+                all
+            },
             outgoing: self
                 .outbox
                 .dialog_of
@@ -113,8 +121,11 @@ impl ReadModel {
                 .map(|(c, e, m)| ((c, e), m))
                 .collect(),
         };
+        let mut mentions = Mentions::default();
+        s.mentions.into_iter().for_each(|m| mentions.insert(m));
         Some(ReadModel {
             position: s.position,
+            mentions,
             people,
             catalog,
             customers,

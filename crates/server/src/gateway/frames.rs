@@ -21,6 +21,8 @@ pub enum Change {
         after: Option<Sight>,
         event: Box<DialogEvent>,
         at: OffsetDateTime,
+        /// Who made the change.
+        by: Actor,
     },
     Customer {
         id: CustomerId,
@@ -80,6 +82,11 @@ pub enum FrameData {
     MessageUpdated(MessageUpdated),
     /// R24: someone is typing. Live only: `position` is `null` (not a point to resume from).
     Typing(TypingFrame),
+    /// R27: a note was added, edited or deleted in a dialog the recipient sees.
+    NoteUpdated(NoteFrame),
+    /// R27: the recipient was mentioned in a note: the note and the dialog's row (which they see
+    /// until they mark the mention done).
+    MentionNew(MentionNew),
     DialogOpened(DialogFrame),
     /// Any change of a list row: status, responsible, deadline, waiting level, last message, draft.
     DialogUpdated(DialogFrame),
@@ -133,6 +140,29 @@ pub struct MessageUpdated {
 pub struct ReactionChange {
     pub emoji: Option<String>,
     pub by: views::ActorOut,
+}
+
+/// R27: a note's change. `change`: `added`, `edited` or `deleted`.
+#[derive(Serialize, ToSchema)]
+pub struct NoteFrame {
+    pub dialog_id: uuid::Uuid,
+    pub note_id: uuid::Uuid,
+    pub change: &'static str,
+    /// Who made the change (the author).
+    pub by: views::ActorOut,
+    /// The text (empty when deleted).
+    pub text: String,
+    /// On `added`: the mentioned users.
+    pub mentions: Vec<views::ActorOut>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MentionNew {
+    pub mention_id: uuid::Uuid,
+    pub note: NoteFrame,
+    pub dialog: views::DialogRowOut,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -197,7 +227,11 @@ pub fn frames_for(
             after,
             event,
             at,
+            by,
         } => {
+            if let Some(frames) = note_frames(m, viewer, s.position, *id, event, *at, by) {
+                return frames;
+            }
             let was = before.is_some_and(|b| b.visible_to(viewer));
             let is = after.is_some_and(|a| a.visible_to(viewer));
             if was && !is {
@@ -335,6 +369,92 @@ pub fn frames_for(
             None => vec![],
         },
         Change::Access { .. } => vec![],
+    }
+}
+
+/// R27's frames, for a note's event (`None` for any other event): the note to whoever sees the
+/// dialog, `mention_new` to the mentioned, and `dialog_removed` to a user whose mention closed
+/// and who does not see the dialog otherwise.
+fn note_frames(
+    m: &ReadModel,
+    viewer: &Principal,
+    position: Position,
+    id: DialogId,
+    event: &DialogEvent,
+    at: OffsetDateTime,
+    by: &Actor,
+) -> Option<Vec<String>> {
+    let pos = Some(position);
+    let row = m.dialogs.get(&id);
+    let sees = row.is_some_and(|r| r.is_visible_to(viewer));
+    let me = viewer.user_id();
+    let note =
+        |note_id: &chatd_domain::NoteId, change, text: &str, mentions: &[UserId]| NoteFrame {
+            dialog_id: id.0,
+            note_id: note_id.0,
+            change,
+            by: views::actor(m, by),
+            text: text.to_owned(),
+            mentions: mentions
+                .iter()
+                .map(|u| views::actor(m, &Actor::User { id: *u }))
+                .collect(),
+            at,
+        };
+    let frames = match event {
+        DialogEvent::NoteAdded {
+            note_id,
+            text,
+            mentions,
+        } => {
+            let mut out = Vec::new();
+            let mentioned = me.filter(|u| mentions.contains(u));
+            if let (Some(u), Some(row)) = (mentioned, row.filter(|r| m.sees_dialog(viewer, r))) {
+                let data = MentionNew {
+                    mention_id: chatd_domain::identity::mention_of(*note_id, u).0,
+                    note: note(note_id, "added", text, mentions),
+                    dialog: views::dialog_row(m, row, viewer, OffsetDateTime::now_utc()),
+                };
+                out.push(frame(pos, FrameData::MentionNew(data)));
+            }
+            if sees {
+                let data = note(note_id, "added", text, mentions);
+                out.push(frame(pos, FrameData::NoteUpdated(data)));
+            }
+            out
+        }
+        DialogEvent::NoteEdited { note_id, text } if sees => {
+            vec![frame(
+                pos,
+                FrameData::NoteUpdated(note(note_id, "edited", text, &[])),
+            )]
+        }
+        DialogEvent::NoteDeleted { note_id } if sees => {
+            vec![frame(
+                pos,
+                FrameData::NoteUpdated(note(note_id, "deleted", "", &[])),
+            )]
+        }
+        DialogEvent::MentionDone { user_id, .. } => {
+            let gone = me == Some(*user_id) && !row.is_some_and(|r| m.sees_dialog(viewer, r));
+            if gone {
+                removed(m, viewer, position, id)
+            } else {
+                vec![]
+            }
+        }
+        DialogEvent::NoteEdited { .. } | DialogEvent::NoteDeleted { .. } => vec![],
+        _ => return None,
+    };
+    Some(frames)
+}
+
+/// The users a dialog event concerns beyond who sees the dialog: the mentioned (R27).
+pub fn concerned(event: &DialogEvent) -> &[UserId] {
+    match event {
+        DialogEvent::NoteAdded { mentions, .. } => mentions,
+        DialogEvent::MentionDone { user_id, .. } => std::slice::from_ref(user_id),
+        _ => &[],
     }
 }
 

@@ -253,11 +253,25 @@ impl Hub {
     /// whose socket is gone.
     fn offer(inner: &Inner, m: &ReadModel, summary: &Summary) -> Vec<(u64, End)> {
         let targets: Vec<u64> = match &summary.change {
-            Change::Dialog { before, after, .. } => inner
-                .audience
-                .for_dialog([before, after].into_iter().flatten().map(|s| s.responsible))
-                .into_iter()
-                .collect(),
+            Change::Dialog {
+                before,
+                after,
+                event,
+                ..
+            } => {
+                let mut targets = inner
+                    .audience
+                    .for_dialog([before, after].into_iter().flatten().map(|s| s.responsible));
+                // R27: the mentioned hear of it whether or not R2 shows them the dialog.
+                for user in super::frames::concerned(event) {
+                    let sockets = inner
+                        .audience
+                        .by_assignee
+                        .get(&Assignee::User { id: *user });
+                    targets.extend(sockets.into_iter().flatten());
+                }
+                targets.into_iter().collect()
+            }
             Change::Waiting { id } | Change::Typing { id, .. } => m
                 .dialogs
                 .get(id)

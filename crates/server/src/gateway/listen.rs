@@ -61,6 +61,7 @@ fn change_of(m: &ReadModel, e: &Applied<'_>) -> Option<Change> {
             after: frames::sight(m, &id.into()),
             event: Box::new(r.event.clone()),
             at: r.meta.at,
+            by: r.meta.actor,
         }),
         AnyEvent::Customer(r) => match r.event {
             // Refused while blocked: for the audit trail only.

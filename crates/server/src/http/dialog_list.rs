@@ -47,6 +47,9 @@ pub struct ListParams {
     pinned_only: Option<bool>,
     last_message: Option<String>,
     q: Option<String>,
+    /// R27: `me` lists the dialogs the caller has open mentions in (newest activity first, one
+    /// page of at most `limit`; other filters do not apply).
+    mentioned: Option<String>,
     cursor: Option<String>,
     limit: Option<usize>,
     min_position: Option<String>,
@@ -150,6 +153,34 @@ async fn list_dialogs(
     list_as(&app, &caller.principal, &p).await
 }
 
+/// R27: the dialogs `viewer` has open mentions in, as one page.
+fn mentioned(app: &App, viewer: &Principal, limit: usize) -> HttpResponse {
+    let m = app.model();
+    let mut rows: Vec<_> = viewer
+        .user_id()
+        .into_iter()
+        .flat_map(|u| m.mentions.open_dialogs(u))
+        .filter_map(|d| m.dialogs.get(&d))
+        .filter(|r| m.sees_dialog(viewer, r))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.last_activity_at
+            .cmp(&a.last_activity_at)
+            .then(a.id.cmp(&b.id))
+    });
+    let t = now();
+    let items = rows
+        .iter()
+        .take(limit)
+        .map(|r| views::dialog_row(&m, r, viewer, t))
+        .collect();
+    HttpResponse::Ok().json(views::DialogList {
+        items,
+        next_cursor: None,
+        position: m.position.map(|p| p.to_string()),
+    })
+}
+
 /// R16: the list as `viewer` may see it.
 pub(super) async fn list_as(
     app: &App,
@@ -158,6 +189,11 @@ pub(super) async fn list_as(
 ) -> Result<HttpResponse, Problem> {
     let query = p.query()?;
     settle(app, p.min_position.as_deref()).await?;
+    match p.mentioned.as_deref() {
+        None => {}
+        Some("me") => return Ok(mentioned(app, viewer, query.limit)),
+        Some(other) => return Err(invalid_query(format!("mentioned {other:?}: only me"))),
+    }
     let m = app.model();
     let page = m.list(viewer, &query).map_err(|e| match e {
         list::ListError::SortUnavailable => Problem::sort_unavailable(e.to_string()),

@@ -21,6 +21,18 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+/// The row, if `caller` sees it as R2 says or through an open mention (R27).
+fn seen_row<'m>(
+    m: &'m ReadModel,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<&'m chatd_projections::model::dialogs::DialogRow, Problem> {
+    m.dialogs
+        .get(&DialogId::from(id))
+        .filter(|r| m.sees_dialog(&caller.principal, r))
+        .ok_or_else(Problem::not_found)
+}
+
 /// The row, if `caller` may see it (404 otherwise, never 403).
 pub(super) fn visible_row<'m>(
     m: &'m ReadModel,
@@ -33,7 +45,7 @@ pub(super) fn visible_row<'m>(
         .ok_or_else(Problem::not_found)
 }
 
-#[utoipa::path(get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller (an open mention makes it visible, R27)", body = Problem)))]
 #[get("/dialogs/{id}")]
 async fn dialog_detail(
     app: web::Data<App>,
@@ -43,7 +55,7 @@ async fn dialog_detail(
 ) -> Result<HttpResponse, Problem> {
     settle(&app, p.min_position.as_deref()).await?;
     let m = app.model();
-    let row = visible_row(&m, &caller, *id)?;
+    let row = seen_row(&m, &caller, *id)?;
     Ok(HttpResponse::Ok().json(views::dialog_detail(&m, row, &caller.principal, now())))
 }
 
@@ -59,6 +71,9 @@ fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEntryOut {
     match e {
         Entry::Message(msg) => TimelineEntryOut::Message {
             message: views::message(m, dialog_id, msg),
+        },
+        Entry::Note(n) => TimelineEntryOut::Note {
+            note: views::note(m, dialog_id, n),
         },
         Entry::System { kind, by, at } => {
             let (event, from, to) = match kind {
@@ -91,7 +106,7 @@ async fn timeline_route(
     settle(&app, p.min_position.as_deref()).await?;
     {
         let m = app.model();
-        visible_row(&m, &caller, *id)?;
+        seen_row(&m, &caller, *id)?;
     }
     let (skip, limit) = offset_page(p.cursor.as_deref(), p.limit, 't')?;
     let history: Vec<Recorded<DialogEvent>> = app

@@ -14,6 +14,7 @@ pub mod health;
 pub mod hygiene;
 mod messages;
 mod methods;
+mod notes;
 pub mod observe;
 pub mod openapi;
 mod people;
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(dialog_list::routes)
                 .configure(dialogs::routes)
                 .configure(messages::routes)
+                .configure(notes::routes)
                 .configure(customers::routes)
                 .configure(settings::routes)
                 .configure(files::manager_routes),

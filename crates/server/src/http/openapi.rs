@@ -4,7 +4,7 @@
 
 use super::{
     audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, messages,
-    people, settings, transport, transport_changes,
+    notes, people, settings, transport, transport_changes,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -73,6 +73,11 @@ impl Modify for Security {
         messages::delete_message,
         messages::set_reaction,
         messages::dialog_typing,
+        notes::add_note,
+        notes::edit_note,
+        notes::delete_note,
+        notes::list_mentions,
+        notes::mention_done,
         customers::customer_card_route,
         customers::block,
         customers::unblock,

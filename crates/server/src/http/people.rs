@@ -79,6 +79,7 @@ async fn me(
     Ok(HttpResponse::Ok().json(views::MeOut {
         user: views::user(&m, user, app.is_online(user.id)),
         unread_dialogs: m.dialogs.unread_dialogs(&session.principal),
+        open_mentions: m.mentions.open_count(session.user_id),
     }))
 }
 

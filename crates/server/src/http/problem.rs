@@ -195,6 +195,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::InvalidAssignee
         | DomainError::EditWindowPassed { .. }
         | DomainError::TemplateNotApproved
+        | DomainError::InvalidMention
         | DomainError::TemplateParams { .. }
         | DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
     }

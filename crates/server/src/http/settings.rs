@@ -112,6 +112,11 @@ async fn create(
                 return Err(Problem::not_found());
             }
             let state = app.current::<Dialog>(dialog).await?;
+            if state.notes.contains_key(&chatd_domain::NoteId::from(msg)) {
+                return Err(Problem::validation_failed(
+                    "a note is internal (R27): it cannot become a quick reply",
+                ));
+            }
             state
                 .messages
                 .get(&MessageId::from(msg))

@@ -381,6 +381,8 @@ pub struct MeOut {
     pub user: UserOut,
     /// R5: the header counter.
     pub unread_dialogs: u64,
+    /// R27: mentions of the caller not yet marked done.
+    pub open_mentions: u64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -403,6 +405,10 @@ pub struct DialogList {
 pub enum TimelineEntryOut {
     Message {
         message: MessageOut,
+    },
+    /// R27: an internal note (never sent to the customer).
+    Note {
+        note: NoteOut,
     },
     System {
         /// `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`.
@@ -517,5 +523,66 @@ pub fn message(
             })
             .collect(),
         template: msg.template.clone(),
+    }
+}
+
+/// R27: an internal note as the team sees it.
+#[derive(Serialize, Clone, ToSchema)]
+pub struct NoteOut {
+    pub id: Uuid,
+    pub dialog_id: Uuid,
+    pub author: ActorOut,
+    /// Empty once deleted.
+    pub text: String,
+    /// The mentioned users.
+    pub mentions: Vec<ActorOut>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
+    pub deleted: bool,
+}
+
+pub fn note(m: &ReadModel, dialog_id: Uuid, n: &timeline::TimelineNote) -> NoteOut {
+    NoteOut {
+        id: n.id.0,
+        dialog_id,
+        author: actor(m, &n.author),
+        text: n.text.clone(),
+        mentions: n
+            .mentions
+            .iter()
+            .map(|u| actor(m, &Actor::User { id: *u }))
+            .collect(),
+        created_at: n.created_at,
+        edited_at: n.edited_at,
+        deleted: n.deleted,
+    }
+}
+
+/// R27: one of the caller's mentions.
+#[derive(Serialize, ToSchema)]
+pub struct MentionOut {
+    pub id: Uuid,
+    pub dialog_id: Uuid,
+    pub note_id: Uuid,
+    /// Who wrote the note.
+    pub by: ActorOut,
+    pub text: String,
+    /// `open` or `done`.
+    pub status: &'static str,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+pub fn mention(m: &ReadModel, v: &chatd_projections::model::mentions::MentionView) -> MentionOut {
+    MentionOut {
+        id: v.id.0,
+        dialog_id: v.dialog_id.0,
+        note_id: v.note_id.0,
+        by: actor(m, &v.by),
+        text: v.text.clone(),
+        status: if v.open { "open" } else { "done" },
+        created_at: v.created_at,
     }
 }

@@ -111,6 +111,10 @@ impl Given {
                 .fold(self.0, |s, event| evolve(s, &Recorded { meta, event })),
         )
     }
+    /// The state after one more command, keeping `self`.
+    fn clone_with(&self, by: Principal, body: DialogCommand) -> Self {
+        Given(self.0.clone()).then(by, body)
+    }
     fn when(&self, by: Principal, body: DialogCommand) -> Result<Vec<DialogEvent>, DomainError> {
         decide(&self.0, &Command { by, at: T0, body })
     }
@@ -166,6 +170,7 @@ fn status(n: u128, s: MessageStatus) -> DialogCommand {
 
 mod lifecycle;
 mod messages;
+mod notes;
 mod opening;
 mod statuses;
 mod window;
