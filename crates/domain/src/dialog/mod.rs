@@ -6,6 +6,7 @@ mod lifecycle;
 pub mod notes;
 #[cfg(test)]
 mod tests;
+mod writing;
 
 pub use decide::{decide, may_delete, DialogCommand, Inbound, Outgoing};
 pub use events::DialogEvent;
