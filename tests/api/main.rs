@@ -13,6 +13,7 @@ mod lifecycle;
 mod lists;
 mod notes;
 mod operations;
+mod queue;
 mod restart;
 mod templates;
 mod transport;

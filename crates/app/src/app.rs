@@ -207,6 +207,12 @@ impl App {
         let _ = self.work.send(Work::Unavailable(user));
     }
 
+    /// R31: a user's first socket on this node opened (under `require_online` they may take
+    /// queued dialogs now).
+    pub fn user_came_online(&self, _user: chatd_domain::UserId) {
+        let _ = self.work.send(Work::Capacity);
+    }
+
     pub fn is_online(&self, user: chatd_domain::UserId) -> bool {
         self.presence.is_online(user)
     }

@@ -8,8 +8,16 @@
 //! Choosing: managers of the rule who are active, `free` when `require_free`, online when
 //! `require_online`, and below `max_open_per_manager` open dialogs; `least_loaded` takes the one
 //! with the fewest open dialogs (ties in the rule's order), `round_robin` the next after the
-//! last one this node chose for that rule. No eligible manager: the dialog stays unassigned until
-//! the next customer message or availability change brings it back.
+//! last one this node chose for that rule.
+//!
+//! R31, the queue: a dialog nobody could take stays unassigned, and so waits in its channel's
+//! queue, which is derived from the read models (the open unassigned dialogs of a channel with
+//! a rule, in processing order: R15 deadline first, else arrival) and never stored apart. When
+//! capacity may have appeared (`Work::Capacity`, an availability change, start-up) the worker
+//! walks the queue in order and gives out what it can, once per channel until nobody can take
+//! more. Each hand-out is a `Distribute` guarded by the responsible the worker saw: a dialog
+//! taken meanwhile (by hand, by another trigger, by another node) is left alone, so each queued
+//! dialog is given out exactly once and its order created once.
 
 use crate::{App, Work};
 use chatd_domain::dialog::Dialog;
@@ -43,37 +51,96 @@ pub fn start(app: &Arc<App>) {
     app.spawn(async move {
         let app = worker;
         let mut turns: HashMap<(BotId, usize), usize> = HashMap::new();
-        // Dialogs waiting unassigned when this node starts are distributed first.
-        let backlog: Vec<DialogId> = {
-            let m = app.model();
-            m.dialogs
-                .buckets
-                .get(&Bucket {
-                    responsible: None,
-                    status: DialogStatus::Open,
-                })
-                .map(|i| i.activity.iter().rev().map(|(_, _, id)| *id).collect())
-                .unwrap_or_default()
-        };
-        for d in backlog {
-            distribute(&app, d, None, &mut turns).await;
-        }
+        // The queue as it is when this node starts is given out first.
+        drain_queue(&app, &mut turns).await;
         loop {
             let work = tokio::select! {
                 w = feed.recv() => match w { Some(w) => w, None => return },
                 _ = stopping.wait_for(|s| *s) => return,
             };
             match work {
-                Work::Unassigned(d) => distribute(&app, d, None, &mut turns).await,
+                // A new dialog joins the queue in its place: older ones go first.
+                Work::Unassigned(_) => drain_queue(&app, &mut turns).await,
                 Work::Unavailable(user) => {
                     let dialogs = handed_on(&app, &app.model(), user);
                     for d in dialogs {
                         distribute(&app, d, Some(user), &mut turns).await;
                     }
+                    // A work status that changed may have become `free`.
+                    drain_queue(&app, &mut turns).await;
                 }
+                Work::Capacity => drain_queue(&app, &mut turns).await,
             }
         }
     });
+}
+
+/// R31: the queue, every channel's together: open unassigned dialogs a customer wrote in, of
+/// channels an active bot has a rule for, in processing order (R15 deadline first, else
+/// arrival).
+pub fn queue(m: &ReadModel) -> Vec<&chatd_projections::model::dialogs::DialogRow> {
+    let Some(index) = m.dialogs.buckets.get(&Bucket {
+        responsible: None,
+        status: DialogStatus::Open,
+    }) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<_> = index
+        .processing
+        .iter()
+        .filter_map(|(_, _, id)| m.dialogs.get(id))
+        .filter(|row| row.inbound_count > 0 && rule_for(m, row.channel_id).is_some())
+        .collect();
+    // Deadline first (dialogs with one before those without), then arrival, oldest first.
+    rows.sort_by_key(|row| {
+        let deadline = row.clock(&m.time_limits).map(|c| c.deadline());
+        let arrival = row.waiting_since.unwrap_or(row.opened_at);
+        (deadline.is_none(), deadline, arrival, row.id)
+    });
+    rows
+}
+
+/// Give out queued dialogs as `DistributionRule::hand_out` decides for each channel's queue,
+/// with the managers' loads as the read models show them now.
+async fn drain_queue(app: &App, turns: &mut HashMap<(BotId, usize), usize>) {
+    let plans: Vec<Plan> = {
+        let m = app.model();
+        let mut by_channel: Vec<(chatd_domain::ChannelId, Vec<DialogId>)> = Vec::new();
+        for row in queue(&m) {
+            match by_channel.iter_mut().find(|(c, _)| *c == row.channel_id) {
+                Some((_, q)) => q.push(row.id),
+                None => by_channel.push((row.channel_id, vec![row.id])),
+            }
+        }
+        let mut plans = Vec::new();
+        for (channel, queued) in by_channel {
+            let Some((bot, index, rule)) = rule_for(&m, channel) else {
+                continue;
+            };
+            let last = turns.get(&(bot, index)).copied();
+            let (given, last) = rule.hand_out(|u| candidate(app, &m, u), &queued, last);
+            if let Some(last) = last {
+                turns.insert((bot, index), last);
+            }
+            for (dialog, to) in given {
+                let order = rule
+                    .create_order
+                    .then(|| order_for(&m, dialog, to))
+                    .flatten();
+                plans.push(Plan {
+                    bot,
+                    dialog,
+                    from: None,
+                    to,
+                    order,
+                });
+            }
+        }
+        plans
+    };
+    for p in plans {
+        carry_out(app, p).await;
+    }
 }
 
 /// The dialogs `user` holds that their rules hand on while they are unavailable.
@@ -159,16 +226,9 @@ fn plan(
     let (turn, to) = rule.choose(|u| candidate(app, &m, u), from, last)?;
     turns.insert((bot, index), turn);
     // An order when the dialog is first given out, not when it is handed on.
-    let order = (rule.create_order && from.is_none()).then(|| {
-        let customer = row.customer_id.and_then(|c| m.customers.get(&c));
-        OrderCommand::Create {
-            order_id: identity::order_of(dialog),
-            dialog_id: dialog,
-            customer_id: row.customer_id,
-            manager_id: Some(to),
-            source: customer.map(|c| c.source.clone()),
-        }
-    });
+    let order = (rule.create_order && from.is_none())
+        .then(|| order_for(&m, dialog, to))
+        .flatten();
     Some(Plan {
         bot,
         dialog,
@@ -178,15 +238,32 @@ fn plan(
     })
 }
 
+/// The order R18 creates when `dialog` is first given to `to` (R1: the customer's source).
+fn order_for(m: &ReadModel, dialog: DialogId, to: UserId) -> Option<OrderCommand> {
+    let row = m.dialogs.get(&dialog)?;
+    let customer = row.customer_id.and_then(|c| m.customers.get(&c));
+    Some(OrderCommand::Create {
+        order_id: identity::order_of(dialog),
+        dialog_id: dialog,
+        customer_id: row.customer_id,
+        manager_id: Some(to),
+        source: customer.map(|c| c.source.clone()),
+    })
+}
+
 async fn distribute(
     app: &App,
     dialog: DialogId,
     from: Option<UserId>,
     turns: &mut HashMap<(BotId, usize), usize>,
 ) {
-    let Some(p) = plan(app, dialog, from, turns) else {
-        return;
-    };
+    if let Some(p) = plan(app, dialog, from, turns) {
+        carry_out(app, p).await;
+    }
+}
+
+/// Append a plan: the `Distribute` (guarded by the responsible the plan saw), then its order.
+async fn carry_out(app: &App, p: Plan) {
     let by = Principal::Bot { id: p.bot };
     let at = time::OffsetDateTime::now_utc();
     let cmd = Command {
@@ -203,6 +280,7 @@ async fn distribute(
         Ok(out) if !out.events.is_empty() => {
             let _ = app.wait_for(out.position, crate::MIN_POSITION_WAIT).await;
         }
+        // Taken meanwhile (by hand, another trigger, another node): nothing to do.
         Ok(_) => return,
         Err(e) => {
             tracing::warn!(error = %e, dialog = %p.dialog, "distribution failed");

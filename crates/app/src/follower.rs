@@ -71,6 +71,9 @@ pub enum Work {
     Unassigned(DialogId),
     /// A user's work status changed, they were deactivated, or their last socket closed.
     Unavailable(UserId),
+    /// R31: capacity may have appeared (a dialog closed, deleted or reassigned away from a
+    /// manager, a user reactivated or online, a bot's rules changed): the queue is looked at.
+    Capacity,
 }
 
 /// The distribution bot hears of an unassigned dialog a customer wrote in (when there are bots)
@@ -87,6 +90,12 @@ fn work_of(m: &ReadModel, e: &Applied<'_>) -> Option<Work> {
             {
                 Some(Work::Unassigned(id.into()))
             }
+            DialogEvent::DialogClosed {}
+            | DialogEvent::DialogDeleted {}
+            | DialogEvent::Reassigned {
+                from: Some(chatd_domain::Assignee::User { .. }),
+                ..
+            } if !m.people.bots.is_empty() => Some(Work::Capacity),
             _ => None,
         },
         AnyEvent::User(r) => match &r.event {
@@ -95,8 +104,12 @@ fn work_of(m: &ReadModel, e: &Applied<'_>) -> Option<Work> {
                 active: Some(false),
                 ..
             } => Some(Work::Unavailable(id.into())),
+            UserEvent::UserUpdated {
+                active: Some(true), ..
+            } if !m.people.bots.is_empty() => Some(Work::Capacity),
             _ => None,
         },
+        AnyEvent::Bot(_) => Some(Work::Capacity),
         _ => None,
     }
 }

@@ -64,6 +64,33 @@ impl DistributionRule {
         chosen.map(|(i, u, _)| (*i, *u))
     }
 
+    /// R31: who takes which of the queued dialogs now, in queue order. Each goes to the manager
+    /// [`choose`](Self::choose) picks, counting what this round already handed out; the round
+    /// stops at the first dialog nobody can take (nobody can take the later ones either).
+    /// Returns the hand-outs and the rule position chosen last (the next `last`).
+    pub fn hand_out<D: Copy>(
+        &self,
+        candidate: impl Fn(UserId) -> Option<Candidate>,
+        queue: &[D],
+        mut last: Option<usize>,
+    ) -> (Vec<(D, UserId)>, Option<usize>) {
+        let mut given: Vec<(D, UserId)> = Vec::new();
+        for d in queue {
+            let with_round = |u: UserId| {
+                candidate(u).map(|mut c| {
+                    c.open += given.iter().filter(|(_, to)| *to == u).count();
+                    c
+                })
+            };
+            let Some((turn, to)) = self.choose(with_round, None, last) else {
+                break;
+            };
+            last = Some(turn);
+            given.push((*d, to));
+        }
+        (given, last)
+    }
+
     /// Whether a waiting dialog of a manager who became unavailable is handed on:
     /// `all_unanswered`, or `only_new` for a dialog no manager or bot has answered yet.
     pub fn hands_on(&self, answered: bool) -> bool {
@@ -112,6 +139,37 @@ mod tests {
     /// Given the managers' loads and states (by user number), when the bot chooses, then whom.
     fn given(states: &[(u128, Candidate)]) -> impl Fn(UserId) -> Option<Candidate> + '_ {
         move |u| states.iter().find(|(n, _)| user(*n) == u).map(|(_, c)| *c)
+    }
+
+    #[test]
+    fn r31_a_queue_is_handed_out_in_order_until_nobody_can_take_more() {
+        // Round robin, at most two open each: m1 has one, m2 none, m3 is at lunch.
+        let r = rule(Strategy::RoundRobin);
+        let mut lunch = free(0);
+        lunch.work_status = WorkStatus::Lunch;
+        let loads = [(1, free(1)), (2, free(0)), (3, lunch)];
+        let (out, last) = r.hand_out(given(&loads), &["q1", "q2", "q3", "q4"], Some(0));
+        // Fair turns from after m1 (position 0): m2, m1, m2; then everyone is full.
+        assert_eq!(out, vec![("q1", user(2)), ("q2", user(1)), ("q3", user(2))]);
+        assert_eq!(last, Some(1));
+        // Least loaded: the emptiest first, counting this round's hand-outs.
+        let r = rule(Strategy::LeastLoaded);
+        let loads = [(1, free(1)), (2, free(0)), (3, free(0))];
+        let (out, _) = r.hand_out(given(&loads), &["a", "b", "c", "d", "e", "f"], None);
+        assert_eq!(
+            out,
+            vec![
+                ("a", user(2)),
+                ("b", user(3)),
+                ("c", user(1)),
+                ("d", user(2)),
+                ("e", user(3))
+            ]
+        );
+        // Nobody free: nothing, and the turn stays.
+        let (out, last) = r.hand_out(given(&[(3, lunch)]), &["a"], Some(2));
+        assert!(out.is_empty());
+        assert_eq!(last, Some(2));
     }
 
     #[test]

@@ -191,9 +191,13 @@ impl Starting {
         } = self;
         app.caught_up().await?;
         let weak = Arc::downgrade(&app);
-        hub.on_offline(move |user| {
+        hub.on_presence(move |user, online| {
             if let Some(app) = weak.upgrade() {
-                app.user_went_offline(user);
+                if online {
+                    app.user_came_online(user);
+                } else {
+                    app.user_went_offline(user);
+                }
             }
         });
         app.snapshot_periodically(SNAPSHOT_EVERY);

@@ -51,7 +51,8 @@ struct Inner {
     online: HashMap<UserId, usize>,
     audience: Audience,
     /// Told of every user whose last connection went (the distribution bot listens).
-    offline_listener: Option<Box<dyn Fn(UserId) + Send>>,
+    /// Told when a user's first socket opens (`true`) or last one closes (`false`).
+    presence_listener: Option<Box<dyn Fn(UserId, bool) + Send>>,
     meters: Meters,
 }
 
@@ -167,7 +168,7 @@ impl Hub {
                 forgotten_upto: None,
                 online: HashMap::new(),
                 audience: Audience::default(),
-                offline_listener: None,
+                presence_listener: None,
                 meters: Meters::new(),
             }),
         }
@@ -351,8 +352,8 @@ impl Hub {
         *n -= 1;
         if *n == 0 {
             inner.online.remove(&user);
-            if let Some(listener) = &inner.offline_listener {
-                listener(user);
+            if let Some(listener) = &inner.presence_listener {
+                listener(user, false);
             }
             Some(user)
         } else {
@@ -373,8 +374,8 @@ impl Hub {
 
     /// Call `listener` whenever a user's last connection on this node goes (under the hub's
     /// lock: it must only hand the news on, e.g. into a channel).
-    pub fn on_offline(&self, listener: impl Fn(UserId) + Send + 'static) {
-        self.inner.lock().expect("hub lock").offline_listener = Some(Box::new(listener));
+    pub fn on_presence(&self, listener: impl Fn(UserId, bool) + Send + 'static) {
+        self.inner.lock().expect("hub lock").presence_listener = Some(Box::new(listener));
     }
 
     /// Register a connection of `principal`, opened with the session `token_hash` (checked by
@@ -429,6 +430,9 @@ impl Hub {
             *n += 1;
             if *n == 1 {
                 Self::deliver(&mut inner, m, Self::offline(m, user));
+                if let Some(listener) = &inner.presence_listener {
+                    listener(user, true);
+                }
             }
         }
         Ok(Connection {

@@ -50,6 +50,10 @@ pub struct ListParams {
     /// R27: `me` lists the dialogs the caller has open mentions in (newest activity first, one
     /// page of at most `limit`; other filters do not apply).
     mentioned: Option<String>,
+    /// R31: `true` lists the dialogs waiting in the distribution bot's queues, in processing
+    /// order, each with `queue_position` in its channel's queue (one page of at most `limit`;
+    /// only `channel` applies with it).
+    queued: Option<bool>,
     cursor: Option<String>,
     limit: Option<usize>,
     min_position: Option<String>,
@@ -153,6 +157,42 @@ async fn list_dialogs(
     list_as(&app, &caller.principal, &p).await
 }
 
+/// R31: the queues as `viewer` sees them (unassigned dialogs: managers and all-seeing users).
+fn queued(
+    app: &App,
+    viewer: &Principal,
+    channel: Option<&str>,
+    limit: usize,
+) -> Result<HttpResponse, Problem> {
+    let channel = channel
+        .map(|c| {
+            Uuid::parse_str(c)
+                .map(chatd_domain::ChannelId::from)
+                .map_err(|_| invalid_query(format!("channel {c:?} is not an id")))
+        })
+        .transpose()?;
+    let m = app.model();
+    let t = now();
+    let mut positions: std::collections::HashMap<chatd_domain::ChannelId, u64> =
+        std::collections::HashMap::new();
+    let mut items = Vec::new();
+    for row in chatd_app::distribution::queue(&m) {
+        let position = positions.entry(row.channel_id).or_default();
+        *position += 1;
+        let wanted = channel.is_none_or(|c| c == row.channel_id);
+        if wanted && row.is_visible_to(viewer) && items.len() < limit {
+            let mut out = views::dialog_row(&m, row, viewer, t);
+            out.queue_position = Some(*position);
+            items.push(out);
+        }
+    }
+    Ok(HttpResponse::Ok().json(views::DialogList {
+        items,
+        next_cursor: None,
+        position: m.position.map(|p| p.to_string()),
+    }))
+}
+
 /// R27: the dialogs `viewer` has open mentions in, as one page.
 fn mentioned(app: &App, viewer: &Principal, limit: usize) -> HttpResponse {
     let m = app.model();
@@ -189,6 +229,9 @@ pub(super) async fn list_as(
 ) -> Result<HttpResponse, Problem> {
     let query = p.query()?;
     settle(app, p.min_position.as_deref()).await?;
+    if p.queued == Some(true) {
+        return queued(app, viewer, p.channel.as_deref(), query.limit);
+    }
     match p.mentioned.as_deref() {
         None => {}
         Some("me") => return Ok(mentioned(app, viewer, query.limit)),
@@ -270,6 +313,21 @@ async fn facets(
             })
         })
         .collect();
+    // R31: each channel's queue, counted as the viewer sees it.
+    let mut queues: Vec<views::QueueCount> = Vec::new();
+    for row in chatd_app::distribution::queue(&m) {
+        if !row.is_visible_to(&caller.principal) {
+            continue;
+        }
+        match queues.iter_mut().find(|q| q.channel_id == row.channel_id.0) {
+            Some(q) => q.dialogs += 1,
+            None => queues.push(views::QueueCount {
+                channel_id: row.channel_id.0,
+                dialogs: 1,
+            }),
+        }
+    }
+    queues.sort_by_key(|q| q.channel_id);
     // R16: the bot filter exists only when a bot does.
     Ok(HttpResponse::Ok().json(views::FacetsOut {
         tags,
@@ -277,6 +335,7 @@ async fn facets(
         managers,
         unassigned: f.unassigned,
         channels,
+        queued: queues,
     }))
 }
 

@@ -215,6 +215,9 @@ pub struct DialogRowOut {
     /// `null` when the channel has no reply window.
     #[serde(with = "time::serde::rfc3339::option")]
     pub reply_window_closes_at: Option<OffsetDateTime>,
+    /// R31: the dialog's place in its channel's distribution queue (1 = next), in
+    /// `queued=true` lists; `null` elsewhere.
+    pub queue_position: Option<u64>,
 }
 
 pub fn dialog_row(
@@ -276,6 +279,7 @@ pub fn dialog_row(
                 c.capabilities.reply_window_s,
             )
         }),
+        queue_position: None,
     }
 }
 
@@ -437,6 +441,15 @@ pub struct FacetsOut {
     pub managers: Vec<Counted<ActorOut>>,
     pub unassigned: u64,
     pub channels: Vec<Counted<ChannelOut>>,
+    /// R31: dialogs waiting in the distribution bot's queue, per channel (channels with none
+    /// are left out).
+    pub queued: Vec<QueueCount>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QueueCount {
+    pub channel_id: Uuid,
+    pub dialogs: u64,
 }
 
 #[derive(Serialize, ToSchema)]
