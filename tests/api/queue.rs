@@ -129,7 +129,10 @@ async fn r31_a_dialog_at_capacity_waits_and_goes_out_when_a_manager_returns_from
     );
     assert!(responsible(&app, &s.admin, &fifth).await.is_null());
     // Managers see the queue too (unassigned dialogs are theirs to see).
-    assert_eq!(ids(&queued(&app, &s.m1.1).await), std::slice::from_ref(&fifth));
+    assert_eq!(
+        ids(&queued(&app, &s.m1.1).await),
+        std::slice::from_ref(&fifth)
+    );
 
     // m3 is back from lunch: the queued dialog goes to them at once, with its order, and
     // leaves the queue live.
@@ -208,7 +211,10 @@ async fn r31_closing_a_dialog_frees_capacity_and_the_oldest_waiting_dialog_goes_
         responsible(&app, &s.admin, &newer).await.is_null(),
         "only one slot freed"
     );
-    assert_eq!(ids(&queued(&app, &s.admin).await), std::slice::from_ref(&newer));
+    assert_eq!(
+        ids(&queued(&app, &s.admin).await),
+        std::slice::from_ref(&newer)
+    );
 
     // A manager who takes the queued dialog by hand (R2) simply removes it from the queue.
     let take = app.reassign(&s.m3.1, &newer, &s.m3.0).await;
