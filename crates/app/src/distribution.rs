@@ -79,6 +79,18 @@ pub fn start(app: &Arc<App>) {
 /// channels an active bot has a rule for, in processing order (R15 deadline first, else
 /// arrival).
 pub fn queue(m: &ReadModel) -> Vec<&chatd_projections::model::dialogs::DialogRow> {
+    // The channels some active bot has a rule for: without any there is no queue, and nothing
+    // is walked (the facets ask on every call).
+    let ruled: std::collections::HashSet<chatd_domain::ChannelId> = m
+        .people
+        .bots
+        .values()
+        .filter(|b| b.active)
+        .flat_map(|b| b.distribution.iter().map(|r| r.channel_id))
+        .collect();
+    if ruled.is_empty() {
+        return Vec::new();
+    }
     let Some(index) = m.dialogs.buckets.get(&Bucket {
         responsible: None,
         status: DialogStatus::Open,
@@ -89,7 +101,7 @@ pub fn queue(m: &ReadModel) -> Vec<&chatd_projections::model::dialogs::DialogRow
         .processing
         .iter()
         .filter_map(|(_, _, id)| m.dialogs.get(id))
-        .filter(|row| row.inbound_count > 0 && rule_for(m, row.channel_id).is_some())
+        .filter(|row| row.inbound_count > 0 && ruled.contains(&row.channel_id))
         .collect();
     // Deadline first (dialogs with one before those without), then arrival, oldest first.
     rows.sort_by_key(|row| {
