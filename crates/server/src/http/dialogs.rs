@@ -21,28 +21,39 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// The row, if `caller` sees it as R2 says or through an open mention (R27).
-fn seen_row<'m>(
-    m: &'m ReadModel,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<&'m chatd_projections::model::dialogs::DialogRow, Problem> {
+type Row = chatd_projections::model::dialogs::DialogRow;
+
+/// The row, if `sees` it (404 otherwise, never 403).
+fn row_if(m: &ReadModel, id: Uuid, sees: impl Fn(&Row) -> bool) -> Result<&Row, Problem> {
     m.dialogs
         .get(&DialogId::from(id))
-        .filter(|r| m.sees_dialog(&caller.principal, r))
+        .filter(|r| sees(r))
         .ok_or_else(Problem::not_found)
 }
 
-/// The row, if `caller` may see it (404 otherwise, never 403).
+/// The row, if `caller` sees it as R2 says or through an open mention (R27).
+fn seen_row<'m>(m: &'m ReadModel, caller: &Caller, id: Uuid) -> Result<&'m Row, Problem> {
+    row_if(m, id, |r| m.sees_dialog(&caller.principal, r))
+}
+
+/// The row, if `caller` may see it as R2 says.
 pub(super) fn visible_row<'m>(
     m: &'m ReadModel,
     caller: &Caller,
     id: Uuid,
-) -> Result<&'m chatd_projections::model::dialogs::DialogRow, Problem> {
-    m.dialogs
-        .get(&DialogId::from(id))
-        .filter(|r| r.is_visible_to(&caller.principal))
-        .ok_or_else(Problem::not_found)
+) -> Result<&'m Row, Problem> {
+    row_if(m, id, |r| r.is_visible_to(&caller.principal))
+}
+
+/// A dialog's timeline as it is now, folded from its stream (oldest first).
+pub(super) async fn timeline_now(app: &App, dialog: Uuid) -> Result<Vec<Entry>, Problem> {
+    let history: Vec<Recorded<DialogEvent>> = app
+        .history::<Dialog>(dialog)
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    Ok(timeline::build(&history))
 }
 
 #[utoipa::path(get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller (an open mention makes it visible, R27)", body = Problem)))]
@@ -109,13 +120,7 @@ async fn timeline_route(
         seen_row(&m, &caller, *id)?;
     }
     let (skip, limit) = offset_page(p.cursor.as_deref(), p.limit, 't')?;
-    let history: Vec<Recorded<DialogEvent>> = app
-        .history::<Dialog>(*id)
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
-    let entries = timeline::build(&history);
+    let entries = timeline_now(&app, *id).await?;
     let m = app.model();
     let items: Vec<_> = entries
         .iter()

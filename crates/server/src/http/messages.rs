@@ -12,9 +12,8 @@ use crate::app::usecases::typing;
 use crate::app::App;
 use actix_web::http::StatusCode;
 use actix_web::{delete, patch, post, put, web, HttpResponse};
-use chatd_domain::dialog::Dialog;
 use chatd_domain::{DialogId, MessageId};
-use chatd_projections::timeline::{self, Entry};
+use chatd_projections::timeline::Entry;
 use serde::{Deserialize, Serialize};
 #[allow(unused_imports)]
 use utoipa::{IntoParams, ToSchema};
@@ -26,14 +25,9 @@ pub(super) async fn message_now(
     dialog: DialogId,
     message: MessageId,
 ) -> Result<Option<views::MessageOut>, Problem> {
-    let history: Vec<_> = app
-        .history::<Dialog>(dialog.0)
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
+    let entries = super::dialogs::timeline_now(app, dialog.0).await?;
     let m = app.model();
-    Ok(timeline::build(&history).iter().find_map(|e| match e {
+    Ok(entries.iter().find_map(|e| match e {
         Entry::Message(msg) if msg.id == message => Some(views::message(&m, dialog.0, msg)),
         _ => None,
     }))

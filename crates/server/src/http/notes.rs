@@ -9,9 +9,8 @@ use crate::app::usecases::notes;
 use crate::app::App;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chatd_domain::dialog::Dialog;
 use chatd_domain::{DialogId, MentionId, NoteId, UserId};
-use chatd_projections::timeline::{self, Entry};
+use chatd_projections::timeline::Entry;
 use serde::Deserialize;
 #[allow(unused_imports)]
 use utoipa::{IntoParams, ToSchema};
@@ -23,14 +22,9 @@ async fn note_now(
     dialog: DialogId,
     note: NoteId,
 ) -> Result<Option<views::NoteOut>, Problem> {
-    let history: Vec<_> = app
-        .history::<Dialog>(dialog.0)
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
+    let entries = super::dialogs::timeline_now(app, dialog.0).await?;
     let m = app.model();
-    Ok(timeline::build(&history).iter().find_map(|e| match e {
+    Ok(entries.iter().find_map(|e| match e {
         Entry::Note(n) if n.id == note => Some(views::note(&m, dialog.0, n)),
         _ => None,
     }))
