@@ -285,3 +285,31 @@ async fn r31_changed_rules_hand_the_queue_out_and_simultaneous_capacity_gives_ea
     );
     assert_eq!(orders.len(), 5, "one order per dialog");
 }
+
+#[tokio::test]
+async fn r31_under_require_online_a_manager_coming_online_takes_the_queue() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (channel, transport) = app.channel(&admin, "instagram").await;
+    let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
+    let mut r = rule(&channel, &[&m1], 5);
+    r["require_free"] = json!(false);
+    r["require_online"] = json!(true);
+    let bot = app
+        .call(
+            "POST",
+            "/api/v1/bots",
+            Some(&admin),
+            Some(json!({"name": "Router", "distribution": [r]})),
+        )
+        .await;
+    assert_eq!(bot.status, 201, "{bot:?}");
+    // Nobody is online: the dialog waits.
+    let d = app.dialog(&transport, "a", "hello?").await;
+    eventually(|| async { ids(&queued(&app, &admin).await) == std::slice::from_ref(&d) }).await;
+    assert!(responsible(&app, &admin, &d).await.is_null());
+    // m1 opens the console: their first socket is capacity.
+    let _ws = app.ws(&t1, None).await;
+    eventually(|| async { responsible(&app, &admin, &d).await == m1.as_str() }).await;
+    assert!(ids(&queued(&app, &admin).await).is_empty());
+}
