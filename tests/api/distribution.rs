@@ -93,14 +93,7 @@ async fn r18_new_dialogs_go_to_the_least_loaded_free_manager_and_get_an_order() 
     assert_eq!(entry["to"]["id"], m1.as_str());
 
     // One order per dialog, with the manager and the customer's source (R1).
-    let orders_now = || async {
-        app.call("GET", "/api/v1/orders", Some(&admin), None)
-            .await
-            .body["items"]
-            .as_array()
-            .unwrap()
-            .clone()
-    };
+    let orders_now = || app.orders(&admin);
     eventually(|| async { orders_now().await.len() == 3 }).await;
     let orders = orders_now().await;
     let of = |d: &str| {

@@ -82,12 +82,7 @@ async fn given_out(app: &TestApp, admin: &str, dialogs: &[String]) {
 }
 
 async fn orders(app: &TestApp, admin: &str) -> Vec<Value> {
-    app.call("GET", "/api/v1/orders", Some(admin), None)
-        .await
-        .body["items"]
-        .as_array()
-        .unwrap()
-        .clone()
+    app.orders(admin).await
 }
 
 #[tokio::test]

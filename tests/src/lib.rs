@@ -262,6 +262,13 @@ impl TestApp {
             .unwrap_or(Value::Null)
     }
 
+    /// Every order (R18), as `token` lists them.
+    pub async fn orders(&self, token: &str) -> Vec<Value> {
+        let a = self.call("GET", "/api/v1/orders", Some(token), None).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        a.body["items"].as_array().unwrap().clone()
+    }
+
     /// The dialog's events as the audit API gives them to `token` (an auditor or an admin).
     pub async fn dialog_events(&self, token: &str, dialog: &str) -> Vec<Value> {
         let path = format!("/api/audit/v1/dialogs/{dialog}/events?limit=500");

@@ -27,6 +27,10 @@ pub struct Mentions {
     by_user: HashMap<UserId, Vec<MentionId>>,
     /// Per user, the dialogs their open mentions are in, with how many are open there.
     open: HashMap<UserId, HashMap<DialogId, u32>>,
+    /// The mentions of each note, and the notes with mentions of each dialog: a note's edit or
+    /// deletion and a dialog's deletion touch only their own.
+    by_note: HashMap<NoteId, Vec<MentionId>>,
+    by_dialog: HashMap<DialogId, Vec<NoteId>>,
 }
 
 impl Mentions {
@@ -40,7 +44,19 @@ impl Mentions {
                 .or_default() += 1;
         }
         self.by_user.entry(m.user).or_default().push(m.id);
+        let of_note = self.by_note.entry(m.note_id).or_default();
+        if of_note.is_empty() {
+            self.by_dialog
+                .entry(m.dialog_id)
+                .or_default()
+                .push(m.note_id);
+        }
+        of_note.push(m.id);
         self.by_id.insert(m.id, m);
+    }
+
+    fn of_note(&self, note: NoteId) -> Vec<MentionId> {
+        self.by_note.get(&note).cloned().unwrap_or_default()
     }
 
     fn close(&mut self, id: MentionId) {
@@ -118,30 +134,25 @@ impl Mentions {
                 }
             }
             DialogEvent::NoteEdited { note_id, text } => {
-                for m in self.by_id.values_mut().filter(|m| m.note_id == *note_id) {
-                    m.text.clone_from(text);
+                for id in self.of_note(*note_id) {
+                    if let Some(m) = self.by_id.get_mut(&id) {
+                        m.text.clone_from(text);
+                    }
                 }
             }
             DialogEvent::NoteDeleted { note_id } => {
-                let ids: Vec<MentionId> = self
-                    .by_id
-                    .values()
-                    .filter(|m| m.note_id == *note_id)
-                    .map(|m| m.id)
-                    .collect();
-                ids.into_iter().for_each(|id| self.close(id));
+                self.of_note(*note_id)
+                    .into_iter()
+                    .for_each(|id| self.close(id));
             }
             DialogEvent::MentionDone { note_id, user_id } => {
                 self.close(mention_of(*note_id, *user_id));
             }
             DialogEvent::DialogDeleted {} => {
-                let ids: Vec<MentionId> = self
-                    .by_id
-                    .values()
-                    .filter(|m| m.dialog_id == dialog_id && m.open)
-                    .map(|m| m.id)
-                    .collect();
-                ids.into_iter().for_each(|id| self.close(id));
+                let notes = self.by_dialog.get(&dialog_id).cloned().unwrap_or_default();
+                for note in notes {
+                    self.of_note(note).into_iter().for_each(|id| self.close(id));
+                }
             }
             _ => {}
         }

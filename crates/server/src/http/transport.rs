@@ -52,7 +52,8 @@ pub struct InboundBody {
     message: InboundMessage,
 }
 
-fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
+/// An integration's id: 1 to 512 bytes, not blank.
+pub(super) fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
     if v.trim().is_empty() || v.len() > 512 {
         return Err(Problem::validation_failed(format!(
             "{field} must be 1 to 512 bytes"

@@ -6,6 +6,7 @@
 
 use super::extract::Transport;
 use super::support::written;
+use super::transport::non_empty;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::Problem;
@@ -74,11 +75,7 @@ fn check_ids(chat: Option<&str>, external_id: Option<&str>) -> Result<(), Proble
         ("external_chat_id", chat),
         ("message.external_id", external_id),
     ] {
-        if v.is_some_and(|v| v.trim().is_empty() || v.len() > 512) {
-            return Err(Problem::validation_failed(format!(
-                "{field} must be 1 to 512 bytes"
-            )));
-        }
+        v.map_or(Ok(()), |v| non_empty(field, v))?;
     }
     Ok(())
 }
@@ -171,7 +168,7 @@ async fn transport_typing(
     body: web::Json<ReportedTyping>,
 ) -> Result<HttpResponse, Problem> {
     let chat = body.into_inner().external_chat_id;
-    check_ids(Some(&chat), None)?;
+    non_empty("external_chat_id", &chat)?;
     let (dialog, sent) = typing::customer_typing(&app, transport.channel_id, &chat).await?;
     Ok(HttpResponse::Ok().json(TypingReported {
         dialog_id: dialog.0,
