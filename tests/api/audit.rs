@@ -215,3 +215,113 @@ async fn the_global_log_pages_without_gaps_and_redacts_secrets() {
     let no_token = app.call("GET", "/api/audit/v1/events", None, None).await;
     assert_eq!(no_token.status, 401);
 }
+
+/// R29: the auditor fetches the key and a signed checkpoint over the API, keeps them, and later
+/// proves the stopped store still extends the checkpoint. Managers get 403; the key survives a
+/// restart; within 5 s the same checkpoint is served again (bounded work per request).
+#[tokio::test]
+async fn an_auditor_keeps_a_signed_checkpoint_and_the_log_extends_it_after_a_restart() {
+    use chatd_server::audit::{checkpoint, key, verify};
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, auditor) = app.user(&admin, "audrey", "auditor", &[]).await;
+    let (_, manager) = app.user(&admin, "max", "manager", &[]).await;
+    let (_, transport) = app.channel(&admin, "custom").await;
+    for n in 0..3 {
+        app.dialog(&transport, &format!("c-{n}"), "hi").await;
+    }
+    for path in ["/api/audit/v1/checkpoint", "/api/audit/v1/key"] {
+        let refused = app.call("GET", path, Some(&manager), None).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (403, "forbidden"),
+            "{path}"
+        );
+    }
+    let served_key = app
+        .call("GET", "/api/audit/v1/key", Some(&auditor), None)
+        .await;
+    assert_eq!(served_key.status, 200, "{served_key:?}");
+    assert_eq!(served_key.body["algorithm"], "Ed25519");
+    let trusted = key::read_public(&served_key.body.to_string()).unwrap();
+    assert_eq!(
+        key::read_public(served_key.body["pem"].as_str().unwrap()).unwrap(),
+        trusted
+    );
+
+    let a = app
+        .call("GET", "/api/audit/v1/checkpoint", Some(&auditor), None)
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let cp: checkpoint::Checkpoint = serde_json::from_value(a.body.clone()).unwrap();
+    let kept = checkpoint::check(&cp, &trusted).expect("a genuine checkpoint");
+    let log = app
+        .call(
+            "GET",
+            "/api/audit/v1/events?limit=1000",
+            Some(&auditor),
+            None,
+        )
+        .await;
+    let last = log.body["items"].as_array().unwrap().last().unwrap()["position"].clone();
+    assert_eq!(
+        cp.position,
+        last.as_str().unwrap(),
+        "it covers the whole log"
+    );
+    let streams: std::collections::HashSet<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["stream"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept.heads.len(), streams.len());
+
+    let summary = app
+        .call(
+            "GET",
+            "/api/audit/v1/checkpoint?heads=false",
+            Some(&auditor),
+            None,
+        )
+        .await;
+    assert!(summary.body.get("heads").is_none(), "{summary:?}");
+    assert_eq!(
+        summary.body["root"], a.body["root"],
+        "the same checkpoint, served again"
+    );
+    assert_eq!(summary.body["signature"], a.body["signature"]);
+    let summary: checkpoint::Checkpoint = serde_json::from_value(summary.body).unwrap();
+    assert!(checkpoint::check(&summary, &trusted)
+        .unwrap_err()
+        .contains("heads=false"));
+
+    // The desk goes on; later checkpoints cover more and still verify under the same key.
+    app.dialog(&transport, "c-late", "one more").await;
+    tokio::time::sleep(checkpoint::REFRESH + std::time::Duration::from_millis(200)).await;
+    let b = app
+        .call("GET", "/api/audit/v1/checkpoint", Some(&auditor), None)
+        .await;
+    let later: checkpoint::Checkpoint = serde_json::from_value(b.body).unwrap();
+    let later_kept = checkpoint::check(&later, &trusted).unwrap();
+    assert!(later_kept.position > kept.position);
+    assert!(later.events > cp.events);
+
+    let dir = app.stop().await;
+    let app = chatd_tests::spawn_app_in(dir).await;
+    let again = app
+        .call("GET", "/api/audit/v1/key", Some(&auditor), None)
+        .await;
+    assert_eq!(
+        again.body["key_id"], served_key.body["key_id"],
+        "the key is kept"
+    );
+    let dir = app.stop().await;
+    let store = chatd_store::SqliteStore::open(chatd_store::SqliteConfig::new(
+        dir.path().join("events.db"),
+    ))
+    .unwrap();
+    let (report, _) = verify::verify(&*store, Some(kept)).await.unwrap();
+    assert!(report.intact(), "{:?}", report.breaks);
+    chatd_store::EventStore::close(&*store).await;
+}

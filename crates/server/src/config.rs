@@ -30,6 +30,10 @@ pub struct FileConfig {
     pub image_decode_mib: Option<u64>,
     /// R28: a session unused for this many minutes has expired (default 1440, a day).
     pub session_idle_minutes: Option<u64>,
+    /// R29: the Ed25519 key (PKCS#8 PEM) audit checkpoints are signed with
+    /// (`CHATD_AUDIT_KEY_FILE`); it must exist. Default: `<data_dir>/audit-signing-key.pem`,
+    /// created on first start.
+    pub audit_key_file: Option<PathBuf>,
 }
 
 /// Outgoing webhook delivery (SPEC §5).
@@ -96,6 +100,8 @@ pub struct Config {
     pub image_decode_bytes: u64,
     /// R28: how long a session may go unused.
     pub session_idle: time::Duration,
+    /// R29: where the audit signing key is kept, when not in the data directory.
+    pub audit_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -234,7 +240,22 @@ impl Config {
                 .map_or(chatd_app::usecases::sessions::DEFAULT_IDLE, |m| {
                     time::Duration::minutes(m.clamp(1, 60 * 24 * 30) as i64)
                 }),
+            audit_key_file: std::env::var_os("CHATD_AUDIT_KEY_FILE")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .or(file.audit_key_file),
         })
+    }
+
+    /// The audit signing key, read (and, in the data directory only, created when missing).
+    pub fn audit_key(&self) -> Result<crate::audit::key::AuditKey, String> {
+        match &self.audit_key_file {
+            Some(path) => crate::audit::key::AuditKey::load_or_create(path, false),
+            None => crate::audit::key::AuditKey::load_or_create(
+                &self.data_dir.join(crate::audit::key::KEY_FILE),
+                true,
+            ),
+        }
     }
 
     /// The embedded store's file.

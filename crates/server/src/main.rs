@@ -102,9 +102,27 @@ fn parse_role(s: &str) -> Result<chatd_domain::Role, String> {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Re-walk every stream's hash chain; report the first break (exit code 1) or how much was
-    /// verified.
+    /// Re-walk every stream's hash chain and (embedded store) every position; list the first
+    /// break of each stream and the total (exit code 1), or what was verified.
     Verify {
+        #[command(flatten)]
+        common: Common,
+        /// A checkpoint kept earlier (`chatd audit checkpoint`, `GET /api/audit/v1/checkpoint`):
+        /// also prove the log still extends it (nothing it covers removed or rewritten).
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The public key to trust for the checkpoint's signature (PEM, or the JSON of
+        /// `GET /api/audit/v1/key`); default: the key chatd signs with.
+        #[arg(long, requires = "checkpoint")]
+        key: Option<PathBuf>,
+    },
+    /// Verify the whole log, then print a signed checkpoint of every stream's head as JSON.
+    Checkpoint {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the public key checkpoints are signed with (PEM).
+    Key {
         #[command(flatten)]
         common: Common,
     },
@@ -143,13 +161,36 @@ async fn main() -> ExitCode {
             Err(code) => return code,
         },
         Cmd::Audit {
-            command: AuditCmd::Verify { common },
+            command:
+                AuditCmd::Verify {
+                    common,
+                    checkpoint,
+                    key,
+                },
         } => match load(&common, None) {
-            Ok(config) => match verify(config).await {
+            Ok(config) => match verify(config, checkpoint, key).await {
                 Ok(true) => Ok(()),
                 Ok(false) => return ExitCode::FAILURE,
                 Err(e) => Err(e),
             },
+            Err(code) => return code,
+        },
+        Cmd::Audit {
+            command: AuditCmd::Checkpoint { common },
+        } => match load(&common, None) {
+            Ok(config) => match checkpoint(config).await {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            },
+            Err(code) => return code,
+        },
+        Cmd::Audit {
+            command: AuditCmd::Key { common },
+        } => match load(&common, None) {
+            Ok(config) => {
+                audit::cli::key_command(&config, &mut std::io::stdout(), &mut std::io::stderr())
+            }
             Err(code) => return code,
         },
         Cmd::Audit {
@@ -426,34 +467,43 @@ async fn replay(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `true` when every chain verifies.
-async fn verify(config: Config) -> Result<bool, Box<dyn std::error::Error>> {
+/// `true` when every chain verifies (and the log extends the checkpoint, when given one).
+async fn verify(
+    config: Config,
+    checkpoint: Option<PathBuf>,
+    key: Option<PathBuf>,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    telemetry::init("warn");
+    note_if_in_use(&config);
+    let kept = match &checkpoint {
+        Some(file) => match audit::cli::kept_checkpoint(&config, file, key.as_deref()) {
+            Ok(kept) => Some(kept),
+            Err(e) => {
+                say!("BROKEN: {e}");
+                return Ok(false);
+            }
+        },
+        None => None,
+    };
+    let store = open_store(&config).await?;
+    let outcome = audit::cli::verify_command(&*store, kept, &mut std::io::stdout()).await;
+    store.close().await;
+    Ok(outcome?.intact)
+}
+
+async fn checkpoint(config: Config) -> Result<bool, Box<dyn std::error::Error>> {
     telemetry::init("warn");
     note_if_in_use(&config);
     let store = open_store(&config).await?;
-    let started = std::time::Instant::now();
-    let result = audit::verify(&*store).await?;
+    let outcome = audit::cli::checkpoint_command(
+        &config,
+        &*store,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )
+    .await;
     store.close().await;
-    match result {
-        Ok(v) => {
-            say!(
-                "verified {} events in {} streams in {:.3} s: every hash chain is intact{}",
-                v.events,
-                v.streams,
-                started.elapsed().as_secs_f64(),
-                if v.foreign > 0 {
-                    format!(" ({} events of other streams not checked)", v.foreign)
-                } else {
-                    String::new()
-                }
-            );
-            Ok(true)
-        }
-        Err(b) => {
-            say!("BROKEN: {b}");
-            Ok(false)
-        }
-    }
+    Ok(outcome?.intact)
 }
 
 async fn export(config: Config, dialog: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {

@@ -1,6 +1,7 @@
 //! Starting and stopping the service. Stopping is graceful: the HTTP server stops accepting,
 //! finishes in-flight requests, and then the store finishes the appends it accepted.
 
+use crate::audit::checkpoint::Checkpointer;
 use crate::config::{Config, StoreKind};
 use crate::datadir::{self, DirLock, LockError};
 use crate::files::{Blobs, Decoding};
@@ -25,6 +26,8 @@ pub enum StartError {
     Files(String),
     #[error("cannot create the bootstrap admin: {0}")]
     Bootstrap(String),
+    #[error("{0}")]
+    AuditKey(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -115,6 +118,9 @@ pub struct Starting {
 pub async fn bind(config: &Config) -> Result<Starting, StartError> {
     let lock = datadir::lock(&config.data_dir)?;
     telemetry::install_metrics();
+    let signer = web::Data::new(Checkpointer::new(
+        config.audit_key().map_err(StartError::AuditKey)?,
+    ));
     let store = open_store(config).await?;
     // The edge's listeners hear the log from the first event the read models apply.
     let hub = Arc::new(Hub::new(config.ws_queue));
@@ -148,6 +154,7 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
             .app_data(hub_data.clone())
             .app_data(blobs.clone())
             .app_data(decoding.clone())
+            .app_data(signer.clone())
             .configure(http::routes)
     })
     .disable_signals()

@@ -13,8 +13,10 @@
 //! - `kurrent`: KurrentDB / EventStoreDB through the official `kurrentdb` crate;
 //! - `subscription`: the catch-up subscription both backends hand out;
 //! - `hash`: the per-stream SHA-256 chain;
+//! - `chains`: the auditor's walk over a scan of the log (chains, gaps, heads, checkpoints);
 //! - `contract`: the suite every backend passes (`contract_suite!`).
 
+pub mod chains;
 pub mod contract;
 pub mod hash;
 pub mod kurrent;
@@ -55,6 +57,28 @@ pub trait EventStore: Send + Sync + 'static {
         after: Option<Position>,
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Like `read_all`, for auditors: a row that cannot be read as an event is handed back as
+    /// what could be read of it instead of failing the whole read. Backends whose reads cannot
+    /// meet such a row keep this default.
+    async fn scan_all(
+        &self,
+        after: Option<Position>,
+        limit: usize,
+    ) -> Result<Vec<Scanned>, StoreError> {
+        Ok(self
+            .read_all(after, limit)
+            .await?
+            .into_iter()
+            .map(Ok)
+            .collect())
+    }
+
+    /// Whether global positions are 1, 2, 3, … with no hole (the embedded store's rowids): then
+    /// a missing position is a removed event. KurrentDB's positions are byte offsets.
+    fn contiguous_positions(&self) -> bool {
+        false
+    }
 
     /// Every event after `after` (exclusive), first from history, then live, with no gap and no
     /// duplicate at the seam.

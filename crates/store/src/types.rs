@@ -124,3 +124,26 @@ impl From<rusqlite::Error> for StoreError {
         StoreError::Internal(e.to_string())
     }
 }
+
+/// A row of the log that cannot be read as an event: what could be read of it, and why not.
+/// Only a store changed behind chatd's back holds one; auditors' scans report it as a break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableRow {
+    pub position: Position,
+    pub stream: Option<String>,
+    pub version: Option<u64>,
+    pub reason: String,
+}
+
+impl fmt::Display for UnreadableRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the row at position {} cannot be read: {}",
+            self.position, self.reason
+        )
+    }
+}
+
+/// One row of an auditor's scan of the log.
+pub type Scanned = Result<RecordedEvent, UnreadableRow>;

@@ -81,3 +81,49 @@ async fn cached_versions_follow_answered_appends() {
     let store = h.open().await;
     assert_eq!(store.cached_version("dialog-x"), None);
 }
+
+/// R29: a row changed behind chatd's back (a cell rewritten as TEXT, a hash cut short) is handed
+/// to the auditor's scan as what could be read of it; an ordinary read fails naming the row.
+#[tokio::test]
+async fn rows_changed_behind_the_stores_back_are_scanned_as_unreadable() {
+    use chatd_store::{contract::event, EventStore, ExpectedVersion};
+    let h = Embedded::start().await.unwrap();
+    let store = h.open().await;
+    store
+        .append(
+            "dialog-x",
+            ExpectedVersion::NoStream,
+            (0..4).map(event).collect(),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    let db = rusqlite::Connection::open(h.dir.path().join("events.db")).unwrap();
+    db.execute_batch(
+        "UPDATE events SET data = replace(data, 'n', 'N') WHERE version = 1;
+         UPDATE events SET hash = substr(hash, 1, 31) WHERE version = 2;",
+    )
+    .unwrap();
+    drop(db);
+    let store = h.open().await;
+    let rows = store.scan_all(None, 10).await.unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows[0].is_ok() && rows[3].is_ok());
+    let bad = rows[1].as_ref().unwrap_err();
+    assert_eq!(
+        (bad.stream.as_deref(), bad.version),
+        (Some("dialog-x"), Some(1))
+    );
+    assert_eq!(bad.reason, "column data holds TEXT where chatd writes BLOB");
+    let bad = rows[2].as_ref().unwrap_err();
+    assert_eq!(bad.position.to_string(), "3");
+    assert_eq!(
+        bad.reason,
+        "column hash holds BLOB where chatd writes a BLOB of 32 bytes"
+    );
+    let failed = store.read_all(None, 10).await.unwrap_err().to_string();
+    assert!(
+        failed.contains("the row at position 2 cannot be read"),
+        "{failed}"
+    );
+}

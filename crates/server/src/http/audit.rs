@@ -1,18 +1,20 @@
 //! The Audit API (auditor or admin): every event of a dialog's stream, deleted dialogs included,
-//! and the global log, paged. Read-only; auditors can read nothing of the manager API.
+//! and the global log, paged; R29's signed checkpoint and its key. Read-only; auditors can read
+//! nothing of the manager API.
 
 use super::extract::Session;
 use super::views::Page;
 use super::Problem;
 use crate::app::App;
+use crate::audit::checkpoint::{Checkpoint, CheckpointError, Checkpointer};
 use crate::audit::{audit_event, AuditEvent};
 use actix_web::{get, web, HttpResponse};
 use chatd_domain::dialog::Dialog;
 use chatd_domain::Aggregate;
 use chatd_domain::Role;
 use chatd_store::Direction;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 const MAX_PAGE: usize = 1000;
@@ -103,6 +105,69 @@ async fn log(
     }))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckpointQuery {
+    /// `false`: only the signed summary, without every stream's head (for frequent polling;
+    /// keep a full one to verify against).
+    heads: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/audit/v1/checkpoint", tag = "audit", params(CheckpointQuery), security(("bearer" = [])), responses((status = 200, description = "R29: a signed checkpoint of every stream's head at the log's current end (made at most every 5 s; in between the last one is served). Keep it off the machine; `chatd audit verify --checkpoint FILE` proves the log still extends it", body = Checkpoint), (status = 403, description = "not an auditor or admin", body = Problem), (status = 500, description = "log_not_intact: the log does not verify, so nothing is signed", body = Problem)))]
+#[get("/checkpoint")]
+async fn checkpoint(
+    app: web::Data<App>,
+    signer: web::Data<Checkpointer>,
+    session: Session,
+    q: web::Query<CheckpointQuery>,
+) -> Result<HttpResponse, Problem> {
+    auditor(&session)?;
+    let served = signer.current(&*app.store).await.map_err(|e| match e {
+        CheckpointError::Store(e) => Problem::from(crate::app::AppError::from(e)),
+        broken @ CheckpointError::Broken { .. } => Problem::new(
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "log_not_intact",
+            format!("{broken}; run `chatd audit verify`"),
+        ),
+    })?;
+    let body = match q.heads {
+        Some(false) => served.summary.clone(),
+        _ => served.full.clone(),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
+}
+
+/// The key checkpoints are signed with.
+#[derive(Serialize, ToSchema)]
+pub struct AuditKeyView {
+    /// `Ed25519`.
+    algorithm: &'static str,
+    /// First 16 hex digits of SHA-256 over the key's 32 bytes.
+    key_id: String,
+    /// The key's 32 bytes in hex.
+    public_key: String,
+    /// The key as SPKI PEM (`openssl pkeyutl -verify -pubin -inkey`).
+    pem: String,
+}
+
+#[utoipa::path(get, path = "/api/audit/v1/key", tag = "audit", security(("bearer" = [])), responses((status = 200, description = "R29: the public key checkpoints are signed with", body = AuditKeyView), (status = 403, description = "not an auditor or admin", body = Problem)))]
+#[get("/key")]
+async fn key(signer: web::Data<Checkpointer>, session: Session) -> Result<HttpResponse, Problem> {
+    auditor(&session)?;
+    let public = signer.public();
+    Ok(HttpResponse::Ok().json(AuditKeyView {
+        algorithm: "Ed25519",
+        key_id: crate::audit::key::key_id(&public),
+        public_key: chatd_store::hash::hex(public.as_bytes()),
+        pem: crate::audit::key::public_pem(&public),
+    }))
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(dialog_events).service(log);
+    cfg.service(dialog_events)
+        .service(log)
+        .service(checkpoint)
+        .service(key);
 }

@@ -112,6 +112,8 @@ impl Modify for Security {
         files::get_transport,
         audit::dialog_events,
         audit::log,
+        audit::checkpoint,
+        audit::key,
         bot_api::list,
         bot_api::send,
         bot_api::reassign,

@@ -146,3 +146,97 @@ pub async fn subscription_from_any_position<H: Harness>(h: &H) {
         );
     }
 }
+
+/// R29: the auditor's scan sees what `read_all` sees; a contiguous store has no hole.
+pub async fn scans_match_reads_and_contiguous_logs_have_no_hole<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let start = store.head().await.unwrap();
+    let (a, b) = (stream("a"), stream("b"));
+    for i in 0..6u64 {
+        let s = if i % 3 == 0 { &a } else { &b };
+        store
+            .append(s, ExpectedVersion::Any, vec![event(i), event(i + 100)])
+            .await
+            .unwrap();
+    }
+    let ours: HashSet<_> = [a.clone(), b.clone()].into();
+    let read = all_of(&*store, start, &ours).await;
+    let mut scanned = Vec::new();
+    let mut cursor = start;
+    loop {
+        let page = store.scan_all(cursor, 7).await.unwrap();
+        let Some(last) = page.last() else { break };
+        cursor = Some(match last {
+            Ok(e) => e.position,
+            Err(bad) => panic!("an unreadable row in a healthy log: {bad}"),
+        });
+        scanned.extend(
+            page.into_iter()
+                .flatten()
+                .filter(|e| ours.contains(&e.stream)),
+        );
+    }
+    assert_eq!(scanned, read);
+    let mut chains = crate::chains::Chains::new(false);
+    scanned.iter().for_each(|e| chains.event(e));
+    let (report, heads) = chains.finish();
+    assert!(report.intact(), "{:?}", report.breaks);
+    assert_eq!((report.events, report.streams), (12, 2));
+    assert_eq!(heads[&b].version, 7);
+    if store.contiguous_positions() {
+        let whole = store.read_all(None, usize::MAX >> 1).await.unwrap();
+        assert!(whole
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.position == Position::single(i as u64 + 1)));
+    }
+}
+
+/// R29: stream heads taken at one point are found again, unchanged, after later appends; a
+/// head the log does not hold is named.
+pub async fn a_checkpoint_of_stream_heads_is_extended_by_later_appends<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let start = store.head().await.unwrap();
+    let (a, b) = (stream("a"), stream("b"));
+    let ours: HashSet<_> = [a.clone(), b.clone()].into();
+    for s in [&a, &b, &a] {
+        store
+            .append(s, ExpectedVersion::Any, vec![event(1)])
+            .await
+            .unwrap();
+    }
+    let walk = |events: &[RecordedEvent], kept: Option<crate::chains::Kept>| {
+        let mut c = crate::chains::Chains::new(false);
+        if let Some(k) = kept {
+            c = c.extending(k);
+        }
+        events.iter().for_each(|e| c.event(e));
+        c.finish()
+    };
+    let (first, heads) = walk(&all_of(&*store, start, &ours).await, None);
+    let kept = crate::chains::Kept {
+        position: first.last,
+        heads,
+    };
+    for s in [&b, &a] {
+        store
+            .append(s, ExpectedVersion::Any, vec![event(2)])
+            .await
+            .unwrap();
+    }
+    let now = all_of(&*store, start, &ours).await;
+    let (report, _) = walk(&now, Some(kept.clone()));
+    assert!(report.intact(), "{:?}", report.breaks);
+    let mut claims_more = kept;
+    claims_more.heads.insert(
+        stream("gone"),
+        crate::chains::Head {
+            version: 0,
+            hash: [7; 32],
+            position: now[0].position,
+        },
+    );
+    let (report, _) = walk(&now, Some(claims_more));
+    assert_eq!(report.total_breaks, 1, "{:?}", report.breaks);
+    assert!(report.breaks[0].reason.contains("the stream was removed"));
+}

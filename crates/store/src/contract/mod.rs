@@ -40,6 +40,8 @@ macro_rules! contract_suite {
             every_event_links_to_its_predecessor,
             reopen_after_close_keeps_history,
             empty_appends_are_refused,
+            scans_match_reads_and_contiguous_logs_have_no_hole,
+            a_checkpoint_of_stream_heads_is_extended_by_later_appends,
         );
     };
     (@cases $harness:ty; $attrs:tt; $($case:ident),* $(,)?) => {$(

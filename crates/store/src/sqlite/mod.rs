@@ -8,7 +8,7 @@ use crate::hash::content_digest;
 use crate::subscription::{Subscription, SubscriptionSender};
 use crate::{
     AppendResult, Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent,
-    StoreError,
+    Scanned, StoreError,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -238,12 +238,21 @@ fn read_all_sync(
     after: Option<Position>,
     limit: usize,
 ) -> Result<Vec<RecordedEvent>, StoreError> {
+    log_page(conn, after, limit, schema::row_to_event)
+}
+
+fn log_page<T>(
+    conn: &Connection,
+    after: Option<Position>,
+    limit: usize,
+    map: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
     let after = after.map_or(0, |p| p.commit) as i64;
     let mut stmt = conn.prepare_cached(&format!(
         "{} WHERE position > ?1 ORDER BY position LIMIT ?2",
         schema::SELECT_EVENT
     ))?;
-    let rows = stmt.query_map(rusqlite::params![after, limit as i64], schema::row_to_event)?;
+    let rows = stmt.query_map(rusqlite::params![after, limit as i64], map)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -328,6 +337,19 @@ impl EventStore for SqliteStore {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         self.read(move |conn| read_all_sync(conn, after, limit))
             .await
+    }
+
+    async fn scan_all(
+        &self,
+        after: Option<Position>,
+        limit: usize,
+    ) -> Result<Vec<Scanned>, StoreError> {
+        self.read(move |conn| log_page(conn, after, limit, schema::scan_row))
+            .await
+    }
+
+    fn contiguous_positions(&self) -> bool {
+        true
     }
 
     async fn subscribe_all(&self, after: Option<Position>) -> Result<Subscription, StoreError> {

@@ -1,6 +1,7 @@
 //! The embedded store's file layout and row mapping.
 
-use crate::{Position, RecordedEvent};
+use crate::{Position, RecordedEvent, Scanned, UnreadableRow};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -50,25 +51,97 @@ pub fn to_hash(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
     })
 }
 
+/// A column as chatd wrote it, or why it is not.
+fn typed<'a, T>(
+    row: &'a Row<'_>,
+    i: usize,
+    name: &str,
+    want: &str,
+    get: impl FnOnce(ValueRef<'a>) -> Option<T>,
+) -> Result<T, String> {
+    let value = row.get_ref(i).map_err(|e| format!("column {name}: {e}"))?;
+    let found = match value {
+        ValueRef::Null => "NULL",
+        ValueRef::Integer(_) => "INTEGER",
+        ValueRef::Real(_) => "REAL",
+        ValueRef::Text(_) => "TEXT",
+        ValueRef::Blob(_) => "BLOB",
+    };
+    get(value).ok_or_else(|| format!("column {name} holds {found} where chatd writes {want}"))
+}
+
+fn text(row: &Row<'_>, i: usize, name: &str) -> Result<String, String> {
+    typed(row, i, name, "UTF-8 TEXT", |v| match v {
+        ValueRef::Text(t) => std::str::from_utf8(t).ok().map(str::to_owned),
+        _ => None,
+    })
+}
+
+fn int(row: &Row<'_>, i: usize, name: &str, max: i64) -> Result<i64, String> {
+    typed(
+        row,
+        i,
+        name,
+        "a non-negative INTEGER in range",
+        |v| match v {
+            ValueRef::Integer(n) if (0..=max).contains(&n) => Some(n),
+            _ => None,
+        },
+    )
+}
+
+fn blob(row: &Row<'_>, i: usize, name: &str, len: Option<usize>) -> Result<Vec<u8>, String> {
+    let want = len.map_or("BLOB".to_owned(), |n| format!("a BLOB of {n} bytes"));
+    typed(row, i, name, &want, |v| match v {
+        ValueRef::Blob(b) if len.is_none_or(|n| n == b.len()) => Some(b.to_vec()),
+        _ => None,
+    })
+}
+
+/// Read a row as an event, or say what is wrong with it: a row chatd could not have written
+/// (a cell of another type, a hash of the wrong length) is never silently converted.
+pub fn scan_row(row: &Row<'_>) -> rusqlite::Result<Scanned> {
+    let position = Position::single(row.get::<_, i64>(0)? as u64);
+    let stream = text(row, 1, "stream");
+    let version = int(row, 2, "version", i64::MAX);
+    let event = (|| {
+        let stream = stream.clone()?;
+        let version = version.clone()? as u64;
+        let id = Uuid::from_slice(&blob(row, 3, "id", Some(16))?).map_err(|e| e.to_string())?;
+        let recorded_at = int(row, 8, "recorded_at", i64::MAX)?;
+        let hash = |i, name| -> Result<[u8; 32], String> {
+            Ok(blob(row, i, name, Some(32))?.try_into().expect("32 bytes"))
+        };
+        Ok(RecordedEvent {
+            position,
+            stream,
+            version,
+            id,
+            event_type: text(row, 4, "event_type")?,
+            schema_version: int(row, 5, "schema_version", u32::MAX as i64)? as u32,
+            data: blob(row, 6, "data", None)?,
+            metadata: blob(row, 7, "metadata", None)?,
+            recorded_at: OffsetDateTime::from_unix_timestamp_nanos(recorded_at as i128)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            prev_hash: hash(9, "prev_hash")?,
+            hash: hash(10, "hash")?,
+        })
+    })();
+    Ok(event.map_err(|reason: String| UnreadableRow {
+        position,
+        stream: stream.ok(),
+        version: version.ok().map(|v| v as u64),
+        reason,
+    }))
+}
+
+/// Read a row as an event; a row that is not one fails the read, naming it.
 pub fn row_to_event(row: &Row<'_>) -> rusqlite::Result<RecordedEvent> {
-    let position: i64 = row.get(0)?;
-    let id: Vec<u8> = row.get(3)?;
-    let id = Uuid::from_slice(&id).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Blob, Box::new(e))
-    })?;
-    let recorded_at: i64 = row.get(8)?;
-    Ok(RecordedEvent {
-        position: Position::single(position as u64),
-        stream: row.get(1)?,
-        version: row.get::<_, i64>(2)? as u64,
-        id,
-        event_type: row.get(4)?,
-        schema_version: row.get(5)?,
-        data: row.get(6)?,
-        metadata: row.get(7)?,
-        recorded_at: OffsetDateTime::from_unix_timestamp_nanos(recorded_at as i128)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        prev_hash: to_hash(row.get(9)?)?,
-        hash: to_hash(row.get(10)?)?,
+    scan_row(row)?.map_err(|bad| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Blob,
+            format!("{bad} (run `chatd audit verify`)").into(),
+        )
     })
 }

@@ -1,11 +1,16 @@
-//! The auditors' side: every stored event as they read it (through the audit API and `chatd audit
-//! export`), and `chatd audit verify`, which re-walks every stream's hash chain.
+//! The auditors' side (R29): every stored event as they read it (through the audit API and
+//! `chatd audit export`); `verify`, the walk over the whole log; `key`, the Ed25519 key chatd
+//! signs with; `checkpoint`, the signed commitment to every stream's head; `cli`, the
+//! `chatd audit` commands.
 
-use chatd_projections::codec::{decode_event, DecodeFailure};
-use chatd_store::hash::{hex, recompute, GENESIS};
-use chatd_store::{Direction, EventStore, Position, RecordedEvent, StoreError};
+pub mod checkpoint;
+pub mod cli;
+pub mod key;
+pub mod verify;
+
+use chatd_store::hash::hex;
+use chatd_store::{Direction, EventStore, RecordedEvent, StoreError};
 use serde::Serialize;
-use std::collections::HashMap;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -106,81 +111,4 @@ pub async fn stream_events(
             return Ok(out);
         }
     }
-}
-
-/// Where a chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Break {
-    pub stream: String,
-    pub version: u64,
-    pub position: Position,
-    pub reason: String,
-}
-
-impl std::fmt::Display for Break {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "stream {} version {} (position {}): {}",
-            self.stream, self.version, self.position, self.reason
-        )
-    }
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Verified {
-    pub events: u64,
-    pub streams: u64,
-    /// Events of streams outside chatd's categories, not chained by chatd.
-    pub foreign: u64,
-}
-
-/// Re-walk every stream's hash chain over the global log: each event must follow its stream's
-/// previous version, link to its hash, and hash to what is stored. Stops at the first break.
-pub async fn verify(store: &dyn EventStore) -> Result<Result<Verified, Break>, StoreError> {
-    let mut heads: HashMap<String, (u64, [u8; 32])> = HashMap::new();
-    let mut report = Verified::default();
-    let mut after = None;
-    loop {
-        let page = store.read_all(after, 4096).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.position);
-        for e in &page {
-            if matches!(decode_event(e), Err(DecodeFailure::UnknownCategory(_))) {
-                report.foreign += 1;
-                continue;
-            }
-            let broken = |reason: String| Break {
-                stream: e.stream.clone(),
-                version: e.version,
-                position: e.position,
-                reason,
-            };
-            let (expected_version, expected_prev) = match heads.get(&e.stream) {
-                Some((v, h)) => (v + 1, *h),
-                None => (0, GENESIS),
-            };
-            if e.version != expected_version {
-                return Ok(Err(broken(format!(
-                    "expected version {expected_version}: an event is missing or out of place"
-                ))));
-            }
-            if e.prev_hash != expected_prev {
-                return Ok(Err(broken(
-                    "its link to the previous event does not match that event's hash".into(),
-                )));
-            }
-            if recompute(e) != e.hash {
-                return Ok(Err(broken(
-                    "its content does not match its hash: the event was altered".into(),
-                )));
-            }
-            if e.version == 0 {
-                report.streams += 1;
-            }
-            heads.insert(e.stream.clone(), (e.version, e.hash));
-            report.events += 1;
-        }
-    }
-    Ok(Ok(report))
 }

@@ -1,0 +1,94 @@
+//! `chatd audit verify`'s walk: every row of the log through `chatd_store::chains`, with each
+//! event of chatd's categories also decoded, so a row the domain cannot read is a break too.
+
+use chatd_projections::codec::{decode_event, DecodeFailure};
+use chatd_store::chains::{Chains, Head, Kept, Report};
+use chatd_store::{EventStore, Position, StoreError};
+use std::collections::HashMap;
+
+/// Rows scanned per read.
+const PAGE: usize = 4096;
+
+/// A walk that can be continued: the server keeps one and feeds it what the log gained since.
+pub struct Walk {
+    chains: Chains,
+    after: Option<Position>,
+}
+
+impl Walk {
+    pub fn new(store: &dyn EventStore) -> Self {
+        Walk {
+            chains: Chains::new(store.contiguous_positions()),
+            after: None,
+        }
+    }
+
+    /// Also check that the log extends a kept checkpoint.
+    pub fn extending(self, kept: Kept) -> Self {
+        Walk {
+            chains: self.chains.extending(kept),
+            after: self.after,
+        }
+    }
+
+    /// Read on from where the walk stopped to the end of the log.
+    pub async fn catch_up(&mut self, store: &dyn EventStore) -> Result<(), StoreError> {
+        loop {
+            let page = store.scan_all(self.after, PAGE).await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            self.after = Some(match last {
+                Ok(e) => e.position,
+                Err(bad) => bad.position,
+            });
+            for row in &page {
+                match row {
+                    Err(bad) => self.chains.unreadable(bad),
+                    Ok(e) => match decode_event(e) {
+                        Err(DecodeFailure::UnknownCategory(_)) => self.chains.foreign(e),
+                        Err(failure) => {
+                            self.chains.event(e);
+                            self.chains
+                                .flag(e, format!("the event does not decode: {failure}"));
+                        }
+                        Ok(_) => self.chains.event(e),
+                    },
+                }
+            }
+            if page.len() < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The last position read (`None`: the log is empty).
+    pub fn position(&self) -> Option<Position> {
+        self.after
+    }
+
+    pub fn report(&self) -> &Report {
+        self.chains.report()
+    }
+
+    pub fn heads(&self) -> &HashMap<String, Head> {
+        self.chains.heads()
+    }
+
+    pub fn finish(self) -> (Report, HashMap<String, Head>) {
+        self.chains.finish()
+    }
+}
+
+/// Walk the whole log once (against `kept` when given).
+pub async fn verify(
+    store: &dyn EventStore,
+    kept: Option<Kept>,
+) -> Result<(Report, HashMap<String, Head>), StoreError> {
+    let mut walk = Walk::new(store);
+    if let Some(kept) = kept {
+        walk = walk.extending(kept);
+    }
+    walk.catch_up(store).await?;
+    Ok(walk.finish())
+}
