@@ -325,3 +325,34 @@ async fn an_auditor_keeps_a_signed_checkpoint_and_the_log_extends_it_after_a_res
     assert!(report.intact(), "{:?}", report.breaks);
     chatd_store::EventStore::close(&*store).await;
 }
+
+/// R29: chatd never signs a log that does not verify: after someone edits a stored message of
+/// the stopped store, the checkpoint route answers 500 `log_not_intact`, naming the event.
+#[tokio::test]
+async fn no_checkpoint_is_signed_over_a_log_changed_behind_chatds_back() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, auditor) = app.user(&admin, "audrey", "auditor", &[]).await;
+    let (_, transport) = app.channel(&admin, "custom").await;
+    let dialog = app.dialog(&transport, "c-1", "the price is 40").await;
+    let dir = app.stop().await;
+    let db = rusqlite::Connection::open(dir.path().join("events.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE events SET data = CAST(replace(CAST(data AS TEXT), '40', '4') AS BLOB) WHERE stream = ?1 AND version = 1",
+            [format!("dialog-{dialog}")],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+    let app = chatd_tests::spawn_app_in(dir).await;
+    let refused = app
+        .call("GET", "/api/audit/v1/checkpoint", Some(&auditor), None)
+        .await;
+    assert_eq!((refused.status, refused.code()), (500, "log_not_intact"));
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("stream dialog-{dialog} version 1")) && detail.contains("altered"),
+        "{detail}"
+    );
+}

@@ -198,7 +198,7 @@ impl Chains {
     pub fn event(&mut self, e: &RecordedEvent) {
         self.place(e.position);
         let previous = self.heads.get(&e.stream).copied();
-        let lost = self.lost.remove(&e.stream);
+        let lost = !self.lost.is_empty() && self.lost.remove(&e.stream);
         if !lost {
             let (expected_version, expected_prev) =
                 previous.map_or((0, GENESIS), |h| (h.version + 1, h.hash));
@@ -237,14 +237,17 @@ impl Chains {
         }
         self.report.events += 1;
         // Pick the chain up from what is stored: the next event is judged against this one.
-        self.heads.insert(
-            e.stream.clone(),
-            Head {
-                version: e.version,
-                hash: e.hash,
-                position: e.position,
-            },
-        );
+        let head = Head {
+            version: e.version,
+            hash: e.hash,
+            position: e.position,
+        };
+        match self.heads.get_mut(&e.stream) {
+            Some(h) => *h = head,
+            None => {
+                self.heads.insert(e.stream.clone(), head);
+            }
+        }
     }
 
     /// A break the caller found in an event already walked (one that does not decode).

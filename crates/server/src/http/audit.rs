@@ -124,11 +124,9 @@ async fn checkpoint(
     auditor(&session)?;
     let served = signer.current(&*app.store).await.map_err(|e| match e {
         CheckpointError::Store(e) => Problem::from(crate::app::AppError::from(e)),
-        broken @ CheckpointError::Broken { .. } => Problem::new(
-            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "log_not_intact",
-            format!("{broken}; run `chatd audit verify`"),
-        ),
+        broken @ CheckpointError::Broken { .. } => {
+            Problem::log_not_intact(format!("{broken}; run `chatd audit verify`"))
+        }
     })?;
     let body = match q.heads {
         Some(false) => served.summary.clone(),

@@ -134,6 +134,14 @@ impl Problem {
         }
     }
 
+    /// R29: the log does not verify, so no checkpoint is signed (logged: someone changed the
+    /// store, or it is damaged).
+    pub fn log_not_intact(detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        tracing::error!(%detail, "the log does not verify");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "log_not_intact", detail)
+    }
+
     pub fn not_found() -> Self {
         Problem::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
     }

@@ -51,12 +51,12 @@ pub fn to_hash(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
     })
 }
 
-/// A column as chatd wrote it, or why it is not.
+/// A column as chatd wrote it, or why it is not (`want` names the type chatd writes).
 fn typed<'a, T>(
     row: &'a Row<'_>,
     i: usize,
     name: &str,
-    want: &str,
+    want: impl FnOnce() -> String,
     get: impl FnOnce(ValueRef<'a>) -> Option<T>,
 ) -> Result<T, String> {
     let value = row.get_ref(i).map_err(|e| format!("column {name}: {e}"))?;
@@ -67,14 +67,20 @@ fn typed<'a, T>(
         ValueRef::Text(_) => "TEXT",
         ValueRef::Blob(_) => "BLOB",
     };
-    get(value).ok_or_else(|| format!("column {name} holds {found} where chatd writes {want}"))
+    get(value).ok_or_else(|| format!("column {name} holds {found} where chatd writes {}", want()))
 }
 
 fn text(row: &Row<'_>, i: usize, name: &str) -> Result<String, String> {
-    typed(row, i, name, "UTF-8 TEXT", |v| match v {
-        ValueRef::Text(t) => std::str::from_utf8(t).ok().map(str::to_owned),
-        _ => None,
-    })
+    typed(
+        row,
+        i,
+        name,
+        || "UTF-8 TEXT".into(),
+        |v| match v {
+            ValueRef::Text(t) => std::str::from_utf8(t).ok().map(str::to_owned),
+            _ => None,
+        },
+    )
 }
 
 fn int(row: &Row<'_>, i: usize, name: &str, max: i64) -> Result<i64, String> {
@@ -82,7 +88,7 @@ fn int(row: &Row<'_>, i: usize, name: &str, max: i64) -> Result<i64, String> {
         row,
         i,
         name,
-        "a non-negative INTEGER in range",
+        || "a non-negative INTEGER in range".into(),
         |v| match v {
             ValueRef::Integer(n) if (0..=max).contains(&n) => Some(n),
             _ => None,
@@ -90,12 +96,30 @@ fn int(row: &Row<'_>, i: usize, name: &str, max: i64) -> Result<i64, String> {
     )
 }
 
-fn blob(row: &Row<'_>, i: usize, name: &str, len: Option<usize>) -> Result<Vec<u8>, String> {
-    let want = len.map_or("BLOB".to_owned(), |n| format!("a BLOB of {n} bytes"));
-    typed(row, i, name, &want, |v| match v {
-        ValueRef::Blob(b) if len.is_none_or(|n| n == b.len()) => Some(b.to_vec()),
-        _ => None,
-    })
+fn blob(row: &Row<'_>, i: usize, name: &str) -> Result<Vec<u8>, String> {
+    typed(
+        row,
+        i,
+        name,
+        || "BLOB".into(),
+        |v| match v {
+            ValueRef::Blob(b) => Some(b.to_vec()),
+            _ => None,
+        },
+    )
+}
+
+fn fixed<const N: usize>(row: &Row<'_>, i: usize, name: &str) -> Result<[u8; N], String> {
+    typed(
+        row,
+        i,
+        name,
+        || format!("a BLOB of {N} bytes"),
+        |v| match v {
+            ValueRef::Blob(b) => b.try_into().ok(),
+            _ => None,
+        },
+    )
 }
 
 /// Read a row as an event, or say what is wrong with it: a row chatd could not have written
@@ -104,35 +128,56 @@ pub fn scan_row(row: &Row<'_>) -> rusqlite::Result<Scanned> {
     let position = Position::single(row.get::<_, i64>(0)? as u64);
     let stream = text(row, 1, "stream");
     let version = int(row, 2, "version", i64::MAX);
-    let event = (|| {
-        let stream = stream.clone()?;
-        let version = version.clone()? as u64;
-        let id = Uuid::from_slice(&blob(row, 3, "id", Some(16))?).map_err(|e| e.to_string())?;
-        let recorded_at = int(row, 8, "recorded_at", i64::MAX)?;
-        let hash = |i, name| -> Result<[u8; 32], String> {
-            Ok(blob(row, i, name, Some(32))?.try_into().expect("32 bytes"))
-        };
-        Ok(RecordedEvent {
+    let rest = (|| {
+        Ok((
+            Uuid::from_bytes(fixed::<16>(row, 3, "id")?),
+            text(row, 4, "event_type")?,
+            int(row, 5, "schema_version", u32::MAX as i64)? as u32,
+            blob(row, 6, "data")?,
+            blob(row, 7, "metadata")?,
+            int(row, 8, "recorded_at", i64::MAX)?,
+            fixed::<32>(row, 9, "prev_hash")?,
+            fixed::<32>(row, 10, "hash")?,
+        ))
+    })();
+    Ok(match (stream, version, rest) {
+        (
+            Ok(stream),
+            Ok(version),
+            Ok((id, event_type, schema_version, data, metadata, recorded_at, prev_hash, hash)),
+        ) => Ok(RecordedEvent {
             position,
             stream,
-            version,
+            version: version as u64,
             id,
-            event_type: text(row, 4, "event_type")?,
-            schema_version: int(row, 5, "schema_version", u32::MAX as i64)? as u32,
-            data: blob(row, 6, "data", None)?,
-            metadata: blob(row, 7, "metadata", None)?,
+            event_type,
+            schema_version,
+            data,
+            metadata,
             recorded_at: OffsetDateTime::from_unix_timestamp_nanos(recorded_at as i128)
                 .unwrap_or(OffsetDateTime::UNIX_EPOCH),
-            prev_hash: hash(9, "prev_hash")?,
-            hash: hash(10, "hash")?,
-        })
-    })();
-    Ok(event.map_err(|reason: String| UnreadableRow {
-        position,
-        stream: stream.ok(),
-        version: version.ok().map(|v| v as u64),
-        reason,
-    }))
+            prev_hash,
+            hash,
+        }),
+        (stream, version, rest) => {
+            let reason = [
+                stream.as_ref().err(),
+                version.as_ref().err(),
+                rest.as_ref().err(),
+            ]
+            .into_iter()
+            .flatten()
+            .next()
+            .cloned()
+            .unwrap_or_default();
+            Err(UnreadableRow {
+                position,
+                stream: stream.ok(),
+                version: version.ok().map(|v| v as u64),
+                reason,
+            })
+        }
+    })
 }
 
 /// Read a row as an event; a row that is not one fails the read, naming it.
