@@ -2,6 +2,7 @@
 //! that speak its API the way the SPA and integrations do. Logs only when `TEST_LOG` is set.
 
 pub mod receiver;
+pub mod schema;
 
 use chatd_server::config::{Config, Overrides};
 use serde_json::{json, Value};
@@ -117,15 +118,15 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Answer {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = self.client.request(method, self.url(path));
+        let verb = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(verb, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
         if let Some(b) = body {
             req = req.json(&b);
         }
-        answer(req.send().await.expect("request")).await
+        answer_to(method, req.send().await.expect("request")).await
     }
 
     pub async fn login(&self, login: &str, password: &str) -> String {
@@ -210,7 +211,7 @@ impl TestApp {
             .post(self.url(&format!("/api/transport/v1{path}")))
             .header("x-transport-token", token)
             .json(&body);
-        answer(req.send().await.expect("request")).await
+        answer_to("POST", req.send().await.expect("request")).await
     }
 
     /// Upload bytes as a file; `transport`: through the transport API with that token,
@@ -555,7 +556,13 @@ impl TestApp {
 }
 
 async fn answer(resp: reqwest::Response) -> Answer {
+    answer_to("", resp).await
+}
+
+/// An answer, checked against the OpenAPI document when `method` is given.
+async fn answer_to(method: &str, resp: reqwest::Response) -> Answer {
     let status = resp.status().as_u16();
+    let path = resp.url().path().to_owned();
     let content_type = resp
         .headers()
         .get("content-type")
@@ -564,6 +571,9 @@ async fn answer(resp: reqwest::Response) -> Answer {
         .to_owned();
     let text = resp.text().await.unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if !method.is_empty() {
+        schema::check(method, &path, status, &content_type, &body);
+    }
     Answer {
         status,
         body,

@@ -34,6 +34,9 @@ pub struct FileConfig {
     /// (`CHATD_AUDIT_KEY_FILE`); it must exist. Default: `<data_dir>/audit-signing-key.pem`,
     /// created on first start.
     pub audit_key_file: Option<PathBuf>,
+    /// Origins a browser page may call the API from besides chatd's own, e.g.
+    /// `["https://app.shop.example"]` (`CHATD_CORS_ORIGINS`, comma-separated). Default: none.
+    pub cors_origins: Option<Vec<String>>,
 }
 
 /// Outgoing webhook delivery (SPEC §5).
@@ -102,6 +105,8 @@ pub struct Config {
     pub session_idle: time::Duration,
     /// R29: where the audit signing key is kept, when not in the data directory.
     pub audit_key_file: Option<PathBuf>,
+    /// Cross-origin pages allowed to call the API (exact origins; same-origin always is).
+    pub cors_origins: std::sync::Arc<[String]>,
 }
 
 #[derive(Debug, Clone)]
@@ -244,6 +249,15 @@ impl Config {
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from)
                 .or(file.audit_key_file),
+            cors_origins: std::env::var("CHATD_CORS_ORIGINS")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.split(',').map(|o| o.trim().to_owned()).collect())
+                .or(file.cors_origins)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| !o.is_empty())
+                .collect(),
         })
     }
 

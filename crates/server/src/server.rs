@@ -143,8 +143,10 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
     ));
     let state = web::Data::from(app.clone());
     let hub_data = web::Data::from(hub.clone());
+    let cors_origins = config.cors_origins.clone();
     let server = HttpServer::new(move || {
         actix_web::App::new()
+            .wrap(http::cors::layer(cors_origins.clone()))
             .wrap(http::hygiene::problems())
             .wrap(http::hygiene::headers())
             .wrap(actix_web::middleware::from_fn(http::health::until_ready))

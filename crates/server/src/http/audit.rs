@@ -44,7 +44,7 @@ pub struct StreamPage {
     limit: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/api/audit/v1/dialogs/{id}/events", tag = "audit", params(("id" = uuid::Uuid, Path), StreamPage), security(("bearer" = [])), responses((status = 200, description = "every event of the dialog's stream, oldest first, deleted dialogs included; secrets redacted", body = Page<AuditEvent>), (status = 403, description = "not an auditor or admin", body = Problem), (status = 404, description = "no such dialog in the log", body = Problem)))]
+#[utoipa::path(operation_id = "audit_dialog_events", get, path = "/api/audit/v1/dialogs/{id}/events", tag = "audit", params(("id" = uuid::Uuid, Path), StreamPage), security(("bearer" = [])), responses((status = 200, description = "every event of the dialog's stream, oldest first, deleted dialogs included; secrets redacted", body = Page<AuditEvent>), (status = 403, description = "not an auditor or admin", body = Problem), (status = 404, description = "no such dialog in the log", body = Problem)))]
 #[get("/dialogs/{id}/events")]
 async fn dialog_events(
     app: web::Data<App>,
@@ -81,7 +81,7 @@ pub struct LogPage {
     limit: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/api/audit/v1/events", tag = "audit", params(LogPage), security(("bearer" = [])), responses((status = 200, description = "the global log after `after`, in order; `next_cursor` is the `after` of the next page", body = Page<AuditEvent>), (status = 400, description = "invalid_query", body = Problem), (status = 403, description = "not an auditor or admin", body = Problem)))]
+#[utoipa::path(operation_id = "audit_log", get, path = "/api/audit/v1/events", tag = "audit", params(LogPage), security(("bearer" = [])), responses((status = 200, description = "the global log after `after`, in order; `next_cursor` is the `after` of the next page", body = Page<AuditEvent>), (status = 400, description = "invalid_query", body = Problem), (status = 403, description = "not an auditor or admin", body = Problem)))]
 #[get("/events")]
 async fn log(
     app: web::Data<App>,
@@ -113,7 +113,7 @@ pub struct CheckpointQuery {
     heads: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/audit/v1/checkpoint", tag = "audit", params(CheckpointQuery), security(("bearer" = [])), responses((status = 200, description = "R29: a signed checkpoint of every stream's head at the log's current end (made at most every 5 s; in between the last one is served). Keep it off the machine; `chatd audit verify --checkpoint FILE` proves the log still extends it", body = Checkpoint), (status = 403, description = "not an auditor or admin", body = Problem), (status = 500, description = "log_not_intact: the log does not verify, so nothing is signed", body = Problem)))]
+#[utoipa::path(operation_id = "audit_checkpoint", get, path = "/api/audit/v1/checkpoint", tag = "audit", params(CheckpointQuery), security(("bearer" = [])), responses((status = 200, description = "R29: a signed checkpoint of every stream's head at the log's current end (made at most every 5 s; in between the last one is served). Keep it off the machine; `chatd audit verify --checkpoint FILE` proves the log still extends it", body = Checkpoint), (status = 403, description = "not an auditor or admin", body = Problem), (status = 500, description = "log_not_intact: the log does not verify, so nothing is signed", body = Problem)))]
 #[get("/checkpoint")]
 async fn checkpoint(
     app: web::Data<App>,
@@ -150,7 +150,7 @@ pub struct AuditKeyView {
     pem: String,
 }
 
-#[utoipa::path(get, path = "/api/audit/v1/key", tag = "audit", security(("bearer" = [])), responses((status = 200, description = "R29: the public key checkpoints are signed with", body = AuditKeyView), (status = 403, description = "not an auditor or admin", body = Problem)))]
+#[utoipa::path(operation_id = "audit_key", get, path = "/api/audit/v1/key", tag = "audit", security(("bearer" = [])), responses((status = 200, description = "R29: the public key checkpoints are signed with", body = AuditKeyView), (status = 403, description = "not an auditor or admin", body = Problem)))]
 #[get("/key")]
 async fn key(signer: web::Data<Checkpointer>, session: Session) -> Result<HttpResponse, Problem> {
     auditor(&session)?;

@@ -26,7 +26,7 @@ async fn list(
     list_as(&app, &bot.principal, &p).await
 }
 
-#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/messages", operation_id = "bot_send", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible: the dialog is not assigned to this bot", body = Problem), (status = 404, description = "not_found; template_not_found (R26)", body = Problem), (status = 409, description = "customer_blocked; reply_window_closed (R25)", body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/messages", operation_id = "bot_send_message", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible: the dialog is not assigned to this bot", body = Problem), (status = 404, description = "not_found; template_not_found (R26)", body = Problem), (status = 409, description = "customer_blocked; reply_window_closed (R25)", body = Problem), (status = 422, body = Problem)))]
 #[post("/dialogs/{id}/messages")]
 async fn send(
     app: web::Data<App>,
@@ -37,7 +37,7 @@ async fn send(
     send_as(&app, bot.principal, *id, body.into_inner()).await
 }
 
-#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/reassign", operation_id = "bot_reassign", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), request_body = ReassignBody, responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 422, description = "invalid_assignee", body = Problem)))]
+#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/reassign", operation_id = "bot_reassign_dialog", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), request_body = ReassignBody, responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 422, description = "invalid_assignee", body = Problem)))]
 #[post("/dialogs/{id}/reassign")]
 async fn reassign(
     app: web::Data<App>,
@@ -48,7 +48,7 @@ async fn reassign(
     reassign_as(&app, bot.principal, *id, body.to).await
 }
 
-#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/close", operation_id = "bot_close", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(post, path = "/api/bot/v1/dialogs/{id}/close", operation_id = "bot_close_dialog", tag = "bot", params(("id" = uuid::Uuid, Path)), security(("bot" = [])), responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 404, body = Problem)))]
 #[post("/dialogs/{id}/close")]
 async fn close(
     app: web::Data<App>,

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::CustomerCard), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "get_customer", get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::CustomerCard), (status = 404, body = Problem)))]
 #[get("/customers/{id}")]
 async fn customer_card_route(
     app: web::Data<App>,
@@ -52,7 +52,7 @@ async fn run(
     act::<Customer>(app, id, caller.principal, body).await
 }
 
-#[utoipa::path(post, path = "/api/v1/customers/{id}/block", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "block_customer", post, path = "/api/v1/customers/{id}/block", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[post("/customers/{id}/block")]
 async fn block(
     app: web::Data<App>,
@@ -62,7 +62,7 @@ async fn block(
     run(&app, &caller, *id, CustomerCommand::Block).await
 }
 
-#[utoipa::path(post, path = "/api/v1/customers/{id}/unblock", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "unblock_customer", post, path = "/api/v1/customers/{id}/unblock", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[post("/customers/{id}/unblock")]
 async fn unblock(
     app: web::Data<App>,
@@ -102,7 +102,7 @@ async fn tag_customer(
     .await
 }
 
-#[utoipa::path(delete, path = "/api/v1/customers/{id}/tags/{tag_id}", tag = "customers", params(("id" = uuid::Uuid, Path), ("tag_id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "untag_customer", delete, path = "/api/v1/customers/{id}/tags/{tag_id}", tag = "customers", params(("id" = uuid::Uuid, Path), ("tag_id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[delete("/customers/{id}/tags/{tag_id}")]
 async fn untag(
     app: web::Data<App>,

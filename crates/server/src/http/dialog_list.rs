@@ -262,7 +262,7 @@ pub struct FacetParams {
     min_position: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/dialogs/facets", tag = "dialogs", params(FacetParams), security(("bearer" = [])), responses((status = 200, body = FacetsOut), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
+#[utoipa::path(operation_id = "dialog_facets", get, path = "/api/v1/dialogs/facets", tag = "dialogs", params(FacetParams), security(("bearer" = [])), responses((status = 200, body = FacetsOut), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
 #[get("/dialogs/facets")]
 async fn facets(
     app: web::Data<App>,

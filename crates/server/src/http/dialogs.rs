@@ -56,7 +56,7 @@ pub(super) async fn timeline_now(app: &App, dialog: Uuid) -> Result<Vec<Entry>, 
     Ok(timeline::build(&history))
 }
 
-#[utoipa::path(get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller (an open mention makes it visible, R27)", body = Problem)))]
+#[utoipa::path(operation_id = "get_dialog", get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller (an open mention makes it visible, R27)", body = Problem)))]
 #[get("/dialogs/{id}")]
 async fn dialog_detail(
     app: web::Data<App>,
@@ -106,7 +106,7 @@ fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEntryOut {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/dialogs/{id}/timeline", tag = "dialogs", params(("id" = uuid::Uuid, Path), PageParams), security(("bearer" = [])), responses((status = 200, body = Page<TimelineEntryOut>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(operation_id = "get_timeline", get, path = "/api/v1/dialogs/{id}/timeline", tag = "dialogs", params(("id" = uuid::Uuid, Path), PageParams), security(("bearer" = [])), responses((status = 200, body = Page<TimelineEntryOut>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[get("/dialogs/{id}/timeline")]
 async fn timeline_route(
     app: web::Data<App>,
@@ -157,7 +157,7 @@ pub struct SendBody {
     attachment_ids: Vec<Uuid>,
 }
 
-#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked; reply_window_closed (R25: outside the channel's reply window only an approved template may be sent)", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel, too_many_attachments, unknown_file; template_not_approved, template_params (R26)", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller; template_not_found", body = Problem)))]
+#[utoipa::path(operation_id = "send_message", post, path = "/api/v1/dialogs/{id}/messages", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = SendBody, responses((status = 201, body = Written<views::MessageOut>), (status = 403, description = "not_responsible", body = Problem), (status = 409, description = "customer_blocked; reply_window_closed (R25: outside the channel's reply window only an approved template may be sent)", body = Problem), (status = 413, description = "attachment_too_large", body = Problem), (status = 422, description = "text_too_long, empty_message, quote_not_found, unsupported_by_channel, too_many_attachments, unknown_file; template_not_approved, template_params (R26)", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller; template_not_found", body = Problem)))]
 #[post("/dialogs/{id}/messages")]
 async fn send(
     app: web::Data<App>,
@@ -199,7 +199,7 @@ pub struct ReassignBody {
     pub(super) to: Assignee,
 }
 
-#[utoipa::path(post, path = "/api/v1/dialogs/{id}/reassign", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReassignBody, responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 422, description = "invalid_assignee", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(operation_id = "reassign_dialog", post, path = "/api/v1/dialogs/{id}/reassign", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), request_body = ReassignBody, responses((status = 200, body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 422, description = "invalid_assignee", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[post("/dialogs/{id}/reassign")]
 async fn reassign(
     app: web::Data<App>,
@@ -237,21 +237,21 @@ macro_rules! simple_action {
 }
 
 simple_action!(
-    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/close", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "closed; closing a closed dialog is a no-op", body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/close", operation_id = "close_dialog", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "closed; closing a closed dialog is a no-op", body = Written<Empty>), (status = 403, description = "not_responsible", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
     close,
     post,
     "/dialogs/{id}/close",
     DialogCommand::Close
 );
 simple_action!(
-    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/read", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "read up to now by the caller", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/read", operation_id = "mark_read", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "read up to now by the caller", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
     read,
     post,
     "/dialogs/{id}/read",
     DialogCommand::MarkRead
 );
 simple_action!(
-    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/unread", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "marked unread for the caller only", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+    #[utoipa::path(post, path = "/api/v1/dialogs/{id}/unread", operation_id = "mark_unread", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "marked unread for the caller only", body = Written<Empty>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
     unread,
     post,
     "/dialogs/{id}/unread",

@@ -183,7 +183,7 @@ async fn upload(
     written(StatusCode::CREATED, FileOut::new(&meta, base), out.position)
 }
 
-#[utoipa::path(post, path = "/api/v1/files", tag = "files", params(UploadParams), security(("bearer" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
+#[utoipa::path(operation_id = "upload_file", post, path = "/api/v1/files", tag = "files", params(UploadParams), security(("bearer" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
 #[post("/files")]
 async fn upload_manager(
     app: web::Data<App>,
@@ -206,7 +206,7 @@ async fn upload_manager(
     .await
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/files", tag = "transport", params(UploadParams), security(("transport" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
+#[utoipa::path(operation_id = "transport_upload_file", post, path = "/api/transport/v1/files", tag = "transport", params(UploadParams), security(("transport" = [])), request_body(content = Vec<u8>, description = "the raw bytes with their `Content-Type`, or `multipart/form-data` with one file part", content_type = "application/octet-stream"), responses((status = 201, body = Written<FileOut>), (status = 413, description = "file_too_large", body = Problem), (status = 422, description = "empty_file", body = Problem)))]
 #[post("/files")]
 async fn upload_transport(
     app: web::Data<App>,
@@ -279,7 +279,7 @@ async fn download(blobs: &Blobs, f: FileView) -> Result<HttpResponse, Problem> {
         .body(bytes))
 }
 
-#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "the bytes, with their sniffed type", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, description = "not_found: no such file, or in no dialog the caller sees", body = Problem)))]
+#[utoipa::path(operation_id = "get_file", get, path = "/api/v1/files/{id}", tag = "files", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "the bytes, with their sniffed type", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, description = "not_found: no such file, or in no dialog the caller sees", body = Problem)))]
 #[get("/files/{id}")]
 async fn get_manager(
     app: web::Data<App>,
@@ -290,7 +290,7 @@ async fn get_manager(
     download(&blobs, readable(&app, &caller.principal, *id)?).await
 }
 
-#[utoipa::path(get, path = "/api/transport/v1/files/{id}", tag = "transport", params(("id" = uuid::Uuid, Path)), security(("transport" = [])), responses((status = 200, description = "the bytes of a file attached in one of the channel's dialogs", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "transport_get_file", get, path = "/api/transport/v1/files/{id}", tag = "transport", params(("id" = uuid::Uuid, Path)), security(("transport" = [])), responses((status = 200, description = "the bytes of a file attached in one of the channel's dialogs", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
 #[get("/files/{id}")]
 async fn get_transport(
     app: web::Data<App>,
@@ -301,7 +301,7 @@ async fn get_transport(
     download(&blobs, readable(&app, &transport.principal, *id)?).await
 }
 
-#[utoipa::path(get, path = "/api/v1/files/{id}/preview", tag = "files", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "a JPEG thumbnail, at most 256 px a side", content_type = "image/jpeg", body = Vec<u8>), (status = 404, description = "not_found, or no_preview for a file that is not a decodable image", body = Problem)))]
+#[utoipa::path(operation_id = "get_file_preview", get, path = "/api/v1/files/{id}/preview", tag = "files", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "a JPEG thumbnail, at most 256 px a side", content_type = "image/jpeg", body = Vec<u8>), (status = 404, description = "not_found, or no_preview for a file that is not a decodable image", body = Problem)))]
 #[get("/files/{id}/preview")]
 async fn preview(
     app: web::Data<App>,
@@ -356,7 +356,7 @@ pub struct AttachmentOut {
     pub file: FileOut,
 }
 
-#[utoipa::path(get, path = "/api/v1/dialogs/{id}/attachments", tag = "dialogs", params(("id" = uuid::Uuid, Path), AttachmentParams), security(("bearer" = [])), responses((status = 200, description = "sent and received attachments, newest first", body = super::views::Page<AttachmentOut>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(operation_id = "list_attachments", get, path = "/api/v1/dialogs/{id}/attachments", tag = "dialogs", params(("id" = uuid::Uuid, Path), AttachmentParams), security(("bearer" = [])), responses((status = 200, description = "sent and received attachments, newest first", body = super::views::Page<AttachmentOut>), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[get("/dialogs/{id}/attachments")]
 async fn dialog_attachments(
     app: web::Data<App>,

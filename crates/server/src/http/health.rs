@@ -11,7 +11,7 @@ use actix_web::{get, web, HttpResponse, ResponseError};
 use serde_json::json;
 
 /// Liveness: the process answers and its store is open.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "`{status, position, projected}`")))]
+#[utoipa::path(operation_id = "health", get, path = "/healthz", tag = "operations", responses((status = 200, description = "`{status, position, projected}`")))]
 #[get("/healthz")]
 pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, super::Problem> {
     let head = app
@@ -36,7 +36,7 @@ fn not_ready(app: &App) -> super::Problem {
 
 /// Readiness: 200 once the read models have caught up with the log as it was at start, 503
 /// `not_ready` before.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "`{status: \"ready\", position}`"), (status = 503, description = "not_ready: still catching up", body = super::Problem)))]
+#[utoipa::path(operation_id = "ready", get, path = "/readyz", tag = "operations", responses((status = 200, description = "`{status: \"ready\", position}`"), (status = 503, description = "not_ready: still catching up", body = super::Problem)))]
 #[get("/readyz")]
 pub async fn readyz(app: web::Data<App>) -> Result<HttpResponse, super::Problem> {
     if !app.is_ready() {

@@ -99,7 +99,7 @@ pub struct TypingOut {
     pub sent: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/dialogs/{id}/typing", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "R24: a `typing` frame to the other users who see the dialog and a `typing` body to the channel's webhook, at most once per dialog every 3 s; nothing is stored", body = TypingOut), (status = 403, description = "forbidden: auditors", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
+#[utoipa::path(operation_id = "send_typing", post, path = "/api/v1/dialogs/{id}/typing", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "R24: a `typing` frame to the other users who see the dialog and a `typing` body to the channel's webhook, at most once per dialog every 3 s; nothing is stored", body = TypingOut), (status = 403, description = "forbidden: auditors", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem)))]
 #[post("/dialogs/{id}/typing")]
 async fn dialog_typing(
     app: web::Data<App>,

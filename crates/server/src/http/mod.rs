@@ -5,6 +5,7 @@ mod bot_api;
 mod bots;
 mod channels;
 mod config;
+pub mod cors;
 mod customers;
 mod dialog_list;
 mod dialogs;

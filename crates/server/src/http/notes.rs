@@ -136,7 +136,7 @@ async fn list_mentions(
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
-#[utoipa::path(post, path = "/api/v1/mentions/{id}/done", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "R27: the mention is done; the dialog leaves the caller's sight unless R2 shows it (`dialog_removed`)", body = Written<Empty>), (status = 404, description = "not_found: no such mention of the caller", body = Problem)))]
+#[utoipa::path(operation_id = "mark_mention_done", post, path = "/api/v1/mentions/{id}/done", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "R27: the mention is done; the dialog leaves the caller's sight unless R2 shows it (`dialog_removed`)", body = Written<Empty>), (status = 404, description = "not_found: no such mention of the caller", body = Problem)))]
 #[post("/mentions/{id}/done")]
 async fn mention_done(
     app: web::Data<App>,

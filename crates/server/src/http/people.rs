@@ -62,7 +62,7 @@ pub struct ReadParams {
     pub min_position: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
+#[utoipa::path(operation_id = "get_me", get, path = "/api/v1/me", tag = "auth", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
 #[get("/me")]
 async fn me(
     app: web::Data<App>,

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[utoipa::path(get, path = "/api/v1/settings/time-limits", tag = "settings", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = TimeLimits)))]
+#[utoipa::path(operation_id = "get_time_limits", get, path = "/api/v1/settings/time-limits", tag = "settings", params(ReadParams), security(("bearer" = [])), responses((status = 200, body = TimeLimits)))]
 #[get("/settings/time-limits")]
 async fn get_limits(
     app: web::Data<App>,
@@ -31,7 +31,7 @@ async fn get_limits(
     Ok(HttpResponse::Ok().json(&app.model().time_limits))
 }
 
-#[utoipa::path(put, path = "/api/v1/settings/time-limits", tag = "settings", request_body = TimeLimits, security(("bearer" = [])), responses((status = 200, body = Written<TimeLimits>), (status = 403, description = "missing_right", body = Problem), (status = 422, description = "validation_failed", body = Problem)))]
+#[utoipa::path(operation_id = "set_time_limits", put, path = "/api/v1/settings/time-limits", tag = "settings", request_body = TimeLimits, security(("bearer" = [])), responses((status = 200, body = Written<TimeLimits>), (status = 403, description = "missing_right", body = Problem), (status = 422, description = "validation_failed", body = Problem)))]
 #[put("/settings/time-limits")]
 async fn put_limits(
     app: web::Data<App>,
@@ -174,7 +174,7 @@ async fn update(
     .await
 }
 
-#[utoipa::path(post, path = "/api/v1/quick-replies/{id}/use", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "use_quick_reply", post, path = "/api/v1/quick-replies/{id}/use", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[post("/quick-replies/{id}/use")]
 async fn use_reply(
     app: web::Data<App>,
@@ -184,7 +184,7 @@ async fn use_reply(
     reply_action(&app, &caller, *id, QuickReplyCommand::Use).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/quick-replies/{id}", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
+#[utoipa::path(operation_id = "delete_quick_reply", delete, path = "/api/v1/quick-replies/{id}", tag = "settings", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = Written<Empty>), (status = 404, body = Problem)))]
 #[delete("/quick-replies/{id}")]
 async fn remove(
     app: web::Data<App>,

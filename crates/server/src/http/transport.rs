@@ -62,7 +62,7 @@ pub(super) fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages", tag = "transport", request_body = InboundBody, security(("transport" = [])), responses((status = 200, body = Written<InboundOut>), (status = 401, body = Problem), (status = 403, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large: bigger than the channel carries for its kind (R7)", body = Problem), (status = 422, description = "empty_message, unsupported_by_channel, too_many_attachments, unknown_file, validation_failed", body = Problem)))]
+#[utoipa::path(operation_id = "transport_receive_message", post, path = "/api/transport/v1/messages", tag = "transport", request_body = InboundBody, security(("transport" = [])), responses((status = 200, body = Written<InboundOut>), (status = 401, body = Problem), (status = 403, description = "customer_blocked", body = Problem), (status = 413, description = "attachment_too_large: bigger than the channel carries for its kind (R7)", body = Problem), (status = 422, description = "empty_message, unsupported_by_channel, too_many_attachments, unknown_file, validation_failed", body = Problem)))]
 #[post("/messages")]
 async fn receive(
     app: web::Data<App>,
@@ -120,7 +120,7 @@ pub struct AckOut {
     changed: bool,
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages/ack", tag = "transport", request_body = AckBody, security(("transport" = [])), responses((status = 200, body = Written<AckOut>), (status = 404, description = "no such outgoing message in this channel", body = Problem), (status = 422, description = "unsupported_by_channel: a status the channel does not declare; validation_failed", body = Problem)))]
+#[utoipa::path(operation_id = "transport_ack", post, path = "/api/transport/v1/messages/ack", tag = "transport", request_body = AckBody, security(("transport" = [])), responses((status = 200, body = Written<AckOut>), (status = 404, description = "no such outgoing message in this channel", body = Problem), (status = 422, description = "unsupported_by_channel: a status the channel does not declare; validation_failed", body = Problem)))]
 #[post("/messages/ack")]
 async fn ack(
     app: web::Data<App>,
@@ -161,7 +161,7 @@ pub struct ReadUntilOut {
     read: usize,
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages/read-until", tag = "transport", request_body = ReadUntilBody, security(("transport" = [])), responses((status = 200, body = Written<ReadUntilOut>), (status = 404, description = "no live dialog for this chat", body = Problem), (status = 422, description = "unsupported_by_channel: the channel does not declare read statuses", body = Problem)))]
+#[utoipa::path(operation_id = "transport_read_until", post, path = "/api/transport/v1/messages/read-until", tag = "transport", request_body = ReadUntilBody, security(("transport" = [])), responses((status = 200, body = Written<ReadUntilOut>), (status = 404, description = "no live dialog for this chat", body = Problem), (status = 422, description = "unsupported_by_channel: the channel does not declare read statuses", body = Problem)))]
 #[post("/messages/read-until")]
 async fn read_until(
     app: web::Data<App>,
@@ -202,7 +202,7 @@ pub struct TemplatesOut {
     changed: bool,
 }
 
-#[utoipa::path(put, path = "/api/transport/v1/templates", tag = "transport", request_body = TemplateSet, security(("transport" = [])), responses((status = 200, description = "R26: the channel's template set, replacing the last one (an event on the channel's stream)", body = Written<TemplatesOut>), (status = 401, body = Problem), (status = 422, description = "validation_failed: a code listed twice, a field too long, placeholders not `{{1}}…{{n}}` first used in order (the detail names the template's code)", body = Problem)))]
+#[utoipa::path(operation_id = "transport_publish_templates", put, path = "/api/transport/v1/templates", tag = "transport", request_body = TemplateSet, security(("transport" = [])), responses((status = 200, description = "R26: the channel's template set, replacing the last one (an event on the channel's stream)", body = Written<TemplatesOut>), (status = 401, body = Problem), (status = 422, description = "validation_failed: a code listed twice, a field too long, placeholders not `{{1}}…{{n}}` first used in order (the detail names the template's code)", body = Problem)))]
 #[put("/templates")]
 async fn publish_templates(
     app: web::Data<App>,

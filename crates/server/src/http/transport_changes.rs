@@ -132,7 +132,7 @@ async fn transport_delete_message(
     report(&app, transport, b.external_chat_id, named, Change::Delete).await
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages/reaction", tag = "transport", request_body = ReportedReaction, security(("transport" = [])), responses((status = 200, description = "R23: the customer's one reaction to the message, set or cleared", body = Written<ReportedOut>), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 409, description = "message_deleted", body = Problem), (status = 422, description = "unsupported_by_channel: no reactions, or not this emoji; validation_failed", body = Problem)))]
+#[utoipa::path(operation_id = "transport_set_reaction", post, path = "/api/transport/v1/messages/reaction", tag = "transport", request_body = ReportedReaction, security(("transport" = [])), responses((status = 200, description = "R23: the customer's one reaction to the message, set or cleared", body = Written<ReportedOut>), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 409, description = "message_deleted", body = Problem), (status = 422, description = "unsupported_by_channel: no reactions, or not this emoji; validation_failed", body = Problem)))]
 #[post("/messages/reaction")]
 async fn transport_reaction(
     app: web::Data<App>,
