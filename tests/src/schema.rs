@@ -93,10 +93,11 @@ pub fn template(path: &str) -> Option<&'static str> {
 }
 
 type Validator = Arc<jsonschema::Validator>;
+/// Compiled validators by (path template, method, status); `None`: nothing documented.
+type Validators = Mutex<HashMap<(String, String, u16), Option<Validator>>>;
 
 fn validator(template: &str, method: &str, status: u16) -> Option<Validator> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, String, u16), Option<Validator>>>> =
-        OnceLock::new();
+    static CACHE: OnceLock<Validators> = OnceLock::new();
     let key = (template.to_owned(), method.to_owned(), status);
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
     cache
