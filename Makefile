@@ -1,17 +1,36 @@
 # The two commands of the README: `make run` and `make test`. Everything else is optional.
 CARGO ?= cargo
 
-.PHONY: run test bench build fmt clippy
+.PHONY: run test bench build fmt clippy client client-test
+
+CLIENT := clients/typescript
+NODE := $(shell command -v node 2>/dev/null)
 
 ## Start chatd on the embedded store in ./data (http://127.0.0.1:8080).
 run:
 	$(CARGO) run --release -p chatd-server --bin chatd -- serve
 
-## Format check, clippy with warnings as errors, then every test of the workspace.
+## Format check, clippy with warnings as errors, every test of the workspace, then the
+## TypeScript client's tests against the chatd just built (when Node.js is present).
 test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	@$(MAKE) --no-print-directory client-test
+
+## The TypeScript client (clients/typescript): schema validators, generated types, a real chatd.
+client-test:
+ifeq ($(NODE),)
+	@echo "NOT RUN: Node.js is not installed, so the TypeScript client's tests (clients/typescript) did not run. Install Node.js 20+ and run make client-test."
+else
+	$(CARGO) build -p chatd-server --bin chatd
+	cd $(CLIENT) && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+	cd $(CLIENT) && CHATD_BIN=$(CURDIR)/target/debug/chatd node $$(node -e 'process.stdout.write(typeof WebSocket === "undefined" ? "--experimental-websocket" : "")') --test test/
+endif
+
+## Regenerate the client's types from api-schema/ (after the schemas change).
+client:
+	cd $(CLIENT) && npm ci --no-audit --no-fund && node scripts/generate.mjs
 
 ## Quality bars of SPEC §7, each next to a baseline measured in the same run.
 bench:
