@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Everything else is optional.
 CARGO ?= cargo
 
-.PHONY: run test bench build fmt clippy client client-test
+.PHONY: run demo test bench build fmt clippy client client-test browser-test
 
 CLIENT := clients/typescript
 NODE := $(shell command -v node 2>/dev/null)
@@ -9,6 +9,12 @@ NODE := $(shell command -v node 2>/dev/null)
 ## Start chatd on the embedded store in ./data (http://127.0.0.1:8080).
 run:
 	$(CARGO) run --release -p chatd-server --bin chatd -- serve
+
+## A living desk: fill ./demo-data with a demo shop (once), then serve it.
+demo:
+	$(CARGO) build --release -p chatd-server --bin chatd
+	[ -e demo-data/events.db ] || target/release/chatd demo --data-dir demo-data
+	target/release/chatd serve --data-dir demo-data
 
 ## Format check, clippy with warnings as errors, every test of the workspace, then the
 ## TypeScript client's tests against the chatd just built (when Node.js is present).

@@ -8,9 +8,14 @@ use chatd_tests::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-/// Routes served outside the OpenAPI document: the document itself and the WebSocket upgrade
-/// (described in api-schema/asyncapi.json).
-const UNDOCUMENTED: [(&str, &str); 2] = [("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/ws")];
+/// Routes served outside the OpenAPI document: the document itself, the WebSocket upgrade
+/// (described in api-schema/asyncapi.json) and the console's static files (R30).
+const UNDOCUMENTED: [(&str, &str); 4] = [
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/ws"),
+    ("GET", "/"),
+    ("GET", "/console/{file:.*}"),
+];
 
 /// (METHOD, path as written in a route attribute or `simple_action!`) for every route in the
 /// server's source.

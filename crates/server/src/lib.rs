@@ -19,6 +19,7 @@ pub mod audit;
 pub mod config;
 pub mod datadir;
 pub mod delivery;
+pub mod demo;
 pub mod files;
 pub mod gateway;
 pub mod http;

@@ -57,6 +57,11 @@ enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// Fill an empty data directory with a realistic demo shop (R30) and print its logins.
+    Demo {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Manage users while chatd is stopped (passwords are read from stdin or a prompt).
     User {
         #[command(subcommand)]
@@ -197,6 +202,10 @@ async fn main() -> ExitCode {
             command: AuditCmd::Export { common, dialog },
         } => match load(&common, None) {
             Ok(config) => export(config, dialog).await,
+            Err(code) => return code,
+        },
+        Cmd::Demo { common } => match load(&common, None) {
+            Ok(config) => demo(config).await,
             Err(code) => return code,
         },
         Cmd::User { command } => return users(command).await,
@@ -504,6 +513,19 @@ async fn checkpoint(config: Config) -> Result<bool, Box<dyn std::error::Error>> 
     .await;
     store.close().await;
     Ok(outcome?.intact)
+}
+
+async fn demo(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    telemetry::init("warn");
+    let started = std::time::Instant::now();
+    let logins = chatd_server::demo::run(&config).await?;
+    say!(
+        "{logins}filled {} in {:.1} s; serve it with: chatd serve --data-dir {}",
+        config.data_dir.display(),
+        started.elapsed().as_secs_f64(),
+        config.data_dir.display()
+    );
+    Ok(())
 }
 
 async fn export(config: Config, dialog: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {

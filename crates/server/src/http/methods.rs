@@ -10,10 +10,13 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use std::sync::OnceLock;
 use utoipa::OpenApi;
 
-/// Routes outside the OpenAPI document: the document itself and the WebSocket upgrade.
+/// Routes outside the OpenAPI document: the document itself, the WebSocket upgrade and the
+/// console's files (R30).
 const UNDOCUMENTED: &[(&str, &[Method])] = &[
     ("/api/v1/openapi.json", &[Method::GET]),
     ("/api/v1/ws", &[Method::GET]),
+    ("/", &[Method::GET]),
+    ("/console/{file:.*}", &[Method::GET]),
 ];
 
 struct Known {

@@ -5,6 +5,7 @@ mod bot_api;
 mod bots;
 mod channels;
 mod config;
+pub mod console;
 pub mod cors;
 mod customers;
 mod dialog_list;
@@ -39,6 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(health::readyz)
         .service(health::metrics)
         .service(openapi::serve)
+        .service(console::index)
+        .service(console::file)
         .service(crate::gateway::ws::ws)
         .service(
             web::scope("/api/v1")

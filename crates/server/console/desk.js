@@ -1,0 +1,276 @@
+// The desk (a manager's workspace): the dialog list with both sorts, the R16 filters with their
+// facets and search, bulk deletion, paging; the open dialog beside it (dialog.js). Live frames
+// update rows in place; `resync_required` reloads both.
+import { h, fill, toast, problem, CHANNEL_ICONS, debounce, time } from "/console/ui.js";
+import { DialogView } from "/console/dialog.js";
+
+const PAGE = 50;
+
+export class Desk {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.api = ctx.api;
+    this.rows = new Map();
+    this.cursor = null;
+    this.selected = new Set();
+    this.current = null;
+    this.query = { sort: "last_activity", status: "open", q: "", responsible: [], channel: [], tags: [], last_message: "", pinned_only: false, queued: false, mentioned: false };
+    this.offs = [];
+    this.build();
+  }
+
+  build() {
+    const q = this.query;
+    this.search = h("input", { type: "search", placeholder: "Search name, phone, e-mail", "aria-label": "Search dialogs", oninput: debounce(() => { q.q = this.search.value; this.reload(); }, 300) });
+    this.sort = h(
+      "select",
+      { "aria-label": "Sort", onchange: () => { q.sort = this.sort.value; this.reload(); } },
+      h("option", { value: "last_activity" }, "Last activity"),
+      h("option", { value: "processing_order" }, "Processing order"),
+    );
+    this.filterButton = h("button", { "aria-expanded": "false", "aria-controls": "filters", onclick: () => this.toggleFilters() }, "Filters");
+    this.selectAll = h("input", { type: "checkbox", "aria-label": "Select every dialog in the list", onchange: () => this.selectEvery(this.selectAll.checked) });
+    this.actions = h("button.danger.hidden", { onclick: () => this.deleteSelected() }, "Delete selected");
+    this.filters = h("div.filters.hidden", { id: "filters" });
+    this.list = h("ul.dialogs", { role: "listbox", "aria-label": "Dialogs", onkeydown: (e) => this.keys(e) });
+    this.more = h("div.more", {}, h("button", { onclick: () => this.page() }, "Load more"));
+    this.count = h("span.muted");
+    this.pane = h("section.dialog-pane", { "aria-label": "Dialog" }, h("p.empty", {}, "Choose a dialog."));
+    this.el = h(
+      "div.desk",
+      {},
+      h(
+        "section.list-pane",
+        { "aria-label": "Dialog list" },
+        h("div.toolbar", {}, this.selectAll, this.search, this.actions, this.sort, this.filterButton),
+        this.filters,
+        h("div.toolbar", {}, this.count),
+        this.list,
+        this.more,
+      ),
+      this.pane,
+    );
+  }
+
+  open() {
+    const feed = this.ctx.feed;
+    if (feed) {
+      const upsert = (f) => this.upsert(f.data.dialog);
+      this.offs.push(
+        feed.on("dialog_opened", upsert),
+        feed.on("dialog_updated", upsert),
+        feed.on("mention_new", (f) => this.upsert(f.data.dialog)),
+        feed.on("dialog_removed", (f) => this.remove(f.data.dialog_id)),
+        feed.on("*", (f) => this.current?.frame(f)),
+      );
+    }
+    this.reload();
+  }
+
+  close() {
+    this.offs.forEach((off) => off());
+    this.current?.close();
+  }
+
+  params() {
+    const q = this.query;
+    if (q.mentioned) return { mentioned: "me", limit: PAGE };
+    if (q.queued) return { queued: true, limit: PAGE, channel: q.channel.join(",") || undefined };
+    return {
+      sort: q.sort,
+      status: q.status,
+      q: q.q || undefined,
+      responsible: q.responsible.join(",") || undefined,
+      channel: q.channel.join(",") || undefined,
+      tags: q.tags.join(",") || undefined,
+      last_message: q.last_message || undefined,
+      pinned_only: q.pinned_only || undefined,
+      limit: PAGE,
+    };
+  }
+
+  async reload() {
+    this.cursor = null;
+    this.rows.clear();
+    this.selected.clear();
+    this.list.replaceChildren();
+    await this.page();
+    if (!this.filters.classList.contains("hidden")) this.loadFacets();
+    await this.current?.reload();
+  }
+
+  async page() {
+    const r = await this.api.GET("/api/v1/dialogs", { query: { ...this.params(), cursor: this.cursor ?? undefined } });
+    if (r.error) {
+      if (r.error.code === "sort_unavailable") {
+        toast("Processing order needs time limits (Administration → Time limits).");
+        this.sort.value = this.query.sort = "last_activity";
+        return this.reload();
+      }
+      return toast(problem(r));
+    }
+    for (const row of r.data.items) this.upsert(row, true);
+    this.cursor = r.data.next_cursor ?? null;
+    this.more.classList.toggle("hidden", !this.cursor);
+    this.count.textContent = `${this.rows.size} dialog${this.rows.size === 1 ? "" : "s"} shown`;
+    this.updateActions();
+  }
+
+  /** Insert or refresh a row; a live row goes to the top (newest activity). */
+  upsert(row, append = false) {
+    if (!row) return;
+    const q = this.query;
+    const matches = q.mentioned || q.queued || q.status === "all" || row.status === q.status;
+    const old = this.rows.get(row.id);
+    if (!matches) return old && this.remove(row.id);
+    const li = this.rowElement(row);
+    this.rows.set(row.id, { row, li });
+    if (old) old.li.replaceWith(li);
+    else if (append) this.list.append(li);
+    else if (!q.q && !q.responsible.length && !q.channel.length && !q.tags.length && !q.last_message && !q.pinned_only) this.list.prepend(li);
+    if (this.current?.id === row.id) this.current.row = row;
+  }
+
+  remove(id) {
+    const old = this.rows.get(id);
+    old?.li.remove();
+    this.rows.delete(id);
+    this.selected.delete(id);
+    if (this.current?.id === id) {
+      this.current.close();
+      this.current = null;
+      fill(this.pane, h("p.empty", {}, "The dialog is no longer yours to see."));
+    }
+  }
+
+  rowElement(row) {
+    const checked = this.selected.has(row.id);
+    const box = h("input", {
+      type: "checkbox",
+      checked,
+      "aria-label": `Select ${row.customer?.name ?? "dialog"}`,
+      onclick: (e) => e.stopPropagation(),
+      onchange: (e) => {
+        e.target.checked ? this.selected.add(row.id) : this.selected.delete(row.id);
+        this.updateActions();
+      },
+    });
+    const last = row.draft
+      ? h("div.row-last.draft", {}, h("em", {}, "Draft: "), row.draft)
+      : h("div.row-last", {}, row.last_message ? (row.last_message.deleted ? "message deleted" : `${row.last_message.author_type === "customer" ? "" : "You: "}${row.last_message.text ?? "📎"}`) : "");
+    const unread = row.unread_count > 0 || row.marked_unread;
+    return h(
+      "li",
+      {
+        role: "option",
+        tabindex: 0,
+        "aria-selected": String(this.current?.id === row.id),
+        class: `level-${row.waiting_level ?? "none"}`,
+        dataset: { id: row.id },
+        title: row.waiting_level !== "none" ? `Waiting: ${row.waiting_level}` : "",
+        onclick: () => this.openDialog(row.id),
+      },
+      box,
+      h("span.icon", { title: row.channel?.type, "aria-hidden": "true" }, CHANNEL_ICONS[row.channel?.type] ?? "💬"),
+      h(
+        "div.row-main",
+        {},
+        h("div.row-name", {}, row.customer?.name ?? "Unpinned customer", h("span.row-channel", {}, row.channel?.name ?? "")),
+        h("div", {}, (row.customer?.pinned_tags ?? []).map((t) => h(`span.tag.tag-${t.color}`, {}, t.name))),
+        last,
+        row.queue_position != null ? h("div.muted", {}, `Queue position ${row.queue_position}`) : null,
+      ),
+      h("div", {}, unread ? h("span.badge", { "aria-label": "unread" }, row.unread_count > 0 ? String(row.unread_count) : "•") : null, h("div.muted", {}, time(row.last_activity_at))),
+    );
+  }
+
+  keys(e) {
+    const items = [...this.list.children];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const next = items[Math.max(0, Math.min(items.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))];
+      next?.focus();
+    } else if (e.key === "Enter" && i >= 0) {
+      this.openDialog(items[i].dataset.id);
+    }
+  }
+
+  async openDialog(id) {
+    this.current?.close();
+    for (const li of this.list.children) li.setAttribute("aria-selected", String(li.dataset.id === id));
+    this.current = new DialogView(this.ctx, id, this.rows.get(id)?.row, () => this.remove(id));
+    fill(this.pane, this.current.el);
+    await this.current.reload();
+  }
+
+  selectEvery(on) {
+    this.selected = new Set(on ? this.rows.keys() : []);
+    for (const { li } of this.rows.values()) li.querySelector("input[type=checkbox]").checked = on;
+    this.updateActions();
+  }
+
+  updateActions() {
+    const rights = this.ctx.me.user.rights ?? [];
+    const may = this.ctx.me.user.role === "admin" || rights.includes("dialogs.delete");
+    this.actions.classList.toggle("hidden", !may || this.selected.size === 0);
+    this.search.classList.toggle("hidden", may && this.selected.size > 0);
+    this.actions.textContent = `Delete ${this.selected.size} selected`;
+  }
+
+  async deleteSelected() {
+    if (!confirm(`Delete ${this.selected.size} dialog(s)? Auditors keep their history.`)) return;
+    const r = await this.api.POST("/api/v1/dialogs/delete", { body: { ids: [...this.selected] } });
+    if (r.error) return toast(problem(r));
+    for (const item of r.data.items) if (item.result === "deleted") this.remove(item.id);
+    toast(`${r.data.items.filter((i) => i.result === "deleted").length} deleted`);
+    this.selected.clear();
+    this.updateActions();
+  }
+
+  toggleFilters() {
+    const hidden = this.filters.classList.toggle("hidden");
+    this.filterButton.setAttribute("aria-expanded", String(!hidden));
+    if (!hidden) this.loadFacets();
+  }
+
+  async loadFacets() {
+    const q = this.query;
+    const r = await this.api.GET("/api/v1/dialogs/facets", { query: { status: q.status } });
+    if (r.error) return toast(problem(r));
+    const f = r.data;
+    const check = (list, value, label) =>
+      h("label", {}, h("input", { type: "checkbox", checked: list.includes(value), onchange: (e) => { e.target.checked ? list.push(value) : list.splice(list.indexOf(value), 1); this.reload(); } }), label);
+    const radio = (name, value, label, current, set) =>
+      h("label", {}, h("input", { type: "radio", name, checked: current === value, onchange: () => { set(value); this.reload(); } }), label);
+    fill(
+      this.filters,
+      h("fieldset", {}, h("legend", {}, "Status"), ["open", "closed", "all"].map((s) => radio("status", s, s, q.status, (v) => (q.status = v)))),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Responsible"),
+        check(q.responsible, "me", "Me"),
+        check(q.responsible, "unassigned", `Unassigned (${f.unassigned})`),
+        f.managers.map((m) => check(q.responsible, `user:${m.id}`, `${m.name} (${m.dialogs})`)),
+        (f.bots ?? []).map((b) => check(q.responsible, `bot:${b.id}`, `🤖 ${b.name} (${b.dialogs})`)),
+      ),
+      h("fieldset", {}, h("legend", {}, "Channels"), f.channels.map((c) => check(q.channel, c.id, `${CHANNEL_ICONS[c.type] ?? ""} ${c.name} (${c.dialogs})`))),
+      h("fieldset", {}, h("legend", {}, "Tags"), f.tags.map((t) => check(q.tags, t.id, h("span", {}, h(`span.tag.tag-${t.color}`, {}, t.name), ` (${t.dialogs})`)))),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Last message"),
+        [["", "Any"], ["customer", "From the customer"], ["manager", "From us"]].map(([v, l]) => radio("last", v, l, q.last_message, (x) => (q.last_message = x))),
+      ),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Lists"),
+        h("label", {}, h("input", { type: "checkbox", checked: q.pinned_only, onchange: (e) => { q.pinned_only = e.target.checked; this.reload(); } }), "Pinned customers only"),
+        h("label", {}, h("input", { type: "checkbox", checked: q.mentioned, onchange: (e) => { q.mentioned = e.target.checked; this.reload(); } }), "Mentioning me"),
+        h("label", {}, h("input", { type: "checkbox", checked: q.queued, onchange: (e) => { q.queued = e.target.checked; this.reload(); } }), `Waiting in a queue (${f.queued.reduce((n, c) => n + c.dialogs, 0)})`),
+      ),
+    );
+  }
+}

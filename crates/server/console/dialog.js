@@ -1,0 +1,438 @@
+// One dialog: its header and actions (reassign, close, mark unread, block, unpin, attachments,
+// history), the timeline (quotes, attachments with previews, statuses, system entries, notes,
+// edits, deletions, reactions), and the typing area (2000-character counter, quote, files by
+// paperclip or drag and drop within the channel's limits, quick replies, templates, notes,
+// a draft kept on the server as you type).
+import { h, fill, toast, problem, CHANNEL_ICONS, STATUS_MARKS, time, actorName, debounce, imageUrl, download } from "/console/ui.js";
+
+const MAX_TEXT = 2000;
+let channels = null;
+let users = null;
+
+async function channelsOf(api) {
+  channels ??= api.GET("/api/v1/channels").then((r) => new Map((r.data?.items ?? []).map((c) => [c.id, c])));
+  return channels;
+}
+async function usersOf(api) {
+  users ??= api.GET("/api/v1/users").then((r) => r.data?.items ?? []);
+  return users;
+}
+
+export class DialogView {
+  constructor(ctx, id, row, gone) {
+    this.ctx = ctx;
+    this.api = ctx.api;
+    this.id = id;
+    this.row = row;
+    this.gone = gone;
+    this.quote = null;
+    this.files = [];
+    this.entries = [];
+    this.cursor = null;
+    this.typingTimer = null;
+    this.lastTyping = 0;
+    this.refresh = debounce(() => this.loadTimeline(), 120);
+    this.saveDraft = debounce((text) => this.storeDraft(text), 700);
+    this.build();
+  }
+
+  build() {
+    this.head = h("div.dialog-head");
+    this.timeline = h("div.timeline", { role: "log", "aria-label": "Conversation", "aria-live": "polite" });
+    this.typingLine = h("div.typing-line", { "aria-live": "polite" });
+    this.side = h("div.panel.hidden", { "aria-label": "Attachments" });
+    this.composer = h("div.composer");
+    this.el = h("div.dialog-pane", {}, this.head, this.side, this.timeline, this.typingLine, this.composer);
+  }
+
+  close() {
+    clearTimeout(this.typingTimer);
+    this.saveDraft.cancel();
+  }
+
+  async reload() {
+    const [detail, chans] = await Promise.all([this.api.GET("/api/v1/dialogs/{id}", { params: { id: this.id } }), channelsOf(this.api)]);
+    if (detail.error) {
+      if (detail.status === 404) return this.gone();
+      return toast(problem(detail));
+    }
+    this.detail = detail.data;
+    this.channel = chans.get(detail.data.channel?.id) ?? null;
+    this.renderHead();
+    this.renderComposer();
+    await this.loadTimeline();
+    if (this.detail.unread_count > 0) this.api.POST("/api/v1/dialogs/{id}/read", { params: { id: this.id } });
+  }
+
+  /** Frames of the feed, all of them: act on this dialog's. */
+  frame(f) {
+    const d = f.data ?? {};
+    const mine = d.dialog_id === this.id || d.dialog?.id === this.id || d.message?.dialog_id === this.id;
+    if (f.type === "customer_updated" && d.customer?.id === this.detail?.customer_card?.id) return this.reload();
+    if (!mine) return;
+    if (f.type === "typing") return this.showTyping(d.actor);
+    if (f.type === "message_new" || f.type === "message_updated" || f.type === "note_updated") {
+      this.refresh();
+      if (f.type === "message_new" && d.message?.author?.type === "customer") {
+        this.typingLine.textContent = "";
+        this.api.POST("/api/v1/dialogs/{id}/read", { params: { id: this.id } });
+      }
+    }
+    if (f.type === "dialog_updated" && d.dialog) {
+      Object.assign(this.detail, d.dialog);
+      this.renderHead();
+    }
+  }
+
+  showTyping(actor) {
+    this.typingLine.textContent = `${actorName(actor)} is typing…`;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => (this.typingLine.textContent = ""), 4000);
+  }
+
+  renderHead() {
+    const d = this.detail;
+    const card = d.customer_card;
+    const action = (label, fn, cls = "") => h(`button${cls}`, { onclick: fn }, label);
+    fill(
+      this.head,
+      h("span.icon", { "aria-hidden": "true" }, CHANNEL_ICONS[d.channel?.type] ?? "💬"),
+      h("h2", {}, d.customer?.name ?? card?.name ?? "Unpinned customer"),
+      h("span.muted", {}, `${d.channel?.name ?? ""} · ${d.status} · ${d.responsible ? actorName(d.responsible) : "unassigned"}`),
+      (card?.tags ?? []).map((t) => h(`span.tag.tag-${t.color}`, {}, t.name)),
+      h(
+        "div.actions",
+        {},
+        action("Reassign", () => this.reassign()),
+        d.status === "open" ? action("Close", () => this.act("/api/v1/dialogs/{id}/close", "Closed")) : null,
+        action("Mark unread", () => this.act("/api/v1/dialogs/{id}/unread", "Marked unread for you")),
+        card ? (card.blocked ? action("Unblock customer", () => this.block(false)) : action("Block customer", () => this.block(true), ".danger")) : null,
+        card ? action("Unpin customer", () => this.unpin(), ".danger") : null,
+        action("Attachments", () => this.attachments()),
+        this.ctx.me.user.role === "admin" ? action("History", () => this.ctx.show("audit", this.id)) : null,
+      ),
+    );
+  }
+
+  async act(path, done) {
+    const r = await this.api.POST(path, { params: { id: this.id } });
+    if (r.error) return toast(problem(r));
+    toast(done);
+    this.reload();
+  }
+
+  async reassign() {
+    const list = (await usersOf(this.api)).filter((u) => u.active && u.role !== "auditor");
+    const select = h("select", { "aria-label": "New responsible" }, list.map((u) => h("option", { value: u.id }, `${u.name} (${u.work_status}${u.online ? ", online" : ""})`)));
+    const dlg = h(
+      "dialog",
+      { "aria-label": "Reassign the dialog" },
+      h("form", { method: "dialog" }, h("p", {}, "Hand the dialog to:"), select, " ", h("button.primary", { value: "ok" }, "Reassign"), " ", h("button", { value: "cancel" }, "Cancel")),
+    );
+    document.body.append(dlg);
+    dlg.addEventListener("close", async () => {
+      dlg.remove();
+      if (dlg.returnValue !== "ok") return;
+      const r = await this.api.POST("/api/v1/dialogs/{id}/reassign", { params: { id: this.id }, body: { to: { type: "user", id: select.value } } });
+      if (r.error) return toast(problem(r));
+      toast("Reassigned");
+      this.reload();
+    });
+    dlg.showModal();
+    select.focus();
+  }
+
+  async block(on) {
+    if (on && !confirm("Block this customer? Messages from and to them stop.")) return;
+    const id = this.detail.customer_card.id;
+    const r = await this.api.POST(on ? "/api/v1/customers/{id}/block" : "/api/v1/customers/{id}/unblock", { params: { id } });
+    if (r.error) return toast(problem(r));
+    this.reload();
+  }
+
+  async unpin() {
+    if (!confirm("Unpin the customer from this dialog? The customer stays in the system; the link to this chat is removed from their card.")) return;
+    const r = await this.api.POST("/api/v1/dialogs/{id}/unpin-customer", { params: { id: this.id } });
+    if (r.error) return toast(problem(r));
+    this.reload();
+  }
+
+  async attachments(kind = "image") {
+    if (!this.side.classList.contains("hidden") && this.side.dataset.kind === kind) {
+      this.side.classList.add("hidden");
+      return;
+    }
+    this.side.dataset.kind = kind;
+    const r = await this.api.GET("/api/v1/dialogs/{id}/attachments", { params: { id: this.id }, query: { kind, limit: 100 } });
+    if (r.error) return toast(problem(r));
+    const tab = (k, label) => h("button", { "aria-pressed": String(k === kind), onclick: () => { this.side.dataset.kind = ""; this.attachments(k); } }, label);
+    fill(
+      this.side,
+      h("div.attach-tabs", { role: "group", "aria-label": "Attachment kind" }, tab("image", "Images"), tab("file", "Files")),
+      r.data.items.length ? null : h("p.muted", {}, "Nothing here yet."),
+      h("div.files-grid", {}, r.data.items.map((a) => this.fileChip({ file_id: a.file.id, name: a.file.name, kind: a.file.kind, size: a.file.size }))),
+    );
+    this.side.classList.remove("hidden");
+  }
+
+  fileChip(a) {
+    if (a.kind === "image") {
+      const img = h("img", { alt: a.name, title: a.name, tabindex: 0, onclick: () => download(this.api, a) });
+      imageUrl(this.api, a.file_id).then((u) => (img.src = u), () => (img.alt = `${a.name} (no preview)`));
+      return img;
+    }
+    return h("button.chip", { onclick: () => download(this.api, a) }, `📎 ${a.name} (${Math.ceil((a.size ?? 0) / 1024)} KB)`);
+  }
+
+  async loadTimeline(more = false) {
+    const r = await this.api.GET("/api/v1/dialogs/{id}/timeline", { params: { id: this.id }, query: { limit: 100, cursor: more ? this.cursor ?? undefined : undefined } });
+    if (r.error) return r.status === 404 ? this.gone() : toast(problem(r));
+    this.entries = more ? [...this.entries, ...r.data.items] : r.data.items;
+    this.cursor = r.data.next_cursor ?? null;
+    const atBottom = this.timeline.scrollHeight - this.timeline.scrollTop - this.timeline.clientHeight < 40;
+    fill(
+      this.timeline,
+      this.cursor ? h("button", { onclick: () => this.loadTimeline(true) }, "Load earlier") : null,
+      [...this.entries].reverse().map((e) => this.entry(e)),
+    );
+    if (atBottom || !more) this.timeline.scrollTop = this.timeline.scrollHeight;
+  }
+
+  entry(e) {
+    if (e.type === "system") {
+      const what = { opened: "opened the dialog", closed: "closed the dialog", reopened: "reopened the dialog", reassigned: `reassigned it${e.from ? ` from ${actorName(e.from)}` : ""} to ${e.to ? actorName(e.to) : "nobody"}`, customer_unpinned: "unpinned the customer", customer_pinned: "pinned the customer" }[e.event] ?? e.event;
+      return h("div.system", {}, `${actorName(e.by)} ${what} · ${time(e.at)}`);
+    }
+    if (e.type === "note") {
+      const n = e.note;
+      return h(
+        "div.note",
+        { "aria-label": "Internal note" },
+        h("div.meta", {}, `📝 Note by ${actorName(n.author)} · ${time(n.created_at)}${n.edited_at ? " · edited" : ""}`),
+        h("div.text", {}, n.deleted ? "note deleted" : n.text),
+        n.mentions?.length ? h("div.muted", {}, `Mentions: ${n.mentions.map((m) => m.name ?? m.user_id ?? m.id).join(", ")}`) : null,
+      );
+    }
+    const m = e.message;
+    const out = m.author?.type !== "customer";
+    const mine = m.author?.type === "user" && m.author.id === this.ctx.me.user.id;
+    const mark = out && m.status ? STATUS_MARKS[m.status] : null;
+    const caps = this.channel?.capabilities ?? {};
+    const hover = [];
+    if (!m.deleted) {
+      if (!out && caps.quoting !== false) hover.push(h("button", { title: "Quote", "aria-label": "Quote this message", onclick: () => this.setQuote(m) }, "↩"));
+      hover.push(h("button", { title: "Save as a quick reply", "aria-label": "Save as a quick reply", onclick: () => this.quickReplyFrom(m) }, "⚡"));
+      if (!out && caps.reactions !== false) hover.push(h("button", { title: "React 👍", "aria-label": "React with thumbs up", onclick: () => this.react(m, "👍") }, "👍"));
+      if (mine && caps.editing) hover.push(h("button", { title: "Edit", "aria-label": "Edit this message", onclick: () => this.edit(m) }, "✎"));
+      if (mine && caps.deleting !== false) hover.push(h("button", { title: "Delete", "aria-label": "Delete this message", onclick: () => this.remove(m) }, "🗑"));
+    }
+    return h(
+      `div.msg${out ? ".out" : ""}${m.deleted ? ".deleted" : ""}`,
+      { dataset: { id: m.id } },
+      h("div.hover", {}, hover),
+      m.quote ? h("div.quote", {}, `${actorName(m.quote.author)}: ${m.quote.text ?? "(deleted)"}`) : null,
+      h("div.text", {}, m.deleted ? "message deleted" : m.text ?? ""),
+      m.attachments?.length ? h("div.attachments", {}, m.attachments.map((a) => this.fileChip(a))) : null,
+      m.reactions?.length ? h("div.reactions", {}, m.reactions.map((r) => h("span", { title: actorName(r.by) }, `${r.emoji} ${actorName(r.by)}`))) : null,
+      h(
+        "div.meta",
+        {},
+        `${actorName(m.author)} · ${time(m.created_at)}`,
+        m.edited_at ? " · edited" : "",
+        m.template ? ` · template ${m.template.code}` : "",
+        mark ? h(`span.status.${m.status}`, { title: mark[1], "aria-label": mark[1] }, mark[0]) : null,
+        m.error ? h("span.error", {}, ` ${m.error.code ?? ""}`) : null,
+      ),
+    );
+  }
+
+  setQuote(m) {
+    this.quote = m;
+    this.renderQuote();
+    this.textarea.focus();
+  }
+
+  async quickReplyFrom(m) {
+    const name = prompt("Name of the quick reply:", (m.text ?? "").slice(0, 30));
+    if (!name) return;
+    const r = await this.api.POST("/api/v1/quick-replies", { body: { name, from_message_id: m.id, dialog_id: this.id } });
+    toast(r.error ? problem(r) : `Quick reply "${name}" saved`);
+    if (!r.error) this.renderComposer();
+  }
+
+  async react(m, emoji) {
+    const me = m.reactions?.find((r) => r.by?.id === this.ctx.me.user.id);
+    const r = await this.api.PUT("/api/v1/dialogs/{id}/messages/{message_id}/reaction", { params: { id: this.id, message_id: m.id }, body: { emoji: me?.emoji === emoji ? null : emoji } });
+    if (r.error) toast(problem(r));
+  }
+
+  async edit(m) {
+    const text = prompt("Edit the message:", m.text ?? "");
+    if (text == null || text === m.text) return;
+    const r = await this.api.PATCH("/api/v1/dialogs/{id}/messages/{message_id}", { params: { id: this.id, message_id: m.id }, body: { text } });
+    if (r.error) toast(problem(r));
+  }
+
+  async remove(m) {
+    if (!confirm("Delete this message for everyone?")) return;
+    const r = await this.api.DELETE("/api/v1/dialogs/{id}/messages/{message_id}", { params: { id: this.id, message_id: m.id } });
+    if (r.error) toast(problem(r));
+  }
+
+  renderQuote() {
+    fill(this.quoteBox, this.quote ? [h("span", {}, `↩ ${actorName(this.quote.author)}: ${(this.quote.text ?? "").slice(0, 80)}`), " ", h("button", { "aria-label": "Remove the quote", onclick: () => { this.quote = null; this.renderQuote(); } }, "✕")] : []);
+  }
+
+  limitText() {
+    const max = Math.min(MAX_TEXT, this.channel?.capabilities?.text_max_len || MAX_TEXT);
+    const kinds = Object.entries(this.channel?.limits ?? {})
+      .map(([k, v]) => (v == null ? `${k}: not carried` : `${k} ≤ ${Math.round(v / 1048576)} MB`))
+      .join(", ");
+    return { max, files: `${this.channel?.capabilities?.max_attachments ?? 10} files; ${kinds}` };
+  }
+
+  async renderComposer() {
+    const d = this.detail;
+    const blocked = d.customer_card?.blocked;
+    const windowClosed = d.reply_window_closes_at && new Date(d.reply_window_closes_at) < new Date();
+    const { max, files } = this.limitText();
+    this.textarea = h("textarea", {
+      id: "composer-text",
+      "aria-label": "Message",
+      placeholder: blocked ? "The customer is blocked" : "Write a reply (Enter sends, Shift+Enter for a new line)",
+      disabled: blocked,
+      oninput: () => {
+        this.updateCount();
+        this.saveDraft(this.textarea.value);
+        this.typing();
+      },
+      onkeydown: (e) => {
+        if (e.key === "Enter" && !e.shiftKey) {
+          e.preventDefault();
+          this.send();
+        }
+      },
+    });
+    this.textarea.value = d.draft ?? "";
+    this.count = h("span.count", { "aria-live": "polite" });
+    this.quoteBox = h("div.chips");
+    this.fileBox = h("div.chips");
+    this.noteMode = h("input", { type: "checkbox", id: "note-mode" });
+    const picker = h("input", { type: "file", multiple: true, class: "hidden", onchange: () => this.addFiles(picker.files) });
+    const [replies, templates] = await Promise.all([
+      this.api.GET("/api/v1/quick-replies").then((r) => r.data?.items ?? []),
+      d.channel ? this.api.GET("/api/v1/channels/{id}/templates", { params: { id: d.channel.id } }).then((r) => r.data?.items ?? []) : [],
+    ]);
+    const replySelect = h(
+      "select",
+      { "aria-label": "Quick replies", onchange: async () => { const q = replies.find((x) => x.id === replySelect.value); if (q) { this.textarea.value += q.text; this.updateCount(); this.saveDraft(this.textarea.value); this.api.POST("/api/v1/quick-replies/{id}/use", { params: { id: q.id } }); } replySelect.value = ""; } },
+      h("option", { value: "" }, "⚡ Quick replies"),
+      replies.map((q) => h("option", { value: q.id }, q.name)),
+    );
+    const approved = (Array.isArray(templates) ? templates : []).filter((t) => t.status === "approved");
+    const templateSelect = approved.length
+      ? h("select", { "aria-label": "Templates", onchange: () => { const t = approved.find((x) => x.code === templateSelect.value); templateSelect.value = ""; if (t) this.sendTemplate(t); } }, h("option", { value: "" }, "Templates"), approved.map((t) => h("option", { value: t.code }, `${t.name} (${t.language})`)))
+      : null;
+    fill(
+      this.composer,
+      blocked ? h("div.warning-box", { role: "alert" }, "This customer is blocked: you cannot send them messages, and theirs are not received.") : null,
+      !blocked && windowClosed ? h("div.info-box", {}, "The channel's reply window has closed: only an approved template can be sent until the customer writes again.") : null,
+      this.quoteBox,
+      this.textarea,
+      this.fileBox,
+      h(
+        "div.bar",
+        {},
+        h("button", { "aria-label": "Attach files", title: `Attach (${files})`, disabled: blocked, onclick: () => picker.click() }, "📎"),
+        picker,
+        replySelect,
+        templateSelect,
+        h("label", {}, this.noteMode, "Internal note"),
+        h("span.muted", {}, `Limits: ${files}`),
+        h("span", { class: "spacer" }),
+        this.count,
+        h("button.primary", { disabled: blocked, onclick: () => this.send() }, "Send"),
+      ),
+    );
+    this.maxText = max;
+    this.updateCount();
+    this.composer.ondragover = (e) => {
+      e.preventDefault();
+      this.composer.classList.add("drop");
+    };
+    this.composer.ondragleave = () => this.composer.classList.remove("drop");
+    this.composer.ondrop = (e) => {
+      e.preventDefault();
+      this.composer.classList.remove("drop");
+      this.addFiles(e.dataTransfer.files);
+    };
+  }
+
+  updateCount() {
+    const n = [...this.textarea.value].length;
+    this.count.textContent = `${n} / ${this.maxText}`;
+    this.count.classList.toggle("over", n > this.maxText);
+  }
+
+  typing() {
+    if (Date.now() - this.lastTyping < 3000) return;
+    this.lastTyping = Date.now();
+    this.api.POST("/api/v1/dialogs/{id}/typing", { params: { id: this.id } });
+  }
+
+  async storeDraft(text) {
+    const r = text.trim()
+      ? await this.api.PUT("/api/v1/dialogs/{id}/draft", { params: { id: this.id }, body: { text } })
+      : await this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
+    if (r.error && r.status !== 404) toast(problem(r));
+  }
+
+  async addFiles(list) {
+    for (const file of list) {
+      const r = await this.api.POST("/api/v1/files", { query: { name: file.name }, body: file });
+      if (r.error) {
+        toast(`${file.name}: ${problem(r)}`);
+        continue;
+      }
+      this.files.push(r.data);
+    }
+    fill(this.fileBox, this.files.map((f, i) => h("span.chip", {}, `📎 ${f.name} `, h("button", { "aria-label": `Remove ${f.name}`, onclick: () => { this.files.splice(i, 1); this.addFiles([]); } }, "✕"))));
+  }
+
+  async send() {
+    const text = this.textarea.value;
+    if (!text.trim() && !this.files.length) return;
+    let r;
+    if (this.noteMode.checked) {
+      r = await this.api.POST("/api/v1/dialogs/{id}/notes", { params: { id: this.id }, body: { text } });
+    } else {
+      r = await this.api.POST("/api/v1/dialogs/{id}/messages", {
+        params: { id: this.id },
+        body: { text, quote_message_id: this.quote?.id ?? null, attachment_ids: this.files.map((f) => f.id) },
+      });
+    }
+    if (r.error) return toast(problem(r));
+    this.saveDraft.cancel();
+    this.textarea.value = "";
+    this.quote = null;
+    this.files = [];
+    this.renderQuote();
+    fill(this.fileBox);
+    this.updateCount();
+    if (!this.noteMode.checked) this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
+    this.loadTimeline();
+  }
+
+  async sendTemplate(t) {
+    const count = new Set(t.body.match(/\{\{\d+\}\}/g) ?? []).size;
+    const params = [];
+    for (let i = 1; i <= count; i++) {
+      const v = prompt(`${t.name}: value for {{${i}}}\n${t.body}`);
+      if (v == null) return;
+      params.push(v);
+    }
+    const r = await this.api.POST("/api/v1/dialogs/{id}/messages", { params: { id: this.id }, body: { template: { code: t.code, params } } });
+    if (r.error) return toast(problem(r));
+    this.loadTimeline();
+  }
+}

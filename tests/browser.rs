@@ -1,0 +1,257 @@
+//! R30 in a real browser: headless Chromium driven over WebDriver (Debian's `chromium` and
+//! `chromium-driver`). A manager logs in to the console served by chatd, opens a dialog,
+//! replies, and sees the customer's next message arrive live, without a reload; the page loads
+//! nothing from outside chatd and logs no script error or CSP violation. Without chromedriver
+//! the test says it did not run (and `make test` says so too).
+//!
+//! `CONSOLE_SCREENSHOT=docs/console.png cargo test -p chatd-tests --test browser` also fills a
+//! demo shop and takes the screenshot the README shows.
+
+use chatd_tests::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| PathBuf::from(d).join(name))
+        .find(|p| p.is_file())
+}
+
+/// chromedriver on a free port, and a session of headless Chromium; `None` when not installed.
+struct Browser {
+    client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    async fn start() -> Option<Browser> {
+        let driver_bin = std::env::var_os("CHROMEDRIVER")
+            .map(PathBuf::from)
+            .or_else(|| which("chromedriver"))?;
+        let chromium = ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .find_map(|b| which(b))?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"]
+            }
+        });
+        let mut last = None;
+        for _ in 0..50 {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.as_object().unwrap().clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => return Some(Browser { client, driver }),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not start a session: {last:?}");
+    }
+
+    async fn stop(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
+    /// Wait until the page's text contains `text`.
+    async fn sees(&self, text: &str) {
+        for _ in 0..200 {
+            let body = self
+                .client
+                .find(Locator::Css("body"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if body.contains(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let body = self
+            .client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        panic!("the page never showed {text:?}; it shows:\n{body}");
+    }
+
+    /// The element `css` once it is there, or a failure showing the page and its errors.
+    async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        for _ in 0..200 {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                return e;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let body = self.client.source().await.unwrap_or_default();
+        let errors = self
+            .client
+            .execute(
+                "return window.chatdConsole ? window.chatdConsole.errors : 'no console script ran'",
+                vec![],
+            )
+            .await;
+        panic!("no {css} on the page; errors: {errors:?}\n{body}");
+    }
+
+    async fn log_in(&self, base: &str, login: &str, password: &str) {
+        self.client.goto(base).await.unwrap();
+        self.element("#login").await.send_keys(login).await.unwrap();
+        self.element("#password")
+            .await
+            .send_keys(password)
+            .await
+            .unwrap();
+        self.element("form.login button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.element("ul.dialogs").await;
+    }
+
+    /// Script errors, CSP violations, and resources loaded from another origin.
+    async fn problems(&self, base: &str) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                "return [...window.chatdConsole.errors, ...performance.getEntriesByType('resource').map(e => e.name).filter(u => !u.startsWith(arguments[0]) && !u.startsWith('blob:') && !u.startsWith('ws:'))]",
+                vec![json!(base)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
+    }
+}
+
+fn not_run() {
+    eprintln!("NOT RUN: the console's browser test needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_answers_in_the_console_and_sees_the_customer_live() {
+    let Some(browser) = Browser::start().await else {
+        return not_run();
+    };
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let (manager_id, _) = app.user(&admin, "maria", "manager", &[]).await;
+    let dialog = app.dialog(&transport, "ann", "Where is my kettle?").await;
+    app.reassign(&admin, &dialog, &manager_id).await;
+
+    browser.log_in(&app.base, "maria", "password-123").await;
+    browser.sees("Customer cust-ann").await;
+    let c = &browser.client;
+    let row = browser.element(&format!("li[data-id='{dialog}']")).await;
+    row.click().await.unwrap();
+    browser.sees("Where is my kettle?").await;
+    let text = browser.element("#composer-text").await;
+    text.send_keys("It ships today").await.unwrap();
+    browser.sees("14 / 2000").await;
+    c.find(Locator::Css(".composer button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.sees("It ships today").await;
+    let timeline = app
+        .call(
+            "GET",
+            &format!("/api/v1/dialogs/{dialog}/timeline"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(
+        timeline.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["message"]["text"] == "It ships today"),
+        "the reply is stored: {timeline:?}"
+    );
+
+    // The customer writes again: it appears without a reload.
+    app.inbound(&transport, "ann", "cust-ann", "ann-2", "Great, thank you!")
+        .await;
+    browser.sees("Great, thank you!").await;
+
+    let problems = browser.problems(&app.base).await;
+    assert!(
+        problems.is_empty(),
+        "script errors, CSP violations or foreign loads: {problems:?}"
+    );
+    browser.stop().await;
+}
+
+/// The README's screenshot, on demand: a demo shop, Anna's desk, a dialog open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshot_of_the_demo_desk_when_asked() {
+    let Some(path) = std::env::var_os("CONSOLE_SCREENSHOT") else {
+        return;
+    };
+    let Some(browser) = Browser::start().await else {
+        return not_run();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = chatd_server::config::Config::load(chatd_server::config::Overrides {
+        data_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    })
+    .unwrap();
+    chatd_server::demo::run(&config).await.unwrap();
+    config.listen = "127.0.0.1:0".into();
+    let running = chatd_server::start(&config).await.unwrap();
+    let base = format!("http://{}", running.addr);
+    browser.log_in(&base, "anna", "demo-anna").await;
+    let c = &browser.client;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A dialog with a bit of everything: a photo, a quote, a read reply, a follow-up.
+    browser
+        .element("input[type=search]")
+        .await
+        .send_keys("Sofia García")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    browser
+        .element("ul.dialogs li")
+        .await
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    std::fs::write(path, c.screenshot().await.unwrap()).unwrap();
+    assert!(browser.problems(&base).await.is_empty());
+    browser.stop().await;
+    running.stop().await;
+}
