@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod bots;
+mod console;
 mod content;
 mod cors;
 mod dialogs;

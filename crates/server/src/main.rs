@@ -238,6 +238,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     say!("  ready:      curl http://{}/readyz", running.addr);
+    say!("  console:    open http://{}/ in a browser", running.addr);
     say!("  health:     curl http://{}/healthz", running.addr);
     say!("  metrics:    curl http://{}/metrics", running.addr);
     say!(

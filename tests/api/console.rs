@@ -1,0 +1,216 @@
+//! R30 over HTTP: the console is served from the binary with a policy that forbids inline
+//! scripts and foreign origins, stays small, and `chatd demo` fills a store with a shop in every
+//! state through the ordinary API (the browser side is `tests/browser.rs`).
+
+use chatd_tests::*;
+use serde_json::Value;
+use std::collections::HashSet;
+
+#[tokio::test]
+async fn the_console_is_served_with_a_strict_content_security_policy() {
+    let app = spawn_app().await;
+    let page = app.get("/").await;
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(!csp.contains("unsafe"), "no inline script or eval: {csp}");
+    // Every script and stylesheet is one of chatd's own files; no inline script.
+    for tag in html.split("<script").skip(1) {
+        let open = tag.split('>').next().unwrap();
+        assert!(
+            open.contains("src=\"/console/"),
+            "an inline or foreign script: <script{open}>"
+        );
+        assert!(
+            tag.split('>').nth(1).unwrap().starts_with("</script"),
+            "inline script code"
+        );
+    }
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from another origin"
+    );
+    let js = app.get("/console/lib/feed.js").await;
+    assert_eq!(js.status(), 200);
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(
+        js.text().await.unwrap().contains("export class Feed"),
+        "the client's own feed module"
+    );
+    let missing = app.call("GET", "/console/nope.js", None, None).await;
+    assert_eq!((missing.status, missing.code()), (404, "not_found"));
+    let wrong = app.call("POST", "/", None, None).await;
+    assert_eq!(wrong.status, 405);
+    // The page's own JavaScript stays small (issue 19: under 150 KB unminified).
+    let total: usize = chatd_server::http::console::assets()
+        .iter()
+        .filter(|(name, _)| name.ends_with(".js"))
+        .map(|(_, size)| size)
+        .sum();
+    assert!(total < 150 * 1024, "{total} bytes of JavaScript");
+}
+
+#[tokio::test]
+async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = chatd_server::config::Config::load(chatd_server::config::Overrides {
+        data_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    })
+    .unwrap();
+    let printed = chatd_server::demo::run(&config).await.unwrap();
+    for (login, _, _, password) in chatd_server::demo::TEAM {
+        assert!(
+            printed.contains(login) && printed.contains(password),
+            "{printed}"
+        );
+    }
+    let again = chatd_server::demo::run(&config).await.unwrap_err();
+    assert!(again.contains("not empty"), "{again}");
+
+    let app = spawn_app_in(dir).await;
+    let admin = app.login("admin", "demo-admin").await;
+    let anna = app.login("anna", "demo-anna").await;
+    let channels = app
+        .call("GET", "/api/v1/channels", Some(&admin), None)
+        .await;
+    let kinds: HashSet<&str> = channels.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.get("type").and_then(Value::as_str).unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 7, "a channel of every type: {kinds:?}");
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/dialogs?status=all&limit=200&cursor={c}"),
+            None => "/api/v1/dialogs?status=all&limit=200".into(),
+        };
+        let page = app.call("GET", &path, Some(&admin), None).await;
+        rows.extend(page.body["items"].as_array().unwrap().iter().cloned());
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert!(
+        rows.len() >= 280 && rows.len() < 300,
+        "a few hundred, the deleted ones gone: {}",
+        rows.len()
+    );
+    let count = |f: &dyn Fn(&Value) -> bool| rows.iter().filter(|r| f(r)).count();
+    assert!(count(&|r| r["status"] == "closed") >= 50);
+    assert!(
+        count(&|r| r["status"] == "open" && r["responsible"].is_null()) >= 5,
+        "unassigned and waiting"
+    );
+    assert!(count(&|r| r["waiting_level"] == "danger") >= 5);
+    assert!(
+        count(&|r| r["customer"].is_null()) >= 3,
+        "unpinned customers"
+    );
+    assert!(
+        count(&|r| !r["customer"]["pinned_tags"]
+            .as_array()
+            .map_or(true, Vec::is_empty))
+            >= 10
+    );
+    let drafts = app
+        .call(
+            "GET",
+            "/api/v1/dialogs?status=all&limit=200",
+            Some(&anna),
+            None,
+        )
+        .await;
+    assert!(drafts.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["draft"].is_string()));
+    let blocked = rows
+        .iter()
+        .filter(|r| r["customer"]["id"].is_string())
+        .filter_map(|r| r["customer"]["id"].as_str())
+        .collect::<Vec<_>>();
+    let mut found_blocked = false;
+    for id in blocked.iter().take(60) {
+        let c = app
+            .call(
+                "GET",
+                &format!("/api/v1/customers/{id}"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        found_blocked |= c.body["blocked"] == true;
+    }
+    assert!(found_blocked, "a blocked customer");
+    let images = rows
+        .iter()
+        .take(120)
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    let mut with_images = 0;
+    for id in &images {
+        let a = app
+            .call(
+                "GET",
+                &format!("/api/v1/dialogs/{id}/attachments?kind=image"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        with_images += usize::from(!a.body["items"].as_array().unwrap().is_empty());
+    }
+    assert!(with_images >= 5, "images: {with_images}");
+    let (_, auditor) = app.user(&admin, "audit2", "auditor", &[]).await;
+    let mut types = HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(a) => format!("/api/audit/v1/events?limit=1000&after={a}"),
+            None => "/api/audit/v1/events?limit=1000".into(),
+        };
+        let page = app.call("GET", &path, Some(&auditor), None).await;
+        for e in page.body["items"].as_array().unwrap() {
+            types.insert(e["type"].as_str().unwrap().to_owned());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(c) => after = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    for t in [
+        "dialog_deleted",
+        "note_added",
+        "reaction_set",
+        "message_edited",
+        "templates_published",
+        "customer_blocked",
+        "customer_unpinned",
+        "dialog_closed",
+    ] {
+        assert!(types.contains(t), "{t} in {types:?}");
+    }
+}
