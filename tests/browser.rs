@@ -77,39 +77,45 @@ impl Browser {
 
     /// Wait until the page's text contains `text`.
     async fn sees(&self, text: &str) {
-        for _ in 0..200 {
-            let body = self
-                .client
-                .find(Locator::Css("body"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if body.contains(text) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let found = self
+            .poll(|c| async move {
+                let body = c.find(Locator::Css("body")).await.ok()?.text().await.ok()?;
+                body.contains(text).then_some(())
+            })
+            .await;
+        if found.is_none() {
+            self.fail(&format!("the page never showed {text:?}")).await;
         }
-        let body = self
-            .client
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        panic!("the page never showed {text:?}; it shows:\n{body}");
     }
 
-    /// The element `css` once it is there, or a failure showing the page and its errors.
+    /// The element `css` once it is there.
     async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .poll(|c| async move { c.find(Locator::Css(css)).await.ok() })
+            .await
+        {
+            Some(e) => e,
+            None => self.fail(&format!("no {css} on the page")).await,
+        }
+    }
+
+    /// `f` until it answers, for up to 10 s.
+    async fn poll<'a, T, F, Fut>(&'a self, f: F) -> Option<T>
+    where
+        F: Fn(&'a Client) -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
         for _ in 0..200 {
-            if let Ok(e) = self.client.find(Locator::Css(css)).await {
-                return e;
+            if let Some(v) = f(&self.client).await {
+                return Some(v);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        None
+    }
+
+    /// Fail, showing the page and the errors its scripts recorded.
+    async fn fail(&self, what: &str) -> ! {
         let body = self.client.source().await.unwrap_or_default();
         let errors = self
             .client
@@ -118,23 +124,22 @@ impl Browser {
                 vec![],
             )
             .await;
-        panic!("no {css} on the page; errors: {errors:?}\n{body}");
+        panic!("{what}; errors: {errors:?}\n{body}");
+    }
+
+    /// Log in on the console's form; `then`: what the workspace shows once in.
+    async fn log_in_to(&self, base: &str, login: &str, password: &str, then: &str) {
+        self.client.goto(base).await.unwrap();
+        self.element("#login").await.send_keys(login).await.unwrap();
+        let password_box = self.element("#password").await;
+        password_box.send_keys(password).await.unwrap();
+        let submit = self.element("form.login button[type=submit]").await;
+        submit.click().await.unwrap();
+        self.element(then).await;
     }
 
     async fn log_in(&self, base: &str, login: &str, password: &str) {
-        self.client.goto(base).await.unwrap();
-        self.element("#login").await.send_keys(login).await.unwrap();
-        self.element("#password")
-            .await
-            .send_keys(password)
-            .await
-            .unwrap();
-        self.element("form.login button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
-        self.element("ul.dialogs").await;
+        self.log_in_to(base, login, password, "ul.dialogs").await;
     }
 
     /// Script errors, CSP violations, and resources loaded from another origin.
@@ -183,21 +188,10 @@ async fn a_manager_answers_in_the_console_and_sees_the_customer_live() {
         .await
         .unwrap();
     browser.sees("It ships today").await;
-    let timeline = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}/timeline"),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let sent = app.timeline_messages(&admin, &dialog).await;
     assert!(
-        timeline.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["message"]["text"] == "It ships today"),
-        "the reply is stored: {timeline:?}"
+        sent.iter().any(|m| m["text"] == "It ships today"),
+        "the reply is stored: {sent:?}"
     );
 
     // The customer writes again: it appears without a reload.
@@ -210,6 +204,31 @@ async fn a_manager_answers_in_the_console_and_sees_the_customer_live() {
         problems.is_empty(),
         "script errors, CSP violations or foreign loads: {problems:?}"
     );
+
+    // An auditor: the log verifies, and the dialog's history shows its hash links.
+    app.user(&admin, "audrey", "auditor", &[]).await;
+    let log_out = c.find(Locator::XPath("//button[text()='Log out']")).await;
+    log_out.unwrap().click().await.unwrap();
+    browser
+        .log_in_to(&app.base, "audrey", "password-123", "#audit-dialog")
+        .await;
+    browser.sees("Every hash chain verifies").await;
+    let field = browser.element("#audit-dialog").await;
+    field.send_keys(&dialog).await.unwrap();
+    let show = browser.element("form.inline button[type=submit]").await;
+    show.click().await.unwrap();
+    browser.sees("message_received v").await;
+    let links = c.find_all(Locator::Css("td[aria-label='linked']")).await;
+    assert!(
+        links.unwrap().len() >= 4,
+        "every event of the dialog links to the one before it"
+    );
+    let broken = c
+        .find_all(Locator::Css("td[aria-label='broken link']"))
+        .await;
+    assert!(broken.unwrap().is_empty());
+    let problems = browser.problems(&app.base).await;
+    assert!(problems.is_empty(), "{problems:?}");
     browser.stop().await;
 }
 

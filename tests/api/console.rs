@@ -99,20 +99,9 @@ async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
         .map(|c| c.get("type").and_then(Value::as_str).unwrap())
         .collect();
     assert_eq!(kinds.len(), 7, "a channel of every type: {kinds:?}");
-    let mut rows = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/dialogs?status=all&limit=200&cursor={c}"),
-            None => "/api/v1/dialogs?status=all&limit=200".into(),
-        };
-        let page = app.call("GET", &path, Some(&admin), None).await;
-        rows.extend(page.body["items"].as_array().unwrap().iter().cloned());
-        match page.body["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => break,
-        }
-    }
+    let rows = app
+        .all_items(&admin, "/api/v1/dialogs?status=all&limit=200", "cursor")
+        .await;
     assert!(
         rows.len() >= 280 && rows.len() < 300,
         "a few hundred, the deleted ones gone: {}",
@@ -185,22 +174,12 @@ async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
     }
     assert!(with_images >= 5, "images: {with_images}");
     let (_, auditor) = app.user(&admin, "audit2", "auditor", &[]).await;
-    let mut types = HashSet::new();
-    let mut after: Option<String> = None;
-    loop {
-        let path = match &after {
-            Some(a) => format!("/api/audit/v1/events?limit=1000&after={a}"),
-            None => "/api/audit/v1/events?limit=1000".into(),
-        };
-        let page = app.call("GET", &path, Some(&auditor), None).await;
-        for e in page.body["items"].as_array().unwrap() {
-            types.insert(e["type"].as_str().unwrap().to_owned());
-        }
-        match page.body["next_cursor"].as_str() {
-            Some(c) => after = Some(c.to_owned()),
-            None => break,
-        }
-    }
+    let types: HashSet<String> = app
+        .all_items(&auditor, "/api/audit/v1/events?limit=1000", "after")
+        .await
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
     for t in [
         "dialog_deleted",
         "note_added",

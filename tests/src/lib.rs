@@ -245,6 +245,15 @@ impl TestApp {
 
     /// Message `id` as the dialog's timeline shows it to `token` (`Null` when it is not there).
     pub async fn timeline_message(&self, token: &str, dialog: &str, id: &str) -> Value {
+        self.timeline_messages(token, dialog)
+            .await
+            .into_iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or(Value::Null)
+    }
+
+    /// The messages of a dialog's timeline as `token` sees it, newest first (up to 200).
+    pub async fn timeline_messages(&self, token: &str, dialog: &str) -> Vec<Value> {
         let t = self
             .call(
                 "GET",
@@ -258,9 +267,29 @@ impl TestApp {
             .as_array()
             .unwrap()
             .iter()
-            .find(|e| e["message"]["id"] == id)
+            .filter(|e| e["type"] == "message")
             .map(|e| e["message"].clone())
-            .unwrap_or(Value::Null)
+            .collect()
+    }
+
+    /// Every item of a paged list: `path` (with its query) read page by page, passing each
+    /// answer's `next_cursor` back as `cursor_param` (`cursor`, or `after` for the audit log).
+    pub async fn all_items(&self, token: &str, path: &str, cursor_param: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let url = match &next {
+                Some(c) => format!("{path}&{cursor_param}={c}"),
+                None => path.to_owned(),
+            };
+            let page = self.call("GET", &url, Some(token), None).await;
+            assert_eq!(page.status, 200, "{url}: {page:?}");
+            items.extend(page.body["items"].as_array().unwrap().iter().cloned());
+            match page.body["next_cursor"].as_str() {
+                Some(c) => next = Some(c.to_owned()),
+                None => return items,
+            }
+        }
     }
 
     /// Every order (R18), as `token` lists them.

@@ -96,6 +96,11 @@ impl Demo {
         Ok(body)
     }
 
+    /// A `POST` without a body.
+    async fn post(&self, path: &str, auth: Auth<'_>) -> Result<Value, String> {
+        self.call("POST", path, auth, None).await
+    }
+
     async fn upload(&self, transport: &str, name: &str, bytes: Vec<u8>) -> Result<String, String> {
         let r = self
             .http
@@ -434,26 +439,16 @@ async fn dialog(
     }
     match state {
         0..=3 => {
-            d.call("POST", &format!("/api/v1/dialogs/{dialog}/close"), m, None)
+            d.post(&format!("/api/v1/dialogs/{dialog}/close"), m)
                 .await?;
         }
         4 if !customer.is_empty() && n % 20 == 4 => {
-            d.call(
-                "POST",
-                &format!("/api/v1/customers/{customer}/block"),
-                m,
-                None,
-            )
-            .await?;
+            d.post(&format!("/api/v1/customers/{customer}/block"), m)
+                .await?;
         }
         5 if n % 20 == 5 => {
-            d.call(
-                "POST",
-                &format!("/api/v1/dialogs/{dialog}/unpin-customer"),
-                m,
-                None,
-            )
-            .await?;
+            d.post(&format!("/api/v1/dialogs/{dialog}/unpin-customer"), m)
+                .await?;
         }
         6 if n % 30 == 6 => {
             d.call(

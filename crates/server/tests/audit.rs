@@ -3,6 +3,8 @@
 //! reply, an edit, a note, a close), tampered with the way a person holding the SQLite file
 //! would, each time naming the break with exit code 1.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,17 +24,7 @@ fn store() -> tempfile::TempDir {
 }
 
 fn chatd(args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_chatd"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::chatd_in(args, dir)
 }
 
 /// `chatd audit verify` (with a kept checkpoint when given): exit code and everything printed.

@@ -97,20 +97,8 @@ fn fill(dir: &std::path::Path, n: usize) -> Vec<Uuid> {
 }
 
 fn run(args: &[&str], dir: &std::path::Path) -> (Option<i32>, String) {
-    let out = chatd()
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    let (code, out, err) = support::chatd_in(args, dir);
+    (code, out + &err)
 }
 
 #[test]

@@ -110,3 +110,18 @@ pub fn hello(
         })),
     }
 }
+
+/// Run `chatd ARGS --data-dir DIR` to completion: exit code, stdout, stderr.
+pub fn chatd_in(args: &[&str], dir: &Path) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_chatd"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
