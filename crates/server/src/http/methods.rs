@@ -112,6 +112,9 @@ mod tests {
         assert_eq!(allowed("/api/v1/ws"), Some("GET"));
         assert_eq!(allowed("/api/v1/dialogs/facets"), Some("GET"));
         assert_eq!(allowed("/api/v1/nothing-here"), None);
-        assert_eq!(allowed("/"), None);
+        assert_eq!(allowed("/nothing-here"), None);
+        // R30: the console's page and files.
+        assert_eq!(allowed("/"), Some("GET"));
+        assert_eq!(allowed("/console/lib/feed.js"), Some("GET"));
     }
 }
