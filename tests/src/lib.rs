@@ -123,10 +123,14 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        if let Some(b) = body {
-            req = req.json(&b);
+        if let Some(b) = &body {
+            req = req.json(b);
         }
-        answer_to(method, req.send().await.expect("request")).await
+        let a = answer_to(method, req.send().await.expect("request")).await;
+        if let Some(b) = &body {
+            schema::check_request(method, path, a.status, b);
+        }
+        a
     }
 
     pub async fn login(&self, login: &str, password: &str) -> String {
@@ -211,7 +215,10 @@ impl TestApp {
             .post(self.url(&format!("/api/transport/v1{path}")))
             .header("x-transport-token", token)
             .json(&body);
-        answer_to("POST", req.send().await.expect("request")).await
+        let path = format!("/api/transport/v1{path}");
+        let a = answer_to("POST", req.send().await.expect("request")).await;
+        schema::check_request("POST", &path, a.status, &body);
+        a
     }
 
     /// Upload bytes as a file; `transport`: through the transport API with that token,

@@ -93,7 +93,8 @@ pub fn template(path: &str) -> Option<&'static str> {
 }
 
 type Validator = Arc<jsonschema::Validator>;
-/// Compiled validators by (path template, method, status); `None`: nothing documented.
+/// Compiled validators by (path template, method, status; 0: the request body); `None`:
+/// nothing documented.
 type Validators = Mutex<HashMap<(String, String, u16), Option<Validator>>>;
 
 fn validator(template: &str, method: &str, status: u16) -> Option<Validator> {
@@ -106,10 +107,14 @@ fn validator(template: &str, method: &str, status: u16) -> Option<Validator> {
             let doc = document();
             let op = &doc["paths"][template][method.to_lowercase()];
             let responses = &op["responses"];
-            let response = responses
-                .get(status.to_string())
-                .or_else(|| responses.get("default"))?;
-            let content = response["content"].as_object()?;
+            let content = if status == 0 {
+                op["requestBody"]["content"].as_object()?
+            } else {
+                let response = responses
+                    .get(status.to_string())
+                    .or_else(|| responses.get("default"))?;
+                response["content"].as_object()?
+            };
             let schema = content
                 .iter()
                 .find(|(kind, _)| kind.contains("json"))
@@ -160,5 +165,27 @@ pub fn check(method: &str, path: &str, status: u16, content_type: &str, body: &V
             );
         }
         None => {}
+    }
+}
+
+/// Panic when the server accepted (2xx) a JSON request body the document does not describe:
+/// the document would then refuse what the server takes, or miss a field it reads.
+pub fn check_request(method: &str, path: &str, status: u16, body: &Value) {
+    if !(200..300).contains(&status) {
+        return;
+    }
+    let Some(template) = template(path) else {
+        return;
+    };
+    if let Some(v) = validator(template, method, 0) {
+        let errors: Vec<String> = v
+            .iter_errors(body)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .take(5)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} accepted ({status}) a body that api-schema/openapi.json does not describe: {errors:?}\nbody: {body}"
+        );
     }
 }
