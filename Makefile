@@ -31,7 +31,7 @@ client-test:
 ifeq ($(NODE),)
 	@echo "NOT RUN: Node.js is not installed, so the TypeScript client's tests (clients/typescript) did not run. Install Node.js 20+ and run make client-test."
 else
-	$(CARGO) build -p chatd-server --bin chatd
+	$(CARGO) test --workspace --no-run
 	cd $(CLIENT) && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
 	cd $(CLIENT) && CHATD_BIN=$(CURDIR)/target/debug/chatd node $$(node -e 'process.stdout.write(typeof WebSocket === "undefined" ? "--experimental-websocket" : "")') --test test/
 endif
