@@ -404,7 +404,9 @@ impl Ws {
                 .expect("the socket is open")
                 .expect("a WebSocket message");
             if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
-                return serde_json::from_str(&t).expect("frames are JSON");
+                let frame = serde_json::from_str(&t).expect("frames are JSON");
+                schema::check_frame(&frame);
+                return frame;
             }
         }
     }

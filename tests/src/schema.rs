@@ -11,23 +11,25 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// but the document does not describe fails too. Schemas used as `allOf` parts stay open.
 fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-schema/openapi.json");
-        let mut doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(path).expect("api-schema/openapi.json"))
-                .expect("the OpenAPI document is JSON");
-        let mut parts = std::collections::HashSet::new();
-        allof_parts(&doc, &mut parts);
-        if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
-            for (name, schema) in schemas.iter_mut() {
-                strict(schema, parts.contains(name));
-            }
+    DOC.get_or_init(|| strict_document("openapi.json"))
+}
+
+/// A committed schema file, made strict as `document` says.
+fn strict_document(name: &str) -> Value {
+    let path = format!("{}/../api-schema/{name}", env!("CARGO_MANIFEST_DIR"));
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect(name))
+        .expect("the schema file is JSON");
+    let mut parts = std::collections::HashSet::new();
+    allof_parts(&doc, &mut parts);
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for (name, schema) in schemas.iter_mut() {
+            strict(schema, parts.contains(name));
         }
-        if let Some(paths) = doc["paths"].as_object_mut() {
-            paths.values_mut().for_each(|p| strict(p, false));
-        }
-        doc
-    })
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        paths.values_mut().for_each(|p| strict(p, false));
+    }
+    doc
 }
 
 /// Components referenced as a part of an `allOf`.
@@ -59,7 +61,9 @@ fn strict(v: &mut Value, open: bool) {
                 o.insert("unevaluatedProperties".into(), Value::Bool(false));
             }
             for (k, v) in o.iter_mut() {
-                if k == "allOf" {
+                // The parts of an `allOf`, and the branches of an open schema's `oneOf`, are
+                // judged together with their siblings: only the whole may close.
+                if k == "allOf" || (open && (k == "oneOf" || k == "anyOf")) {
                     if let Value::Array(parts) = v {
                         parts.iter_mut().for_each(|p| strict(p, true));
                     }
@@ -188,4 +192,29 @@ pub fn check_request(method: &str, path: &str, status: u16, body: &Value) {
             "{method} {path} accepted ({status}) a body that api-schema/openapi.json does not describe: {errors:?}\nbody: {body}"
         );
     }
+}
+
+/// Panic when a feed frame does not match `api-schema/asyncapi.json`'s `Frame` (strict).
+pub fn check_frame(frame: &Value) {
+    static FRAME: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let v = FRAME.get_or_init(|| {
+        let doc = strict_document("asyncapi.json");
+        let root = serde_json::json!({
+            "$ref": "#/components/schemas/Frame",
+            "components": doc["components"],
+        });
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&root)
+            .expect("the Frame schema compiles")
+    });
+    let errors: Vec<String> = v
+        .iter_errors(frame)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .take(5)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "a frame that does not match api-schema/asyncapi.json: {errors:?}\nframe: {frame}"
+    );
 }
