@@ -263,13 +263,17 @@ impl Config {
 
     /// The audit signing key, read (and, in the data directory only, created when missing).
     pub fn audit_key(&self) -> Result<crate::audit::key::AuditKey, String> {
-        match &self.audit_key_file {
-            Some(path) => crate::audit::key::AuditKey::load_or_create(path, false),
-            None => crate::audit::key::AuditKey::load_or_create(
-                &self.data_dir.join(crate::audit::key::KEY_FILE),
-                true,
-            ),
-        }
+        crate::audit::key::AuditKey::load_or_create(
+            &self.audit_key_path(),
+            self.audit_key_file.is_none(),
+        )
+    }
+
+    /// The audit key's file: configured, or in the data directory.
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(crate::audit::key::KEY_FILE))
     }
 
     /// The embedded store's file.

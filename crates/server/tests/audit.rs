@@ -310,6 +310,16 @@ fn a_forged_or_foreign_checkpoint_is_refused() {
         "{out}"
     );
 
+    // A copy of the store without its key: verify makes none, and asks for the one to trust.
+    let bare = store();
+    let (code, out) = verify(bare.path(), Some(&file));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("pass the public key you trust with --key"),
+        "{out}"
+    );
+    assert!(!bare.path().join("audit-signing-key.pem").exists());
+
     // Signed by another chatd's key: refused against this one's, accepted with that key given.
     let other = store();
     let (foreign, _) = keep_checkpoint(other.path(), other.path());

@@ -25,7 +25,10 @@ fn trusted_key(
             .and_then(|text| {
                 key::read_public(&text).map_err(|e| format!("{}: {e}", path.display()))
             }),
-        None => config.audit_key().map(|k| k.public()),
+        // Verifying never makes a key: a missing one would only be trusted because it is new.
+        None => crate::audit::key::AuditKey::load_or_create(&config.audit_key_path(), false)
+            .map(|k| k.public())
+            .map_err(|e| format!("{e}; pass the public key you trust with --key")),
     }
 }
 
