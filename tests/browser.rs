@@ -127,6 +127,12 @@ impl Browser {
         panic!("{what}; errors: {errors:?}\n{body}");
     }
 
+    /// The id of the dialog at the top of the list.
+    async fn first_row(&self) -> String {
+        let row = self.element("ul.dialogs li").await;
+        row.attr("data-id").await.unwrap().unwrap_or_default()
+    }
+
     /// Log in on the console's form; `then`: what the workspace shows once in.
     async fn log_in_to(&self, base: &str, login: &str, password: &str, then: &str) {
         self.client.goto(base).await.unwrap();
@@ -171,10 +177,15 @@ async fn a_manager_answers_in_the_console_and_sees_the_customer_live() {
     let (manager_id, _) = app.user(&admin, "maria", "manager", &[]).await;
     let dialog = app.dialog(&transport, "ann", "Where is my kettle?").await;
     app.reassign(&admin, &dialog, &manager_id).await;
+    let newer = app
+        .dialog(&transport, "bob", "Do you ship to Lisbon?")
+        .await;
+    app.reassign(&admin, &newer, &manager_id).await;
 
     browser.log_in(&app.base, "maria", "password-123").await;
     browser.sees("Customer cust-ann").await;
     let c = &browser.client;
+    assert_eq!(browser.first_row().await, newer, "newest activity first");
     let row = browser.element(&format!("li[data-id='{dialog}']")).await;
     row.click().await.unwrap();
     browser.sees("Where is my kettle?").await;
@@ -188,6 +199,15 @@ async fn a_manager_answers_in_the_console_and_sees_the_customer_live() {
         .await
         .unwrap();
     browser.sees("It ships today").await;
+    // The reply is new activity: the row moves to the top, live.
+    let moved = browser
+        .poll(|_| async { (browser.first_row().await == dialog).then_some(()) })
+        .await;
+    if moved.is_none() {
+        browser
+            .fail("the answered dialog did not move to the top")
+            .await;
+    }
     let sent = app.timeline_messages(&admin, &dialog).await;
     assert!(
         sent.iter().any(|m| m["text"] == "It ships today"),

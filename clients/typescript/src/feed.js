@@ -2,8 +2,10 @@
 // across dropped connections.
 //
 // - It remembers the position of the last frame it delivered and reconnects with
-//   `since=<position>`, so frames missed while disconnected arrive on reconnection; a frame at
-//   or before that position (a replay overlap) is dropped, never delivered twice.
+//   `since=<position>`, so frames missed while disconnected arrive on reconnection. One event
+//   can make several frames at one position (`message_new`, then `dialog_updated`): all are
+//   delivered. A frame before that position, or one already delivered at it (a replay
+//   overlap), is dropped, never delivered twice.
 // - It reconnects with exponential back-off and jitter (reset once a connection opens).
 // - On `resync_required` (the server no longer has what was missed, or this client fell too far
 //   behind) it calls `onResync(position)` and waits for it: reload what you show, reading with
@@ -24,6 +26,8 @@ export class Feed {
   #handlers = new Map();
   #socket = null;
   #position;
+  /** Frames delivered at `#position` (one event can make several frames at one position). */
+  #atPosition = new Set();
   #attempt = 0;
   #timer = null;
   #running = false;
@@ -123,8 +127,14 @@ export class Feed {
       return;
     }
     if (frame.position != null) {
-      if (this.#position != null && comparePositions(frame.position, this.#position) <= 0) return;
-      this.#position = frame.position;
+      const order = this.#position == null ? 1 : comparePositions(frame.position, this.#position);
+      const key = `${frame.type} ${JSON.stringify(frame.data)}`;
+      if (order < 0 || (order === 0 && this.#atPosition.has(key))) return;
+      if (order > 0) {
+        this.#position = frame.position;
+        this.#atPosition.clear();
+      }
+      this.#atPosition.add(key);
     }
     for (const key of [frame.type, "*"]) {
       for (const handler of this.#handlers.get(key) ?? []) handler(frame);
@@ -143,7 +153,10 @@ export class Feed {
       // The reload failed: keep the old position, so the server asks again after the back-off.
     }
     this.#resyncing = false;
-    if (reloaded && position != null) this.#position = position;
+    if (reloaded && position != null) {
+      this.#position = position;
+      this.#atPosition.clear();
+    }
     this.#retry(reloaded ? 0 : undefined);
   }
 

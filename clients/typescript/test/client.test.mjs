@@ -63,10 +63,12 @@ test("a connection cut mid-stream resumes with every frame once, in order", asyn
   const feed = new Feed({ baseUrl: relay.base, token: api.token, backoff: { initialMs: 50, maxMs: 200 }, onState: (s) => states.push(s) }).start();
   const texts = [];
   const positions = [];
+  const all = [];
   feed.on("message_new", (f) => {
     texts.push(f.data.message.text);
     positions.push(f.position);
   });
+  feed.on("*", (f) => all.push(f));
   await until(() => feed.connected, 5000, "the feed to open");
   const total = 60;
   for (let n = 0; n < total; n++) {
@@ -81,6 +83,10 @@ test("a connection cut mid-stream resumes with every frame once, in order", asyn
   await new Promise((r) => setTimeout(r, 300)); // anything duplicated would arrive by now
   assert.deepEqual(texts, Array.from({ length: total }, (_, n) => `message ${n}`), "every message once, in order");
   for (let i = 1; i < positions.length; i++) assert.equal(comparePositions(positions[i - 1], positions[i]), -1);
+  // One event's frames share its position: each message's row update arrives with it, once.
+  const keys = all.map((f) => `${f.type}@${f.position}@${JSON.stringify(f.data)}`);
+  assert.equal(new Set(keys).size, keys.length, "no frame twice");
+  for (const p of positions) assert.ok(all.some((f) => f.type === "dialog_updated" && f.position === p), `dialog_updated at ${p}`);
   assert.ok(states.filter((s) => s === "open").length >= 3, `reconnected after each cut: ${states}`);
   feed.stop();
   relay.close();

@@ -16,15 +16,16 @@ export class Desk {
     this.current = null;
     this.query = { sort: "last_activity", status: "open", q: "", responsible: [], channel: [], tags: [], last_message: "", pinned_only: false, queued: false, mentioned: false };
     this.offs = [];
+    this.refreshSoon = debounce(() => this.reloadList(), 400);
     this.build();
   }
 
   build() {
     const q = this.query;
-    this.search = h("input", { type: "search", placeholder: "Search name, phone, e-mail", "aria-label": "Search dialogs", oninput: debounce(() => { q.q = this.search.value; this.reload(); }, 300) });
+    this.search = h("input", { type: "search", placeholder: "Search name, phone, e-mail", "aria-label": "Search dialogs", oninput: debounce(() => { q.q = this.search.value; this.reloadList(); }, 300) });
     this.sort = h(
       "select",
-      { "aria-label": "Sort", onchange: () => { q.sort = this.sort.value; this.reload(); } },
+      { "aria-label": "Sort", onchange: () => { q.sort = this.sort.value; this.reloadList(); } },
       h("option", { value: "last_activity" }, "Last activity"),
       h("option", { value: "processing_order" }, "Processing order"),
     );
@@ -68,6 +69,7 @@ export class Desk {
   }
 
   close() {
+    this.refreshSoon.cancel();
     this.offs.forEach((off) => off());
     this.current?.close();
   }
@@ -90,13 +92,18 @@ export class Desk {
   }
 
   async reload() {
+    await this.reloadList();
+    await this.current?.reload();
+  }
+
+  /** The list again from its first page (and the facets, when shown). */
+  async reloadList() {
     this.cursor = null;
     this.rows.clear();
     this.selected.clear();
     this.list.replaceChildren();
     await this.page();
     if (!this.filters.classList.contains("hidden")) this.loadFacets();
-    await this.current?.reload();
   }
 
   async page() {
@@ -105,7 +112,7 @@ export class Desk {
       if (r.error.code === "sort_unavailable") {
         toast("Processing order needs time limits (Administration → Time limits).");
         this.sort.value = this.query.sort = "last_activity";
-        return this.reload();
+        return this.reloadList();
       }
       return toast(problem(r));
     }
@@ -116,7 +123,9 @@ export class Desk {
     this.updateActions();
   }
 
-  /** Insert or refresh a row; a live row goes to the top (newest activity). */
+  /** Insert or refresh a row. Under "last activity" with no filter, a row with new activity
+   * moves to the top; under any other order or filter the first page is fetched again (the
+   * server knows where the row now belongs). */
   upsert(row, append = false) {
     if (!row) return;
     const q = this.query;
@@ -125,10 +134,23 @@ export class Desk {
     if (!matches) return old && this.remove(row.id);
     const li = this.rowElement(row);
     this.rows.set(row.id, { row, li });
-    if (old) old.li.replaceWith(li);
-    else if (append) this.list.append(li);
-    else if (!q.q && !q.responsible.length && !q.channel.length && !q.tags.length && !q.last_message && !q.pinned_only) this.list.prepend(li);
     if (this.current?.id === row.id) this.current.row = row;
+    if (append) {
+      if (old) old.li.replaceWith(li);
+      else this.list.append(li);
+      return;
+    }
+    const plain = q.sort === "last_activity" && !q.q && !q.responsible.length && !q.channel.length && !q.tags.length && !q.last_message && !q.pinned_only && !q.mentioned && !q.queued;
+    const moved = !old || old.row.last_activity_at !== row.last_activity_at;
+    if (plain && moved) {
+      old?.li.remove();
+      this.list.prepend(li);
+    } else if (old) {
+      old.li.replaceWith(li);
+      if (!plain && moved) this.refreshSoon();
+    } else {
+      this.refreshSoon();
+    }
   }
 
   remove(id) {
@@ -240,9 +262,9 @@ export class Desk {
     if (r.error) return toast(problem(r));
     const f = r.data;
     const check = (list, value, label) =>
-      h("label", {}, h("input", { type: "checkbox", checked: list.includes(value), onchange: (e) => { e.target.checked ? list.push(value) : list.splice(list.indexOf(value), 1); this.reload(); } }), label);
+      h("label", {}, h("input", { type: "checkbox", checked: list.includes(value), onchange: (e) => { e.target.checked ? list.push(value) : list.splice(list.indexOf(value), 1); this.reloadList(); } }), label);
     const radio = (name, value, label, current, set) =>
-      h("label", {}, h("input", { type: "radio", name, checked: current === value, onchange: () => { set(value); this.reload(); } }), label);
+      h("label", {}, h("input", { type: "radio", name, checked: current === value, onchange: () => { set(value); this.reloadList(); } }), label);
     fill(
       this.filters,
       h("fieldset", {}, h("legend", {}, "Status"), ["open", "closed", "all"].map((s) => radio("status", s, s, q.status, (v) => (q.status = v)))),
@@ -267,9 +289,9 @@ export class Desk {
         "fieldset",
         {},
         h("legend", {}, "Lists"),
-        h("label", {}, h("input", { type: "checkbox", checked: q.pinned_only, onchange: (e) => { q.pinned_only = e.target.checked; this.reload(); } }), "Pinned customers only"),
-        h("label", {}, h("input", { type: "checkbox", checked: q.mentioned, onchange: (e) => { q.mentioned = e.target.checked; this.reload(); } }), "Mentioning me"),
-        h("label", {}, h("input", { type: "checkbox", checked: q.queued, onchange: (e) => { q.queued = e.target.checked; this.reload(); } }), `Waiting in a queue (${f.queued.reduce((n, c) => n + c.dialogs, 0)})`),
+        h("label", {}, h("input", { type: "checkbox", checked: q.pinned_only, onchange: (e) => { q.pinned_only = e.target.checked; this.reloadList(); } }), "Pinned customers only"),
+        h("label", {}, h("input", { type: "checkbox", checked: q.mentioned, onchange: (e) => { q.mentioned = e.target.checked; this.reloadList(); } }), "Mentioning me"),
+        h("label", {}, h("input", { type: "checkbox", checked: q.queued, onchange: (e) => { q.queued = e.target.checked; this.reloadList(); } }), `Waiting in a queue (${f.queued.reduce((n, c) => n + c.dialogs, 0)})`),
       ),
     );
   }
