@@ -151,17 +151,11 @@ pub fn check(method: &str, path: &str, status: u16, content_type: &str, body: &V
         .get(status.to_string())
         .is_some();
     match validator(template, method, status) {
-        Some(v) => {
-            let errors: Vec<String> = v
-                .iter_errors(body)
-                .map(|e| format!("{} at {}", e, e.instance_path))
-                .take(5)
-                .collect();
-            assert!(
-                errors.is_empty(),
-                "{method} {path} answered {status} with a body that does not match api-schema/openapi.json: {errors:?}\nbody: {body}"
-            );
-        }
+        Some(v) => assert_valid(
+            &v,
+            body,
+            &format!("{method} {path} answered {status} with a body that does not match api-schema/openapi.json"),
+        ),
         None if !documented && status >= 400 => {
             assert!(
                 body["code"].is_string() && body["status"] == status,
@@ -182,14 +176,10 @@ pub fn check_request(method: &str, path: &str, status: u16, body: &Value) {
         return;
     };
     if let Some(v) = validator(template, method, 0) {
-        let errors: Vec<String> = v
-            .iter_errors(body)
-            .map(|e| format!("{} at {}", e, e.instance_path))
-            .take(5)
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "{method} {path} accepted ({status}) a body that api-schema/openapi.json does not describe: {errors:?}\nbody: {body}"
+        assert_valid(
+            &v,
+            body,
+            &format!("{method} {path} accepted ({status}) a body that api-schema/openapi.json does not describe"),
         );
     }
 }
@@ -208,13 +198,19 @@ pub fn check_frame(frame: &Value) {
             .build(&root)
             .expect("the Frame schema compiles")
     });
+    assert_valid(
+        v,
+        frame,
+        "a frame that does not match api-schema/asyncapi.json",
+    );
+}
+
+/// Panic with `what`, the first errors and the value, unless `value` is valid.
+fn assert_valid(v: &jsonschema::Validator, value: &Value, what: &str) {
     let errors: Vec<String> = v
-        .iter_errors(frame)
+        .iter_errors(value)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .take(5)
         .collect();
-    assert!(
-        errors.is_empty(),
-        "a frame that does not match api-schema/asyncapi.json: {errors:?}\nframe: {frame}"
-    );
+    assert!(errors.is_empty(), "{what}: {errors:?}\nvalue: {value}");
 }

@@ -329,26 +329,23 @@ async fn dialog(
     let (manager_id, manager) = &managers[n % managers.len()];
     let m = Auth::Bearer(manager);
     let state = n % 10;
+    let reassign = format!("/api/v1/dialogs/{dialog}/reassign");
+    let assign = || {
+        d.call(
+            "POST",
+            &reassign,
+            Auth::Bearer(admin),
+            Some(json!({"to": {"type": "user", "id": manager_id}})),
+        )
+    };
     if n >= 285 {
         // The newest: nobody has answered yet (waiting, at every level by their age).
         if n.is_multiple_of(2) {
-            d.call(
-                "POST",
-                &format!("/api/v1/dialogs/{dialog}/reassign"),
-                Auth::Bearer(admin),
-                Some(json!({"to": {"type": "user", "id": manager_id}})),
-            )
-            .await?;
+            assign().await?;
         }
         return Ok(());
     }
-    d.call(
-        "POST",
-        &format!("/api/v1/dialogs/{dialog}/reassign"),
-        Auth::Bearer(admin),
-        Some(json!({"to": {"type": "user", "id": manager_id}})),
-    )
-    .await?;
+    assign().await?;
     let quote = n.is_multiple_of(4).then_some(customer_message.clone());
     let send = format!("/api/v1/dialogs/{dialog}/messages");
     let reply = match d
