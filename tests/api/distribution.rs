@@ -73,21 +73,12 @@ async fn r18_new_dialogs_go_to_the_least_loaded_free_manager_and_get_an_order() 
     assigned_to(&app, &admin, &c, &m2).await;
 
     // The bot is the author of the assignment, in the timeline and for auditors.
-    let t = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{a}/timeline"),
-            Some(&admin),
-            None,
-        )
-        .await;
-    let entry = t.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let entry = app
+        .timeline(&admin, &a)
+        .await
+        .into_iter()
         .find(|e| e["event"] == "reassigned")
-        .unwrap()
-        .clone();
+        .unwrap();
     assert_eq!(entry["by"]["type"], "bot", "{entry}");
     assert_eq!(entry["by"]["id"], bot_id.as_str());
     assert_eq!(entry["to"]["id"], m1.as_str());

@@ -152,21 +152,12 @@ async fn r31_a_dialog_at_capacity_waits_and_goes_out_when_a_manager_returns_from
     assert_eq!(order["manager_id"], s.m3.0.as_str());
     assert_eq!(order["source"]["channel_id"], s.channel.as_str());
     // The bot is the author of the hand-out.
-    let t = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{fifth}/timeline"),
-            Some(&s.admin),
-            None,
-        )
-        .await;
-    let entry = t.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let entry = app
+        .timeline(&s.admin, &fifth)
+        .await
+        .into_iter()
         .find(|e| e["event"] == "reassigned")
-        .unwrap()
-        .clone();
+        .unwrap();
     assert_eq!(entry["by"]["id"], s.bot.as_str());
 }
 

@@ -374,6 +374,14 @@ pub fn leaf(stream: &str, h: &Head) -> [u8; 32] {
 pub fn merkle_root<'a>(heads: impl IntoIterator<Item = (&'a str, &'a Head)>) -> [u8; 32] {
     let mut sorted: Vec<(&str, &Head)> = heads.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    merkle_root_sorted(&sorted)
+}
+
+/// [`merkle_root`] of heads already sorted by stream name (bytewise).
+pub fn merkle_root_sorted(sorted: &[(&str, &Head)]) -> [u8; 32] {
+    debug_assert!(sorted
+        .windows(2)
+        .all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
     let leaves: Vec<[u8; 32]> = sorted.iter().map(|(s, h)| leaf(s, h)).collect();
     tree(&leaves)
 }

@@ -17,7 +17,7 @@
 
 use super::key::{self, AuditKey};
 use super::verify::Walk;
-use chatd_store::chains::{merkle_root, Head, Kept};
+use chatd_store::chains::{merkle_root, merkle_root_sorted, Head, Kept};
 use chatd_store::hash::hex;
 use chatd_store::{EventStore, Position, StoreError};
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -79,9 +79,9 @@ pub fn sign(
     position: Option<Position>,
     now: OffsetDateTime,
 ) -> Checkpoint {
-    let mut sorted: Vec<(&String, &Head)> = heads.iter().collect();
+    let mut sorted: Vec<(&str, &Head)> = heads.iter().map(|(s, h)| (s.as_str(), h)).collect();
     sorted.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let root = hex(&merkle_root(sorted.iter().map(|(s, h)| (s.as_str(), *h))));
+    let root = hex(&merkle_root_sorted(&sorted));
     let position = position.map_or("0".to_owned(), |p| p.to_string());
     let at = now
         .to_offset(time::UtcOffset::UTC)
@@ -108,7 +108,7 @@ pub fn sign(
             sorted
                 .into_iter()
                 .map(|(stream, h)| HeadEntry {
-                    stream: stream.clone(),
+                    stream: stream.to_owned(),
                     version: h.version,
                     hash: hex(&h.hash),
                     position: h.position.to_string(),

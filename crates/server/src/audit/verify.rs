@@ -12,14 +12,12 @@ const PAGE: usize = 4096;
 /// A walk that can be continued: the server keeps one and feeds it what the log gained since.
 pub struct Walk {
     chains: Chains,
-    after: Option<Position>,
 }
 
 impl Walk {
     pub fn new(store: &dyn EventStore) -> Self {
         Walk {
             chains: Chains::new(store.contiguous_positions()),
-            after: None,
         }
     }
 
@@ -27,21 +25,14 @@ impl Walk {
     pub fn extending(self, kept: Kept) -> Self {
         Walk {
             chains: self.chains.extending(kept),
-            after: self.after,
         }
     }
 
     /// Read on from where the walk stopped to the end of the log.
     pub async fn catch_up(&mut self, store: &dyn EventStore) -> Result<(), StoreError> {
         loop {
-            let page = store.scan_all(self.after, PAGE).await?;
-            let Some(last) = page.last() else {
-                return Ok(());
-            };
-            self.after = Some(match last {
-                Ok(e) => e.position,
-                Err(bad) => bad.position,
-            });
+            // Every row, read or not, moves the walk's last position (`Report::last`).
+            let page = store.scan_all(self.position(), PAGE).await?;
             for row in &page {
                 match row {
                     Err(bad) => self.chains.unreadable(bad),
@@ -64,7 +55,7 @@ impl Walk {
 
     /// The last position read (`None`: the log is empty).
     pub fn position(&self) -> Option<Position> {
-        self.after
+        self.chains.report().last
     }
 
     pub fn report(&self) -> &Report {
