@@ -1,6 +1,6 @@
 //! The SPA on its own origin (issue 18): CORS from an allow-list in the configuration. An allowed
 //! origin's preflight and calls succeed and may read what they need; any other origin is
-//! refused, and so is its WebSocket upgrade. The default allows no other origin; same-origin
+//! refused (403 `origin_not_allowed`), and so is its WebSocket upgrade. The default allows no other origin; same-origin
 //! pages (the console) always pass.
 
 use chatd_tests::*;
@@ -97,7 +97,7 @@ async fn an_allowed_origin_calls_the_api_and_any_other_is_refused() {
     assert_eq!(header(r.headers(), "access-control-allow-origin"), SPA);
 
     let (status, h) = preflight(&app, EVIL).await;
-    assert_eq!(status, 400, "{h:?}");
+    assert_eq!(status, 403, "{h:?}");
     assert!(h.get("access-control-allow-origin").is_none());
     let r = app
         .client
@@ -109,7 +109,7 @@ async fn an_allowed_origin_calls_the_api_and_any_other_is_refused() {
         .unwrap();
     assert_eq!(
         r.status(),
-        400,
+        403,
         "a call from a foreign origin is refused outright"
     );
     assert!(r.headers().get("access-control-allow-origin").is_none());
@@ -117,6 +117,8 @@ async fn an_allowed_origin_calls_the_api_and_any_other_is_refused() {
         header(r.headers(), "content-type"),
         "application/problem+json"
     );
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["code"], "origin_not_allowed", "R38: {problem}");
 
     // The page's own origin (the console) passes without being listed.
     let own = app.base.clone();
@@ -129,13 +131,18 @@ async fn an_allowed_origin_calls_the_api_and_any_other_is_refused() {
         .send()
         .await
         .unwrap();
-    assert_ne!(r.status(), 400, "same origin: {:?}", r.text().await);
+    assert_eq!(
+        r.status(),
+        422,
+        "same origin, handled: {:?}",
+        r.text().await
+    );
 
     assert_eq!(upgrade(&app, &admin, SPA).await, 101);
     assert_eq!(upgrade(&app, &admin, &own).await, 101);
     assert_eq!(
         upgrade(&app, &admin, EVIL).await,
-        400,
+        403,
         "no feed for a foreign page"
     );
 }
@@ -145,9 +152,9 @@ async fn by_default_no_other_origin_is_allowed() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (status, h) = preflight(&app, SPA).await;
-    assert_eq!(status, 400, "{h:?}");
+    assert_eq!(status, 403, "{h:?}");
     assert!(h.get("access-control-allow-origin").is_none());
-    assert_eq!(upgrade(&app, &admin, SPA).await, 400);
+    assert_eq!(upgrade(&app, &admin, SPA).await, 403);
     // Clients that are not browsers send no Origin and are not affected.
     let me = app.call("GET", "/api/v1/me", Some(&admin), None).await;
     assert_eq!(me.status, 200);

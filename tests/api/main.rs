@@ -9,6 +9,7 @@ mod cors;
 mod dialogs;
 mod distribution;
 mod files;
+mod hardening;
 mod health;
 mod input;
 mod lifecycle;

@@ -415,6 +415,7 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
     let (_, transport) = app.channel(&admin, "telegram").await;
     let (m1, t1) = app.user(&admin, "m1", "manager", &[]).await;
     let (m2, t2) = app.user(&admin, "m2", "manager", &[]).await;
+    let (m3, t3) = app.user(&admin, "m3", "manager", &[]).await;
     let hidden = app.dialog(&transport, "hidden", "hello").await;
     let mine = app.dialog(&transport, "mine", "hello").await;
     assert_eq!(app.reassign(&admin, &hidden, &m1).await.status, 200);
@@ -437,13 +438,13 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
             "POST",
             &format!("/api/v1/dialogs/{hidden}/notes"),
             Some(&t1),
-            Some(json!({"text": "for the team", "mentions": [m1]})),
+            Some(json!({"text": "for the team", "mentions": [m3]})),
         )
         .await;
     assert_eq!(note.status, 201, "{note:?}");
     let note = note.body["id"].as_str().unwrap().to_owned();
     let mention = app
-        .call("GET", "/api/v1/mentions", Some(&t1), None)
+        .call("GET", "/api/v1/mentions", Some(&t3), None)
         .await
         .body["items"][0]["id"]
         .as_str()
@@ -573,7 +574,7 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
         (Some("for the team"), Some(false))
     );
     assert_eq!(
-        app.call("GET", "/api/v1/mentions", Some(&t1), None)
+        app.call("GET", "/api/v1/mentions", Some(&t3), None)
             .await
             .body["items"][0]["status"],
         "open"

@@ -2,7 +2,7 @@
 // Every answer is `{ data, error, status, response }`: `data` on 2xx, `error` (the problem
 // document, with its stable `code`) otherwise. Read-your-writes: the client remembers the
 // highest `position` any write answered and sends it as `min_position` on the reads that take
-// it, so a read after a write sees that write.
+// it and on every write (R38), so a read or a write after a write sees that write, on any node.
 import { MIN_POSITION_PATHS } from "./operations.js";
 import { laterPosition } from "./position.js";
 
@@ -21,7 +21,8 @@ export function createClient({ baseUrl, token = null, fetch: doFetch = globalThi
         }),
     );
     const q = { ...query };
-    if (method === "GET" && readYourWrites && minPosition && MIN_POSITION_PATHS.has(path) && q.min_position == null) {
+    const takesIt = method === "GET" ? MIN_POSITION_PATHS.has(path) : method !== "HEAD" && method !== "OPTIONS";
+    if (readYourWrites && minPosition && takesIt && q.min_position == null) {
       q.min_position = minPosition;
     }
     for (const [k, v] of Object.entries(q)) {

@@ -1311,6 +1311,32 @@ export interface components {
              */
             reaction_emoji?: string[] | null;
         };
+        /**
+         * @description R38: a partial `capabilities` object. What it names replaces the current value (on an
+         *     update) or the channel type's default (on registration); the rest is kept.
+         */
+        CapabilitiesPatch: {
+            text_max_len?: number | null;
+            quoting?: boolean | null;
+            editing?: boolean | null;
+            deleting?: boolean | null;
+            delivered_status?: boolean | null;
+            read_status?: boolean | null;
+            max_attachments?: number | null;
+            /**
+             * Format: int64
+             * @description `null`: no edit window.
+             */
+            edit_window_s?: number | null;
+            reactions?: boolean | null;
+            /**
+             * Format: int64
+             * @description `null`: no reply window.
+             */
+            reply_window_s?: number | null;
+            /** @description `null`: any emoji. */
+            reaction_emoji?: string[] | null;
+        };
         /** Format: uuid */
         ChannelId: string;
         ChannelOut: {
@@ -1318,6 +1344,7 @@ export interface components {
             id: string;
             type: components["schemas"]["ChannelType"];
             name: string;
+            /** @description `null` also for a caller without `settings.manage` (integrators put keys in URLs). */
             webhook_url?: string | null;
             capabilities: components["schemas"]["Capabilities"];
             limits: components["schemas"]["AttachmentLimits"];
@@ -1338,9 +1365,13 @@ export interface components {
             type?: null | components["schemas"]["ChannelType"];
             name?: string | null;
         };
+        /**
+         * @description R38: partial objects. On creation what they name replaces the channel type's defaults, on
+         *     an update the channel's current values; the rest is kept.
+         */
         ChannelSettings: {
-            capabilities?: null | components["schemas"]["Capabilities"];
-            limits?: null | components["schemas"]["AttachmentLimits"];
+            capabilities?: null | components["schemas"]["CapabilitiesPatch"];
+            limits?: null | components["schemas"]["LimitsPatch"];
         };
         /** @enum {string} */
         ChannelType: "telegram" | "whatsapp_qr" | "whatsapp_business" | "facebook" | "instagram" | "livechat" | "custom";
@@ -1385,6 +1416,7 @@ export interface components {
             id: string;
             type: components["schemas"]["ChannelType"];
             name: string;
+            /** @description `null` also for a caller without `settings.manage` (integrators put keys in URLs). */
             webhook_url?: string | null;
             capabilities: components["schemas"]["Capabilities"];
             limits: components["schemas"]["AttachmentLimits"];
@@ -1442,6 +1474,10 @@ export interface components {
             result: string;
         };
         DialogDetail: components["schemas"]["DialogRowOut"] & {
+            /**
+             * @description The chat's id at the channel (often a phone number); empty for a viewer who sees the
+             *     dialog only through an open mention (R27).
+             */
             external_chat_id: string;
             customer_card?: null | components["schemas"]["CustomerCard"];
             /** Format: date-time */
@@ -1620,6 +1656,7 @@ export interface components {
                 id: string;
                 type: components["schemas"]["ChannelType"];
                 name: string;
+                /** @description `null` also for a caller without `settings.manage` (integrators put keys in URLs). */
                 webhook_url?: string | null;
                 capabilities: components["schemas"]["Capabilities"];
                 limits: components["schemas"]["AttachmentLimits"];
@@ -1635,23 +1672,6 @@ export interface components {
                 id: string;
                 name: string;
                 rights: components["schemas"]["Right"][];
-            }[];
-        };
-        Items_MentionOut: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                dialog_id: string;
-                /** Format: uuid */
-                note_id: string;
-                /** @description Who wrote the note. */
-                by: components["schemas"]["ActorOut"];
-                text: string;
-                /** @description `open` or `done`. */
-                status: string;
-                /** Format: date-time */
-                created_at: string;
             }[];
         };
         Items_OrderOut: {
@@ -1725,6 +1745,17 @@ export interface components {
             deleted: boolean;
             /** Format: date-time */
             at: string;
+        };
+        /** @description R38: a partial `limits` object (bytes per kind; `null`: the kind is not carried). */
+        LimitsPatch: {
+            /** Format: int64 */
+            image?: number | null;
+            /** Format: int64 */
+            audio?: number | null;
+            /** Format: int64 */
+            video?: number | null;
+            /** Format: int64 */
+            file?: number | null;
         };
         Login: {
             login: string;
@@ -1937,6 +1968,25 @@ export interface components {
                 /** @description SHA-256 chain: this event's hash and its stream predecessor's. */
                 hash: string;
                 prev_hash: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_MentionOut: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                dialog_id: string;
+                /** Format: uuid */
+                note_id: string;
+                /** @description Who wrote the note. */
+                by: components["schemas"]["ActorOut"];
+                text: string;
+                /** @description `open` or `done`. */
+                status: string;
+                /** Format: date-time */
+                created_at: string;
             }[];
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -2362,6 +2412,7 @@ export interface components {
             id: string;
             type: components["schemas"]["ChannelType"];
             name: string;
+            /** @description `null` also for a caller without `settings.manage` (integrators put keys in URLs). */
             webhook_url?: string | null;
             capabilities: components["schemas"]["Capabilities"];
             limits: components["schemas"]["AttachmentLimits"];
@@ -2681,7 +2732,10 @@ export interface operations {
     };
     log_in: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2722,7 +2776,10 @@ export interface operations {
     };
     log_out: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2817,7 +2874,10 @@ export interface operations {
     };
     create_user: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2876,7 +2936,10 @@ export interface operations {
     };
     update_user: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2975,7 +3038,10 @@ export interface operations {
     };
     create_group: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3016,7 +3082,10 @@ export interface operations {
     };
     update_group: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3106,7 +3175,10 @@ export interface operations {
     };
     create_channel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3148,7 +3220,10 @@ export interface operations {
     };
     update_channel: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3400,7 +3475,10 @@ export interface operations {
     };
     delete_dialogs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3498,7 +3576,10 @@ export interface operations {
     };
     send_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3568,7 +3649,10 @@ export interface operations {
     };
     reassign_dialog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3620,7 +3704,10 @@ export interface operations {
     };
     close_dialog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3660,7 +3747,10 @@ export interface operations {
     };
     mark_read: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3691,7 +3781,10 @@ export interface operations {
     };
     mark_unread: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3722,7 +3815,10 @@ export interface operations {
     };
     save_draft: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3765,7 +3861,10 @@ export interface operations {
     };
     clear_draft: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3796,7 +3895,10 @@ export interface operations {
     };
     unpin_customer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3836,7 +3938,10 @@ export interface operations {
     };
     pin_customer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3879,7 +3984,10 @@ export interface operations {
     };
     delete_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3929,7 +4037,10 @@ export interface operations {
     };
     edit_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3992,7 +4103,10 @@ export interface operations {
     };
     set_reaction: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4055,7 +4169,10 @@ export interface operations {
     };
     send_typing: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4095,7 +4212,10 @@ export interface operations {
     };
     add_note: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4148,7 +4268,10 @@ export interface operations {
     };
     delete_note: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4189,7 +4312,10 @@ export interface operations {
     };
     edit_note: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4255,6 +4381,9 @@ export interface operations {
             query?: {
                 /** @description `open` (default) or `done`. */
                 status?: string;
+                cursor?: string;
+                /** @description 1 to 200 (default 50). */
+                limit?: number;
                 min_position?: string;
             };
             header?: never;
@@ -4263,13 +4392,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description R27: the caller's mentions, newest first (at most 200) */
+            /** @description R27: the caller's mentions, newest first, cursor-paged */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Items_MentionOut"];
+                    "application/json": components["schemas"]["Page_MentionOut"];
                 };
             };
             /** @description invalid_query */
@@ -4285,7 +4414,10 @@ export interface operations {
     };
     mark_mention_done: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4347,7 +4479,10 @@ export interface operations {
     };
     block_customer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4376,7 +4511,10 @@ export interface operations {
     };
     unblock_customer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4405,7 +4543,10 @@ export interface operations {
     };
     tag_customer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4439,7 +4580,10 @@ export interface operations {
     };
     untag_customer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4490,7 +4634,10 @@ export interface operations {
     };
     create_tag: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4542,7 +4689,10 @@ export interface operations {
     };
     set_time_limits: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4605,7 +4755,10 @@ export interface operations {
     };
     create_quick_reply: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4645,7 +4798,10 @@ export interface operations {
     };
     delete_quick_reply: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4674,7 +4830,10 @@ export interface operations {
     };
     update_quick_reply: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4707,7 +4866,10 @@ export interface operations {
     };
     use_quick_reply: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4765,7 +4927,10 @@ export interface operations {
     };
     create_bot: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4806,7 +4971,10 @@ export interface operations {
     };
     update_bot: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4877,7 +5045,10 @@ export interface operations {
     };
     transport_receive_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4935,7 +5106,10 @@ export interface operations {
     };
     transport_ack: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4976,7 +5150,10 @@ export interface operations {
     };
     transport_read_until: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5017,7 +5194,10 @@ export interface operations {
     };
     transport_publish_templates: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5058,7 +5238,10 @@ export interface operations {
     };
     transport_edit_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5118,7 +5301,10 @@ export interface operations {
     };
     transport_delete_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5169,7 +5355,10 @@ export interface operations {
     };
     transport_set_reaction: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5220,7 +5409,10 @@ export interface operations {
     };
     transport_typing: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5265,6 +5457,8 @@ export interface operations {
             query?: {
                 /** @description The file's name; otherwise the multipart part's or `Content-Disposition`'s filename. */
                 name?: string;
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
             };
             header?: never;
             path?: never;
@@ -5409,6 +5603,8 @@ export interface operations {
             query?: {
                 /** @description The file's name; otherwise the multipart part's or `Content-Disposition`'s filename. */
                 name?: string;
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
             };
             header?: never;
             path?: never;
@@ -5706,7 +5902,10 @@ export interface operations {
     };
     bot_send_message: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -5766,7 +5965,10 @@ export interface operations {
     };
     bot_reassign_dialog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -5809,7 +6011,10 @@ export interface operations {
     };
     bot_close_dialog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
             header?: never;
             path: {
                 id: string;

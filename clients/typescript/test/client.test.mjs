@@ -91,3 +91,21 @@ test("a connection cut mid-stream resumes with every frame once, in order", asyn
   feed.stop();
   relay.close();
 });
+
+test("a write after a write sends the first's position (R38)", async () => {
+  const seen = [];
+  const api = createClient({
+    baseUrl: chatd.base,
+    fetch: (url, init) => {
+      seen.push(`${init?.method ?? "GET"} ${url}`);
+      return fetch(url, init);
+    },
+  });
+  assert.equal((await api.logIn("admin", PASSWORD)).status, 200);
+  const tag = await api.POST("/api/v1/tags", { body: { name: `vip ${Math.random()}`, color: "red" } });
+  assert.equal(tag.status, 201, JSON.stringify(tag.error));
+  const group = await api.POST("/api/v1/groups", { body: { name: `g ${Math.random()}`, rights: [] } });
+  assert.equal(group.status, 201, JSON.stringify(group.error));
+  const last = seen.at(-1);
+  assert.ok(last.startsWith("POST ") && last.includes(`min_position=${tag.data.position}`), last);
+});

@@ -60,7 +60,7 @@ impl App {
         listeners: Vec<Arc<dyn Listener>>,
         presence: Arc<dyn Presence>,
     ) -> Result<Arc<App>, StoreError> {
-        let app = Self::open(store, snapshot_path, listeners, presence).await?;
+        let app = Self::open(store, snapshot_path, listeners, presence, None).await?;
         app.caught_up().await?;
         Ok(app)
     }
@@ -72,6 +72,7 @@ impl App {
         snapshot_path: Option<std::path::PathBuf>,
         listeners: Vec<Arc<dyn Listener>>,
         presence: Arc<dyn Presence>,
+        follower_delay: Option<Duration>,
     ) -> Result<Arc<App>, StoreError> {
         let head = store.head().await?;
         let restored = match &snapshot_path {
@@ -95,6 +96,7 @@ impl App {
             listeners.clone(),
             work.clone(),
             stopping.subscribe(),
+            follower_delay,
         ));
         let app = Arc::new(App {
             store,

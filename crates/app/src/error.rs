@@ -26,4 +26,7 @@ pub enum AppError {
     /// A message names a file that does not exist or that the caller may not read (R32).
     #[error("no such file {0}: upload it through the files route first")]
     UnknownFile(uuid::Uuid),
+    /// R38: the integration named a message that is not one we sent without the chat it is in.
+    #[error("no message we sent has this id: a customer's message is found through its chat, so name external_chat_id too")]
+    ChatRequired,
 }

@@ -122,6 +122,7 @@ pub(crate) async fn follow(
     listeners: Vec<Arc<dyn Listener>>,
     work: mpsc::UnboundedSender<Work>,
     mut stopping: watch::Receiver<bool>,
+    delay: Option<std::time::Duration>,
 ) {
     // R28: how old each event is when the read models apply it.
     let lag = metrics::gauge!("chatd_projection_lag_seconds");
@@ -139,6 +140,14 @@ pub(crate) async fn follow(
                 return;
             }
         };
+        if let Some(delay) = delay {
+            // Testing only: apply each event `delay` after it was recorded (a lagging node).
+            let due = event.recorded_at + delay;
+            let wait = due - time::OffsetDateTime::now_utc();
+            if wait.is_positive() {
+                tokio::time::sleep(wait.unsigned_abs()).await;
+            }
+        }
         lag.set((time::OffsetDateTime::now_utc() - event.recorded_at).as_seconds_f64());
         applied_total.increment(1);
         let stream_id = stream_id::<Uuid>(&event.stream);

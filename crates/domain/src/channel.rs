@@ -300,6 +300,104 @@ pub fn check_emoji(e: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// `Option<Option<T>>` from JSON: absent is `None` (keep), `null` is `Some(None)` (clear).
+fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// R38: a partial `capabilities` object. What it names replaces the current value (on an
+/// update) or the channel type's default (on registration); the rest is kept.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct CapabilitiesPatch {
+    pub text_max_len: Option<usize>,
+    pub quoting: Option<bool>,
+    pub editing: Option<bool>,
+    pub deleting: Option<bool>,
+    pub delivered_status: Option<bool>,
+    pub read_status: Option<bool>,
+    pub max_attachments: Option<usize>,
+    /// `null`: no edit window.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<u64>))]
+    pub edit_window_s: Option<Option<u64>>,
+    pub reactions: Option<bool>,
+    /// `null`: no reply window.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<u64>))]
+    pub reply_window_s: Option<Option<u64>>,
+    /// `null`: any emoji.
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<Vec<String>>))]
+    pub reaction_emoji: Option<Option<Arc<[String]>>>,
+}
+
+impl CapabilitiesPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == CapabilitiesPatch::default()
+    }
+
+    /// `base` with what this patch names replaced.
+    pub fn apply(&self, base: &Capabilities) -> Capabilities {
+        let mut c = base.clone();
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = &self.$f { c.$f = v.clone(); } )* };
+        }
+        set!(
+            text_max_len,
+            quoting,
+            editing,
+            deleting,
+            delivered_status,
+            read_status,
+            max_attachments,
+            edit_window_s,
+            reactions,
+            reply_window_s,
+            reaction_emoji
+        );
+        c
+    }
+}
+
+/// R38: a partial `limits` object (bytes per kind; `null`: the kind is not carried).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub struct LimitsPatch {
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<u64>))]
+    pub image: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<u64>))]
+    pub audio: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<u64>))]
+    pub video: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<u64>))]
+    pub file: Option<Option<u64>>,
+}
+
+impl LimitsPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == LimitsPatch::default()
+    }
+
+    /// `base` with what this patch names replaced.
+    pub fn apply(&self, base: &AttachmentLimits) -> AttachmentLimits {
+        AttachmentLimits {
+            image: self.image.unwrap_or(base.image),
+            audio: self.audio.unwrap_or(base.audio),
+            video: self.video.unwrap_or(base.video),
+            file: self.file.unwrap_or(base.file),
+        }
+    }
+}
+
 /// Everything the dialog rules need to know about the dialog's channel at decision time.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -411,5 +509,42 @@ impl ChannelProfile {
             }),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r38_a_patch_replaces_what_it_names_and_keeps_the_rest() {
+        let base = Capabilities::default_for(ChannelType::WhatsappBusiness);
+        let patch: CapabilitiesPatch =
+            serde_json::from_str(r#"{"reply_window_s": 10, "edit_window_s": null}"#).unwrap();
+        let got = patch.apply(&base);
+        assert_eq!(got.reply_window_s, Some(10));
+        assert_eq!(got.edit_window_s, None, "null clears");
+        assert_eq!(
+            Capabilities {
+                reply_window_s: base.reply_window_s,
+                edit_window_s: base.edit_window_s,
+                ..got
+            },
+            base,
+            "nothing else moved"
+        );
+        assert!(CapabilitiesPatch::default().is_empty());
+        assert_eq!(CapabilitiesPatch::default().apply(&base), base);
+
+        let limits = AttachmentLimits::default_for(ChannelType::Telegram);
+        let patch: LimitsPatch = serde_json::from_str(r#"{"video": null, "file": 7}"#).unwrap();
+        assert_eq!(
+            patch.apply(&limits),
+            AttachmentLimits {
+                video: None,
+                file: Some(7),
+                ..limits
+            }
+        );
     }
 }

@@ -61,8 +61,10 @@ pub enum DomainError {
     TemplateNotApproved,
     #[error("template parameters: {reason}")]
     TemplateParams { reason: String },
-    #[error("a mentioned id is not an active user who may see dialogs (at most 20 per note)")]
-    InvalidMention,
+    #[error("{reason}")]
+    InvalidMention { reason: &'static str },
+    #[error("the dialog is shown to you only through a mention: you may add notes, not mention others into it")]
+    MentionNotAllowed,
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }
@@ -96,7 +98,8 @@ impl DomainError {
             DomainError::TemplateNotFound => "template_not_found",
             DomainError::TemplateNotApproved => "template_not_approved",
             DomainError::TemplateParams { .. } => "template_params",
-            DomainError::InvalidMention => "invalid_mention",
+            DomainError::InvalidMention { .. } => "invalid_mention",
+            DomainError::MentionNotAllowed => "mention_not_allowed",
         }
     }
 

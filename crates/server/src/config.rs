@@ -37,6 +37,21 @@ pub struct FileConfig {
     /// Origins a browser page may call the API from besides chatd's own, e.g.
     /// `["https://app.shop.example"]` (`CHATD_CORS_ORIGINS`, comma-separated). Default: none.
     pub cors_origins: Option<Vec<String>>,
+    /// chatd's own address as browsers reach it, e.g. `https://chat.shop.example`
+    /// (`CHATD_PUBLIC_URL`): the origin the console's pages come from. Without it, only a page
+    /// at an IP address or `localhost` counts as chatd's own (docs/SECURITY.md).
+    pub public_url: Option<String>,
+    /// WebSockets one user may hold on this node (default 20); a new one beyond it closes the
+    /// user's oldest with 4429 `too_many_sockets`.
+    pub ws_per_user: Option<usize>,
+    /// A request body must have arrived this many seconds after the head (default 10) ...
+    pub body_timeout_s: Option<u64>,
+    /// ... plus one second per this many KiB received (default 16): a large upload over a slow
+    /// line still passes, a trickle does not. Over it: 408 and the connection is closed.
+    pub body_min_kib_per_s: Option<u64>,
+    /// Testing only: the read models apply each batch of the log this many milliseconds late,
+    /// to show that writes wait for the caller's own earlier writes (R38).
+    pub test_follower_delay_ms: Option<u64>,
 }
 
 /// Outgoing webhook delivery (SPEC §5).
@@ -105,8 +120,13 @@ pub struct Config {
     pub session_idle: time::Duration,
     /// R29: where the audit signing key is kept, when not in the data directory.
     pub audit_key_file: Option<PathBuf>,
-    /// Cross-origin pages allowed to call the API (exact origins; same-origin always is).
+    /// Cross-origin pages allowed to call the API (exact origins).
     pub cors_origins: std::sync::Arc<[String]>,
+    /// chatd's own origin as browsers reach it (see `FileConfig::public_url`).
+    pub public_url: Option<String>,
+    pub ws_per_user: usize,
+    pub body_timing: crate::http::body::BodyTiming,
+    pub test_follower_delay: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -258,6 +278,22 @@ impl Config {
                 .into_iter()
                 .filter(|o| !o.is_empty())
                 .collect(),
+            public_url: std::env::var("CHATD_PUBLIC_URL")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .or(file.public_url),
+            ws_per_user: file
+                .ws_per_user
+                .unwrap_or(crate::gateway::hub::PER_USER)
+                .max(1),
+            body_timing: crate::http::body::BodyTiming::new(
+                file.body_timeout_s,
+                file.body_min_kib_per_s,
+            ),
+            test_follower_delay: file
+                .test_follower_delay_ms
+                .filter(|ms| *ms > 0)
+                .map(std::time::Duration::from_millis),
         })
     }
 

@@ -66,9 +66,32 @@ const REPLIES: [&str; 8] = [
 struct Demo {
     http: reqwest::Client,
     base: String,
+    /// The highest position any answer carried. The demo writes as several callers (the admin,
+    /// managers, integrations), so it names it as `min_position` on every request (R38), as the
+    /// TypeScript client does: a manager answering a dialog an integration just opened must see
+    /// it even while the read models lag.
+    seen: std::sync::Mutex<Option<chatd_store::Position>>,
 }
 
 impl Demo {
+    fn url(&self, path: &str) -> String {
+        let seen = *self.seen.lock().expect("demo position");
+        match seen {
+            Some(p) => {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                format!("{}{path}{sep}min_position={p}", self.base)
+            }
+            None => format!("{}{path}", self.base),
+        }
+    }
+
+    fn saw(&self, body: &Value) {
+        if let Some(p) = body["position"].as_str().and_then(|p| p.parse().ok()) {
+            let mut seen = self.seen.lock().expect("demo position");
+            *seen = (*seen).max(Some(p));
+        }
+    }
+
     async fn call(
         &self,
         method: &str,
@@ -77,9 +100,7 @@ impl Demo {
         body: Option<Value>,
     ) -> Result<Value, String> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}{path}", self.base));
+        let mut req = self.http.request(method.clone(), self.url(path));
         req = match auth {
             Auth::Bearer(t) => req.bearer_auth(t),
             Auth::Transport(t) => req.header("x-transport-token", t),
@@ -93,6 +114,7 @@ impl Demo {
         if !status.is_success() {
             return Err(format!("{method} {path}: {status} {body}"));
         }
+        self.saw(&body);
         Ok(body)
     }
 
@@ -104,7 +126,7 @@ impl Demo {
     async fn upload(&self, transport: &str, name: &str, bytes: Vec<u8>) -> Result<String, String> {
         let r = self
             .http
-            .post(format!("{}/api/transport/v1/files?name={name}", self.base))
+            .post(self.url(&format!("/api/transport/v1/files?name={name}")))
             .header("x-transport-token", transport)
             .header("content-type", "image/png")
             .body(bytes)
@@ -112,6 +134,7 @@ impl Demo {
             .await
             .map_err(|e| e.to_string())?;
         let body: Value = r.json().await.map_err(|e| e.to_string())?;
+        self.saw(&body);
         body["id"]
             .as_str()
             .map(str::to_owned)
@@ -160,6 +183,7 @@ pub async fn run(config: &Config) -> Result<String, String> {
             .build()
             .map_err(|e| e.to_string())?,
         base: format!("http://{}", running.addr),
+        seen: std::sync::Mutex::new(None),
     };
     let result = fill(&demo).await;
     running.stop().await;

@@ -123,13 +123,14 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
     ));
     let store = open_store(config).await?;
     // The edge's listeners hear the log from the first event the read models apply.
-    let hub = Arc::new(Hub::new(config.ws_queue));
+    let hub = Arc::new(Hub::new(config.ws_queue, config.ws_per_user));
     let (outbox, outbox_feed) = delivery::outbox();
     let app = App::open(
         store.clone(),
         Some(config.data_dir.join(SNAPSHOT_FILE)),
         vec![hub.clone(), outbox],
         hub.clone(),
+        config.test_follower_delay,
     )
     .await?;
     app.sessions.set_idle(config.session_idle);
@@ -143,10 +144,17 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
     ));
     let state = web::Data::from(app.clone());
     let hub_data = web::Data::from(hub.clone());
-    let cors_origins = config.cors_origins.clone();
+    let origins =
+        http::cors::Origins::new(config.public_url.as_deref(), config.cors_origins.clone());
+    let origins_data = web::Data::new(origins.clone());
+    let body_timing = web::Data::new(config.body_timing);
+    let own_writes = web::Data::new(http::own_writes::OwnWrites::default());
     let server = HttpServer::new(move || {
         actix_web::App::new()
-            .wrap(http::cors::layer(cors_origins.clone()))
+            .wrap(actix_web::middleware::from_fn(http::own_writes::wait))
+            .wrap(actix_web::middleware::from_fn(http::body::limit))
+            .wrap(http::cors::layer(origins.clone()))
+            .wrap(actix_web::middleware::from_fn(http::cors::guard))
             .wrap(http::hygiene::problems())
             .wrap(http::hygiene::headers())
             .wrap(actix_web::middleware::from_fn(http::health::until_ready))
@@ -157,9 +165,16 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
             .app_data(blobs.clone())
             .app_data(decoding.clone())
             .app_data(signer.clone())
+            .app_data(origins_data.clone())
+            .app_data(body_timing.clone())
+            .app_data(own_writes.clone())
             .configure(http::routes)
     })
     .disable_signals()
+    // A request head must arrive within 5 s of the connection (or of the last request on a
+    // kept-alive one), an idle kept-alive connection is closed after 5 s (docs/SECURITY.md).
+    .client_request_timeout(Duration::from_secs(5))
+    .keep_alive(Duration::from_secs(5))
     .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
     .bind(&config.listen)
     .map_err(|source| StartError::Bind {

@@ -325,7 +325,16 @@ async fn r21_r22_customers_edits_and_deletions_reach_managers_live_never_the_web
             json!({"message": {"external_id": "chat-1-I want 3 red shirts"}}),
         )
         .await;
-    assert_eq!(no_chat.status, 404, "{no_chat:?}");
+    // R38: the refusal says what to change.
+    assert_eq!(
+        (no_chat.status, no_chat.code()),
+        (422, "chat_required"),
+        "{no_chat:?}"
+    );
+    assert!(no_chat.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("external_chat_id"));
     let foreign = app
         .transport(&other_transport, "/messages/delete",
             json!({"external_chat_id": "chat-1", "message": {"external_id": "chat-1-I want 3 red shirts"}}))

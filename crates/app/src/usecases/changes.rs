@@ -112,7 +112,10 @@ async fn find(
         return Ok((dialog, message));
     }
     // Without the chat: a message we sent, by our id or the integration's answer.
-    find_outgoing(app, channel, named.message_id, named.external_id).await
+    match find_outgoing(app, channel, named.message_id, named.external_id).await {
+        Err(AppError::Domain(DomainError::NotFound)) => Err(AppError::ChatRequired),
+        other => other,
+    }
 }
 
 /// The chat's live dialog: the first generation that is not deleted.

@@ -44,14 +44,13 @@ impl Throttle {
 /// `by` (a user or bot who sees the dialog and may act in it) is typing. `Ok(false)`: within
 /// [`EVERY`] of the last notice for the dialog, so nothing was passed on.
 pub async fn typing(app: &App, by: Principal, dialog: DialogId) -> Result<bool, AppError> {
-    let visible = app
-        .model()
-        .dialogs
-        .get(&dialog)
-        .is_some_and(|r| r.is_visible_to(&by));
-    if !visible {
-        return Err(DomainError::NotFound.into());
-    }
+    let responsible = {
+        let m = app.model();
+        match m.dialogs.get(&dialog) {
+            Some(r) if r.is_visible_to(&by) => r.responsible,
+            _ => return Err(DomainError::NotFound.into()),
+        }
+    };
     if matches!(
         by,
         Principal::User {
@@ -61,6 +60,8 @@ pub async fn typing(app: &App, by: Principal, dialog: DialogId) -> Result<bool, 
     ) {
         return Err(DomainError::Forbidden.into());
     }
+    // R3: typing reaches the customer's channel, so only who may write to them types.
+    chatd_domain::dialog::write_access(responsible, &by)?;
     Ok(announce(app, dialog, true, by.actor()))
 }
 

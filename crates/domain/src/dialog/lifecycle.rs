@@ -91,6 +91,10 @@ pub fn react(
     channel: &ChannelProfile,
 ) -> Result<Vec<DialogEvent>, DomainError> {
     let m = live(state, id)?;
+    if !from_transport(by) {
+        // R3: a reaction reaches the customer, so only who may write to them reacts.
+        super::write_access(state.responsible, by)?;
+    }
     channel.check_reaction(emoji)?;
     let actor = if from_transport(by) {
         Actor::Customer {

@@ -10,6 +10,7 @@ mod writing;
 
 pub use decide::{decide, may_delete, DialogCommand, Inbound, Outgoing};
 pub use events::DialogEvent;
+pub use writing::write_access;
 
 use crate::actor::{Actor, Assignee, Principal, Right};
 use crate::event::Recorded;

@@ -17,7 +17,8 @@ pub struct NoteInfo {
     pub author: Actor,
     pub text: String,
     pub deleted: bool,
-    /// Mentioned users whose mention is still open.
+    /// Mentioned users whose mention is still open (never the author: a note's author gains
+    /// no sight from it, even from a self-mention stored before they were refused).
     pub open: Vec<UserId>,
 }
 
@@ -81,8 +82,23 @@ pub fn add(
             unique.push(*m);
         }
     }
-    if !mentions_valid || unique.len() > MAX_MENTIONS {
-        return Err(DomainError::InvalidMention);
+    if unique.is_empty() {
+        // nothing to check
+    } else if !state.is_visible_to(by) {
+        // Sight through a mention is not passed on: a chain of mentions would widen it for ever.
+        return Err(DomainError::MentionNotAllowed);
+    } else if by.user_id().is_some_and(|me| unique.contains(&me)) {
+        return Err(DomainError::InvalidMention {
+            reason: "you cannot mention yourself: a mention asks a colleague",
+        });
+    } else if !mentions_valid {
+        return Err(DomainError::InvalidMention {
+            reason: "a mentioned id is not an active user who may see dialogs",
+        });
+    } else if unique.len() > MAX_MENTIONS {
+        return Err(DomainError::InvalidMention {
+            reason: "at most 20 users may be mentioned in one note",
+        });
     }
     Ok(vec![DialogEvent::NoteAdded {
         note_id,
@@ -160,13 +176,21 @@ pub fn evolve(state: &mut Dialog, by: Actor, event: &DialogEvent) {
             text,
             mentions,
         } => {
+            let author = match by {
+                Actor::User { id } => Some(id),
+                _ => None,
+            };
             state.notes.insert(
                 *note_id,
                 NoteInfo {
                     author: by,
                     text: text.clone(),
                     deleted: false,
-                    open: mentions.clone(),
+                    open: mentions
+                        .iter()
+                        .copied()
+                        .filter(|m| Some(*m) != author)
+                        .collect(),
                 },
             );
         }

@@ -84,7 +84,7 @@ pub(super) fn send(
     if matches!(by, Principal::User { .. }) && !state.is_visible_to(by) {
         return Err(DomainError::NotFound);
     }
-    let take = write_access(state, by)?;
+    let take = write_access(state.responsible, by)?;
     if m.customer_blocked {
         return Err(DomainError::CustomerBlocked);
     }
@@ -153,12 +153,17 @@ pub(super) fn send(
     Ok(events)
 }
 
-/// R3: may `by` write into the dialog? `Ok(Some(assignee))` when writing makes them responsible.
-fn write_access(state: &Dialog, by: &Principal) -> Result<Option<Assignee>, DomainError> {
+/// R3: may `by` write to the customer of a dialog whose responsible is `responsible`?
+/// `Ok(Some(assignee))` when writing makes them responsible. Sending, reacting (R23) and typing
+/// (R24) all reach the customer, so all three ask this.
+pub fn write_access(
+    responsible: Option<Assignee>,
+    by: &Principal,
+) -> Result<Option<Assignee>, DomainError> {
     if by.is_chat_admin() {
         return Ok(None);
     }
-    match (by, state.responsible) {
+    match (by, responsible) {
         (
             Principal::User {
                 role: Role::Manager,

@@ -51,21 +51,23 @@ pub struct Channel {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChannelCommand {
+    /// R38: the patches apply to the channel type's defaults.
     Register {
         channel_id: ChannelId,
         channel_type: ChannelType,
         name: String,
         webhook_url: Option<String>,
-        capabilities: Option<Capabilities>,
-        limits: Option<AttachmentLimits>,
+        capabilities: CapabilitiesPatch,
+        limits: LimitsPatch,
         transport_token_hash: String,
         webhook_secret: String,
     },
+    /// R38: the patches apply to the channel's current values.
     Update {
         name: Option<String>,
         webhook_url: Option<Option<String>>,
-        capabilities: Option<Capabilities>,
-        limits: Option<AttachmentLimits>,
+        capabilities: CapabilitiesPatch,
+        limits: LimitsPatch,
     },
     /// R26: by the channel's integration.
     PublishTemplates { templates: Vec<Template> },
@@ -115,18 +117,15 @@ pub fn decide_channel(
             }
             check_name("name", name, 200)?;
             check_webhook(webhook_url)?;
-            if let Some(c) = capabilities {
-                c.check()?;
-            }
+            let capabilities = capabilities.apply(&Capabilities::default_for(*channel_type));
+            capabilities.check()?;
             Ok(vec![ChannelEvent::ChannelRegistered {
                 channel_id: *channel_id,
                 channel_type: *channel_type,
                 name: name.clone(),
                 webhook_url: webhook_url.clone(),
-                capabilities: capabilities
-                    .clone()
-                    .unwrap_or_else(|| Capabilities::default_for(*channel_type)),
-                limits: limits.unwrap_or(AttachmentLimits::default_for(*channel_type)),
+                capabilities,
+                limits: limits.apply(&AttachmentLimits::default_for(*channel_type)),
                 transport_token_hash: transport_token_hash.clone(),
                 webhook_secret: webhook_secret.clone(),
             }])
@@ -139,20 +138,35 @@ pub fn decide_channel(
             limits,
         } => {
             state.id.ok_or(DomainError::NotFound)?;
+            let channel_type = state.channel_type.ok_or(DomainError::NotFound)?;
             if let Some(n) = name {
                 check_name("name", n, 200)?;
             }
             if let Some(u) = webhook_url {
                 check_webhook(u)?;
             }
-            if let Some(c) = capabilities {
-                c.check()?;
-            }
+            let capabilities = (!capabilities.is_empty())
+                .then(|| {
+                    let current = state
+                        .capabilities
+                        .clone()
+                        .unwrap_or_else(|| Capabilities::default_for(channel_type));
+                    let merged = capabilities.apply(&current);
+                    merged.check().map(|()| merged)
+                })
+                .transpose()?;
+            let limits = (!limits.is_empty()).then(|| {
+                limits.apply(
+                    &state
+                        .limits
+                        .unwrap_or(AttachmentLimits::default_for(channel_type)),
+                )
+            });
             Ok(vec![ChannelEvent::ChannelUpdated {
                 name: name.clone(),
                 webhook_url: webhook_url.clone(),
-                capabilities: capabilities.clone(),
-                limits: *limits,
+                capabilities,
+                limits,
             }])
         }
     }

@@ -2,7 +2,7 @@
 //! R19), quick replies (`quickreply-<uuid>`, R10) and chat settings (`settings-chat`, R15).
 
 use crate::actor::{Principal, Right, Role};
-use crate::channel::{AttachmentLimits, Capabilities, ChannelType};
+use crate::channel::{AttachmentLimits, Capabilities, CapabilitiesPatch, ChannelType, LimitsPatch};
 use crate::error::DomainError;
 use crate::event::{Command, DomainEvent, Recorded};
 use crate::ids::{ChannelId, MessageId, QuickReplyId, TagId, UserId};

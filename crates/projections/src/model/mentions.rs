@@ -118,7 +118,9 @@ impl Mentions {
             } => {
                 for user in mentions {
                     let id = mention_of(*note_id, *user);
-                    if self.by_id.contains_key(&id) {
+                    // A self-mention (refused since, but in older logs) gives nothing.
+                    let own = matches!(r.meta.actor, Actor::User { id } if id == *user);
+                    if own || self.by_id.contains_key(&id) {
                         continue;
                     }
                     self.insert(MentionView {
@@ -134,8 +136,10 @@ impl Mentions {
                 }
             }
             DialogEvent::NoteEdited { note_id, text } => {
+                // A closed mention keeps the note as it was when it closed: its user no longer
+                // sees the dialog, so nothing written since may reach them.
                 for id in self.of_note(*note_id) {
-                    if let Some(m) = self.by_id.get_mut(&id) {
+                    if let Some(m) = self.by_id.get_mut(&id).filter(|m| m.open) {
                         m.text.clone_from(text);
                     }
                 }

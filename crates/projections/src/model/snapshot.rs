@@ -17,8 +17,9 @@ use chatd_domain::{ChannelId, DialogId, MessageId};
 use chatd_store::Position;
 use serde::{Deserialize, Serialize};
 
-/// Bumped whenever a read model's shape changes: an older snapshot is then rebuilt from the log.
-pub const FORMAT: u32 = 6;
+/// Bumped whenever a read model's shape or meaning changes: an older snapshot is then rebuilt from
+/// the log. 7: a self-mention gives no sight, a closed mention keeps its text.
+pub const FORMAT: u32 = 7;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {

@@ -21,6 +21,9 @@ pub const QUEUE: usize = 1024;
 pub const RECENT: usize = 50_000;
 /// Connections one node holds at most.
 pub const MAX_CONNECTIONS: usize = 20_000;
+/// Connections one user holds on one node at most (`ws_per_user`): one user cannot take the
+/// node's whole budget. A new one beyond it ends that user's oldest ([`End::Replaced`]).
+pub const PER_USER: usize = 20;
 
 /// Why the hub ended a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,9 @@ pub enum End {
     SessionEnded,
     /// The user's role or rights changed: what they may see changed, so they reconnect.
     AccessChanged,
+    /// The user opened more sockets than `ws_per_user`: the oldest goes (most likely a tab
+    /// left behind), so a user who opens a new one always gets a working feed.
+    Replaced,
 }
 
 struct Conn {
@@ -136,6 +142,7 @@ impl Inner {
 pub struct Hub {
     inner: Mutex<Inner>,
     queue: usize,
+    per_user: usize,
 }
 
 /// A registered connection.
@@ -157,10 +164,12 @@ pub enum Refused {
 }
 
 impl Hub {
-    /// A hub whose connections may queue `queue` frames each.
-    pub fn new(queue: usize) -> Hub {
+    /// A hub whose connections may queue `queue` frames each, at most `per_user` of them per
+    /// user.
+    pub fn new(queue: usize, per_user: usize) -> Hub {
         Hub {
             queue,
+            per_user: per_user.max(1),
             inner: Mutex::new(Inner {
                 conns: HashMap::new(),
                 next_id: 0,
@@ -390,6 +399,19 @@ impl Hub {
         since: Option<Position>,
     ) -> Result<Connection, Refused> {
         let mut inner = self.inner.lock().expect("hub lock");
+        if let Some(user) = principal.user_id() {
+            if inner.online.get(&user).is_some_and(|n| *n >= self.per_user) {
+                let oldest = inner
+                    .conns
+                    .iter()
+                    .filter(|(_, c)| c.principal.user_id() == Some(user))
+                    .map(|(id, _)| *id)
+                    .min();
+                if let Some(oldest) = oldest {
+                    Self::end(&mut inner, oldest, End::Replaced);
+                }
+            }
+        }
         if inner.conns.len() >= MAX_CONNECTIONS {
             return Err(Refused::TooManyConnections);
         }
@@ -521,7 +543,7 @@ mod tests {
     /// overflowed the stack. (Connected while the model knew no users, so connecting stays cheap.)
     #[test]
     fn five_thousand_closed_sockets_are_dropped_without_recursion() {
-        let hub = Hub::new(8);
+        let hub = Hub::new(8, PER_USER);
         let principals: Vec<Principal> = (0..5_000).map(|_| manager()).collect();
         let conns: Vec<_> = principals
             .iter()
@@ -571,7 +593,7 @@ mod tests {
     #[test]
     fn a_users_tabs_count_once_online() {
         let m = ReadModel::default();
-        let hub = Hub::new(8);
+        let hub = Hub::new(8, PER_USER);
         let p = manager();
         let user = p.user_id().unwrap();
         let a = hub.connect(&m, p, None, None).unwrap();

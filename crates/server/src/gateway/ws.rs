@@ -21,6 +21,8 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 /// again), or the user's role or rights changed (reconnect to see what they may see now).
 pub const CLOSE_SESSION_ENDED: u16 = 4401;
 pub const CLOSE_ACCESS_CHANGED: u16 = 4403;
+/// The user opened more sockets than `ws_per_user` allows and this was their oldest.
+pub const CLOSE_TOO_MANY_SOCKETS: u16 = 4429;
 
 /// The close frame's reason; a too-slow client was told `resync_required` and closes plainly.
 fn close_reason(why: End) -> Option<actix_ws::CloseReason> {
@@ -28,6 +30,7 @@ fn close_reason(why: End) -> Option<actix_ws::CloseReason> {
         End::TooSlow => return None,
         End::SessionEnded => (CLOSE_SESSION_ENDED, "session_ended"),
         End::AccessChanged => (CLOSE_ACCESS_CHANGED, "access_changed"),
+        End::Replaced => (CLOSE_TOO_MANY_SOCKETS, "too_many_sockets"),
     };
     Some(actix_ws::CloseReason {
         code: actix_ws::CloseCode::Other(code),

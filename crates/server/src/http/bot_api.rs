@@ -6,6 +6,7 @@
 use super::dialog_list::{list_as, ListParams};
 use super::dialogs::{reassign_as, run, send_as, ReassignBody, SendBody};
 use super::extract::BotCaller;
+use super::json::Json;
 use super::support::written;
 #[allow(unused_imports)]
 use super::views::{self, Empty, Written};
@@ -32,7 +33,7 @@ async fn send(
     app: web::Data<App>,
     bot: BotCaller,
     id: web::Path<Uuid>,
-    body: web::Json<SendBody>,
+    body: Json<SendBody>,
 ) -> Result<HttpResponse, Problem> {
     send_as(&app, bot.principal, *id, body.into_inner()).await
 }
@@ -43,7 +44,7 @@ async fn reassign(
     app: web::Data<App>,
     bot: BotCaller,
     id: web::Path<Uuid>,
-    body: web::Json<ReassignBody>,
+    body: Json<ReassignBody>,
 ) -> Result<HttpResponse, Problem> {
     reassign_as(&app, bot.principal, *id, body.to).await
 }

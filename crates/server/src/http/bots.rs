@@ -1,6 +1,7 @@
 //! Bots with their distribution rules (R18), and orders created from dialogs (R1, R18).
 
 use super::extract::Caller;
+use super::json::Json;
 use super::people::ReadParams;
 use super::support::{command, settle, written_view};
 use super::views::{BotOut, Items, OrderOut, Written};
@@ -52,7 +53,7 @@ pub struct NewBot {
 async fn create_bot(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<NewBot>,
+    body: Json<NewBot>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let bot_id = BotId::from(Uuid::new_v4());
@@ -89,7 +90,7 @@ async fn update_bot(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<BotPatch>,
+    body: Json<BotPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let cmd = command(

@@ -2,6 +2,7 @@
 //! secret are shown once, on creation.
 
 use super::extract::Caller;
+use super::json::Json;
 use super::people::ReadParams;
 use super::support::{command, settle, written_view};
 #[allow(unused_imports)]
@@ -10,20 +11,22 @@ use super::{views, Problem};
 use crate::app::{credentials, App};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
-use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
+use chatd_domain::channel::{CapabilitiesPatch, ChannelType, LimitsPatch};
 use chatd_domain::setup::Channel;
 use chatd_domain::setup::ChannelCommand;
 use chatd_domain::template::Template;
-use chatd_domain::ChannelId;
+use chatd_domain::{ChannelId, Right};
 use serde::Deserialize;
 #[allow(unused_imports)]
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+/// R38: partial objects. On creation what they name replaces the channel type's defaults, on
+/// an update the channel's current values; the rest is kept.
 #[derive(Deserialize, Default, ToSchema)]
 pub struct ChannelSettings {
-    capabilities: Option<Capabilities>,
-    limits: Option<AttachmentLimits>,
+    capabilities: Option<CapabilitiesPatch>,
+    limits: Option<LimitsPatch>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -40,12 +43,22 @@ pub struct NewChannel {
 #[get("/channels")]
 async fn list(
     app: web::Data<App>,
-    _caller: Caller,
+    caller: Caller,
     q: web::Query<ReadParams>,
 ) -> Result<HttpResponse, Problem> {
     settle(&app, q.min_position.as_deref()).await?;
     let m = app.model();
-    let mut items: Vec<_> = m.catalog.channels.values().map(views::channel).collect();
+    // Integrators put keys in webhook URLs: only who manages settings reads them.
+    let admin = caller.principal.has_right(Right::SettingsManage);
+    let mut items: Vec<_> = m
+        .catalog
+        .channels
+        .values()
+        .map(|c| views::ChannelOut {
+            webhook_url: c.webhook_url.clone().filter(|_| admin),
+            ..views::channel(c)
+        })
+        .collect();
     items.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(HttpResponse::Ok().json(Items { items }))
 }
@@ -55,7 +68,7 @@ async fn list(
 async fn create(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<NewChannel>,
+    body: Json<NewChannel>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let channel_id = ChannelId::from(Uuid::new_v4());
@@ -68,8 +81,8 @@ async fn create(
             channel_type: body.channel_type,
             name: body.name,
             webhook_url: body.webhook_url,
-            capabilities: body.settings.capabilities,
-            limits: body.settings.limits,
+            capabilities: body.settings.capabilities.unwrap_or_default(),
+            limits: body.settings.limits.unwrap_or_default(),
             transport_token_hash: credentials::token_hash(&token),
             webhook_secret: secret.clone(),
         },
@@ -104,7 +117,7 @@ async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<ChannelPatch>,
+    body: Json<ChannelPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let cmd = command(
@@ -112,8 +125,8 @@ async fn update(
         ChannelCommand::Update {
             name: body.name,
             webhook_url: body.webhook_url,
-            capabilities: body.settings.capabilities,
-            limits: body.settings.limits,
+            capabilities: body.settings.capabilities.unwrap_or_default(),
+            limits: body.settings.limits.unwrap_or_default(),
         },
     );
     let out = app.execute::<Channel>(*id, &cmd).await?;

@@ -1,6 +1,7 @@
 //! Customer cards, block/unblock (R6) and tags (R19).
 
 use super::extract::Caller;
+use super::json::Json;
 use super::people::ReadParams;
 use super::support::{act, command, settle, written};
 #[allow(unused_imports)]
@@ -85,7 +86,7 @@ async fn tag_customer(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<TagBody>,
+    body: Json<TagBody>,
 ) -> Result<HttpResponse, Problem> {
     let tag_id = TagId::from(body.tag_id);
     let tag_exists = app.model().catalog.tags.contains_key(&tag_id);
@@ -155,7 +156,7 @@ pub struct NewTag {
 async fn create_tag(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<NewTag>,
+    body: Json<NewTag>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let tag_id = TagId::from(Uuid::new_v4());

@@ -2,6 +2,7 @@
 //! dialog. The list, its facets and the header counter are `dialog_list`.
 
 use super::extract::Caller;
+use super::json::Json;
 use super::people::ReadParams;
 use super::support::{next_offset, now, offset_page, settle, written};
 use super::views::{DeleteResult, TimelineEntryOut};
@@ -163,7 +164,7 @@ async fn send(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<SendBody>,
+    body: Json<SendBody>,
 ) -> Result<HttpResponse, Problem> {
     send_as(&app, caller.principal, *id, body.into_inner()).await
 }
@@ -205,7 +206,7 @@ async fn reassign(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<ReassignBody>,
+    body: Json<ReassignBody>,
 ) -> Result<HttpResponse, Problem> {
     reassign_as(&app, caller.principal, *id, body.to).await
 }
@@ -283,7 +284,7 @@ async fn save_draft(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<DraftBody>,
+    body: Json<DraftBody>,
 ) -> Result<HttpResponse, Problem> {
     let out = run(
         &app,
@@ -308,7 +309,7 @@ async fn pin_customer(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<PinBody>,
+    body: Json<PinBody>,
 ) -> Result<HttpResponse, Problem> {
     let customer_id = CustomerId::from(body.customer_id);
     // R32: a customer the caller may not reach is answered as one that does not exist.
@@ -340,7 +341,7 @@ pub struct DeleteBody {
 async fn delete_dialogs(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<DeleteBody>,
+    body: Json<DeleteBody>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     if body.ids.is_empty() || body.ids.len() > 200 {

@@ -3,6 +3,7 @@
 //! use cases (a bot edits what it wrote).
 
 use super::extract::Caller;
+use super::json::Json;
 use super::support::written;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -58,7 +59,7 @@ async fn edit_message(
     app: web::Data<App>,
     caller: Caller,
     ids: web::Path<(Uuid, Uuid)>,
-    body: web::Json<EditBody>,
+    body: Json<EditBody>,
 ) -> Result<HttpResponse, Problem> {
     let text = body.into_inner().text;
     change_as(&app, caller, ids.into_inner(), Change::Edit { text }).await
@@ -86,7 +87,7 @@ async fn set_reaction(
     app: web::Data<App>,
     caller: Caller,
     ids: web::Path<(Uuid, Uuid)>,
-    body: web::Json<ReactionBody>,
+    body: Json<ReactionBody>,
 ) -> Result<HttpResponse, Problem> {
     let emoji = body.into_inner().emoji;
     change_as(&app, caller, ids.into_inner(), Change::React { emoji }).await

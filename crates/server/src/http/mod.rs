@@ -1,6 +1,7 @@
 //! Routes. Handlers parse, authorise, call one operation and map its result.
 
 mod audit;
+pub mod body;
 mod bot_api;
 mod bots;
 mod channels;
@@ -14,11 +15,13 @@ pub(crate) mod extract;
 pub mod files;
 pub mod health;
 pub mod hygiene;
+pub mod json;
 mod messages;
 mod methods;
 mod notes;
 pub mod observe;
 pub mod openapi;
+pub mod own_writes;
 mod people;
 pub mod problem;
 mod settings;

@@ -1,7 +1,8 @@
 //! R27: internal notes on a dialog and the caller's mentions.
 
 use super::extract::Caller;
-use super::support::{settle, written};
+use super::json::Json;
+use super::support::{offset_page, settle, written};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
@@ -46,7 +47,7 @@ async fn add_note(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<NoteBody>,
+    body: Json<NoteBody>,
 ) -> Result<HttpResponse, Problem> {
     let b = body.into_inner();
     let dialog = DialogId::from(*id);
@@ -70,7 +71,7 @@ async fn edit_note(
     app: web::Data<App>,
     caller: Caller,
     ids: web::Path<(Uuid, Uuid)>,
-    body: web::Json<NoteEdit>,
+    body: Json<NoteEdit>,
 ) -> Result<HttpResponse, Problem> {
     let (dialog, note) = (DialogId::from(ids.0), NoteId::from(ids.1));
     let text = Some(body.into_inner().text);
@@ -103,10 +104,13 @@ async fn delete_note(
 pub struct MentionParams {
     /// `open` (default) or `done`.
     status: Option<String>,
+    cursor: Option<String>,
+    /// 1 to 200 (default 50).
+    limit: Option<usize>,
     min_position: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/mentions", tag = "dialogs", params(MentionParams), security(("bearer" = [])), responses((status = 200, description = "R27: the caller's mentions, newest first (at most 200)", body = Items<views::MentionOut>), (status = 400, description = "invalid_query", body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/mentions", tag = "dialogs", params(MentionParams), security(("bearer" = [])), responses((status = 200, description = "R27: the caller's mentions, newest first, cursor-paged", body = Page<views::MentionOut>), (status = 400, description = "invalid_query", body = Problem)))]
 #[get("/mentions")]
 async fn list_mentions(
     app: web::Data<App>,
@@ -122,18 +126,26 @@ async fn list_mentions(
             )))
         }
     };
+    let (skip, limit) = offset_page(q.cursor.as_deref(), q.limit, 'm')?;
     settle(&app, q.min_position.as_deref()).await?;
     let m = app.model();
-    let items = caller
+    let mut matching = caller
         .principal
         .user_id()
         .into_iter()
         .flat_map(|u| m.mentions.of_user(u))
         .filter(|v| v.open == open)
-        .take(200)
+        .skip(skip);
+    let items: Vec<_> = matching
+        .by_ref()
+        .take(limit)
         .map(|v| views::mention(&m, v))
         .collect();
-    Ok(HttpResponse::Ok().json(Items { items }))
+    let more = matching.next().is_some();
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: more.then(|| format!("m{}", skip + limit)),
+    }))
 }
 
 #[utoipa::path(operation_id = "mark_mention_done", post, path = "/api/v1/mentions/{id}/done", tag = "dialogs", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "R27: the mention is done; the dialog leaves the caller's sight unless R2 shows it (`dialog_removed`)", body = Written<Empty>), (status = 404, description = "not_found: no such mention of the caller", body = Problem)))]

@@ -31,6 +31,43 @@ impl Modify for Security {
     }
 }
 
+/// R38: every write takes `min_position` too (the server also waits for the caller's own earlier
+/// writes by itself; see `own_writes`).
+struct WritesTakeMinPosition;
+
+impl Modify for WritesTakeMinPosition {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        let param = ParameterBuilder::new()
+            .name("min_position")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(
+                "R38: act only once the read models have reached this position (5 s at most, \
+                 then 503 `projection_lagging`), e.g. the `position` of a write on another node",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build();
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let params = op.parameters.get_or_insert_with(Vec::new);
+                if !params.iter().any(|p| p.name == "min_position") {
+                    params.push(param.clone());
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -123,7 +160,7 @@ impl Modify for Security {
     tags(
         (name = "webhooks", description = "Outgoing: every message a manager or bot sends is POSTed to the channel's `webhook_url` as `WebhookPayload` (`{type: \"message_sent\", id, data}`), with `X-Chat-Signature: sha256=<hex HMAC-SHA256 of the raw body under the channel's webhook_secret>`, `X-Chat-Delivery` (the message id) and `X-Chat-Attempt`. Delivery is at least once, in order per dialog, retried with exponential back-off; a 2xx answer (`WebhookReply`, `{external_message_id}`) makes the message `sent`; giving up makes it `failed` with `network_error`, and a 4xx other than 408/429 makes it `failed` with `rejected_by_integration`. Statuses then come back through `POST /api/transport/v1/messages/ack` and `/read-until`. Edits, deletions and reactions a manager or bot makes (R21–R23) and their typing (R24) are POSTed the same way as `WebhookChange` (`{type: \"message_updated\" | \"message_deleted\" | \"reaction_set\" | \"typing\", event_id, data}`, `X-Chat-Delivery` = `event_id`), in order with the dialog's messages; typing is tried once and never after a restart. Every body carries `event_id`, the same on every attempt, so an integration drops duplicates by it.")
     ),
-    modifiers(&Security)
+    modifiers(&Security, &WritesTakeMinPosition)
 )]
 pub struct ApiDoc;
 

@@ -1,6 +1,7 @@
 //! Login, the caller, users and groups.
 
 use super::extract::{Caller, Session};
+use super::json::Json;
 use super::support::{command, settle, written, written_view};
 use super::views::GroupOut;
 #[allow(unused_imports)]
@@ -30,7 +31,7 @@ pub struct Login {
 async fn log_in(
     app: web::Data<App>,
     req: actix_web::HttpRequest,
-    body: web::Json<Login>,
+    body: Json<Login>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     // The peer's own address (a proxy's `X-Forwarded-For` could be made up by anyone).
@@ -135,7 +136,7 @@ fn check_password(p: &str) -> Result<(), Problem> {
 async fn create_user(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<NewUser>,
+    body: Json<NewUser>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     check_password(&body.password)?;
@@ -186,7 +187,7 @@ async fn update_user(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<UserPatch>,
+    body: Json<UserPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let group_ids = body
@@ -249,7 +250,7 @@ pub struct NewGroup {
 async fn create_group(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<NewGroup>,
+    body: Json<NewGroup>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let group_id = GroupId::from(Uuid::new_v4());
@@ -289,7 +290,7 @@ async fn update_group(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<GroupPatch>,
+    body: Json<GroupPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let cmd = command(

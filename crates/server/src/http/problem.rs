@@ -47,6 +47,32 @@ impl Problem {
         Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", detail)
     }
 
+    /// R21–R23: an integration reported a change to a message our side sent.
+    pub fn not_the_customers_message() -> Self {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "not_author",
+            "this message was sent by our side: an integration reports changes to the \
+             customer's own messages only",
+        )
+    }
+
+    pub fn request_timeout(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", detail)
+    }
+
+    pub fn origin_not_allowed(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::FORBIDDEN, "origin_not_allowed", detail)
+    }
+
+    pub fn unknown_field(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_field", detail)
+    }
+
+    pub fn chat_required(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "chat_required", detail)
+    }
+
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
@@ -192,6 +218,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::ReplyWindowClosed => StatusCode::CONFLICT,
         DomainError::NotResponsible
         | DomainError::NotAuthor
+        | DomainError::MentionNotAllowed
         | DomainError::Forbidden
         | DomainError::MissingRight(_) => StatusCode::FORBIDDEN,
         DomainError::AttachmentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -203,7 +230,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::InvalidAssignee
         | DomainError::EditWindowPassed { .. }
         | DomainError::TemplateNotApproved
-        | DomainError::InvalidMention
+        | DomainError::InvalidMention { .. }
         | DomainError::TemplateParams { .. }
         | DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
     }
@@ -239,6 +266,7 @@ impl From<AppError> for Problem {
                 "unknown_file",
                 e.to_string(),
             ),
+            AppError::ChatRequired => Problem::chat_required(e.to_string()),
             AppError::Contended => {
                 Problem::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
             }

@@ -1,6 +1,7 @@
 //! Chat settings: time limits (R15) and quick replies (R10).
 
 use super::extract::Caller;
+use super::json::Json;
 use super::people::ReadParams;
 use super::support::{act, command, settle, written, written_view};
 use super::views::QuickReplyOut;
@@ -36,7 +37,7 @@ async fn get_limits(
 async fn put_limits(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<TimeLimits>,
+    body: Json<TimeLimits>,
 ) -> Result<HttpResponse, Problem> {
     let limits = body.into_inner();
     let cmd = command(
@@ -96,7 +97,7 @@ pub struct NewReply {
 async fn create(
     app: web::Data<App>,
     caller: Caller,
-    body: web::Json<NewReply>,
+    body: Json<NewReply>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let text = match (body.text, body.from_message_id, body.dialog_id) {
@@ -159,7 +160,7 @@ async fn update(
     app: web::Data<App>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<ReplyPatch>,
+    body: Json<ReplyPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     reply_action(

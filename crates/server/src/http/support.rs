@@ -37,10 +37,15 @@ pub fn written<T: Serialize>(
     body: T,
     position: Option<Position>,
 ) -> Result<HttpResponse, Problem> {
-    Ok(HttpResponse::build(status).json(super::views::Written {
+    let mut res = HttpResponse::build(status).json(super::views::Written {
         body,
         position: position.map(|p| p.to_string()),
-    }))
+    });
+    if let Some(at) = position {
+        res.extensions_mut()
+            .insert(super::own_writes::WrittenAt(at));
+    }
+    Ok(res)
 }
 
 /// After a write: wait until the read models have applied it, then answer with the resource as

@@ -3,6 +3,7 @@
 //! retry, however concurrent, meets the first attempt on the same streams and records nothing new.
 
 use super::extract::Transport;
+use super::json::Json;
 use super::support::written;
 use super::views::InboundOut;
 #[allow(unused_imports)]
@@ -67,7 +68,7 @@ pub(super) fn non_empty(field: &str, v: &str) -> Result<(), Problem> {
 async fn receive(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<InboundBody>,
+    body: Json<InboundBody>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     non_empty("external_chat_id", &body.external_chat_id)?;
@@ -125,7 +126,7 @@ pub struct AckOut {
 async fn ack(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<AckBody>,
+    body: Json<AckBody>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let report = statuses::Report {
@@ -166,7 +167,7 @@ pub struct ReadUntilOut {
 async fn read_until(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<ReadUntilBody>,
+    body: Json<ReadUntilBody>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     non_empty("external_chat_id", &body.external_chat_id)?;
@@ -207,7 +208,7 @@ pub struct TemplatesOut {
 async fn publish_templates(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<TemplateSet>,
+    body: Json<TemplateSet>,
 ) -> Result<HttpResponse, Problem> {
     let templates = body.into_inner().templates;
     let count = templates.len();

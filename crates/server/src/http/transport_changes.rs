@@ -5,6 +5,7 @@
 //! deletion and reaction notice carries the chat).
 
 use super::extract::Transport;
+use super::json::Json;
 use super::support::written;
 use super::transport::non_empty;
 #[allow(unused_imports)]
@@ -93,7 +94,14 @@ async fn report(
         external_id: external_id.as_deref(),
         external_chat_id: chat.as_deref(),
     };
-    let (dialog, message, out) = changes::reported(app, transport.channel_id, named, c).await?;
+    let (dialog, message, out) = changes::reported(app, transport.channel_id, named, c)
+        .await
+        .map_err(|e| match e {
+            crate::app::AppError::Domain(chatd_domain::DomainError::NotAuthor) => {
+                Problem::not_the_customers_message()
+            }
+            other => other.into(),
+        })?;
     written(
         StatusCode::OK,
         ReportedOut {
@@ -110,7 +118,7 @@ async fn report(
 async fn transport_edit_message(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<ReportedEdit>,
+    body: Json<ReportedEdit>,
 ) -> Result<HttpResponse, Problem> {
     let b = body.into_inner();
     let named = (b.message.message_id, b.message.external_id);
@@ -125,7 +133,7 @@ async fn transport_edit_message(
 async fn transport_delete_message(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<ReportedDeletion>,
+    body: Json<ReportedDeletion>,
 ) -> Result<HttpResponse, Problem> {
     let b = body.into_inner();
     let named = (b.message.message_id, b.message.external_id);
@@ -137,7 +145,7 @@ async fn transport_delete_message(
 async fn transport_reaction(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<ReportedReaction>,
+    body: Json<ReportedReaction>,
 ) -> Result<HttpResponse, Problem> {
     let b = body.into_inner();
     let named = match b.message {
@@ -165,7 +173,7 @@ pub struct TypingReported {
 async fn transport_typing(
     app: web::Data<App>,
     transport: Transport,
-    body: web::Json<ReportedTyping>,
+    body: Json<ReportedTyping>,
 ) -> Result<HttpResponse, Problem> {
     let chat = body.into_inner().external_chat_id;
     non_empty("external_chat_id", &chat)?;

@@ -59,6 +59,7 @@ pub struct ChannelOut {
     #[serde(rename = "type")]
     pub channel_type: ChannelType,
     pub name: String,
+    /// `null` also for a caller without `settings.manage` (integrators put keys in URLs).
     pub webhook_url: Option<String>,
     pub capabilities: Capabilities,
     pub limits: AttachmentLimits,
@@ -287,8 +288,11 @@ pub fn dialog_row(
 pub struct DialogDetail {
     #[serde(flatten)]
     pub row: DialogRowOut,
+    /// The chat's id at the channel (often a phone number); empty for a viewer who sees the
+    /// dialog only through an open mention (R27).
     pub external_chat_id: String,
-    /// The full card; `null` after the customer was unpinned (R12).
+    /// The full card; `null` after the customer was unpinned (R12), and for a viewer who sees
+    /// the dialog only through an open mention (R27, R32: `customer` has the brief one).
     pub customer_card: Option<CustomerCard>,
     #[serde(with = "time::serde::rfc3339")]
     pub opened_at: OffsetDateTime,
@@ -300,10 +304,19 @@ pub fn dialog_detail(
     viewer: &Principal,
     now: OffsetDateTime,
 ) -> DialogDetail {
+    // R32: the card and the contact only through a dialog the viewer sees as R2 says.
+    let sees = row.is_visible_to(viewer);
     DialogDetail {
         row: dialog_row(m, row, viewer, now),
-        external_chat_id: row.external_chat_id.clone(),
-        customer_card: row.customer_id.and_then(|c| customer_card(m, &c)),
+        external_chat_id: if sees {
+            row.external_chat_id.clone()
+        } else {
+            String::new()
+        },
+        customer_card: row
+            .customer_id
+            .filter(|_| sees)
+            .and_then(|c| customer_card(m, &c)),
         opened_at: row.opened_at,
     }
 }

@@ -173,9 +173,14 @@ fn r22_deleted_messages_cannot_be_edited_or_reacted_to_and_deleting_twice_is_not
 
 #[test]
 fn r23_one_reaction_per_actor_set_replaced_and_cleared() {
-    let (m1, m2) = (manager(1), viewer_of_all(2));
-    let g = Given::opened()
-        .then(m1, send(200, "hi"))
+    // R3: a reaction reaches the customer, so who only views all dialogs may not react.
+    let (m1, m2) = (manager(1), chat_admin());
+    let g = Given::opened().then(m1, send(200, "hi"));
+    assert_eq!(
+        g.when(viewer_of_all(2), react(200, Some("🔥"), livechat())),
+        Err(DomainError::NotResponsible)
+    );
+    let g = g
         .then(m1, react(200, Some("👍"), livechat()))
         .then(m2, react(200, Some("🔥"), livechat()))
         .then(transport(), react(200, Some("❤"), livechat()))

@@ -35,7 +35,58 @@ fn r27_a_note_changes_nothing_the_customer_or_the_counters_see() {
         mentions: vec![id(777)],
         mentions_valid: false,
     };
-    assert_eq!(g.when(m1, invalid), Err(DomainError::InvalidMention));
+    assert!(matches!(
+        g.when(m1, invalid),
+        Err(DomainError::InvalidMention { .. })
+    ));
+}
+
+#[test]
+fn r27_no_self_mention_and_no_mention_from_sight_that_is_itself_a_mention() {
+    let (m1, m2, m3) = (manager(1), manager(2), manager(3));
+    let (u1, u2, u3) = (
+        m1.user_id().unwrap(),
+        m2.user_id().unwrap(),
+        m3.user_id().unwrap(),
+    );
+    // m1 sees the unassigned dialog and mentions themselves: refused.
+    let g = Given::opened();
+    assert!(matches!(
+        g.when(m1, note(500, "mine", vec![u1])),
+        Err(DomainError::InvalidMention { .. })
+    ));
+    let g = g
+        .then(admin(), reassign_to(m1))
+        .then(m1, note(500, "@m2", vec![u2]));
+    // m2 sees it through the mention: notes yes, mentioning others or themselves no.
+    assert!(g.when(m2, note(501, "ok", vec![])).is_ok());
+    for mentions in [vec![u3], vec![u2]] {
+        assert_eq!(
+            g.when(m2, note(501, "pass it on", mentions)),
+            Err(DomainError::MentionNotAllowed)
+        );
+    }
+}
+
+#[test]
+fn r27_a_self_mention_stored_before_it_was_refused_gives_no_sight() {
+    let m1 = manager(1);
+    let u1 = m1.user_id().unwrap();
+    let recorded = Recorded {
+        event: DialogEvent::NoteAdded {
+            note_id: id(500),
+            text: "mine".into(),
+            mentions: vec![u1],
+        },
+        meta: EventMeta {
+            at: T0,
+            actor: m1.actor(),
+        },
+    };
+    let d = evolve(Given::opened().0, &recorded);
+    assert!(d.notes[&id(500)].open.is_empty());
+    let g = Given(d).then(admin(), reassign_to(manager(2)));
+    assert!(!g.0.is_visible_with_mentions(&m1));
 }
 
 #[test]
