@@ -176,10 +176,27 @@ pub async fn run(run_for: Duration) {
         "    {:<52} {rps:>10.0} {lat}",
         "POST /dialogs/{id}/messages (durable)"
     );
-    let (c, b, t) = (client.clone(), base.clone(), transport.clone());
+    let (rps, lat) = inbound(&client, &base, &transport, run_for).await;
+    println!(
+        "    {:<52} {rps:>10.0} {lat}",
+        "POST /api/transport/v1/messages (P2, durable)"
+    );
+    webhooks(&running.app, &client, &base, &token, run_for).await;
+    running.stop().await;
+    without_own_writes(&client, run_for).await;
+}
+
+/// 64 clients sending inbound messages into their own dialogs, all with one transport token.
+async fn inbound(
+    client: &reqwest::Client,
+    base: &str,
+    transport: &str,
+    run_for: Duration,
+) -> (f64, String) {
+    let (c, b, t) = (client.clone(), base.to_owned(), transport.to_owned());
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let n = counter.clone();
-    let (rps, lat) = load(run_for, move |i| {
+    load(run_for, move |i| {
         let (c, b, t) = (c.clone(), b.clone(), t.clone());
         let k = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         async move {
@@ -194,12 +211,44 @@ pub async fn run(run_for: Duration) {
             assert_eq!(r.status(), 200);
         }
     })
+    .await
+}
+
+/// The inbound route again on a chatd whose requests do not wait for their caller's own
+/// earlier writes (R38's `own_writes` off): what that wait costs P2.
+async fn without_own_writes(client: &reqwest::Client, run_for: Duration) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::load(Overrides {
+        config_file: None,
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().to_owned()),
+    })
+    .expect("config");
+    config.admin_password = Some("bench-password".into());
+    config.own_writes = false;
+    let running = chatd_server::start(&config).await.expect("start chatd");
+    let base = format!("http://{}", running.addr);
+    let login = post(
+        client,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        None,
+        json!({"login": "admin", "password": "bench-password"}),
+    )
     .await;
+    let token = login["token"].as_str().expect("token").to_owned();
+    let (_, transport) = channel_with_dialogs(
+        client,
+        &base,
+        &token,
+        json!({"type": "custom", "name": "bench"}),
+    )
+    .await;
+    let (rps, lat) = inbound(client, &base, &transport, run_for).await;
     println!(
         "    {:<52} {rps:>10.0} {lat}",
-        "POST /api/transport/v1/messages (P2, durable)"
+        "same, without the own-writes wait (R38's cost)"
     );
-    webhooks(&running.app, &client, &base, &token, run_for).await;
     running.stop().await;
 }
 

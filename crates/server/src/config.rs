@@ -127,6 +127,9 @@ pub struct Config {
     pub ws_per_user: usize,
     pub body_timing: crate::http::body::BodyTiming,
     pub test_follower_delay: Option<std::time::Duration>,
+    /// R38: each request waits for its caller's own earlier writes (`http::own_writes`). Always
+    /// on in service; `chatd-bench p2` turns it off once to show what it costs.
+    pub own_writes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -294,6 +297,7 @@ impl Config {
                 .test_follower_delay_ms
                 .filter(|ms| *ms > 0)
                 .map(std::time::Duration::from_millis),
+            own_writes: true,
         })
     }
 
