@@ -128,7 +128,8 @@ pub struct Config {
     pub body_timing: crate::http::body::BodyTiming,
     pub test_follower_delay: Option<std::time::Duration>,
     /// R38: each request waits for its caller's own earlier writes (`http::own_writes`). Always
-    /// on in service; `chatd-bench p2` turns it off once to show what it costs.
+    /// on in service; `chatd-bench p2` turns it off once to show what it costs (`min_position`
+    /// is honoured either way).
     pub own_writes: bool,
 }
 

@@ -148,11 +148,9 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
         http::cors::Origins::new(config.public_url.as_deref(), config.cors_origins.clone());
     let origins_data = web::Data::new(origins.clone());
     let body_timing = web::Data::new(config.body_timing);
-    let own_writes = config
-        .own_writes
-        .then(|| web::Data::new(http::own_writes::OwnWrites::default()));
+    let own_writes = web::Data::new(http::own_writes::OwnWrites::new(config.own_writes));
     let server = HttpServer::new(move || {
-        let app = actix_web::App::new()
+        actix_web::App::new()
             .wrap(actix_web::middleware::from_fn(http::own_writes::wait))
             .wrap(actix_web::middleware::from_fn(http::body::limit))
             .wrap(http::cors::layer(origins.clone()))
@@ -168,13 +166,9 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
             .app_data(decoding.clone())
             .app_data(signer.clone())
             .app_data(origins_data.clone())
-            .app_data(body_timing.clone());
-        // Without its data the own-writes layer passes every request through.
-        match &own_writes {
-            Some(o) => app.app_data(o.clone()),
-            None => app,
-        }
-        .configure(http::routes)
+            .app_data(body_timing.clone())
+            .app_data(own_writes.clone())
+            .configure(http::routes)
     })
     .disable_signals()
     // A request head must arrive within 5 s of the connection (or of the last request on a

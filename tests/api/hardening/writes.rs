@@ -112,6 +112,55 @@ async fn finding_8_create_then_use_at_once_while_the_read_models_lag() {
     assert_eq!(req.status(), 200, "{:?}", req.text().await);
 }
 
+/// The control: the same create-then-use without the own-writes wait fails while the read
+/// models lag, so the test above shows the wait, not luck.
+#[tokio::test]
+async fn finding_8_without_the_wait_a_lagging_node_refuses_the_new_tag() {
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |c| {
+        c.test_follower_delay = Some(Duration::from_millis(300));
+        c.own_writes = false;
+    })
+    .await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "custom").await;
+    let got = app
+        .inbound(&transport, "chat-1", "cust-chat-1", "m-1", "hello")
+        .await;
+    let dialog = got.body["dialog_id"].as_str().unwrap().to_owned();
+    let seen = app.detail(&admin, &dialog, Some(&got.position())).await;
+    let customer = seen.body["customer"]["id"].as_str().unwrap().to_owned();
+    let tag = app
+        .call(
+            "POST",
+            "/api/v1/tags",
+            Some(&admin),
+            Some(json!({"name": "vip", "color": "red"})),
+        )
+        .await;
+    let put = app
+        .call(
+            "POST",
+            &format!("/api/v1/customers/{customer}/tags"),
+            Some(&admin),
+            Some(json!({"tag_id": tag.body["id"], "pinned": true})),
+        )
+        .await;
+    assert_ne!(put.status, 200, "the lag shows without the wait: {put:?}");
+    // Naming the write's position by hand is what the wait does for the caller.
+    let put = app
+        .call(
+            "POST",
+            &format!(
+                "/api/v1/customers/{customer}/tags?min_position={}",
+                tag.position()
+            ),
+            Some(&admin),
+            Some(json!({"tag_id": tag.body["id"], "pinned": true})),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{put:?}");
+}
+
 #[tokio::test]
 async fn finding_9_unknown_fields_are_refused_by_path_and_capabilities_merge() {
     let app = spawn_app().await;

@@ -30,14 +30,27 @@ pub const CAPACITY: usize = 100_000;
 pub struct WrittenAt(pub Position);
 
 /// The highest position each credential has written, keyed by a keyed hash of the credential.
-#[derive(Default)]
 pub struct OwnWrites {
+    /// Whether credentials' writes are remembered (the client's `min_position` is always
+    /// honoured); off only to measure what remembering costs.
+    remember: bool,
     hasher: RandomState,
     last: Mutex<HashMap<u64, Position>>,
 }
 
 impl OwnWrites {
+    pub fn new(remember: bool) -> OwnWrites {
+        OwnWrites {
+            remember,
+            hasher: RandomState::new(),
+            last: Mutex::new(HashMap::new()),
+        }
+    }
+
     fn key(&self, req: &ServiceRequest) -> Option<u64> {
+        if !self.remember {
+            return None;
+        }
         let h = req.headers();
         ["authorization", "x-transport-token", "x-bot-token"]
             .iter()
