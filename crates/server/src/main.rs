@@ -250,11 +250,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     say!("  data dir:   {}", config.data_dir.display());
     tracing::info!(addr = %running.addr, data_dir = %config.data_dir.display(), "chatd started");
-    let handle = running.handle();
+    let stopper = running.stopper();
     tokio::spawn(async move {
         let _ = stop.wait_for(|s| *s).await;
-        tracing::info!("shutting down: finishing in-flight requests and appends");
-        handle.stop(true).await;
+        tracing::info!(
+            "shutting down: sockets told to go away, in-flight requests and appends finish"
+        );
+        stopper.stop().await;
     });
     running.wait().await;
     tracing::info!("chatd stopped");

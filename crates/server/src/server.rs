@@ -75,11 +75,33 @@ pub struct Running {
     _lock: DirLock,
 }
 
+/// What stops a running chatd: its sockets are told to go away (1001) at once, then in-flight
+/// requests finish and the server stops listening.
+#[derive(Clone)]
+pub struct Stopper {
+    handle: actix_web::dev::ServerHandle,
+    hub: Arc<Hub>,
+}
+
+impl Stopper {
+    pub async fn stop(&self) {
+        self.hub.close_all();
+        self.handle.stop(true).await;
+    }
+}
+
 impl Running {
     /// Stop gracefully and wait until every accepted append is durable.
     pub async fn stop(self) {
-        self.handle.stop(true).await;
+        self.stopper().stop().await;
         self.wait().await;
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            handle: self.handle.clone(),
+            hub: self.hub.clone(),
+        }
     }
 
     /// Wait until the server stops by itself, then close the store.

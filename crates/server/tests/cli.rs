@@ -48,6 +48,67 @@ fn serve_answers_health_and_stops_gracefully_on_sigterm() {
     );
 }
 
+/// R39: a console left open never delays the stop. Three WebSockets are open (one of them a
+/// client that never reads); SIGTERM stops chatd within 2 s and each socket is told to go away
+/// (close 1001) first.
+#[test]
+fn serve_stops_within_two_seconds_of_sigterm_with_sockets_open() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let support::Served {
+        mut child, addr, ..
+    } = support::serve(dir.path(), &[("CHATD_ADMIN_PASSWORD", "admin-password-1")]);
+    let (status, body) = support::http(
+        &addr,
+        "POST",
+        "/api/v1/auth/login",
+        Some(r#"{"login":"admin","password":"admin-password-1"}"#),
+    );
+    assert_eq!(status, 200, "{body}");
+    let token = body
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .unwrap()
+        .to_owned();
+    let mut sockets: Vec<std::net::TcpStream> = (0..3)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            write!(
+                s,
+                "GET /api/v1/ws?token={token} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            )
+            .unwrap();
+            let mut head = [0u8; 12];
+            s.read_exact(&mut head).unwrap();
+            assert_eq!(&head[9..12], b"101", "{}", String::from_utf8_lossy(&head));
+            s
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let killed = Process::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let took = started.elapsed();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "chatd took {took:?} to stop with sockets open"
+    );
+    // Each socket got a close frame with 1001 (going away) before its connection ended.
+    for s in &mut sockets {
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        let close = rest
+            .windows(4)
+            .any(|w| w[0] == 0x88 && w[2..4] == 1001u16.to_be_bytes());
+        assert!(close, "no close 1001 among {rest:?}");
+    }
+}
+
 #[test]
 fn serve_refuses_a_bad_config_file_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();

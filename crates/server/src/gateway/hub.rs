@@ -37,6 +37,9 @@ pub enum End {
     /// The user opened more sockets than `ws_per_user`: the oldest goes (most likely a tab
     /// left behind), so a user who opens a new one always gets a working feed.
     Replaced,
+    /// chatd is stopping: every socket is told to go away at once, so an open console never
+    /// holds the stop up (R39).
+    GoingAway,
 }
 
 struct Conn {
@@ -518,6 +521,15 @@ impl Hub {
         let mut inner = self.inner.lock().expect("hub lock");
         if let Some(user) = Self::remove(&mut inner, id) {
             Self::deliver(&mut inner, m, Self::offline(m, user));
+        }
+    }
+
+    /// End every connection (chatd is stopping); presence is not announced, nobody is left.
+    pub fn close_all(&self) {
+        let mut inner = self.inner.lock().expect("hub lock");
+        let ids: Vec<u64> = inner.conns.keys().copied().collect();
+        for id in ids {
+            Self::end(&mut inner, id, End::GoingAway);
         }
     }
 

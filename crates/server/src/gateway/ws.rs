@@ -28,6 +28,12 @@ pub const CLOSE_TOO_MANY_SOCKETS: u16 = 4429;
 fn close_reason(why: End) -> Option<actix_ws::CloseReason> {
     let (code, description) = match why {
         End::TooSlow => return None,
+        End::GoingAway => {
+            return Some(actix_ws::CloseReason {
+                code: actix_ws::CloseCode::Away,
+                description: Some("chatd is stopping".into()),
+            })
+        }
         End::SessionEnded => (CLOSE_SESSION_ENDED, "session_ended"),
         End::AccessChanged => (CLOSE_ACCESS_CHANGED, "access_changed"),
         End::Replaced => (CLOSE_TOO_MANY_SOCKETS, "too_many_sockets"),
