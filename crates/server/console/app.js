@@ -53,6 +53,7 @@ async function start() {
   if (role === "admin" || role === "chat_admin") tabs.push(["admin", "Administration"]);
   if (role === "admin" || role === "auditor") tabs.push(["audit", "Audit"]);
   session.counter = h("span.counter", { title: "Unread dialogs", "aria-label": "unread dialogs" });
+  session.conn = h("span.connection", { id: "connection", role: "status" }, role === "auditor" ? "" : "Connecting…");
   setCounter(me.data.unread_dialogs);
   const nav = h("nav", { "aria-label": "Workspaces" }, tabs.map(([id, label]) => h("button", { dataset: { view: id }, onclick: () => show(id) }, label)));
   const main = h("main", { id: "main" });
@@ -64,6 +65,7 @@ async function start() {
       h("span.brand", {}, "chatd"),
       nav,
       h("span.spacer"),
+      role !== "auditor" ? session.conn : null,
       role !== "auditor" ? session.counter : null,
       h("span", {}, me.data.user.name),
       h("button", { onclick: logOut }, "Log out"),
@@ -74,6 +76,15 @@ async function start() {
   session.nav = nav;
   if (role !== "auditor") startFeed();
   show(tabs[0][0]);
+}
+
+/** R39: the connection's state is always visible; offline, nothing typed is sent or lost. */
+function setConnection(state) {
+  const live = state === "open";
+  session.everLive ||= live;
+  document.body.classList.toggle("offline", !live && session.everLive);
+  session.conn.textContent = live ? "● Live" : session.everLive ? "Offline: reconnecting…" : "Connecting…";
+  session.conn.classList.toggle("down", !live && session.everLive);
 }
 
 function setCounter(n) {
@@ -105,7 +116,7 @@ function startFeed() {
       sessionStorage.removeItem("chatd.token");
       logIn("Your session ended: log in again.");
     },
-    onState: (s) => document.body.classList.toggle("offline", s === "closed"),
+    onState: setConnection,
   });
   feed.on("unread_count", (f) => setCounter(f.data.dialogs));
   feed.on("message_new", (f) => {
@@ -113,7 +124,7 @@ function startFeed() {
     const m = f.data.message;
     if (m?.author?.type === "customer") notify(m);
   });
-  feed.on("mention_new", (f) => toast(`${f.data.note?.by?.name ?? "A colleague"} mentioned you in a note`));
+  feed.on("mention_new", (f) => toast(`📝 ${f.data.note?.by?.name ?? "A colleague"} mentioned you: ${f.data.note?.text ?? ""}`, 10000));
   session.feed = feed;
   feed.start();
 }

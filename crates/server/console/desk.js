@@ -131,7 +131,10 @@ export class Desk {
     const q = this.query;
     const matches = q.mentioned || q.queued || q.status === "all" || row.status === q.status;
     const old = this.rows.get(row.id);
-    if (!matches) return old && this.remove(row.id);
+    // The open dialog stays in view when it leaves the filter (closing one's own dialog, R39):
+    // its row is shown as it is now, and goes at the next reload.
+    const open = this.current?.id === row.id;
+    if (!matches && !open) return old && this.remove(row.id);
     const li = this.rowElement(row);
     this.rows.set(row.id, { row, li });
     if (this.current?.id === row.id) this.current.row = row;
@@ -153,6 +156,15 @@ export class Desk {
     }
   }
 
+  /** Put the open dialog down (after "Mark unread"): its row stays, the pane empties. */
+  leave() {
+    this.current?.close();
+    this.current = null;
+    for (const li of this.list.children) li.setAttribute("aria-selected", "false");
+    fill(this.pane, h("p.empty", {}, "Choose a dialog."));
+  }
+
+  /** The dialog left the caller's sight (reassigned away, deleted): its row and pane go. */
   remove(id) {
     const old = this.rows.get(id);
     old?.li.remove();
@@ -187,7 +199,7 @@ export class Desk {
         role: "option",
         tabindex: 0,
         "aria-selected": String(this.current?.id === row.id),
-        class: `level-${row.waiting_level ?? "none"}`,
+        class: `level-${row.waiting_level ?? "none"}${row.status === "closed" ? " closed" : ""}`,
         dataset: { id: row.id },
         title: row.waiting_level !== "none" ? `Waiting: ${row.waiting_level}` : "",
         onclick: () => this.openDialog(row.id),
@@ -197,7 +209,7 @@ export class Desk {
       h(
         "div.row-main",
         {},
-        h("div.row-name", {}, row.customer?.name ?? "Unpinned customer", h("span.row-channel", {}, row.channel?.name ?? "")),
+        h("div.row-name", {}, row.customer?.name ?? "Unpinned customer", h("span.row-channel", {}, row.channel?.name ?? ""), row.status === "closed" ? h("span.muted", {}, " · closed") : null),
         h("div", {}, (row.customer?.pinned_tags ?? []).map((t) => h(`span.tag.tag-${t.color}`, {}, t.name))),
         last,
         row.queue_position != null ? h("div.muted", {}, `Queue position ${row.queue_position}`) : null,
@@ -221,7 +233,7 @@ export class Desk {
   async openDialog(id) {
     this.current?.close();
     for (const li of this.list.children) li.setAttribute("aria-selected", String(li.dataset.id === id));
-    this.current = new DialogView(this.ctx, id, this.rows.get(id)?.row, () => this.remove(id));
+    this.current = new DialogView(this.ctx, id, this.rows.get(id)?.row, () => this.remove(id), () => this.leave());
     fill(this.pane, this.current.el);
     await this.current.reload();
   }

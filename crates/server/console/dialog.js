@@ -19,21 +19,34 @@ async function usersOf(api) {
 }
 
 export class DialogView {
-  constructor(ctx, id, row, gone) {
+  constructor(ctx, id, row, gone, leave) {
     this.ctx = ctx;
     this.api = ctx.api;
     this.id = id;
     this.row = row;
     this.gone = gone;
+    this.leave = leave;
     this.quote = null;
     this.files = [];
     this.entries = [];
     this.cursor = null;
     this.typingTimer = null;
     this.lastTyping = 0;
+    this.mentions = [];
+    this.dirty = false;
+    this.serverDraft = "";
     this.refresh = debounce(() => this.loadTimeline(), 120);
     this.saveDraft = debounce((text) => this.storeDraft(text), 700);
+    // R39: a reply typed in the last moment before a reload or a closed tab is not lost.
+    this.onHide = () => this.keepOnUnload();
+    addEventListener("pagehide", this.onHide);
     this.build();
+  }
+
+  /** Where an internal note being written is kept: this tab only, never the server's draft,
+   * so a note can never come back as a reply (R39). */
+  get noteKey() {
+    return `chatd.note.${this.id}`;
   }
 
   build() {
@@ -45,9 +58,23 @@ export class DialogView {
     this.el = h("div.dialog-pane", {}, this.head, this.side, this.timeline, this.typingLine, this.composer);
   }
 
+  /** Switching away: what was typed is kept at once, not 0.7 s later (R11, R39). */
   close() {
     clearTimeout(this.typingTimer);
+    removeEventListener("pagehide", this.onHide);
+    if (this.dirty && this.textarea) this.saveDraft.flush(this.textarea.value);
+    else this.saveDraft.cancel();
+  }
+
+  /** The page goes away: a pending reply draft travels with `keepalive`, which outlives it. */
+  keepOnUnload() {
+    if (!this.dirty || !this.textarea || this.noteMode?.checked) return;
     this.saveDraft.cancel();
+    const text = this.textarea.value;
+    const url = `${location.origin}/api/v1/dialogs/${this.id}/draft`;
+    const headers = { authorization: `Bearer ${this.api.token}`, "content-type": "application/json" };
+    fetch(url, text.trim() ? { method: "PUT", headers, body: JSON.stringify({ text }), keepalive: true } : { method: "DELETE", headers, keepalive: true }).catch(() => {});
+    this.dirty = false;
   }
 
   async reload() {
@@ -61,7 +88,11 @@ export class DialogView {
     this.renderHead();
     this.renderComposer();
     await this.loadTimeline();
-    if (this.detail.unread_count > 0) this.api.POST("/api/v1/dialogs/{id}/read", { params: { id: this.id } });
+    // Opening a dialog reads it: the unread count and one's own "unread" mark both clear (R5).
+    if (this.detail.unread_count > 0 || this.detail.marked_unread) {
+      const r = await this.api.POST("/api/v1/dialogs/{id}/read", { params: { id: this.id } });
+      if (!r.error) this.detail.marked_unread = false;
+    }
   }
 
   /** Frames of the feed, all of them: act on this dialog's. */
@@ -105,7 +136,7 @@ export class DialogView {
         {},
         action("Reassign", () => this.reassign()),
         d.status === "open" ? action("Close", () => this.act("/api/v1/dialogs/{id}/close", "Closed")) : null,
-        action("Mark unread", () => this.act("/api/v1/dialogs/{id}/unread", "Marked unread for you")),
+        action("Mark unread", () => this.markUnread()),
         card ? (card.blocked ? action("Unblock customer", () => this.block(false)) : action("Block customer", () => this.block(true), ".danger")) : null,
         card ? action("Unpin customer", () => this.unpin(), ".danger") : null,
         action("Attachments", () => this.attachments()),
@@ -119,6 +150,14 @@ export class DialogView {
     if (r.error) return toast(problem(r));
     toast(done);
     this.reload();
+  }
+
+  /** R5: unread for me only; the dialog is put down so the mark shows until I open it again. */
+  async markUnread() {
+    const r = await this.api.POST("/api/v1/dialogs/{id}/unread", { params: { id: this.id } });
+    if (r.error) return toast(problem(r));
+    toast("Marked unread for you");
+    this.leave?.();
   }
 
   async reassign() {
@@ -303,8 +342,8 @@ export class DialogView {
       disabled: blocked,
       oninput: () => {
         this.updateCount();
-        this.saveDraft(this.textarea.value);
-        this.typing();
+        this.keep();
+        if (!this.noteMode.checked) this.typing();
       },
       onkeydown: (e) => {
         if (e.key === "Enter" && !e.shiftKey) {
@@ -313,11 +352,14 @@ export class DialogView {
         }
       },
     });
-    this.textarea.value = d.draft ?? "";
+    const note = sessionStorage.getItem(this.noteKey);
+    this.serverDraft = d.draft ?? "";
+    this.textarea.value = note ?? this.serverDraft;
     this.count = h("span.count", { "aria-live": "polite" });
     this.quoteBox = h("div.chips");
     this.fileBox = h("div.chips");
-    this.noteMode = h("input", { type: "checkbox", id: "note-mode" });
+    this.mentionBox = h("div.chips.mentions");
+    this.noteMode = h("input", { type: "checkbox", id: "note-mode", checked: note != null, onchange: () => this.modeChanged() });
     const picker = h("input", { type: "file", multiple: true, class: "hidden", onchange: () => this.addFiles(picker.files) });
     const [replies, templates] = await Promise.all([
       this.api.GET("/api/v1/quick-replies").then((r) => r.data?.items ?? []),
@@ -329,6 +371,7 @@ export class DialogView {
       h("option", { value: "" }, "⚡ Quick replies"),
       replies.map((q) => h("option", { value: q.id }, q.name)),
     );
+    this.mentionPicker = await this.mentionSelect();
     const approved = (Array.isArray(templates) ? templates : []).filter((t) => t.status === "approved");
     const templateSelect = approved.length
       ? h("select", { "aria-label": "Templates", onchange: () => { const t = approved.find((x) => x.code === templateSelect.value); templateSelect.value = ""; if (t) this.sendTemplate(t); } }, h("option", { value: "" }, "Templates"), approved.map((t) => h("option", { value: t.code }, `${t.name} (${t.language})`)))
@@ -348,6 +391,7 @@ export class DialogView {
         replySelect,
         templateSelect,
         h("label", {}, this.noteMode, "Internal note"),
+        this.mentionPicker,
         h("span.muted", {}, `Limits: ${files}`),
         h("span", { class: "spacer" }),
         this.count,
@@ -355,7 +399,10 @@ export class DialogView {
       ),
     );
     this.maxText = max;
+    this.sendButton = this.composer.querySelector("button.primary");
+    this.composer.insertBefore(this.mentionBox, this.textarea.nextSibling);
     this.updateCount();
+    this.showMode();
     this.composer.ondragover = (e) => {
       e.preventDefault();
       this.composer.classList.add("drop");
@@ -374,6 +421,68 @@ export class DialogView {
     this.count.classList.toggle("over", n > this.maxText);
   }
 
+  /** A colleague picker for the note's mentions (R27): active users who see dialogs, not me. */
+  async mentionSelect() {
+    const me = this.ctx.me.user.id;
+    const people = (await usersOf(this.api)).filter((u) => u.active && u.role !== "auditor" && u.id !== me);
+    const select = h(
+      "select",
+      {
+        id: "mention-picker",
+        "aria-label": "Mention a colleague",
+        onchange: () => {
+          const u = people.find((p) => p.id === select.value);
+          select.value = "";
+          if (u && !this.mentions.some((m) => m.id === u.id)) this.mentions.push(u);
+          this.renderMentions();
+        },
+      },
+      h("option", { value: "" }, "@ Mention a colleague"),
+      people.map((u) => h("option", { value: u.id }, u.name)),
+    );
+    return select;
+  }
+
+  renderMentions() {
+    fill(
+      this.mentionBox,
+      this.mentions.map((u, i) => h("span.chip", {}, `@${u.name} `, h("button", { "aria-label": `Do not mention ${u.name}`, onclick: () => { this.mentions.splice(i, 1); this.renderMentions(); } }, "✕"))),
+    );
+  }
+
+  /** The composer shows plainly whether it writes to the customer or to the team. */
+  showMode() {
+    const note = this.noteMode.checked;
+    this.composer.classList.toggle("note-mode", note);
+    this.mentionPicker.classList.toggle("hidden", !note);
+    this.mentionBox.classList.toggle("hidden", !note);
+    if (this.sendButton) this.sendButton.textContent = note ? "Add note" : "Send";
+    this.textarea.placeholder = note ? "An internal note for the team: the customer never sees it" : "Write a reply (Enter sends, Shift+Enter for a new line)";
+  }
+
+  /** Switching between reply and note moves the text to where that kind is kept. */
+  modeChanged() {
+    this.showMode();
+    this.dirty = true;
+    this.saveDraft.cancel();
+    this.keep();
+    if (!this.noteMode.checked) this.saveDraft.flush(this.textarea.value);
+  }
+
+  /** Keep what is typed: a note in this tab at once, a reply as the server's draft soon. */
+  keep() {
+    const text = this.textarea.value;
+    if (this.noteMode.checked) {
+      if (text) sessionStorage.setItem(this.noteKey, text);
+      else sessionStorage.removeItem(this.noteKey);
+      if (this.serverDraft) this.saveDraft.flush("");
+      return;
+    }
+    sessionStorage.removeItem(this.noteKey);
+    this.dirty = true;
+    this.saveDraft(text);
+  }
+
   typing() {
     if (Date.now() - this.lastTyping < 3000) return;
     this.lastTyping = Date.now();
@@ -381,10 +490,17 @@ export class DialogView {
   }
 
   async storeDraft(text) {
-    const r = text.trim()
-      ? await this.api.PUT("/api/v1/dialogs/{id}/draft", { params: { id: this.id }, body: { text } })
-      : await this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
-    if (r.error && r.status !== 404) toast(problem(r));
+    this.dirty = false;
+    if (!text.trim() && !this.serverDraft) return;
+    this.serverDraft = text.trim() ? text : "";
+    try {
+      const r = text.trim()
+        ? await this.api.PUT("/api/v1/dialogs/{id}/draft", { params: { id: this.id }, body: { text } })
+        : await this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
+      if (r.error && r.status !== 404) toast(problem(r));
+    } catch {
+      this.dirty = true; // offline: kept in the box, saved when the next keystroke or switch comes
+    }
   }
 
   async addFiles(list) {
@@ -402,24 +518,39 @@ export class DialogView {
   async send() {
     const text = this.textarea.value;
     if (!text.trim() && !this.files.length) return;
+    const note = this.noteMode.checked;
     let r;
-    if (this.noteMode.checked) {
-      r = await this.api.POST("/api/v1/dialogs/{id}/notes", { params: { id: this.id }, body: { text } });
-    } else {
-      r = await this.api.POST("/api/v1/dialogs/{id}/messages", {
-        params: { id: this.id },
-        body: { text, quote_message_id: this.quote?.id ?? null, attachment_ids: this.files.map((f) => f.id) },
-      });
+    try {
+      if (note) {
+        r = await this.api.POST("/api/v1/dialogs/{id}/notes", { params: { id: this.id }, body: { text, mentions: this.mentions.map((u) => u.id) } });
+      } else {
+        r = await this.api.POST("/api/v1/dialogs/{id}/messages", {
+          params: { id: this.id },
+          body: { text, quote_message_id: this.quote?.id ?? null, attachment_ids: this.files.map((f) => f.id) },
+        });
+      }
+    } catch {
+      // R39: nothing typed offline is lost silently.
+      document.body.classList.add("offline");
+      return toast("Not sent: chatd cannot be reached. Your text is kept; send it again when the connection is back.");
     }
     if (r.error) return toast(problem(r));
     this.saveDraft.cancel();
+    this.dirty = false;
     this.textarea.value = "";
     this.quote = null;
     this.files = [];
+    this.mentions = [];
+    this.renderMentions();
     this.renderQuote();
     fill(this.fileBox);
     this.updateCount();
-    if (!this.noteMode.checked) this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
+    // Whatever was sent, no draft of it stays behind: not the note's, not the reply's (R11, R39).
+    sessionStorage.removeItem(this.noteKey);
+    if (this.serverDraft || !note) {
+      this.serverDraft = "";
+      this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
+    }
     this.loadTimeline();
   }
 

@@ -1,0 +1,269 @@
+//! R39: a manager's first day at the desk, habit by habit, each a named step of one run:
+//! nothing a manager does by habit goes wrong (issue 26).
+
+use crate::support::{not_run, Browser};
+use chatd_tests::*;
+use fantoccini::Locator;
+use serde_json::json;
+use std::time::Duration;
+
+/// A shop: maria (a manager) with three dialogs of her own, and boris, a colleague.
+struct Desk {
+    app: TestApp,
+    admin: String,
+    transport: String,
+    dialogs: Vec<String>,
+}
+
+async fn desk() -> Desk {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let (maria, _) = app.user(&admin, "maria", "manager", &[]).await;
+    app.user(&admin, "boris", "manager", &[]).await;
+    let mut dialogs = Vec::new();
+    for (chat, text) in [
+        ("ann", "Where is my kettle?"),
+        ("bob", "Do you ship to Lisbon?"),
+        ("cy", "Can I pay by card?"),
+    ] {
+        let d = app.dialog(&transport, chat, text).await;
+        assert_eq!(app.reassign(&admin, &d, &maria).await.status, 200);
+        dialogs.push(d);
+    }
+    Desk {
+        app,
+        admin,
+        transport,
+        dialogs,
+    }
+}
+
+impl Browser {
+    /// Click the dialog's row (found afresh if a live update re-rendered it meanwhile).
+    async fn open_dialog(&self, id: &str, shows: &str) {
+        let css = format!("li[data-id='{id}']");
+        let clicked = self
+            .poll(|c| {
+                let css = css.clone();
+                async move { c.find(Locator::Css(&css)).await.ok()?.click().await.ok() }
+            })
+            .await;
+        if clicked.is_none() {
+            self.fail(&format!("could not open {id}")).await;
+        }
+        self.sees(shows).await;
+    }
+
+    async fn reply_box(&self) -> String {
+        let el = self.element("#composer-text").await;
+        el.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    async fn button(&self, text: &str) -> fantoccini::elements::Element {
+        self.element_by(Locator::XPath(&format!("//button[text()='{text}']")))
+            .await
+    }
+
+    async fn element_by(&self, l: Locator<'_>) -> fantoccini::elements::Element {
+        match self
+            .poll(|c| {
+                let l = l;
+                async move { c.find(l).await.ok() }
+            })
+            .await
+        {
+            Some(e) => e,
+            None => self.fail(&format!("no {l:?} on the page")).await,
+        }
+    }
+
+    /// Wait until `check` of the page holds.
+    async fn until(&self, what: &str, script: &str) {
+        let ok = self
+            .poll(|c| async move {
+                let v = c.execute(script, vec![]).await.ok()?;
+                (v == json!(true)).then_some(())
+            })
+            .await;
+        if ok.is_none() {
+            self.fail(what).await;
+        }
+    }
+}
+
+/// Step 1: an internal note is posted; the dialog is opened again and the reply box is empty
+/// (the note never became the dialog's draft).
+async fn a_note_leaves_no_draft_behind(b: &Browser, d: &Desk) {
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    b.element("#note-mode").await.click().await.unwrap();
+    b.element("#composer-text")
+        .await
+        .send_keys("Boris, can you check the warehouse?")
+        .await
+        .unwrap();
+    b.button("Add note").await.click().await.unwrap();
+    b.sees("Note by MARIA").await;
+    b.open_dialog(&d.dialogs[1], "Do you ship to Lisbon?").await;
+    b.open_dialog(&d.dialogs[0], "Boris, can you check the warehouse?")
+        .await;
+    assert_eq!(b.reply_box().await, "", "the note is not a draft");
+    let detail = d.app.detail(&d.admin, &d.dialogs[0], None).await;
+    let rows = d
+        .app
+        .call("GET", "/api/v1/dialogs?status=all", Some(&d.admin), None)
+        .await;
+    assert!(detail.status == 200 && rows.status == 200);
+    let note_mode = b.element("#note-mode").await;
+    assert_eq!(
+        note_mode.prop("checked").await.unwrap().as_deref(),
+        Some("false")
+    );
+}
+
+/// Step 2: a mention through the colleague picker reaches boris, logged in in a second browser.
+async fn a_mention_through_the_picker_reaches_the_colleague(
+    b: &Browser,
+    boris: &Browser,
+    d: &Desk,
+) {
+    boris.log_in(&d.app.base, "boris", "password-123").await;
+    let boris_id = d
+        .app
+        .call("GET", "/api/v1/users", Some(&d.admin), None)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["login"] == "boris")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.open_dialog(&d.dialogs[1], "Do you ship to Lisbon?").await;
+    b.element("#note-mode").await.click().await.unwrap();
+    b.element("#mention-picker")
+        .await
+        .select_by_value(&boris_id)
+        .await
+        .unwrap();
+    b.sees("@BORIS").await;
+    b.element("#composer-text")
+        .await
+        .send_keys("Do we ship to Portugal?")
+        .await
+        .unwrap();
+    b.button("Add note").await.click().await.unwrap();
+    boris
+        .sees("MARIA mentioned you: Do we ship to Portugal?")
+        .await;
+    // The dialog, hidden from boris by R2, is his to read now.
+    boris
+        .element(&format!("li[data-id='{}']", d.dialogs[1]))
+        .await;
+}
+
+/// Step 3: mark unread, open again: the mark is gone, for the row and the header counter.
+async fn mark_unread_then_open_clears_it(b: &Browser, d: &Desk) {
+    let id = &d.dialogs[2];
+    b.open_dialog(id, "Can I pay by card?").await;
+    b.button("Mark unread").await.click().await.unwrap();
+    let badge = format!("li[data-id='{id}'] .badge");
+    b.element(&badge).await;
+    b.until(
+        "the header counts the marked dialog",
+        "return document.querySelector('.counter').textContent !== '0'",
+    )
+    .await;
+    b.open_dialog(id, "Can I pay by card?").await;
+    b.until(
+        "the unread mark clears when the dialog is opened",
+        &format!("return !document.querySelector(\"{badge}\")"),
+    )
+    .await;
+    let marked = d
+        .app
+        .call("GET", "/api/v1/dialogs", Some(&d.admin), None)
+        .await;
+    assert_eq!(marked.status, 200);
+}
+
+/// Step 4: type, switch at once, come back: the text is there.
+async fn a_draft_survives_switching_at_once(b: &Browser, d: &Desk) {
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    b.element("#composer-text")
+        .await
+        .send_keys("Your kettle left the warehouse")
+        .await
+        .unwrap();
+    b.open_dialog(&d.dialogs[1], "Do you ship to Lisbon?").await;
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    assert_eq!(b.reply_box().await, "Your kettle left the warehouse");
+    // And after a reload of the page.
+    b.element("#composer-text")
+        .await
+        .send_keys(" today")
+        .await
+        .unwrap();
+    b.client.refresh().await.unwrap();
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    assert_eq!(b.reply_box().await, "Your kettle left the warehouse today");
+}
+
+/// Step 5: closing one's own dialog keeps it in view, as closed.
+async fn closing_ones_dialog_keeps_it_in_view(b: &Browser, d: &Desk) {
+    let id = &d.dialogs[1];
+    b.open_dialog(id, "Do you ship to Lisbon?").await;
+    b.button("Close").await.click().await.unwrap();
+    b.sees("· closed ·").await;
+    b.element(&format!("li[data-id='{id}'].closed")).await;
+    let body = b.client.find(Locator::Css("body")).await.unwrap();
+    let text = body.text().await.unwrap();
+    assert!(!text.contains("no longer yours"), "{text}");
+    assert!(text.contains("Do you ship to Lisbon?"));
+}
+
+/// Step 6 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
+async fn offline_the_indicator_shows_and_the_text_is_kept(b: &Browser, d: Desk) {
+    b.open_dialog(&d.dialogs[2], "Can I pay by card?").await;
+    b.sees("● Live").await;
+    let _stopped = d.app.stop().await;
+    b.sees("Offline: reconnecting…").await;
+    b.element("#composer-text")
+        .await
+        .send_keys("We take cards and PayPal")
+        .await
+        .unwrap();
+    b.element(".composer button.primary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.sees("Not sent: chatd cannot be reached").await;
+    assert_eq!(b.reply_box().await, "We take cards and PayPal");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_managers_first_day_goes_right() {
+    let Some(b) = Browser::start().await else {
+        return not_run();
+    };
+    let Some(boris) = Browser::start().await else {
+        return not_run();
+    };
+    let d = desk().await;
+    b.log_in(&d.app.base, "maria", "password-123").await;
+    a_note_leaves_no_draft_behind(&b, &d).await;
+    a_mention_through_the_picker_reaches_the_colleague(&b, &boris, &d).await;
+    mark_unread_then_open_clears_it(&b, &d).await;
+    a_draft_survives_switching_at_once(&b, &d).await;
+    closing_ones_dialog_keeps_it_in_view(&b, &d).await;
+    let problems = b.problems(&d.app.base).await;
+    assert!(problems.is_empty(), "{problems:?}");
+    let _ = d.transport.len();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    offline_the_indicator_shows_and_the_text_is_kept(&b, d).await;
+    boris.stop().await;
+    b.stop().await;
+}
