@@ -12,6 +12,7 @@ struct Desk {
     admin: String,
     maria: String,
     dialogs: Vec<String>,
+    tag: String,
 }
 
 async fn desk() -> Desk {
@@ -30,11 +31,21 @@ async fn desk() -> Desk {
         assert_eq!(app.reassign(&admin, &d, &maria).await.status, 200);
         dialogs.push(d);
     }
+    let tag = app
+        .call(
+            "POST",
+            "/api/v1/tags",
+            Some(&admin),
+            Some(json!({"name": "VIP", "color": "purple"})),
+        )
+        .await;
+    let tag = tag.body["id"].as_str().unwrap().to_owned();
     Desk {
         app,
         admin,
         maria: maria_token,
         dialogs,
+        tag,
     }
 }
 
@@ -217,7 +228,46 @@ async fn closing_ones_dialog_keeps_it_in_view(b: &Browser, d: &Desk) {
     assert!(text.contains("Do you ship to Lisbon?"));
 }
 
-/// Step 6 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
+/// Step 6: the customer's card beside the dialog shows the contact, the source and its UTM.
+async fn the_card_shows_source_and_utm(b: &Browser, d: &Desk) {
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    let card = b.element("aside.card").await;
+    b.sees("utm_source: ads").await;
+    let text = card.text().await.unwrap();
+    assert!(text.contains("Customer cust-ann"), "{text}");
+    assert!(text.contains("telegram"), "{text}");
+}
+
+/// Step 7: a tag is added from the card, and the server has it.
+async fn a_tag_is_added_from_the_card(b: &Browser, d: &Desk) {
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    b.element("#card-add-tag")
+        .await
+        .select_by_value(&d.tag)
+        .await
+        .unwrap();
+    b.element("ul.card-tags li").await;
+    let row = d.app.detail(&d.maria, &d.dialogs[0], None).await;
+    let tags = row.body["customer_card"]["tags"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(tags.len(), 1, "{tags:?}");
+    assert_eq!(tags[0]["id"], d.tag.as_str());
+}
+
+/// Step 8: a manager without `dialogs.delete` gets no checkboxes to select dialogs with.
+async fn no_delete_checkboxes_without_the_right(b: &Browser) {
+    b.element("ul.dialogs li").await;
+    let boxes = b
+        .client
+        .find_all(Locator::Css("ul.dialogs input[type=checkbox]"))
+        .await
+        .unwrap();
+    assert!(boxes.is_empty(), "{} checkboxes", boxes.len());
+}
+
+/// Step 9 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
 async fn offline_the_indicator_shows_and_the_text_is_kept(b: &Browser, d: Desk) {
     b.open_dialog(&d.dialogs[2], "Can I pay by card?").await;
     b.sees("● Live").await;
@@ -252,6 +302,9 @@ async fn a_managers_first_day_goes_right() {
     mark_unread_then_open_clears_it(&b, &d).await;
     a_draft_survives_switching_at_once(&b, &d).await;
     closing_ones_dialog_keeps_it_in_view(&b, &d).await;
+    the_card_shows_source_and_utm(&b, &d).await;
+    a_tag_is_added_from_the_card(&b, &d).await;
+    no_delete_checkboxes_without_the_right(&b).await;
     let problems = b.problems(&d.app.base).await;
     assert!(problems.is_empty(), "{problems:?}");
     offline_the_indicator_shows_and_the_text_is_kept(&b, d).await;

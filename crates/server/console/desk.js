@@ -177,9 +177,15 @@ export class Desk {
     }
   }
 
+  /** R13: only who may delete dialogs gets the checkboxes that select them. */
+  mayDelete() {
+    const u = this.ctx.me.user;
+    return u.role === "admin" || (u.rights ?? []).includes("dialogs.delete");
+  }
+
   rowElement(row) {
     const checked = this.selected.has(row.id);
-    const box = h("input", {
+    const box = !this.mayDelete() ? h("span") : h("input", {
       type: "checkbox",
       checked,
       "aria-label": `Select ${row.customer?.name ?? "dialog"}`,
@@ -245,8 +251,8 @@ export class Desk {
   }
 
   updateActions() {
-    const rights = this.ctx.me.user.rights ?? [];
-    const may = this.ctx.me.user.role === "admin" || rights.includes("dialogs.delete");
+    const may = this.mayDelete();
+    this.selectAll.classList.toggle("hidden", !may);
     this.actions.classList.toggle("hidden", !may || this.selected.size === 0);
     this.search.classList.toggle("hidden", may && this.selected.size > 0);
     this.actions.textContent = `Delete ${this.selected.size} selected`;

@@ -3,7 +3,11 @@
 // edits, deletions, reactions), and the typing area (2000-character counter, quote, files by
 // paperclip or drag and drop within the channel's limits, quick replies, templates, notes,
 // a draft kept on the server as you type).
-import { h, fill, toast, problem, CHANNEL_ICONS, STATUS_MARKS, time, actorName, debounce, imageUrl, download } from "/console/ui.js";
+import { h, fill, toast, problem, CHANNEL_ICONS, STATUS_MARKS, failureSentence, time, actorName, debounce, imageUrl, download } from "/console/ui.js";
+import { CustomerCard } from "/console/card.js";
+
+/** A few everyday emoji for the insert button (the seed's "Emoji insert"). */
+const EMOJI = ["🙂", "😊", "👍", "🙏", "❤️", "🎉", "😉", "👋", "✅", "📦", "🚚", "⏰"];
 
 const MAX_TEXT = 2000;
 let channels = null;
@@ -55,7 +59,8 @@ export class DialogView {
     this.typingLine = h("div.typing-line", { "aria-live": "polite" });
     this.side = h("div.panel.hidden", { "aria-label": "Attachments" });
     this.composer = h("div.composer");
-    this.el = h("div.dialog-pane", {}, this.head, this.side, this.timeline, this.typingLine, this.composer);
+    this.card = new CustomerCard(this.api, () => this.reload());
+    this.el = h("div.dialog-wrap", {}, h("div.dialog-main", {}, this.head, this.side, this.timeline, this.typingLine, this.composer), this.card.el);
   }
 
   /** Switching away: what was typed is kept at once, not 0.7 s later (R11, R39). */
@@ -87,6 +92,7 @@ export class DialogView {
     this.channel = chans.get(detail.data.channel?.id) ?? null;
     this.renderHead();
     this.renderComposer();
+    this.card.render(this.detail);
     await this.loadTimeline();
     // Opening a dialog reads it: the unread count and one's own "unread" mark both clear (R5).
     if (this.detail.unread_count > 0 || this.detail.marked_unread) {
@@ -209,9 +215,28 @@ export class DialogView {
       this.side,
       h("div.attach-tabs", { role: "group", "aria-label": "Attachment kind" }, tab("image", "Images"), tab("file", "Files")),
       r.data.items.length ? null : h("p.muted", {}, "Nothing here yet."),
-      h("div.files-grid", {}, r.data.items.map((a) => this.fileChip({ file_id: a.file.id, name: a.file.name, kind: a.file.kind, size: a.file.size }))),
+      h(
+        "div.files-grid",
+        {},
+        r.data.items.map((a) =>
+          h(
+            "div.file-cell",
+            {},
+            this.fileChip({ file_id: a.file.id, name: a.file.name, kind: a.file.kind, size: a.file.size }),
+            h("button", { "aria-label": `Send ${a.file.name} again`, title: "Send again", onclick: () => this.resend(a.file) }, "↻ Send again"),
+          ),
+        ),
+      ),
     );
     this.side.classList.remove("hidden");
+  }
+
+  /** The seed's re-send: a file already in the dialog goes into the reply, without uploading. */
+  resend(file) {
+    if (!this.files.some((f) => f.id === file.id)) this.files.push(file);
+    this.addFiles([]);
+    this.textarea?.focus();
+    toast(`${file.name} will be sent with your next reply`);
   }
 
   fileChip(a) {
@@ -280,7 +305,7 @@ export class DialogView {
         m.edited_at ? " · edited" : "",
         m.template ? ` · template ${m.template.code}` : "",
         mark ? h(`span.status.${m.status}`, { title: mark[1], "aria-label": mark[1] }, mark[0]) : null,
-        m.error ? h("span.error", {}, ` ${m.error.code ?? ""}`) : null,
+        m.status === "failed" ? h("span.error", {}, ` ${failureSentence(m.error)}`) : null,
       ),
     );
   }
@@ -388,6 +413,7 @@ export class DialogView {
         {},
         h("button", { "aria-label": "Attach files", title: `Attach (${files})`, disabled: blocked, onclick: () => picker.click() }, "📎"),
         picker,
+        this.emojiButton(blocked),
         replySelect,
         templateSelect,
         h("label", {}, this.noteMode, "Internal note"),
@@ -413,6 +439,29 @@ export class DialogView {
       this.composer.classList.remove("drop");
       this.addFiles(e.dataTransfer.files);
     };
+  }
+
+  /** An emoji insert: a small menu that types the emoji where the cursor is. */
+  emojiButton(disabled) {
+    const menu = h(
+      "div.emoji-menu.hidden",
+      { role: "menu", "aria-label": "Emoji" },
+      EMOJI.map((e) =>
+        h("button", { role: "menuitem", "aria-label": `Insert ${e}`, onclick: () => { this.insert(e); menu.classList.add("hidden"); } }, e),
+      ),
+    );
+    const button = h("button", { "aria-label": "Insert an emoji", "aria-haspopup": "menu", disabled, onclick: () => { menu.classList.toggle("hidden"); menu.querySelector("button")?.focus(); } }, "🙂");
+    return h("span.emoji", {}, button, menu);
+  }
+
+  insert(text) {
+    const t = this.textarea;
+    const at = t.selectionStart ?? t.value.length;
+    t.value = t.value.slice(0, at) + text + t.value.slice(t.selectionEnd ?? at);
+    t.selectionStart = t.selectionEnd = at + text.length;
+    t.focus();
+    this.updateCount();
+    this.keep();
   }
 
   updateCount() {

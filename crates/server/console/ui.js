@@ -54,10 +54,24 @@ export const CHANNEL_ICONS = {
   telegram: "✈️", whatsapp_qr: "🟢", whatsapp_business: "💼", facebook: "📘", instagram: "📸", livechat: "💬", custom: "🔌",
 };
 
-/** The seed's delivery marks: a watch, one tick, two ticks, red cross. */
+/** The seed's delivery marks: a watch while queued, one tick delivered, two ticks read, a red
+ * cross with the reason when it failed. `sent` (handed to a channel that reports no more) is
+ * one pale tick. */
 export const STATUS_MARKS = {
-  queued: ["⌚", "queued"], sent: ["✓", "sent"], delivered: ["✓✓", "delivered"], read: ["✓✓", "read"], failed: ["✕", "not delivered"],
+  queued: ["⌚", "queued: waiting to go out"], sent: ["✓", "sent to the channel"], delivered: ["✓", "delivered, not read yet"], read: ["✓✓", "read"], failed: ["✕", "not delivered"],
 };
+
+/** Why a message failed, as a sentence a manager can act on. */
+export function failureSentence(error) {
+  const known = {
+    network_error: "Not delivered: the channel's integration could not be reached.",
+    rejected_by_integration: "Not delivered: the channel's integration refused it.",
+    not_responsible: "Not delivered: the dialog is no longer yours.",
+    customer_blocked: "Not delivered: the customer is blocked.",
+    reply_window_closed: "Not delivered: the channel's reply window had closed.",
+  };
+  return known[error?.code] ?? `Not delivered: ${error?.message || error?.code || "the channel reported an error"}.`;
+}
 
 export function time(iso) {
   if (!iso) return "";
