@@ -10,11 +10,11 @@ NODE := $(shell command -v node 2>/dev/null)
 run:
 	$(CARGO) run --release -p chatd-server --bin chatd -- serve
 
-## A living desk: fill ./demo-data with a demo shop (once), then serve it.
+## A living desk: fill ./demo-data with a demo shop (once), then serve it with a demo
+## integration that acknowledges deliveries, marks them read and lets customers write.
 demo:
 	$(CARGO) build --release -p chatd-server --bin chatd
-	[ -e demo-data/events.db ] || target/release/chatd demo --data-dir demo-data
-	target/release/chatd serve --data-dir demo-data
+	target/release/chatd demo --live --data-dir demo-data
 
 ## Format check, clippy with warnings as errors, every test of the workspace, then the
 ## TypeScript client's tests against the chatd just built (when Node.js is present).

@@ -80,6 +80,7 @@ async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
     // create-then-use (a group, then a user in it; a file, then a message with it; a dialog an
     // integration opened, then a manager's answer) still works (R38).
     config.test_follower_delay = Some(std::time::Duration::from_millis(15));
+    let dir_path = dir.path().to_owned();
     let printed = chatd_server::demo::run(&config).await.unwrap();
     for (login, _, _, password) in chatd_server::demo::TEAM {
         assert!(
@@ -196,4 +197,113 @@ async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
     ] {
         assert!(types.contains(t), "{t} in {types:?}");
     }
+
+    // R39: the waiting levels vary, and the customers' history spans days.
+    let open: Vec<&Value> = rows.iter().filter(|r| r["status"] == "open").collect();
+    let level = |l: &str| open.iter().filter(|r| r["waiting_level"] == l).count();
+    assert!(
+        level("warning") >= 2 && level("danger") >= 2 && level("none") >= 2,
+        "none {}, warning {}, danger {}",
+        level("none"),
+        level("warning"),
+        level("danger")
+    );
+    let oldest = app.timeline_messages(&admin, rows.last().unwrap()["id"].as_str().unwrap());
+    let oldest = oldest.await;
+    let first = oldest
+        .iter()
+        .filter_map(|m| m["created_at"].as_str())
+        .min()
+        .unwrap()
+        .to_owned();
+    let days_ago = (time::OffsetDateTime::now_utc() - time::Duration::days(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    assert!(first < days_ago, "the oldest message, {first}, is days old");
+
+    // Every channel's transport token is printed, so a person can play a customer.
+    let tokens = std::fs::read_to_string(dir_path.join("demo-channels.json")).unwrap();
+    let tokens: Vec<Value> = serde_json::from_str(&tokens).unwrap();
+    assert_eq!(tokens.len(), 7);
+    for t in &tokens {
+        assert!(printed.contains(t["token"].as_str().unwrap()), "{printed}");
+    }
+    let dir = app.stop().await;
+
+    // `chatd demo --live`: a reply anna sends is acknowledged by the demo integration, then
+    // read, without anyone touching the transport API.
+    let mut config = config.clone();
+    config.listen = "127.0.0.1:0".into();
+    config.test_follower_delay = None;
+    let live = chatd_server::demo::live::start(&config).await.unwrap();
+    let base = format!("http://{}", live.addr);
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"login": "anna", "password": "demo-anna"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let anna = login["token"].as_str().unwrap().to_owned();
+    let mine: Value = client
+        .get(format!(
+            "{base}/api/v1/dialogs?responsible=me&status=open&limit=200"
+        ))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // One of anna's live-chat dialogs she may write into (not a blocked customer's).
+    let mut sent = None;
+    for r in mine["items"].as_array().unwrap() {
+        if r["channel"]["type"] != "livechat" {
+            continue;
+        }
+        let d = r["id"].as_str().unwrap().to_owned();
+        let answer = client
+            .post(format!("{base}/api/v1/dialogs/{d}/messages"))
+            .bearer_auth(&anna)
+            .json(&serde_json::json!({"text": "Let me check that for you"}))
+            .send()
+            .await
+            .unwrap();
+        if answer.status() == 201 {
+            let body: Value = answer.json().await.unwrap();
+            sent = Some((d, body["id"].as_str().unwrap().to_owned()));
+            break;
+        }
+    }
+    let (livechat, id) = sent.expect("anna writes into one of her live-chat dialogs");
+    let mut status = Value::Null;
+    for _ in 0..300 {
+        let t: Value = client
+            .get(format!("{base}/api/v1/dialogs/{livechat}/timeline"))
+            .bearer_auth(&anna)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        status = t["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["message"]["id"] == id.as_str())
+            .map(|e| e["message"]["status"].clone())
+            .unwrap_or_default();
+        if status == "read" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, "read", "the demo integration delivered and read it");
+    live.stop().await;
+    drop(dir);
 }

@@ -57,10 +57,15 @@ enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
-    /// Fill an empty data directory with a realistic demo shop (R30) and print its logins.
+    /// Fill an empty data directory with a realistic demo shop (R30) and print its logins and
+    /// channel tokens; with --live, then serve it with a demo integration that acknowledges
+    /// deliveries and lets customers write (R39).
     Demo {
         #[command(flatten)]
         common: Common,
+        /// Serve the shop afterwards (filling it only when empty), alive.
+        #[arg(long)]
+        live: bool,
     },
     /// Manage users while chatd is stopped (passwords are read from stdin or a prompt).
     User {
@@ -204,8 +209,8 @@ async fn main() -> ExitCode {
             Ok(config) => export(config, dialog).await,
             Err(code) => return code,
         },
-        Cmd::Demo { common } => match load(&common, None) {
-            Ok(config) => demo(config).await,
+        Cmd::Demo { common, live } => match load(&common, None) {
+            Ok(config) => demo(config, live).await,
             Err(code) => return code,
         },
         Cmd::User { command } => return users(command).await,
@@ -518,16 +523,23 @@ async fn checkpoint(config: Config) -> Result<bool, Box<dyn std::error::Error>> 
     Ok(outcome?.intact)
 }
 
-async fn demo(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+async fn demo(config: Config, live: bool) -> Result<(), Box<dyn std::error::Error>> {
     telemetry::init("warn");
+    let stop = stop_requested();
     let started = std::time::Instant::now();
-    let logins = chatd_server::demo::run(&config).await?;
-    say!(
-        "{logins}filled {} in {:.1} s; serve it with: chatd serve --data-dir {}",
-        config.data_dir.display(),
-        started.elapsed().as_secs_f64(),
-        config.data_dir.display()
-    );
+    let filled = config.data_dir.join("demo-channels.json").exists();
+    if !(live && filled) {
+        let logins = chatd_server::demo::run(&config).await?;
+        say!(
+            "{logins}filled {} in {:.1} s; serve it with: chatd serve --data-dir {} (or chatd demo --live)",
+            config.data_dir.display(),
+            started.elapsed().as_secs_f64(),
+            config.data_dir.display()
+        );
+    }
+    if live {
+        chatd_server::demo::live::serve(&config, stop).await?;
+    }
     Ok(())
 }
 

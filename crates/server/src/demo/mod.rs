@@ -5,6 +5,8 @@
 //! marks, closed, blocked customers, unpinned, deleted), with images, quotes, notes, edits,
 //! reactions and drafts. It prints the logins.
 
+pub mod live;
+
 use crate::config::Config;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -74,6 +76,29 @@ struct Demo {
 }
 
 impl Demo {
+    fn new(base: String) -> Result<Demo, String> {
+        Ok(Demo {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .map_err(|e| e.to_string())?,
+            base,
+            seen: std::sync::Mutex::new(None),
+        })
+    }
+
+    async fn log_in(&self, login: &str, password: &str) -> Result<String, String> {
+        let r = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                Auth::Bearer(""),
+                Some(json!({"login": login, "password": password})),
+            )
+            .await?;
+        Ok(r["token"].as_str().unwrap_or_default().to_owned())
+    }
+
     fn url(&self, path: &str) -> String {
         let seen = *self.seen.lock().expect("demo position");
         match seen {
@@ -177,37 +202,21 @@ pub async fn run(config: &Config) -> Result<String, String> {
     config.listen = "127.0.0.1:0".into();
     config.admin_password = Some(TEAM[0].3.into());
     let running = crate::start(&config).await.map_err(|e| e.to_string())?;
-    let demo = Demo {
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| e.to_string())?,
-        base: format!("http://{}", running.addr),
-        seen: std::sync::Mutex::new(None),
-    };
+    let demo = Demo::new(format!("http://{}", running.addr))?;
     let result = fill(&demo).await;
     running.stop().await;
-    result?;
+    let channels = result?;
+    live::save(&config.data_dir, &channels)?;
     let mut out = String::from("a demo shop is ready; log in as:\n");
     for (login, name, role, password) in TEAM {
         out.push_str(&format!("  {login:<7} {password:<12} {role:<11} {name}\n"));
     }
+    out.push_str(&live::describe(&channels));
     Ok(out)
 }
 
-async fn fill(d: &Demo) -> Result<(), String> {
-    let sign_in = |login: &'static str, password: &'static str| async move {
-        let r = d
-            .call(
-                "POST",
-                "/api/v1/auth/login",
-                Auth::Bearer(""),
-                Some(json!({"login": login, "password": password})),
-            )
-            .await?;
-        Ok::<String, String>(r["token"].as_str().unwrap_or_default().to_owned())
-    };
-    let admin = sign_in("admin", TEAM[0].3).await?;
+async fn fill(d: &Demo) -> Result<Vec<live::Channel>, String> {
+    let admin = d.log_in("admin", TEAM[0].3).await?;
     if d.call("GET", "/api/v1/channels", Auth::Bearer(&admin), None)
         .await?["items"]
         .as_array()
@@ -232,7 +241,7 @@ async fn fill(d: &Demo) -> Result<(), String> {
         if role == "manager" {
             managers.push((
                 u["id"].as_str().unwrap_or_default().to_owned(),
-                sign_in(login, password).await?,
+                d.log_in(login, password).await?,
             ));
         }
     }
@@ -271,6 +280,7 @@ async fn fill(d: &Demo) -> Result<(), String> {
     )
     .await?;
     let mut channels = Vec::new();
+    let mut printed = Vec::new();
     for (kind, name) in CHANNELS {
         let c = d
             .call(
@@ -280,7 +290,14 @@ async fn fill(d: &Demo) -> Result<(), String> {
                 Some(json!({"type": kind, "name": name})),
             )
             .await?;
-        channels.push(c["transport_token"].as_str().unwrap_or_default().to_owned());
+        let token = c["transport_token"].as_str().unwrap_or_default().to_owned();
+        printed.push(live::Channel {
+            id: c["id"].as_str().unwrap_or_default().to_owned(),
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+            token: token.clone(),
+        });
+        channels.push(token);
     }
     // The channels with a reply window (R25) publish approved templates, as their platforms do.
     for transport in &channels {
@@ -299,7 +316,15 @@ async fn fill(d: &Demo) -> Result<(), String> {
     for n in 0..300usize {
         dialog(d, n, &channels, &managers, &tags, &admin, now).await?;
     }
-    Ok(())
+    Ok(printed)
+}
+
+/// A customer's follow-up a few minutes ago (0 to 20, by the dialog's number): some waiting
+/// dialogs have no alarm yet, some are past the warning, some past the limit.
+fn recent(n: usize) -> String {
+    (OffsetDateTime::now_utc() - time::Duration::minutes((n % 21) as i64))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// One dialog, in the state its number picks.
@@ -316,8 +341,13 @@ async fn dialog(
     let t = Auth::Transport(transport);
     let name = format!("{} {}", FIRST[n % FIRST.len()], LAST[(n / 3) % LAST.len()]);
     let chat = format!("chat-{n}");
-    // Older dialogs first: the newest ones are still waiting for an answer.
-    let minutes = (300 - n) as i64 * 7 + 2;
+    // Older dialogs first, over the past five days; the newest fifteen are still waiting for an
+    // answer, some for a minute (no alarm yet), some past the warning, some past the limit.
+    let minutes = if n >= 285 {
+        [1, 2, 3, 4, 6, 7, 8, 9, 11, 13, 17, 25, 40, 70, 120][n - 285]
+    } else {
+        (300 - n) as i64 * 24 + 2
+    };
     let at = |offset: i64| {
         (now - time::Duration::minutes(minutes - offset))
             .format(&time::format_description::well_known::Rfc3339)
@@ -409,7 +439,7 @@ async fn dialog(
             "POST",
             "/api/transport/v1/messages",
             t,
-            Some(json!({"external_chat_id": chat, "customer": {"external_id": format!("cust-{n}"), "name": name}, "message": {"external_id": format!("in-{n}-2"), "text": "Great, thank you!", "created_at": at(3)}})),
+            Some(json!({"external_chat_id": chat, "customer": {"external_id": format!("cust-{n}"), "name": name}, "message": {"external_id": format!("in-{n}-2"), "text": "Great, thank you!", "created_at": recent(n)}})),
         )
         .await?;
     }
