@@ -267,7 +267,39 @@ async fn no_delete_checkboxes_without_the_right(b: &Browser) {
     assert!(boxes.is_empty(), "{} checkboxes", boxes.len());
 }
 
-/// Step 9 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
+/// Step 9: axe-core finds no serious or critical violation on the desk with a dialog open, nor
+/// with the filter window open.
+async fn no_serious_accessibility_violation(b: &Browser, d: &Desk) {
+    b.open_dialog(&d.dialogs[0], "Where is my kettle?").await;
+    let found = b.accessibility_violations().await;
+    assert!(found.is_empty(), "the desk: {found:#?}");
+    b.button("Filters").await.click().await.unwrap();
+    b.sees("Last message").await;
+    let found = b.accessibility_violations().await;
+    assert!(found.is_empty(), "the filter window: {found:#?}");
+}
+
+/// Step 10: from the keyboard, Enter on a row opens the dialog with the cursor in the reply
+/// box, and a message's actions are in the tab order, shown when focused.
+async fn the_keyboard_reaches_the_reply_box_and_message_actions(b: &Browser, d: &Desk) {
+    let row = b.element(&format!("li[data-id='{}']", d.dialogs[2])).await;
+    row.send_keys("\u{E007}").await.unwrap();
+    b.sees("Can I pay by card?").await;
+    b.until(
+        "Enter on a row puts the cursor in the reply box",
+        "return document.activeElement && document.activeElement.id === 'composer-text'",
+    )
+    .await;
+    b.until(
+        "a customer message's Quote action is focusable and shown when focused",
+        "const q = document.querySelector('.msg:not(.out) .hover button[aria-label=\"Quote this message\"]');
+         if (!q) return false; q.focus();
+         return document.activeElement === q && getComputedStyle(q.parentElement).opacity === '1';",
+    )
+    .await;
+}
+
+/// Step 11 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
 async fn offline_the_indicator_shows_and_the_text_is_kept(b: &Browser, d: Desk) {
     b.open_dialog(&d.dialogs[2], "Can I pay by card?").await;
     b.sees("● Live").await;
@@ -305,6 +337,8 @@ async fn a_managers_first_day_goes_right() {
     the_card_shows_source_and_utm(&b, &d).await;
     a_tag_is_added_from_the_card(&b, &d).await;
     no_delete_checkboxes_without_the_right(&b).await;
+    no_serious_accessibility_violation(&b, &d).await;
+    the_keyboard_reaches_the_reply_box_and_message_actions(&b, &d).await;
     let problems = b.problems(&d.app.base).await;
     assert!(problems.is_empty(), "{problems:?}");
     offline_the_indicator_shows_and_the_text_is_kept(&b, d).await;

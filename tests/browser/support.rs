@@ -155,6 +155,29 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// axe-core's serious and critical violations on the page as it is now (R39), as
+    /// `rule: n nodes (first target)`.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        const AXE: &str = include_str!("../fixtures/axe/axe.min.js");
+        self.client.execute(AXE, vec![]).await.expect("axe loads");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+                   r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => `${v.id}: ${v.nodes.length} nodes (${v.nodes[0].target.join(' ')}) ${v.nodes[0].failureSummary}`)
+                 ), e => done([`axe failed: ${e}`]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        serde_json::from_value(found).unwrap()
+    }
+}
+
 pub fn not_run() {
     eprintln!("NOT RUN: the console's browser test needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
 }

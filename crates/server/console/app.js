@@ -62,7 +62,7 @@ async function start() {
     h(
       "header.top",
       {},
-      h("span.brand", {}, "chatd"),
+      h("h1.brand", {}, "chatd"),
       nav,
       h("span.spacer"),
       role !== "auditor" ? session.conn : null,

@@ -33,7 +33,9 @@ export class Desk {
     this.selectAll = h("input", { type: "checkbox", "aria-label": "Select every dialog in the list", onchange: () => this.selectEvery(this.selectAll.checked) });
     this.actions = h("button.danger.hidden", { onclick: () => this.deleteSelected() }, "Delete selected");
     this.filters = h("div.filters.hidden", { id: "filters" });
-    this.list = h("ul.dialogs", { role: "listbox", "aria-label": "Dialogs", onkeydown: (e) => this.keys(e) });
+    // A list of rows, each focusable (arrows move, Enter opens); not a listbox, because a row
+    // holds its own checkbox, and an option may hold nothing interactive.
+    this.list = h("ul.dialogs", { "aria-label": "Dialogs", onkeydown: (e) => this.keys(e) });
     this.more = h("div.more", {}, h("button", { onclick: () => this.page() }, "Load more"));
     this.count = h("span.muted");
     this.pane = h("section.dialog-pane", { "aria-label": "Dialog" }, h("p.empty", {}, "Choose a dialog."));
@@ -160,7 +162,7 @@ export class Desk {
   leave() {
     this.current?.close();
     this.current = null;
-    for (const li of this.list.children) li.setAttribute("aria-selected", "false");
+    for (const li of this.list.children) li.removeAttribute("aria-current");
     fill(this.pane, h("p.empty", {}, "Choose a dialog."));
   }
 
@@ -196,15 +198,15 @@ export class Desk {
       },
     });
     const last = row.draft
-      ? h("div.row-last.draft", {}, h("em", {}, "Draft: "), row.draft)
-      : h("div.row-last", {}, row.last_message ? (row.last_message.deleted ? "message deleted" : `${row.last_message.author_type === "customer" ? "" : "You: "}${row.last_message.text ?? "📎"}`) : "");
+      ? h("div.row-last.draft", { dir: "auto" }, h("em", {}, "Draft: "), row.draft)
+      : h("div.row-last", { dir: "auto" }, row.last_message ? (row.last_message.deleted ? "message deleted" : `${{ customer: "", bot: "🤖 " }[row.last_message.author_type] ?? "↪ "}${row.last_message.text ?? "📎"}`) : "");
     const unread = row.unread_count > 0 || row.marked_unread;
     return h(
       "li",
       {
-        role: "option",
         tabindex: 0,
-        "aria-selected": String(this.current?.id === row.id),
+        "aria-current": this.current?.id === row.id ? "true" : null,
+        "aria-label": `${row.customer?.name ?? "Unpinned customer"}, ${row.channel?.name ?? ""}${unread ? ", unread" : ""}${row.status === "closed" ? ", closed" : ""}`,
         class: `level-${row.waiting_level ?? "none"}${row.status === "closed" ? " closed" : ""}`,
         dataset: { id: row.id },
         title: row.waiting_level !== "none" ? `Waiting: ${row.waiting_level}` : "",
@@ -232,13 +234,14 @@ export class Desk {
       const next = items[Math.max(0, Math.min(items.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))];
       next?.focus();
     } else if (e.key === "Enter" && i >= 0) {
-      this.openDialog(items[i].dataset.id);
+      // From the keyboard, opening a dialog goes straight to its reply box.
+      this.openDialog(items[i].dataset.id).then(() => this.current?.textarea?.focus());
     }
   }
 
   async openDialog(id) {
     this.current?.close();
-    for (const li of this.list.children) li.setAttribute("aria-selected", String(li.dataset.id === id));
+    for (const li of this.list.children) li.toggleAttribute("aria-current", li.dataset.id === id);
     this.current = new DialogView(this.ctx, id, this.rows.get(id)?.row, () => this.remove(id), () => this.leave());
     fill(this.pane, this.current.el);
     await this.current.reload();

@@ -273,7 +273,7 @@ export class DialogView {
         "div.note",
         { "aria-label": "Internal note" },
         h("div.meta", {}, `📝 Note by ${actorName(n.author)} · ${time(n.created_at)}${n.edited_at ? " · edited" : ""}`),
-        h("div.text", {}, n.deleted ? "note deleted" : n.text),
+        h("div.text", { dir: "auto" }, n.deleted ? "note deleted" : n.text),
         n.mentions?.length ? h("div.muted", {}, `Mentions: ${n.mentions.map((m) => m.name ?? m.user_id ?? m.id).join(", ")}`) : null,
       );
     }
@@ -294,8 +294,8 @@ export class DialogView {
       `div.msg${out ? ".out" : ""}${m.deleted ? ".deleted" : ""}`,
       { dataset: { id: m.id } },
       h("div.hover", {}, hover),
-      m.quote ? h("div.quote", {}, `${actorName(m.quote.author)}: ${m.quote.text ?? "(deleted)"}`) : null,
-      h("div.text", {}, m.deleted ? "message deleted" : m.text ?? ""),
+      m.quote ? h("div.quote", { dir: "auto" }, `${actorName(m.quote.author)}: ${m.quote.text ?? "(deleted)"}`) : null,
+      h("div.text", { dir: "auto" }, m.deleted ? "message deleted" : m.text ?? ""),
       m.attachments?.length ? h("div.attachments", {}, m.attachments.map((a) => this.fileChip(a))) : null,
       m.reactions?.length ? h("div.reactions", {}, m.reactions.map((r) => h("span", { title: actorName(r.by) }, `${r.emoji} ${actorName(r.by)}`))) : null,
       h(
@@ -362,6 +362,7 @@ export class DialogView {
     const { max, files } = this.limitText();
     this.textarea = h("textarea", {
       id: "composer-text",
+      dir: "auto",
       "aria-label": "Message",
       placeholder: blocked ? "The customer is blocked" : "Write a reply (Enter sends, Shift+Enter for a new line)",
       disabled: blocked,
