@@ -403,3 +403,88 @@ async fn r10_quick_replies_shared_personal_from_a_message_and_by_use() {
     );
     app.stop().await;
 }
+
+/// R39 (the seed's filter window): each facet's counts narrow with the other filters, never
+/// with its own, so a count says how many dialogs ticking that box would show.
+#[tokio::test]
+async fn r16_facet_counts_narrow_with_the_other_filters() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (tg, tg_token) = app.channel(&admin, "telegram").await;
+    let (_, wa_token) = app.channel(&admin, "whatsapp_qr").await;
+    let tag = app
+        .call(
+            "POST",
+            "/api/v1/tags",
+            Some(&admin),
+            Some(json!({"name": "vip", "color": "red"})),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Telegram: two dialogs, one of them tagged; WhatsApp: one, tagged.
+    let mut tagged = Vec::new();
+    for (token, chat, tag_it) in [
+        (&tg_token, "t1", true),
+        (&tg_token, "t2", false),
+        (&wa_token, "w1", true),
+    ] {
+        let d = app.dialog(token, chat, "hi").await;
+        if tag_it {
+            let c = app.customer_of(&admin, &d).await;
+            let put = app
+                .call(
+                    "POST",
+                    &format!("/api/v1/customers/{c}/tags"),
+                    Some(&admin),
+                    Some(json!({"tag_id": tag, "pinned": false})),
+                )
+                .await;
+            assert_eq!(put.status, 200, "{put:?}");
+            tagged.push(d);
+        }
+    }
+    let facets = |query: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let f = app
+                .call(
+                    "GET",
+                    &format!("/api/v1/dialogs/facets?{query}"),
+                    Some(&admin),
+                    None,
+                )
+                .await;
+            assert_eq!(f.status, 200, "{f:?}");
+            f.body
+        }
+    };
+    let count = |list: &Value, id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .map_or(0, |x| x["dialogs"].as_u64().unwrap())
+    };
+    let all = facets(String::new()).await;
+    assert_eq!(count(&all["tags"], &tag), 2);
+    assert_eq!(count(&all["channels"], &tg), 2);
+    // Filtering by Telegram narrows the tag counts, not the channel counts.
+    let by_channel = facets(format!("channel={tg}")).await;
+    assert_eq!(count(&by_channel["tags"], &tag), 1, "{by_channel}");
+    assert_eq!(
+        count(&by_channel["channels"], &tg),
+        2,
+        "its own filter is not applied"
+    );
+    // Filtering by the tag narrows the channel counts, not the tag counts.
+    let by_tag = facets(format!("tags={tag}")).await;
+    assert_eq!(count(&by_tag["channels"], &tg), 1, "{by_tag}");
+    assert_eq!(count(&by_tag["tags"], &tag), 2);
+    // The unassigned count narrows with both.
+    let both = facets(format!("tags={tag}&channel={tg}")).await;
+    assert_eq!(both["unassigned"], 1, "{both}");
+}

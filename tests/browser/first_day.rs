@@ -40,6 +40,25 @@ async fn desk() -> Desk {
         )
         .await;
     let tag = tag.body["id"].as_str().unwrap().to_owned();
+    // A second tag, pinned on the third dialog's customer.
+    let wholesale = app
+        .call(
+            "POST",
+            "/api/v1/tags",
+            Some(&admin),
+            Some(json!({"name": "Wholesale", "color": "blue"})),
+        )
+        .await;
+    let customer = app.customer_of(&admin, &dialogs[2]).await;
+    let put = app
+        .call(
+            "POST",
+            &format!("/api/v1/customers/{customer}/tags"),
+            Some(&admin),
+            Some(json!({"tag_id": wholesale.body["id"], "pinned": true})),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{put:?}");
     Desk {
         app,
         admin,
@@ -299,7 +318,84 @@ async fn the_keyboard_reaches_the_reply_box_and_message_actions(b: &Browser, d: 
     .await;
 }
 
-/// Step 11 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
+/// Step 11: the seed's filter window: a tag search, the pinned switch narrowing the tag list, a
+/// chosen tag first, "No tags set", a visible filtered state and a reset.
+async fn the_filter_window_is_the_seeds(b: &Browser, d: &Desk) {
+    let tags = "document.querySelector('.tag-list').textContent";
+    b.element("#tag-search")
+        .await
+        .send_keys("whole")
+        .await
+        .unwrap();
+    b.until(
+        "the tag search narrows the tag list",
+        &format!("const t = {tags}; return t.includes('Wholesale') && !t.includes('VIP')"),
+    )
+    .await;
+    let search = b.element("#tag-search").await;
+    search.send_keys(&"\u{E003}".repeat(5)).await.unwrap();
+    b.until("every tag again", &format!("return {tags}.includes('VIP')"))
+        .await;
+    b.element("#pinned-only").await.click().await.unwrap();
+    b.until(
+        "the pinned switch keeps only tags pinned somewhere",
+        &format!("const t = {tags}; return t.includes('Wholesale') && !t.includes('VIP')"),
+    )
+    .await;
+    b.element("#pinned-only").await.click().await.unwrap();
+    b.until("VIP back", &format!("return {tags}.includes('VIP')"))
+        .await;
+    // Choose VIP: it moves to the top, the list narrows, the button says it is filtered.
+    let vip = "[...document.querySelectorAll('.tag-list label')].find(l => l.textContent.includes('VIP')).querySelector('input')";
+    b.client
+        .execute(&format!("{vip}.click()"), vec![])
+        .await
+        .unwrap();
+    b.until(
+        "a chosen tag is first and the list narrows to its dialog",
+        &format!(
+            "return document.querySelector('.tag-list label').textContent.includes('VIP')
+               && document.querySelectorAll('ul.dialogs li').length === 1
+               && document.querySelector('ul.dialogs li').dataset.id === '{}'
+               && /Filters \\(\\d\\)/.test(document.querySelector('[aria-controls=filters]').textContent)",
+            d.dialogs[0]
+        ),
+    )
+    .await;
+    b.element("#reset-filters").await.click().await.unwrap();
+    // (The second dialog was closed in step 5: two are open.)
+    b.until(
+        "the reset shows every open dialog again",
+        "return document.querySelectorAll('ul.dialogs li').length === 2
+           && document.querySelector('[aria-controls=filters]').textContent === 'Filters'",
+    )
+    .await;
+    b.client
+        .execute(
+            "document.querySelectorAll('input[name=status]')[2].click()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.until(
+        "status all lists the closed one too",
+        "return document.querySelectorAll('ul.dialogs li').length === 3",
+    )
+    .await;
+    b.element("#no-tags").await.click().await.unwrap();
+    b.until(
+        "No tags set lists only the untagged",
+        &format!(
+            "return document.querySelectorAll('ul.dialogs li').length === 1
+               && document.querySelector('ul.dialogs li').dataset.id === '{}'",
+            d.dialogs[1]
+        ),
+    )
+    .await;
+    b.element("#reset-filters").await.click().await.unwrap();
+}
+
+/// Step 12 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
 async fn offline_the_indicator_shows_and_the_text_is_kept(b: &Browser, d: Desk) {
     b.open_dialog(&d.dialogs[2], "Can I pay by card?").await;
     b.sees("● Live").await;
@@ -338,6 +434,7 @@ async fn a_managers_first_day_goes_right() {
     a_tag_is_added_from_the_card(&b, &d).await;
     no_delete_checkboxes_without_the_right(&b).await;
     no_serious_accessibility_violation(&b, &d).await;
+    the_filter_window_is_the_seeds(&b, &d).await;
     the_keyboard_reaches_the_reply_box_and_message_actions(&b, &d).await;
     let problems = b.problems(&d.app.base).await;
     assert!(problems.is_empty(), "{problems:?}");

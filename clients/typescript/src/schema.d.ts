@@ -3398,6 +3398,17 @@ export interface operations {
             query?: {
                 status?: string;
                 pinned_only?: boolean;
+                /**
+                 * @description The list's other filters, as in `GET /api/v1/dialogs`: each facet's counts narrow with
+                 *     every filter but its own (the channel counts ignore `channel`, the tag counts `tags` and
+                 *     `no_tags`, the responsible counts `responsible`).
+                 */
+                responsible?: string;
+                channel?: string;
+                tags?: string;
+                no_tags?: boolean;
+                last_message?: string;
+                q?: string;
                 min_position?: string;
             };
             header?: never;

@@ -394,7 +394,13 @@ fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
         }
         out.push_str(&format!(
             "facets {:?}\n",
-            m.facets(v, StatusFilter::All, false)
+            m.facets(
+                v,
+                &chatd_projections::model::list::ListQuery {
+                    status: StatusFilter::All,
+                    ..Default::default()
+                }
+            )
         ));
     }
     out

@@ -14,7 +14,7 @@ export class Desk {
     this.cursor = null;
     this.selected = new Set();
     this.current = null;
-    this.query = { sort: "last_activity", status: "open", q: "", responsible: [], channel: [], tags: [], last_message: "", pinned_only: false, queued: false, mentioned: false };
+    this.query = { sort: "last_activity", status: "open", q: "", responsible: [], channel: [], tags: [], no_tags: false, last_message: "", pinned_only: false, queued: false, mentioned: false };
     this.offs = [];
     this.refreshSoon = debounce(() => this.reloadList(), 400);
     this.build();
@@ -30,6 +30,7 @@ export class Desk {
       h("option", { value: "processing_order" }, "Processing order"),
     );
     this.filterButton = h("button", { "aria-expanded": "false", "aria-controls": "filters", onclick: () => this.toggleFilters() }, "Filters");
+    this.resetButton = h("button.hidden", { id: "reset-filters", onclick: () => this.resetFilters() }, "Reset filters");
     this.selectAll = h("input", { type: "checkbox", "aria-label": "Select every dialog in the list", onchange: () => this.selectEvery(this.selectAll.checked) });
     this.actions = h("button.danger.hidden", { onclick: () => this.deleteSelected() }, "Delete selected");
     this.filters = h("div.filters.hidden", { id: "filters" });
@@ -47,7 +48,7 @@ export class Desk {
         { "aria-label": "Dialog list" },
         h("div.toolbar", {}, this.selectAll, this.search, this.actions, this.sort, this.filterButton),
         this.filters,
-        h("div.toolbar", {}, this.count),
+        h("div.toolbar", {}, this.count, this.resetButton),
         this.list,
         this.more,
       ),
@@ -87,6 +88,7 @@ export class Desk {
       responsible: q.responsible.join(",") || undefined,
       channel: q.channel.join(",") || undefined,
       tags: q.tags.join(",") || undefined,
+      no_tags: q.no_tags || undefined,
       last_message: q.last_message || undefined,
       pinned_only: q.pinned_only || undefined,
       limit: PAGE,
@@ -105,6 +107,7 @@ export class Desk {
     this.selected.clear();
     this.list.replaceChildren();
     await this.page();
+    this.showFiltered();
     if (!this.filters.classList.contains("hidden")) this.loadFacets();
   }
 
@@ -145,7 +148,7 @@ export class Desk {
       else this.list.append(li);
       return;
     }
-    const plain = q.sort === "last_activity" && !q.q && !q.responsible.length && !q.channel.length && !q.tags.length && !q.last_message && !q.pinned_only && !q.mentioned && !q.queued;
+    const plain = q.sort === "last_activity" && !q.q && !this.activeFilters();
     const moved = !old || old.row.last_activity_at !== row.last_activity_at;
     if (plain && moved) {
       old?.li.remove();
@@ -277,17 +280,64 @@ export class Desk {
     if (!hidden) this.loadFacets();
   }
 
+  /** How many filters are on: the Filters button says so, and Reset clears them (R39). */
+  activeFilters() {
+    const q = this.query;
+    return q.responsible.length + q.channel.length + q.tags.length + (q.no_tags ? 1 : 0) + (q.last_message ? 1 : 0) + (q.pinned_only ? 1 : 0) + (q.mentioned ? 1 : 0) + (q.queued ? 1 : 0) + (q.status !== "open" ? 1 : 0);
+  }
+
+  showFiltered() {
+    const n = this.activeFilters();
+    this.filterButton.textContent = n ? `Filters (${n})` : "Filters";
+    this.filterButton.classList.toggle("active", n > 0);
+    this.resetButton.classList.toggle("hidden", n === 0);
+  }
+
+  resetFilters() {
+    Object.assign(this.query, { status: "open", responsible: [], channel: [], tags: [], no_tags: false, last_message: "", pinned_only: false, queued: false, mentioned: false });
+    this.tagSearch = "";
+    this.reloadList();
+  }
+
   async loadFacets() {
     const q = this.query;
-    const r = await this.api.GET("/api/v1/dialogs/facets", { query: { status: q.status } });
+    this.showFiltered();
+    // The counts narrow with the list's other filters (the server leaves each facet's own out).
+    const p = this.params();
+    const r = await this.api.GET("/api/v1/dialogs/facets", {
+      query: { status: q.status, responsible: p.responsible, channel: p.channel, tags: p.tags, no_tags: q.no_tags || undefined, last_message: p.last_message, pinned_only: q.pinned_only || undefined, q: p.q },
+    });
     if (r.error) return toast(problem(r));
     const f = r.data;
     const check = (list, value, label) =>
       h("label", {}, h("input", { type: "checkbox", checked: list.includes(value), onchange: (e) => { e.target.checked ? list.push(value) : list.splice(list.indexOf(value), 1); this.reloadList(); } }), label);
     const radio = (name, value, label, current, set) =>
       h("label", {}, h("input", { type: "radio", name, checked: current === value, onchange: () => { set(value); this.reloadList(); } }), label);
+    // The seed's tag filter: all / no tags set / chosen tags (AND), a search over the tags, the
+    // pinned switch narrowing the list to pinned tags, chosen tags first.
+    const needle = (this.tagSearch ?? "").toLowerCase();
+    const shown = f.tags
+      .filter((t) => q.tags.includes(t.id) || ((!q.pinned_only || t.dialogs > 0) && t.name.toLowerCase().includes(needle)))
+      .sort((a, b) => Number(q.tags.includes(b.id)) - Number(q.tags.includes(a.id)));
+    const tagSearch = h("input", {
+      type: "search",
+      id: "tag-search",
+      placeholder: "Find a tag",
+      "aria-label": "Find a tag",
+      value: this.tagSearch ?? "",
+      oninput: debounce(() => {
+        this.tagSearch = tagSearch.value;
+        this.loadFacets().then(() => {
+          // The window is drawn anew: the search box keeps the focus, the caret at its end.
+          const box = document.getElementById("tag-search");
+          box?.focus();
+          box?.setSelectionRange(box.value.length, box.value.length);
+        });
+      }, 250),
+    });
     fill(
       this.filters,
+      h("div.filter-bar", {}, h("span.muted", {}, this.activeFilters() ? "Filtered: the list shows only what matches." : "Showing every dialog you may see.")),
       h("fieldset", {}, h("legend", {}, "Status"), ["open", "closed", "all"].map((s) => radio("status", s, s, q.status, (v) => (q.status = v)))),
       h(
         "fieldset",
@@ -299,7 +349,21 @@ export class Desk {
         (f.bots ?? []).map((b) => check(q.responsible, `bot:${b.id}`, `🤖 ${b.name} (${b.dialogs})`)),
       ),
       h("fieldset", {}, h("legend", {}, "Channels"), f.channels.map((c) => check(q.channel, c.id, `${CHANNEL_ICONS[c.type] ?? ""} ${c.name} (${c.dialogs})`))),
-      h("fieldset", {}, h("legend", {}, "Tags"), f.tags.map((t) => check(q.tags, t.id, h("span", {}, h(`span.tag.tag-${t.color}`, {}, t.name), ` (${t.dialogs})`)))),
+      h(
+        "fieldset.tags",
+        {},
+        h("legend", {}, "Tags"),
+        h("label", {}, h("input", { type: "radio", name: "tagmode", checked: !q.no_tags && !q.tags.length, onchange: () => { q.no_tags = false; q.tags.length = 0; this.reloadList(); } }), "All"),
+        h("label", {}, h("input", { type: "radio", name: "tagmode", id: "no-tags", checked: q.no_tags, onchange: () => { q.no_tags = true; q.tags.length = 0; this.reloadList(); } }), "No tags set"),
+        h("label.switch", {}, h("input", { type: "checkbox", role: "switch", id: "pinned-only", checked: q.pinned_only, onchange: (e) => { q.pinned_only = e.target.checked; this.reloadList(); } }), "Pinned tags only"),
+        tagSearch,
+        h(
+          "div.tag-list",
+          {},
+          shown.map((t) => h("label", {}, h("input", { type: "checkbox", checked: q.tags.includes(t.id), onchange: (e) => { q.no_tags = false; e.target.checked ? q.tags.push(t.id) : q.tags.splice(q.tags.indexOf(t.id), 1); this.reloadList(); } }), h(`span.tag.tag-${t.color}`, {}, t.name), ` (${t.dialogs})`)),
+          shown.length ? null : h("span.muted", {}, "No tag matches."),
+        ),
+      ),
       h(
         "fieldset",
         {},
@@ -310,7 +374,6 @@ export class Desk {
         "fieldset",
         {},
         h("legend", {}, "Lists"),
-        h("label", {}, h("input", { type: "checkbox", checked: q.pinned_only, onchange: (e) => { q.pinned_only = e.target.checked; this.reloadList(); } }), "Pinned customers only"),
         h("label", {}, h("input", { type: "checkbox", checked: q.mentioned, onchange: (e) => { q.mentioned = e.target.checked; this.reloadList(); } }), "Mentioning me"),
         h("label", {}, h("input", { type: "checkbox", checked: q.queued, onchange: (e) => { q.queued = e.target.checked; this.reloadList(); } }), `Waiting in a queue (${f.queued.reduce((n, c) => n + c.dialogs, 0)})`),
       ),

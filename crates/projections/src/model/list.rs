@@ -319,28 +319,61 @@ impl ReadModel {
     }
 
     /// R16's filter window: tag counts (descending, honouring `pinned_only`), bots (only if a
-    /// bot exists), managers and channels, over the dialogs `viewer` sees with `status`.
-    pub fn facets(&self, viewer: &Principal, status: StatusFilter, pinned_only: bool) -> Facets {
+    /// bot exists), managers and channels, over the dialogs `viewer` sees. Each facet's counts
+    /// narrow with the query's other filters (R39, the seed's window): the channel counts with
+    /// the responsible, tag, author and name filters but not the channel filter, and so on, so a
+    /// count says how many dialogs ticking that box would add.
+    pub fn facets(&self, viewer: &Principal, q: &ListQuery) -> Facets {
         let mut tags: HashMap<TagId, u64> = HashMap::new();
         let mut responsible: HashMap<Option<Assignee>, u64> = HashMap::new();
         let mut channels: HashMap<ChannelId, u64> = HashMap::new();
-        let q = ListQuery {
-            status,
-            ..ListQuery::default()
+        let q_lower =
+            q.q.as_ref()
+                .map(|s| s.to_lowercase())
+                .filter(|s| !s.is_empty());
+        let q_lower = q_lower.as_deref();
+        let wanted: HashSet<Option<Assignee>> = self
+            .buckets_for(viewer, q)
+            .into_iter()
+            .map(|b| b.responsible)
+            .collect();
+        let any_responsible = ListQuery {
+            responsible: vec![],
+            ..q.clone()
         };
-        for b in self.buckets_for(viewer, &q) {
+        let any_channel = ListQuery {
+            channels: vec![],
+            ..q.clone()
+        };
+        let any_tag = ListQuery {
+            tags: vec![],
+            no_tags: false,
+            ..q.clone()
+        };
+        for b in self.buckets_for(viewer, &any_responsible) {
             let Some(idx) = self.dialogs.buckets.get(&b) else {
                 continue;
             };
-            *responsible.entry(b.responsible).or_default() += idx.activity.len() as u64;
+            let responsible_ok = wanted.contains(&b.responsible);
             for (_, _, id) in &idx.activity {
                 let Some(row) = self.dialogs.rows.get(id) else {
                     continue;
                 };
-                *channels.entry(row.channel_id).or_default() += 1;
+                if self.matches(row, q, q_lower) {
+                    *responsible.entry(b.responsible).or_default() += 1;
+                }
+                if !responsible_ok {
+                    continue;
+                }
+                if self.matches(row, &any_channel, q_lower) {
+                    *channels.entry(row.channel_id).or_default() += 1;
+                }
+                if !self.matches(row, &any_tag, q_lower) {
+                    continue;
+                }
                 if let Some(c) = row.customer_id.and_then(|c| self.customers.get(&c)) {
                     for (tag, pinned) in &c.tags {
-                        if *pinned || !pinned_only {
+                        if *pinned || !q.pinned_only {
                             *tags.entry(*tag).or_default() += 1;
                         }
                     }

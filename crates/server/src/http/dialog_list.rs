@@ -259,6 +259,15 @@ pub(super) async fn list_as(
 pub struct FacetParams {
     status: Option<String>,
     pinned_only: Option<bool>,
+    /// The list's other filters, as in `GET /api/v1/dialogs`: each facet's counts narrow with
+    /// every filter but its own (the channel counts ignore `channel`, the tag counts `tags` and
+    /// `no_tags`, the responsible counts `responsible`).
+    responsible: Option<String>,
+    channel: Option<String>,
+    tags: Option<String>,
+    no_tags: Option<bool>,
+    last_message: Option<String>,
+    q: Option<String>,
     min_position: Option<String>,
 }
 
@@ -269,10 +278,27 @@ async fn facets(
     caller: Caller,
     p: web::Query<FacetParams>,
 ) -> Result<HttpResponse, Problem> {
-    let status = status_filter(p.status.as_deref())?;
+    let p = p.into_inner();
+    let query = ListParams {
+        sort: None,
+        status: p.status,
+        responsible: p.responsible,
+        channel: p.channel,
+        tags: p.tags,
+        no_tags: p.no_tags,
+        pinned_only: p.pinned_only,
+        last_message: p.last_message,
+        q: p.q,
+        mentioned: None,
+        queued: None,
+        cursor: None,
+        limit: None,
+        min_position: None,
+    }
+    .query()?;
     settle(&app, p.min_position.as_deref()).await?;
     let m = app.model();
-    let f = m.facets(&caller.principal, status, p.pinned_only.unwrap_or(false));
+    let f = m.facets(&caller.principal, &query);
     let tags: Vec<_> = f
         .tags
         .iter()
