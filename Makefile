@@ -23,7 +23,7 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 	@command -v chromedriver >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
-	  || echo "NOT RUN: the console's browser test (tests/browser.rs) needs chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
+	  || echo "NOT RUN: the console's browser test (tests/browser/) needs chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
 	@$(MAKE) --no-print-directory client-test
 
 ## The TypeScript client (clients/typescript): schema validators, generated types, a real chatd.

@@ -1,6 +1,6 @@
 //! R30 over HTTP: the console is served from the binary with a policy that forbids inline
 //! scripts and foreign origins, stays small, and `chatd demo` fills a store with a shop in every
-//! state through the ordinary API (the browser side is `tests/browser.rs`).
+//! state through the ordinary API (the browser side is `tests/browser/`).
 
 use chatd_tests::*;
 use serde_json::Value;
