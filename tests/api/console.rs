@@ -236,74 +236,31 @@ async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
     config.listen = "127.0.0.1:0".into();
     config.test_follower_delay = None;
     let live = chatd_server::demo::live::start(&config).await.unwrap();
-    let base = format!("http://{}", live.addr);
-    let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"login": "anna", "password": "demo-anna"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let anna = login["token"].as_str().unwrap().to_owned();
-    let mine: Value = client
-        .get(format!(
-            "{base}/api/v1/dialogs?responsible=me&status=open&limit=200"
-        ))
-        .bearer_auth(&anna)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let app = TestApp::at(format!("http://{}", live.addr), dir);
+    let anna = app.login("anna", "demo-anna").await;
+    let mine = app
+        .call(
+            "GET",
+            "/api/v1/dialogs?responsible=me&status=open&limit=200",
+            Some(&anna),
+            None,
+        )
+        .await;
     // One of anna's live-chat dialogs she may write into (not a blocked customer's).
     let mut sent = None;
-    for r in mine["items"].as_array().unwrap() {
+    for r in mine.body["items"].as_array().unwrap() {
         if r["channel"]["type"] != "livechat" {
             continue;
         }
         let d = r["id"].as_str().unwrap().to_owned();
-        let answer = client
-            .post(format!("{base}/api/v1/dialogs/{d}/messages"))
-            .bearer_auth(&anna)
-            .json(&serde_json::json!({"text": "Let me check that for you"}))
-            .send()
-            .await
-            .unwrap();
-        if answer.status() == 201 {
-            let body: Value = answer.json().await.unwrap();
-            sent = Some((d, body["id"].as_str().unwrap().to_owned()));
+        let answer = app.send(&anna, &d, "Let me check that for you").await;
+        if answer.status == 201 {
+            sent = Some((d, answer.body["id"].as_str().unwrap().to_owned()));
             break;
         }
     }
     let (livechat, id) = sent.expect("anna writes into one of her live-chat dialogs");
-    let mut status = Value::Null;
-    for _ in 0..300 {
-        let t: Value = client
-            .get(format!("{base}/api/v1/dialogs/{livechat}/timeline"))
-            .bearer_auth(&anna)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        status = t["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["message"]["id"] == id.as_str())
-            .map(|e| e["message"]["status"].clone())
-            .unwrap_or_default();
-        if status == "read" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(status, "read", "the demo integration delivered and read it");
+    // Nobody touches the transport API: the demo integration reports delivered, then read.
+    app.wait_status(&anna, &livechat, &id, "read").await;
     live.stop().await;
-    drop(dir);
 }

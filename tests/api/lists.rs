@@ -412,15 +412,7 @@ async fn r16_facet_counts_narrow_with_the_other_filters() {
     let admin = app.admin().await;
     let (tg, tg_token) = app.channel(&admin, "telegram").await;
     let (_, wa_token) = app.channel(&admin, "whatsapp_qr").await;
-    let tag = app
-        .call(
-            "POST",
-            "/api/v1/tags",
-            Some(&admin),
-            Some(json!({"name": "vip", "color": "red"})),
-        )
-        .await
-        .body["id"]
+    let tag = app.tag(&admin, "vip", "red").await.body["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -31,24 +31,10 @@ async fn desk() -> Desk {
         assert_eq!(app.reassign(&admin, &d, &maria).await.status, 200);
         dialogs.push(d);
     }
-    let tag = app
-        .call(
-            "POST",
-            "/api/v1/tags",
-            Some(&admin),
-            Some(json!({"name": "VIP", "color": "purple"})),
-        )
-        .await;
+    let tag = app.tag(&admin, "VIP", "purple").await;
     let tag = tag.body["id"].as_str().unwrap().to_owned();
     // A second tag, pinned on the third dialog's customer.
-    let wholesale = app
-        .call(
-            "POST",
-            "/api/v1/tags",
-            Some(&admin),
-            Some(json!({"name": "Wholesale", "color": "blue"})),
-        )
-        .await;
+    let wholesale = app.tag(&admin, "Wholesale", "blue").await;
     let customer = app.customer_of(&admin, &dialogs[2]).await;
     let put = app
         .call(

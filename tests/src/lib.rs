@@ -102,6 +102,16 @@ impl Answer {
 }
 
 impl TestApp {
+    /// A chatd the test started some other way (e.g. `chatd demo --live`), at `base`.
+    pub fn at(base: String, dir: tempfile::TempDir) -> TestApp {
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            dir,
+            running: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -172,6 +182,20 @@ impl TestApp {
         assert_eq!(a.status, 201, "create {login}: {a:?}");
         let id = a.body["id"].as_str().unwrap().to_owned();
         (id, self.login(login, "password-123").await)
+    }
+
+    /// Create a tag as `admin_token` (the answer, with the tag's `id` and `position`).
+    pub async fn tag(&self, admin_token: &str, name: &str, color: &str) -> Answer {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/tags",
+                Some(admin_token),
+                Some(json!({"name": name, "color": color})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "create tag {name}: {a:?}");
+        a
     }
 
     /// Register a channel; returns `(channel id, transport token)`.

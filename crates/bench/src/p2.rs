@@ -102,8 +102,8 @@ where
     (rate(total, started.elapsed()), percentiles(&h))
 }
 
-pub async fn run(run_for: Duration) {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// A chatd's configuration on port 0 in `dir`, with the bench's admin password.
+fn config_in(dir: &tempfile::TempDir) -> Config {
     let mut config = Config::load(Overrides {
         config_file: None,
         listen: Some("127.0.0.1:0".into()),
@@ -111,6 +111,12 @@ pub async fn run(run_for: Duration) {
     })
     .expect("config");
     config.admin_password = Some("bench-password".into());
+    config
+}
+
+pub async fn run(run_for: Duration) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = config_in(&dir);
     // The webhook phase holds the receiver's answers while messages queue up.
     config.webhooks.timeout = Duration::from_secs(600);
     let running = chatd_server::start(&config).await.expect("start chatd");
@@ -218,13 +224,7 @@ async fn inbound(
 /// earlier writes (R38's `own_writes` off): what that wait costs P2.
 async fn without_own_writes(client: &reqwest::Client, run_for: Duration) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::load(Overrides {
-        config_file: None,
-        listen: Some("127.0.0.1:0".into()),
-        data_dir: Some(dir.path().to_owned()),
-    })
-    .expect("config");
-    config.admin_password = Some("bench-password".into());
+    let mut config = config_in(&dir);
     config.own_writes = false;
     let running = chatd_server::start(&config).await.expect("start chatd");
     let base = format!("http://{}", running.addr);

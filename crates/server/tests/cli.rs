@@ -18,6 +18,16 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
     support::http(addr, "GET", path, None)
 }
 
+/// SIGTERM to `child`; how it exited.
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let killed = Process::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait().unwrap()
+}
+
 #[test]
 fn serve_answers_health_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,12 +43,7 @@ fn serve_answers_health_and_stops_gracefully_on_sigterm() {
     assert_eq!(status, 404);
     assert!(body.contains("\"code\":\"not_found\""), "{body}");
 
-    let killed = Process::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = terminate(&mut child);
     assert!(status.success(), "chatd exited with {status:?} on SIGTERM");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "chatd stopped"), "{rest:?}");
@@ -86,12 +91,7 @@ fn serve_stops_within_two_seconds_of_sigterm_with_sockets_open() {
         })
         .collect();
     let started = std::time::Instant::now();
-    let killed = Process::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = terminate(&mut child);
     let took = started.elapsed();
     assert!(status.success(), "{status:?}");
     assert!(

@@ -5,12 +5,12 @@ use chatd_tests::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-/// Finding 8: with the read models held back, every create-then-use at once still works: the
-/// caller's next request waits for its own earlier write (R38).
-#[tokio::test]
-async fn finding_8_create_then_use_at_once_while_the_read_models_lag() {
+/// A chatd whose read models apply every event 300 ms late, with or without the own-writes
+/// memory; its admin, a channel's token, a dialog's id and its customer's id.
+async fn lagging(own_writes: bool) -> (TestApp, String, String, String, String) {
     let app = spawn_app_with(tempfile::tempdir().unwrap(), |c| {
         c.test_follower_delay = Some(Duration::from_millis(300));
+        c.own_writes = own_writes;
     })
     .await;
     let admin = app.admin().await;
@@ -22,15 +22,15 @@ async fn finding_8_create_then_use_at_once_while_the_read_models_lag() {
     let dialog = got.body["dialog_id"].as_str().unwrap().to_owned();
     let seen = app.detail(&admin, &dialog, Some(&got.position())).await;
     let customer = seen.body["customer"]["id"].as_str().unwrap().to_owned();
+    (app, admin, transport, dialog, customer)
+}
 
-    let tag = app
-        .call(
-            "POST",
-            "/api/v1/tags",
-            Some(&admin),
-            Some(json!({"name": "vip", "color": "red"})),
-        )
-        .await;
+/// Finding 8: with the read models held back, every create-then-use at once still works: the
+/// caller's next request waits for its own earlier write (R38).
+#[tokio::test]
+async fn finding_8_create_then_use_at_once_while_the_read_models_lag() {
+    let (app, admin, transport, dialog, customer) = lagging(true).await;
+    let tag = app.tag(&admin, "vip", "red").await;
     let tag_id = tag.body["id"].as_str().unwrap().to_owned();
     let put = app
         .call(
@@ -116,27 +116,8 @@ async fn finding_8_create_then_use_at_once_while_the_read_models_lag() {
 /// models lag, so the test above shows the wait, not luck.
 #[tokio::test]
 async fn finding_8_without_the_wait_a_lagging_node_refuses_the_new_tag() {
-    let app = spawn_app_with(tempfile::tempdir().unwrap(), |c| {
-        c.test_follower_delay = Some(Duration::from_millis(300));
-        c.own_writes = false;
-    })
-    .await;
-    let admin = app.admin().await;
-    let (_, transport) = app.channel(&admin, "custom").await;
-    let got = app
-        .inbound(&transport, "chat-1", "cust-chat-1", "m-1", "hello")
-        .await;
-    let dialog = got.body["dialog_id"].as_str().unwrap().to_owned();
-    let seen = app.detail(&admin, &dialog, Some(&got.position())).await;
-    let customer = seen.body["customer"]["id"].as_str().unwrap().to_owned();
-    let tag = app
-        .call(
-            "POST",
-            "/api/v1/tags",
-            Some(&admin),
-            Some(json!({"name": "vip", "color": "red"})),
-        )
-        .await;
+    let (app, admin, _, _, customer) = lagging(false).await;
+    let tag = app.tag(&admin, "vip", "red").await;
     let put = app
         .call(
             "POST",
