@@ -11,6 +11,7 @@ struct Desk {
     app: TestApp,
     admin: String,
     maria: String,
+    transport: String,
     dialogs: Vec<String>,
     tag: String,
 }
@@ -49,6 +50,7 @@ async fn desk() -> Desk {
         app,
         admin,
         maria: maria_token,
+        transport,
         dialogs,
         tag,
     }
@@ -381,7 +383,46 @@ async fn the_filter_window_is_the_seeds(b: &Browser, d: &Desk) {
     b.element("#reset-filters").await.click().await.unwrap();
 }
 
-/// Step 12 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
+/// Step 12: an action is offered only where it is allowed, and otherwise says why: an
+/// unassigned dialog cannot be closed by a manager; a text over 2000 characters cannot be sent.
+async fn actions_are_offered_only_where_allowed(b: &Browser, d: &Desk) {
+    let transport = &d.transport;
+    let dee = d
+        .app
+        .dialog(transport, "dee", "Is the shop open on Sunday?")
+        .await;
+    b.open_dialog(&dee, "Is the shop open on Sunday?").await;
+    let close = b.button("Close").await;
+    assert_eq!(
+        close.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let why = close.attr("title").await.unwrap().unwrap_or_default();
+    assert!(why.contains("only its responsible"), "{why}");
+    let long = "x".repeat(2001);
+    b.client
+        .execute(
+            "const t = document.getElementById('composer-text'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));",
+            vec![json!(long)],
+        )
+        .await
+        .unwrap();
+    b.sees("Too long: at most 2000 characters.").await;
+    let send = b.element(".composer button.primary").await;
+    assert_eq!(
+        send.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    b.client
+        .execute(
+            "const t = document.getElementById('composer-text'); t.value = ''; t.dispatchEvent(new Event('input'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// Step 13 (last: it stops chatd): offline, the indicator shows and an unsent reply is kept.
 async fn offline_the_indicator_shows_and_the_text_is_kept(b: &Browser, d: Desk) {
     b.open_dialog(&d.dialogs[2], "Can I pay by card?").await;
     b.sees("● Live").await;
@@ -422,6 +463,7 @@ async fn a_managers_first_day_goes_right() {
     no_serious_accessibility_violation(&b, &d).await;
     the_filter_window_is_the_seeds(&b, &d).await;
     the_keyboard_reaches_the_reply_box_and_message_actions(&b, &d).await;
+    actions_are_offered_only_where_allowed(&b, &d).await;
     let problems = b.problems(&d.app.base).await;
     assert!(problems.is_empty(), "{problems:?}");
     offline_the_indicator_shows_and_the_text_is_kept(&b, d).await;

@@ -127,10 +127,30 @@ export class DialogView {
     this.typingTimer = setTimeout(() => (this.typingLine.textContent = ""), 4000);
   }
 
+  /** What the caller may do here, as R2/R3/R13 say, and why not (R39: an action is offered
+   * only where it is allowed, and otherwise says why). */
+  rights() {
+    const d = this.detail;
+    const me = this.ctx.me.user;
+    const chatAdmin = me.role === "admin" || me.role === "chat_admin";
+    const mine = d.responsible?.type === "user" && d.responsible.id === me.id;
+    const unassigned = !d.responsible;
+    const seesByR2 = !!d.external_chat_id || chatAdmin;
+    const who = d.responsible ? actorName(d.responsible) : "nobody";
+    return {
+      write: seesByR2 && (chatAdmin || mine || (unassigned && me.role === "manager")),
+      close: seesByR2 && (chatAdmin || mine),
+      reassign: seesByR2 && (chatAdmin || mine || (unassigned && me.role === "manager")),
+      why: `The dialog is ${who === "nobody" ? "unassigned" : `${who}'s`}: only its responsible manager, an admin or a chat admin may do this.`,
+    };
+  }
+
   renderHead() {
     const d = this.detail;
     const card = d.customer_card;
-    const action = (label, fn, cls = "") => h(`button${cls}`, { onclick: fn }, label);
+    const may = this.rights();
+    const action = (label, fn, cls = "", allowed = true, why = may.why) =>
+      h(`button${cls}`, { onclick: fn, disabled: !allowed, title: allowed ? null : why, "aria-description": allowed ? null : why }, label);
     fill(
       this.head,
       h("span.icon", { "aria-hidden": "true" }, CHANNEL_ICONS[d.channel?.type] ?? "💬"),
@@ -140,14 +160,15 @@ export class DialogView {
       h(
         "div.actions",
         {},
-        action("Reassign", () => this.reassign()),
-        d.status === "open" ? action("Close", () => this.act("/api/v1/dialogs/{id}/close", "Closed")) : null,
+        action("Reassign", () => this.reassign(), "", may.reassign),
+        d.status === "open" ? action("Close", () => this.act("/api/v1/dialogs/{id}/close", "Closed"), "", may.close) : null,
         action("Mark unread", () => this.markUnread()),
-        card ? (card.blocked ? action("Unblock customer", () => this.block(false)) : action("Block customer", () => this.block(true), ".danger")) : null,
-        card ? action("Unpin customer", () => this.unpin(), ".danger") : null,
+        card ? (card.blocked ? action("Unblock customer", () => this.block(false), "", may.write) : action("Block customer", () => this.block(true), ".danger", may.write)) : null,
+        card ? action("Unpin customer", () => this.unpin(), ".danger", may.write) : null,
         action("Attachments", () => this.attachments()),
         this.ctx.me.user.role === "admin" ? action("History", () => this.ctx.show("audit", this.id)) : null,
       ),
+      may.write ? null : h("p.muted.why", {}, `${may.why} You can read it and add internal notes.`),
     );
   }
 
@@ -286,7 +307,9 @@ export class DialogView {
     if (!m.deleted) {
       if (!out && caps.quoting !== false) hover.push(h("button", { title: "Quote", "aria-label": "Quote this message", onclick: () => this.setQuote(m) }, "↩"));
       hover.push(h("button", { title: "Save as a quick reply", "aria-label": "Save as a quick reply", onclick: () => this.quickReplyFrom(m) }, "⚡"));
-      if (!out && caps.reactions !== false) hover.push(h("button", { title: "React 👍", "aria-label": "React with thumbs up", onclick: () => this.react(m, "👍") }, "👍"));
+      // R23: the channel's own reaction (❤️ on Instagram), and only for who may write (R3).
+      const emoji = caps.reaction_emoji?.[0] ?? "👍";
+      if (!out && caps.reactions !== false && this.rights().write) hover.push(h("button", { title: `React ${emoji}`, "aria-label": `React with ${emoji}`, onclick: () => this.react(m, emoji) }, emoji));
       if (mine && caps.editing) hover.push(h("button", { title: "Edit", "aria-label": "Edit this message", onclick: () => this.edit(m) }, "✎"));
       if (mine && caps.deleting !== false) hover.push(h("button", { title: "Delete", "aria-label": "Delete this message", onclick: () => this.remove(m) }, "🗑"));
     }
@@ -359,6 +382,8 @@ export class DialogView {
     const d = this.detail;
     const blocked = d.customer_card?.blocked;
     const windowClosed = d.reply_window_closes_at && new Date(d.reply_window_closes_at) < new Date();
+    this.windowClosed = !!windowClosed;
+    this.mayWrite = this.rights().write;
     const { max, files } = this.limitText();
     this.textarea = h("textarea", {
       id: "composer-text",
@@ -406,6 +431,7 @@ export class DialogView {
       this.composer,
       blocked ? h("div.warning-box", { role: "alert" }, "This customer is blocked: you cannot send them messages, and theirs are not received.") : null,
       !blocked && windowClosed ? h("div.info-box", {}, "The channel's reply window has closed: only an approved template can be sent until the customer writes again.") : null,
+      this.mayWrite ? null : h("div.info-box", {}, "You can add internal notes here; only the dialog's responsible writes to the customer."),
       this.quoteBox,
       this.textarea,
       this.fileBox,
@@ -423,6 +449,7 @@ export class DialogView {
         h("span", { class: "spacer" }),
         this.count,
         h("button.primary", { disabled: blocked, onclick: () => this.send() }, "Send"),
+        this.sendWhy = h("span.why", { "aria-live": "polite" }),
       ),
     );
     this.maxText = max;
@@ -469,6 +496,25 @@ export class DialogView {
     const n = [...this.textarea.value].length;
     this.count.textContent = `${n} / ${this.maxText}`;
     this.count.classList.toggle("over", n > this.maxText);
+    this.checkSend();
+  }
+
+  /** Send is offered only when this text may go out, and otherwise says why (R39). */
+  checkSend() {
+    if (!this.sendButton) return;
+    const note = this.noteMode.checked;
+    const n = [...this.textarea.value].length;
+    const why = this.detail.customer_card?.blocked && !note
+      ? "The customer is blocked."
+      : !note && !this.mayWrite
+        ? "Only the dialog's responsible writes to the customer: tick Internal note."
+        : !note && this.windowClosed
+          ? "The reply window is closed: send an approved template."
+          : n > (note ? 2000 : this.maxText)
+            ? `Too long: at most ${note ? 2000 : this.maxText} characters.`
+            : "";
+    this.sendButton.disabled = !!why;
+    this.sendWhy.textContent = why;
   }
 
   /** A colleague picker for the note's mentions (R27): active users who see dialogs, not me. */
@@ -503,6 +549,7 @@ export class DialogView {
   /** The composer shows plainly whether it writes to the customer or to the team. */
   showMode() {
     const note = this.noteMode.checked;
+    this.checkSend();
     this.composer.classList.toggle("note-mode", note);
     this.mentionPicker.classList.toggle("hidden", !note);
     this.mentionBox.classList.toggle("hidden", !note);
@@ -566,6 +613,7 @@ export class DialogView {
   }
 
   async send() {
+    if (this.sendButton?.disabled) return toast(this.sendWhy.textContent || "Nothing to send.");
     const text = this.textarea.value;
     if (!text.trim() && !this.files.length) return;
     const note = this.noteMode.checked;
