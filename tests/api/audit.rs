@@ -60,9 +60,10 @@ async fn an_auditor_reads_a_deleted_dialogs_whole_history_that_managers_and_admi
     );
     assert_eq!(items[1]["data"]["text"], "where is my order?");
     assert_eq!(items[3]["data"]["text"], "On its way");
+    // R39: the author with their name beside the id.
     assert_eq!(
         items[3]["author"],
-        json!({"type": "user", "id": manager_id})
+        json!({"type": "user", "id": manager_id, "name": "MARIA"})
     );
     assert_eq!(items[3]["at"], items[3]["metadata"]["at"]);
     assert_eq!(items[0]["author"]["type"], "channel");
@@ -354,5 +355,67 @@ async fn no_checkpoint_is_signed_over_a_log_changed_behind_chatds_back() {
     assert!(
         detail.contains(&format!("stream dialog-{dialog} version 1")) && detail.contains("altered"),
         "{detail}"
+    );
+}
+
+/// R39: an auditor finds a dialog by its customer's name, deleted ones included, and reads
+/// authors by name; a manager may not search.
+#[tokio::test]
+async fn r39_auditors_find_dialogs_by_customer_name_and_read_names() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let (_, auditor) = app.user(&admin, "audrey", "auditor", &[]).await;
+    let (_, manager) = app.user(&admin, "mia", "manager", &[]).await;
+    let kept = app.dialog(&transport, "ann", "hello").await;
+    let gone = app.dialog(&transport, "ann-old", "older").await;
+    let del = app
+        .call(
+            "POST",
+            "/api/v1/dialogs/delete",
+            Some(&admin),
+            Some(json!({"ids": [gone]})),
+        )
+        .await;
+    assert_eq!(del.status, 200, "{del:?}");
+    let found = app
+        .call(
+            "GET",
+            "/api/audit/v1/dialogs?q=cust-ann",
+            Some(&auditor),
+            None,
+        )
+        .await;
+    assert_eq!(found.status, 200, "{found:?}");
+    let items = found.body["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&kept.as_str()) && ids.contains(&gone.as_str()),
+        "{items:?}"
+    );
+    assert!(items.iter().any(|d| d["deleted"] == true));
+    assert_eq!(
+        app.call(
+            "GET",
+            "/api/audit/v1/dialogs?q=nobody",
+            Some(&auditor),
+            None
+        )
+        .await
+        .body["items"],
+        json!([])
+    );
+    let refused = app
+        .call("GET", "/api/audit/v1/dialogs?q=ann", Some(&manager), None)
+        .await;
+    assert_eq!(refused.status, 403);
+    let events = app.dialog_events(&auditor, &kept).await;
+    assert_eq!(
+        events[0]["author"]["name"], "telegram shop",
+        "the channel opened it"
+    );
+    assert!(
+        events.iter().all(|e| e["author"]["name"].is_string()),
+        "{events:?}"
     );
 }

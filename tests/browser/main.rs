@@ -82,11 +82,17 @@ async fn a_manager_answers_in_the_console_and_sees_the_customer_live() {
         .log_in_to(&app.base, "audrey", "password-123", "#audit-dialog")
         .await;
     browser.sees("Every hash chain verifies").await;
-    let field = browser.element("#audit-dialog").await;
-    field.send_keys(&dialog).await.unwrap();
-    let show = browser.element("form.inline button[type=submit]").await;
-    show.click().await.unwrap();
+    // R39: the auditor finds the dialog by its customer's name, not a pasted id.
+    let name = browser.element("#audit-customer").await;
+    name.send_keys("cust-ann").await.unwrap();
+    let find = browser.element("form.find button[type=submit]").await;
+    find.click().await.unwrap();
+    let found = browser.element("ul.found button").await;
+    assert!(found.text().await.unwrap().contains("Customer cust-ann"));
+    found.click().await.unwrap();
     browser.sees("message_received v").await;
+    // Authors by name: the manager who answered, the customer who wrote.
+    browser.sees("MARIA (user)").await;
     let links = c.find_all(Locator::Css("td[aria-label='linked']")).await;
     assert!(
         links.unwrap().len() >= 4,

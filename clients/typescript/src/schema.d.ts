@@ -987,6 +987,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/v1/dialogs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_find_dialogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/v1/dialogs/{id}/events": {
         parameters: {
             query?: never;
@@ -1216,6 +1232,21 @@ export interface components {
          * @enum {string}
          */
         AttachmentTab: "image" | "file";
+        /** @description A dialog as an auditor finds it: deleted ones included. */
+        AuditDialog: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customer_id: string;
+            customer_name: string;
+            channel: components["schemas"]["ChannelRef"];
+            status: components["schemas"]["DialogStatus"];
+            deleted: boolean;
+            /** Format: date-time */
+            opened_at: string;
+            /** Format: date-time */
+            last_activity_at: string;
+        };
         /**
          * @description One stored event as an auditor reads it: exactly as stored (type and schema version as
          *     written, data as written but for redacted secrets), with its place and its chain links.
@@ -1638,6 +1669,22 @@ export interface components {
             message_id: string;
             /** Format: uuid */
             dialog_id: string;
+        };
+        Items_AuditDialog: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                customer_id: string;
+                customer_name: string;
+                channel: components["schemas"]["ChannelRef"];
+                status: components["schemas"]["DialogStatus"];
+                deleted: boolean;
+                /** Format: date-time */
+                opened_at: string;
+                /** Format: date-time */
+                last_activity_at: string;
+            }[];
         };
         Items_BotOut: {
             items: {
@@ -5677,6 +5724,49 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_find_dialogs: {
+        parameters: {
+            query: {
+                /** @description Words of the customer's name: each must start a word of it (`ann ber` finds Anna Berg). */
+                q: string;
+                /** @description 1 to 200; 50 by default. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description R39: the dialogs of customers whose name matches, deleted ones included, most recent activity first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Items_AuditDialog"];
+                };
+            };
+            /** @description invalid_query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not an auditor or admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

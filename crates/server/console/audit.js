@@ -1,6 +1,7 @@
 // For auditors (and admins): whether the whole log verifies (a signed checkpoint can be made
-// only over an intact log, R29), and any dialog's full event history with its hash links,
-// each link checked against the event before it.
+// only over an intact log, R29), a dialog found by its customer's name (deleted ones too), its
+// full event history with its hash links, each link checked against the event before it, and
+// the latest events of the log. Authors are shown by name (R39).
 import { h, fill, toast, problem, time } from "/console/ui.js";
 
 export class Audit {
@@ -8,6 +9,8 @@ export class Audit {
     this.api = ctx.api;
     this.status = h("div", { "aria-live": "polite" });
     this.input = h("input", { id: "audit-dialog", placeholder: "Dialog id", size: 40, value: dialogId ?? "", "aria-label": "Dialog id" });
+    this.name = h("input", { id: "audit-customer", type: "search", placeholder: "Customer name", size: 30, "aria-label": "Customer name" });
+    this.found = h("div");
     this.history = h("div");
     this.log = h("div");
     this.el = h(
@@ -18,7 +21,9 @@ export class Audit {
         "section.panel",
         { "aria-label": "Dialog history" },
         h("h3", {}, "A dialog's history"),
-        h("form.inline", { onsubmit: (e) => { e.preventDefault(); this.dialog(this.input.value.trim()); } }, this.input, h("button.primary", { type: "submit" }, "Show")),
+        h("form.inline.find", { onsubmit: (e) => { e.preventDefault(); this.find(this.name.value.trim()); } }, this.name, h("button.primary", { type: "submit" }, "Find")),
+        this.found,
+        h("form.inline", { onsubmit: (e) => { e.preventDefault(); this.dialog(this.input.value.trim()); } }, this.input, h("button", { type: "submit" }, "Show by id")),
         this.history,
       ),
       h("section.panel", { "aria-label": "Latest events" }, h("h3", {}, "Latest events of the log"), this.log),
@@ -27,9 +32,30 @@ export class Audit {
   }
 
   open() {
-    this.verify();
+    this.verify().then(() => this.latest());
     if (this.dialogId) this.dialog(this.dialogId);
-    this.latest();
+  }
+
+  /** The dialogs of customers with this name (deleted ones too). */
+  async find(name) {
+    if (!name) return;
+    const r = await this.api.GET("/api/audit/v1/dialogs", { query: { q: name } });
+    if (r.error) return fill(this.found, h("p.error", {}, problem(r)));
+    if (!r.data.items.length) return fill(this.found, h("p.muted", {}, "No customer of that name."));
+    fill(
+      this.found,
+      h(
+        "ul.found",
+        {},
+        r.data.items.map((d) =>
+          h(
+            "li",
+            {},
+            h("button", { onclick: () => { this.input.value = d.id; this.dialog(d.id); } }, `${d.customer_name} · ${d.channel?.name ?? ""} · ${d.deleted ? "deleted" : d.status} · ${time(d.last_activity_at)}`),
+          ),
+        ),
+      ),
+    );
   }
 
   async verify() {
@@ -39,6 +65,7 @@ export class Audit {
       return fill(this.status, h("p.error", { role: "alert" }, r.error.code === "log_not_intact" ? `The log does NOT verify: ${r.error.detail}` : problem(r)));
     }
     const c = r.data;
+    this.head = c.position;
     fill(
       this.status,
       h("p", {}, `✔ Every hash chain verifies: ${c.events} events in ${c.streams} streams up to position ${c.position}.`),
@@ -59,8 +86,11 @@ export class Audit {
     fill(this.history, this.table(events, true));
   }
 
+  /** The last 50 events: read from 50 before the verified head (the log's end), newest first. */
   async latest() {
-    const r = await this.api.GET("/api/audit/v1/events", { query: { limit: 1000 } });
+    const head = Number.parseInt(this.head ?? "0", 10) || 0;
+    const after = head > 50 ? String(head - 50) : undefined;
+    const r = await this.api.GET("/api/audit/v1/events", { query: { limit: 1000, after } });
     if (r.error) return toast(problem(r));
     fill(this.log, this.table(r.data.items.slice(-50).reverse(), false));
   }
@@ -81,7 +111,7 @@ export class Audit {
             h("td", {}, e.position),
             h("td", {}, String(e.version)),
             h("td", {}, time(e.at ?? e.recorded_at)),
-            h("td", {}, `${e.author?.type ?? ""}${e.author?.id ? ` ${e.author.id.slice(0, 8)}` : ""}`),
+            h("td", { title: e.author?.id ?? "" }, e.author?.name ? `${e.author.name} (${e.author.type})` : `${e.author?.type ?? ""}${e.author?.id ? ` ${e.author.id.slice(0, 8)}` : ""}`),
             h("td", {}, `${e.type} v${e.schema_version}`),
             h("td.hash", {}, JSON.stringify(e.data).slice(0, 160)),
             h("td.hash", { title: e.hash }, e.hash.slice(0, 12)),

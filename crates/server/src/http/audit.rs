@@ -10,10 +10,13 @@ use crate::audit::checkpoint::{Checkpoint, CheckpointError, Checkpointer};
 use crate::audit::{audit_event, AuditEvent};
 use actix_web::{get, web, HttpResponse};
 use chatd_domain::dialog::Dialog;
+use chatd_domain::dialog::DialogStatus;
 use chatd_domain::Aggregate;
-use chatd_domain::Role;
+use chatd_domain::{BotId, ChannelId, CustomerId, Role, UserId};
+use chatd_projections::ReadModel;
 use chatd_store::Direction;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -33,6 +36,111 @@ fn page_limit(limit: Option<usize>) -> Result<usize, Problem> {
         n @ 1..=MAX_PAGE => Ok(n),
         _ => Err(Problem::invalid_query(format!("limit is 1 to {MAX_PAGE}"))),
     }
+}
+
+/// The event with its author's name as the read models know it now (`author.name`): auditors
+/// read names, not ids (R39). The stored event is unchanged; the name is beside it.
+fn named(m: &ReadModel, mut e: AuditEvent) -> AuditEvent {
+    let id = e.author["id"]
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok());
+    let name = match (e.author["type"].as_str(), id) {
+        (Some("user"), Some(id)) => m
+            .people
+            .users
+            .get(&UserId::from(id))
+            .map(|u| u.name.clone()),
+        (Some("bot"), Some(id)) => m.people.bots.get(&BotId::from(id)).map(|b| b.name.clone()),
+        (Some("customer"), Some(id)) => m
+            .customers
+            .get(&CustomerId::from(id))
+            .map(|c| c.name.clone()),
+        (Some("channel"), Some(id)) => m
+            .catalog
+            .channels
+            .get(&ChannelId::from(id))
+            .map(|c| c.name.clone()),
+        (Some("system"), _) => Some("chatd".to_owned()),
+        _ => None,
+    };
+    if let (Some(name), Some(author)) = (name, e.author.as_object_mut()) {
+        author.insert("name".into(), name.into());
+    }
+    e
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DialogSearch {
+    /// Words of the customer's name: each must start a word of it (`ann ber` finds Anna Berg).
+    q: String,
+    /// 1 to 200; 50 by default.
+    limit: Option<usize>,
+}
+
+/// A dialog as an auditor finds it: deleted ones included.
+#[derive(Serialize, ToSchema)]
+pub struct AuditDialog {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub channel: super::views::ChannelRef,
+    pub status: DialogStatus,
+    pub deleted: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_activity_at: OffsetDateTime,
+}
+
+#[utoipa::path(operation_id = "audit_find_dialogs", get, path = "/api/audit/v1/dialogs", tag = "audit", params(DialogSearch), security(("bearer" = [])), responses((status = 200, description = "R39: the dialogs of customers whose name matches, deleted ones included, most recent activity first", body = super::views::Items<AuditDialog>), (status = 400, description = "invalid_query", body = Problem), (status = 403, description = "not an auditor or admin", body = Problem)))]
+#[get("/dialogs")]
+async fn find_dialogs(
+    app: web::Data<App>,
+    session: Session,
+    q: web::Query<DialogSearch>,
+) -> Result<HttpResponse, Problem> {
+    auditor(&session)?;
+    let limit = match q.limit.unwrap_or(50) {
+        n @ 1..=200 => n,
+        _ => return Err(Problem::invalid_query("limit is 1 to 200")),
+    };
+    let m = app.model();
+    let customers = m
+        .customers
+        .matching_words(&q.q.to_lowercase())
+        .ok_or_else(|| Problem::invalid_query("q: name a word of the customer's name"))?;
+    let mut items: Vec<AuditDialog> = customers
+        .iter()
+        .filter_map(|c| m.customers.get(c))
+        .flat_map(|c| {
+            let dialogs = m.dialogs.by_customer.get(&c.id).into_iter().flatten();
+            dialogs.filter_map(|d| m.dialogs.get(d)).map(|row| {
+                let channel = m.catalog.channels.get(&row.channel_id);
+                AuditDialog {
+                    id: row.id.0,
+                    customer_id: c.id.0,
+                    customer_name: c.name.clone(),
+                    channel: super::views::ChannelRef {
+                        id: row.channel_id.0,
+                        channel_type: channel.map(|c| c.channel_type),
+                        name: channel.map(|c| c.name.clone()),
+                    },
+                    status: row.status,
+                    deleted: row.deleted,
+                    opened_at: row.opened_at,
+                    last_activity_at: row.last_activity_at,
+                }
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.last_activity_at
+            .cmp(&a.last_activity_at)
+            .then(a.id.cmp(&b.id))
+    });
+    items.truncate(limit);
+    Ok(HttpResponse::Ok().json(super::views::Items { items }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -65,8 +173,13 @@ async fn dialog_events(
         return Err(Problem::not_found());
     }
     let next_cursor = (page.len() > limit).then(|| page[limit].version.to_string());
+    let m = app.model();
     Ok(HttpResponse::Ok().json(Page {
-        items: page.iter().take(limit).map(audit_event).collect::<Vec<_>>(),
+        items: page
+            .iter()
+            .take(limit)
+            .map(|e| named(&m, audit_event(e)))
+            .collect::<Vec<_>>(),
         next_cursor,
     }))
 }
@@ -99,8 +212,12 @@ async fn log(
     let next_cursor = (page.len() == limit)
         .then(|| page.last().map(|e| e.position.to_string()))
         .flatten();
+    let m = app.model();
     Ok(HttpResponse::Ok().json(Page {
-        items: page.iter().map(audit_event).collect::<Vec<_>>(),
+        items: page
+            .iter()
+            .map(|e| named(&m, audit_event(e)))
+            .collect::<Vec<_>>(),
         next_cursor,
     }))
 }
@@ -164,7 +281,8 @@ async fn key(signer: web::Data<Checkpointer>, session: Session) -> Result<HttpRe
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(dialog_events)
+    cfg.service(find_dialogs)
+        .service(dialog_events)
         .service(log)
         .service(checkpoint)
         .service(key);

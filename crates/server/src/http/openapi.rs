@@ -147,6 +147,7 @@ impl Modify for WritesTakeMinPosition {
         files::dialog_attachments,
         files::upload_transport,
         files::get_transport,
+        audit::find_dialogs,
         audit::dialog_events,
         audit::log,
         audit::checkpoint,
