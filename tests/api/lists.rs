@@ -480,3 +480,84 @@ async fn r16_facet_counts_narrow_with_the_other_filters() {
     let both = facets(format!("tags={tag}&channel={tg}")).await;
     assert_eq!(both["unassigned"], 1, "{both}");
 }
+
+/// R39: an admin renames, recolours and deletes a tag; a deleted tag leaves every customer and
+/// the facets; a manager may not change the catalogue.
+#[tokio::test]
+async fn r39_admins_rename_and_delete_tags() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, manager) = app.user(&admin, "mia", "manager", &[]).await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let dialog = app.dialog(&transport, "ann", "hi").await;
+    let customer = app.customer_of(&admin, &dialog).await;
+    let tag = app.tag(&admin, "vip", "red").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let put = app
+        .call(
+            "POST",
+            &format!("/api/v1/customers/{customer}/tags"),
+            Some(&admin),
+            Some(json!({"tag_id": tag, "pinned": true})),
+        )
+        .await;
+    assert_eq!(put.status, 200);
+    let path = format!("/api/v1/tags/{tag}");
+    let renamed = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&admin),
+            Some(json!({"name": "VIP", "color": "purple"})),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{renamed:?}");
+    assert_eq!(
+        (
+            renamed.body["name"].as_str(),
+            renamed.body["color"].as_str()
+        ),
+        (Some("VIP"), Some("purple"))
+    );
+    let refused = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&manager),
+            Some(json!({"name": "mine"})),
+        )
+        .await;
+    assert_eq!((refused.status, refused.code()), (403, "missing_right"));
+    assert_eq!(
+        app.call("DELETE", &path, Some(&manager), None).await.status,
+        403
+    );
+    let gone = app.call("DELETE", &path, Some(&admin), None).await;
+    assert_eq!(gone.status, 200, "{gone:?}");
+    let card = app
+        .call(
+            "GET",
+            &format!("/api/v1/customers/{customer}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(card.body["tags"], json!([]), "{card:?}");
+    let tags = app.call("GET", "/api/v1/tags", Some(&admin), None).await;
+    assert_eq!(tags.body["items"], json!([]));
+    let row = app.detail(&admin, &dialog, None).await;
+    assert_eq!(row.body["customer"]["pinned_tags"], json!([]));
+    assert_eq!(
+        app.call("DELETE", &path, Some(&admin), None).await.status,
+        200,
+        "again: nothing"
+    );
+    assert_eq!(
+        app.call("PATCH", &path, Some(&admin), Some(json!({"name": "back"})))
+            .await
+            .status,
+        404
+    );
+}

@@ -503,6 +503,9 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                 // Staff directory: every manager lists these; changing them is an admin's.
                 "users" => (&m1, 403),
                 "groups" | "channels" | "bots" => (&hidden, 403),
+                // Every manager reads and uses the tag catalogue; renaming or deleting a tag
+                // needs settings.manage (R39).
+                "tags" => (&tag, 403),
                 other => panic!("place {method} {path} ({other}) in this walk"),
             };
             let body = match (method.as_str(), path.as_str()) {

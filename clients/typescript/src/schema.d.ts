@@ -649,6 +649,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_tag"];
+        options?: never;
+        head?: never;
+        patch: operations["update_tag"];
+        trace?: never;
+    };
     "/api/v1/settings/time-limits": {
         parameters: {
             query?: never;
@@ -2203,6 +2219,10 @@ export interface components {
             id: string;
             name: string;
             color: components["schemas"]["TagColor"];
+        };
+        TagPatch: {
+            name?: string | null;
+            color?: null | components["schemas"]["TagColor"];
         };
         /** @description R26: a template as the platform approved it; `body` holds `{{1}}`, `{{2}}`, …. */
         Template: {
@@ -4712,6 +4732,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Written_TagOut"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_tag: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description R39: the tag is gone from the catalogue and every customer (the log keeps its history) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_Empty"];
+                };
+            };
+            /** @description missing_right: settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_tag: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagPatch"];
+            };
+        };
+        responses: {
+            /** @description R39: the tag renamed or recoloured */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_TagOut"];
+                };
+            };
+            /** @description not_found: no such tag (or deleted) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             422: {

@@ -125,6 +125,7 @@ fn entries() -> Vec<Entry> {
         entry("", BotEvent::BotUpdated { name: None, active: Some(false), distribution: None }),
         entry("R19: one of twelve colours.", TagEvent::TagCreated { tag_id: id(0x7a), name: "VIP".into(), color: TagColor::Purple }),
         entry("", TagEvent::TagUpdated { name: Some("VIP+".into()), color: None }),
+        entry("R39: the tag leaves the catalogue and every customer's card.", TagEvent::TagDeleted {}),
         entry("R10: `owner: null` is shared; `from_message_id` marks one made from a message (\"lightning\").", QuickReplyEvent::QuickReplyCreated { quick_reply_id: id(0x5a), owner: Some(id(0x100)), name: "shipping".into(), text: "Your order ships within 24 hours.".into(), from_message_id: Some(id(0xe2)) }),
         entry("", QuickReplyEvent::QuickReplyUpdated { name: None, text: Some("Your order ships today.".into()) }),
         entry("R10: counts towards the listing order.", QuickReplyEvent::QuickReplyUsed {}),
@@ -203,8 +204,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 22 dialog, 6 customer, 3 channel, 6 user, 2 group, 2 bot, 2 tag, 4 quick reply,
+        // 22 dialog, 6 customer, 3 channel, 6 user, 2 group, 2 bot, 3 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 50);
+        assert_eq!(names.len(), 51);
     }
 }

@@ -256,3 +256,64 @@ fn inbound_refused_v1_is_upcast_to_v2() {
         Err(DecodeError::UnknownVersion { version: 3, .. })
     ));
 }
+
+#[test]
+fn r39_tags_are_renamed_and_deleted_with_settings_manage_only() {
+    use crate::setup::{decide_tag, evolve_tag, Tag, TagColor, TagCommand, TagEvent};
+    let admin = Principal::User {
+        id: id(900),
+        role: Role::Admin,
+        rights: Rights::NONE,
+    };
+    let create = TagCommand::Create {
+        tag_id: id(70),
+        name: "VIP".into(),
+        color: TagColor::Red,
+    };
+    let fold_tag = |state: Tag, events: Vec<TagEvent>| {
+        events.into_iter().fold(state, |s, event| {
+            evolve_tag(
+                s,
+                &Recorded {
+                    meta: EventMeta {
+                        at: datetime!(2026-11-24 10:00 UTC),
+                        actor: admin.actor(),
+                    },
+                    event,
+                },
+            )
+        })
+    };
+    // Any user creates a tag; only settings.manage renames or deletes it.
+    let tag = fold_tag(
+        Tag::default(),
+        decide_tag(&Tag::default(), &cmd(manager(), create)).unwrap(),
+    );
+    let rename = TagCommand::Update {
+        name: Some("Gold".into()),
+        color: None,
+    };
+    assert_eq!(
+        decide_tag(&tag, &cmd(manager(), rename.clone())),
+        Err(DomainError::MissingRight(Right::SettingsManage))
+    );
+    assert_eq!(
+        decide_tag(&tag, &cmd(manager(), TagCommand::Delete)),
+        Err(DomainError::MissingRight(Right::SettingsManage))
+    );
+    assert!(decide_tag(&tag, &cmd(admin, rename.clone())).is_ok());
+    let deleted = fold_tag(
+        tag.clone(),
+        decide_tag(&tag, &cmd(admin, TagCommand::Delete)).unwrap(),
+    );
+    assert!(deleted.deleted);
+    assert_eq!(
+        decide_tag(&deleted, &cmd(admin, TagCommand::Delete)),
+        Ok(vec![]),
+        "deleting again changes nothing"
+    );
+    assert_eq!(
+        decide_tag(&deleted, &cmd(admin, rename)),
+        Err(DomainError::NotFound)
+    );
+}

@@ -35,6 +35,9 @@ pub enum TagEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         color: Option<TagColor>,
     },
+    /// The tag is gone from the catalogue and from every customer (R39: admins edit what they
+    /// create); the events that tagged customers stay in the log.
+    TagDeleted {},
 }
 
 impl DomainEvent for TagEvent {
@@ -46,6 +49,7 @@ pub struct Tag {
     pub id: Option<TagId>,
     pub name: String,
     pub color: Option<TagColor>,
+    pub deleted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +63,8 @@ pub enum TagCommand {
         name: Option<String>,
         color: Option<TagColor>,
     },
+    /// Needs `settings.manage` (as renaming does); deleting a deleted tag changes nothing.
+    Delete,
 }
 
 pub fn decide_tag(state: &Tag, cmd: &Command<TagCommand>) -> Result<Vec<TagEvent>, DomainError> {
@@ -79,8 +85,22 @@ pub fn decide_tag(state: &Tag, cmd: &Command<TagCommand>) -> Result<Vec<TagEvent
                 color: *color,
             }])
         }
-        TagCommand::Update { name, color } => {
+        TagCommand::Delete => {
+            require_right(&cmd.by, Right::SettingsManage)?;
             state.id.ok_or(DomainError::NotFound)?;
+            Ok(if state.deleted {
+                vec![]
+            } else {
+                vec![TagEvent::TagDeleted {}]
+            })
+        }
+        TagCommand::Update { name, color } => {
+            // Every user may create a tag; renaming the shop's catalogue is settings' work.
+            require_right(&cmd.by, Right::SettingsManage)?;
+            state
+                .id
+                .filter(|_| !state.deleted)
+                .ok_or(DomainError::NotFound)?;
             if let Some(n) = name {
                 check_name("name", n, 100)?;
             }
@@ -103,6 +123,7 @@ pub fn evolve_tag(mut state: Tag, recorded: &Recorded<TagEvent>) -> Tag {
                 id: Some(*tag_id),
                 name: name.clone(),
                 color: Some(*color),
+                deleted: false,
             }
         }
         TagEvent::TagUpdated { name, color } => {
@@ -113,6 +134,7 @@ pub fn evolve_tag(mut state: Tag, recorded: &Recorded<TagEvent>) -> Tag {
                 state.color = *color;
             }
         }
+        TagEvent::TagDeleted {} => state.deleted = true,
     }
     state
 }

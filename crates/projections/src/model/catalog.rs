@@ -98,6 +98,10 @@ impl Catalog {
 
     /// Tags change as the domain's `evolve_tag` says.
     pub fn apply_tag(&mut self, r: &Recorded<TagEvent>, stream_id: TagId) {
+        if matches!(r.event, TagEvent::TagDeleted {}) {
+            self.tags.remove(&stream_id);
+            return;
+        }
         let state = self.tags.get(&stream_id).map(TagView::state);
         if let Some(t) = TagView::of(evolve_tag(state.unwrap_or_default(), r)) {
             self.tags.insert(t.id, t);
@@ -210,6 +214,7 @@ impl TagView {
             id: Some(self.id),
             name: self.name.clone(),
             color: Some(self.color),
+            deleted: false,
         }
     }
 

@@ -83,6 +83,15 @@ impl Customers {
             .flat_map(|(_, ids)| ids.iter().copied())
     }
 
+    /// A deleted tag leaves every customer that held it.
+    pub(crate) fn forget_tag(&mut self, tag: TagId) {
+        for c in self.by_tag.remove(&tag).unwrap_or_default() {
+            if let Some(card) = self.by_id.get_mut(&c) {
+                card.tags.remove(&tag);
+            }
+        }
+    }
+
     /// A customer card with every index kept in step (restoring a snapshot).
     pub(crate) fn insert(&mut self, c: CustomerView) {
         self.by_external

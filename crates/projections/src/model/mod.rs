@@ -85,7 +85,12 @@ impl ReadModel {
             AnyEvent::User(r) => self.people.apply_user(r, id.into()),
             AnyEvent::Group(r) => self.people.apply_group(r, id.into()),
             AnyEvent::Bot(r) => self.people.apply_bot(r, id.into()),
-            AnyEvent::Tag(r) => self.catalog.apply_tag(r, id.into()),
+            AnyEvent::Tag(r) => {
+                if matches!(r.event, chatd_domain::setup::TagEvent::TagDeleted {}) {
+                    self.customers.forget_tag(id.into());
+                }
+                self.catalog.apply_tag(r, id.into())
+            }
             AnyEvent::QuickReply(r) => self.catalog.apply_quick_reply(r, id.into()),
             AnyEvent::Order(r) => self.catalog.apply_order(r),
             AnyEvent::File(r) => self.files.apply_file(r),

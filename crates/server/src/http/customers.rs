@@ -3,13 +3,13 @@
 use super::extract::Caller;
 use super::json::Json;
 use super::people::ReadParams;
-use super::support::{act, command, settle, written};
+use super::support::{act, command, settle, written, written_view};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
 use crate::app::App;
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chatd_domain::customer::{Customer, CustomerCommand};
 use chatd_domain::setup::{Tag, TagColor, TagCommand, TagEvent};
 use chatd_domain::{CustomerId, TagId};
@@ -184,6 +184,50 @@ async fn create_tag(
     written(StatusCode::CREATED, tag, out.position)
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct TagPatch {
+    name: Option<String>,
+    color: Option<TagColor>,
+}
+
+#[utoipa::path(operation_id = "update_tag", patch, path = "/api/v1/tags/{id}", tag = "customers", params(("id" = uuid::Uuid, Path)), request_body = TagPatch, security(("bearer" = [])), responses((status = 200, description = "R39: the tag renamed or recoloured", body = Written<views::TagOut>), (status = 404, description = "not_found: no such tag (or deleted)", body = Problem), (status = 422, body = Problem)))]
+#[patch("/tags/{id}")]
+async fn update_tag(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: Json<TagPatch>,
+) -> Result<HttpResponse, Problem> {
+    let body = body.into_inner();
+    let tag_id = TagId::from(*id);
+    let cmd = command(
+        caller.principal,
+        TagCommand::Update {
+            name: body.name,
+            color: body.color,
+        },
+    );
+    let out = app.execute::<Tag>(tag_id, &cmd).await?;
+    written_view(&app, StatusCode::OK, out.position, |m| {
+        m.catalog.tags.get(&tag_id).map(|t| views::TagOut {
+            id: t.id.0,
+            name: t.name.clone(),
+            color: t.color,
+        })
+    })
+    .await
+}
+
+#[utoipa::path(operation_id = "delete_tag", delete, path = "/api/v1/tags/{id}", tag = "customers", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])), responses((status = 200, description = "R39: the tag is gone from the catalogue and every customer (the log keeps its history)", body = Written<Empty>), (status = 403, description = "missing_right: settings.manage", body = Problem), (status = 404, description = "not_found", body = Problem)))]
+#[delete("/tags/{id}")]
+async fn delete_tag(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    act::<Tag>(&app, *id, caller.principal, TagCommand::Delete).await
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(customer_card_route)
         .service(block)
@@ -191,5 +235,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tag_customer)
         .service(untag)
         .service(list_tags)
-        .service(create_tag);
+        .service(create_tag)
+        .service(update_tag)
+        .service(delete_tag);
 }

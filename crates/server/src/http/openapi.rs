@@ -122,6 +122,8 @@ impl Modify for WritesTakeMinPosition {
         customers::untag,
         customers::list_tags,
         customers::create_tag,
+        customers::update_tag,
+        customers::delete_tag,
         settings::get_limits,
         settings::put_limits,
         settings::list,
