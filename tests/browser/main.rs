@@ -7,6 +7,7 @@
 //! `CONSOLE_SCREENSHOT=docs/console.png cargo test -p chatd-tests --test browser` also fills a
 //! demo shop and takes the screenshot the README shows.
 
+mod admin;
 mod first_day;
 mod support;
 

@@ -1,5 +1,8 @@
 // Administration: users, groups, channels (the transport token shown once), tags, time limits,
-// bots (their token shown once). Each tab is a table and a form over the public API.
+// bots (their token shown once), quick replies. Each tab is a table and a form over the public
+// API, and everything an admin creates can be edited there (R39): users' name, role, groups,
+// work status and password; groups' rights; tags' name and colour, or deletion; channels'
+// webhook, capabilities and own time limits; bots' rules; quick replies.
 import { h, fill, toast, problem, CHANNEL_ICONS } from "/console/ui.js";
 
 const TABS = [
@@ -9,6 +12,7 @@ const TABS = [
   ["tags", "Tags"],
   ["limits", "Time limits"],
   ["bots", "Bots"],
+  ["replies", "Quick replies"],
 ];
 const COLORS = ["red", "orange", "yellow", "lime", "green", "teal", "cyan", "blue", "indigo", "purple", "pink", "grey"];
 const CHANNEL_TYPES = Object.keys(CHANNEL_ICONS);
@@ -35,6 +39,42 @@ export class Admin {
     this.current = id;
     for (const b of this.tabs.children) b.setAttribute("aria-selected", String(b.dataset.tab === id));
     fill(this.body, await this[id]());
+  }
+
+  /** A modal form to edit one thing: `fields` are [name, label, input, read?]; `submit` gets
+   * the values read from the inputs (checkboxes give booleans, empty numbers `null`). */
+  edit(title, fields, submit) {
+    const read = (input) =>
+      input.type === "checkbox" ? input.checked : input.multiple ? [...input.selectedOptions].map((o) => o.value) : input.type === "number" ? (input.value === "" ? null : Number(input.value)) : input.value;
+    const error = h("p.error", { role: "alert" });
+    const dlg = h(
+      "dialog.editor",
+      { "aria-label": title },
+      h(
+        "form",
+        {
+          onsubmit: async (e) => {
+            e.preventDefault();
+            const values = Object.fromEntries(fields.map(([name, , input, get]) => [name, (get ?? read)(input)]));
+            const r = await submit(values);
+            if (r?.error) return fill(error, problem(r));
+            dlg.close();
+            toast(`${title}: saved`);
+            this.tab(this.current);
+          },
+        },
+        h("h3", {}, title),
+        fields.map(([name, label, input]) => {
+          input.name = name;
+          return input.type === "checkbox" ? h("label.check", {}, input, label) : h("label", {}, label, input);
+        }),
+        error,
+        h("div.bar", {}, h("button.primary", { type: "submit" }, "Save"), " ", h("button", { type: "button", onclick: () => dlg.close() }, "Cancel")),
+      ),
+    );
+    dlg.addEventListener("close", () => dlg.remove());
+    document.body.append(dlg);
+    dlg.showModal();
   }
 
   /** A secret shown once (a transport or bot token). */
@@ -86,7 +126,13 @@ export class Admin {
               h("td", {}, u.group_ids.map((g) => names.get(g) ?? g).join(", ")),
               h("td", {}, `${u.work_status}${u.online ? " · online" : ""}`),
               h("td", {}, u.active ? "yes" : "no"),
-              h("td", {}, h("button", { onclick: async () => { const r = await this.api.PATCH("/api/v1/users/{id}", { params: { id: u.id }, body: { active: !u.active } }); if (r.error) toast(problem(r)); this.tab("users"); } }, u.active ? "Deactivate" : "Activate")),
+              h(
+                "td",
+                {},
+                h("button", { "aria-label": `Edit ${u.login}`, onclick: () => this.editUser(u, groups.data?.items ?? []) }, "Edit"),
+                " ",
+                h("button", { onclick: async () => { const r = await this.api.PATCH("/api/v1/users/{id}", { params: { id: u.id }, body: { active: !u.active } }); if (r.error) toast(problem(r)); this.tab("users"); } }, u.active ? "Deactivate" : "Activate"),
+              ),
             ),
           ),
         ),
@@ -106,10 +152,60 @@ export class Admin {
     ];
   }
 
+  editUser(u, groups) {
+    this.edit(
+      `User ${u.login}`,
+      [
+        ["name", "Name", h("input", { value: u.name, required: true })],
+        ["role", "Role", h("select", {}, ["manager", "chat_admin", "admin", "auditor"].map((r) => h("option", { selected: r === u.role }, r)))],
+        ["group_ids", "Groups", h("select", { multiple: true }, groups.map((g) => h("option", { value: g.id, selected: u.group_ids.includes(g.id) }, g.name)))],
+        ["work_status", "Work status", h("select", {}, ["free", "busy", "lunch", "break"].map((w) => h("option", { selected: w === u.work_status }, w)))],
+        ["password", "New password (empty: unchanged; their sessions end)", h("input", { type: "password", minlength: 8, autocomplete: "new-password" })],
+      ],
+      (v) => {
+        const body = { name: v.name, role: v.role, group_ids: v.group_ids, work_status: v.work_status };
+        if (v.password) body.password = v.password;
+        return this.api.PATCH("/api/v1/users/{id}", { params: { id: u.id }, body });
+      },
+    );
+  }
+
   async groups() {
     const groups = await this.api.GET("/api/v1/groups");
     return [
-      h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Group"), h("th", {}, "Rights"))), h("tbody", {}, (groups.data?.items ?? []).map((g) => h("tr", {}, h("td", {}, g.name), h("td", {}, g.rights.join(", ")))))),
+      h(
+        "table",
+        {},
+        h("thead", {}, h("tr", {}, h("th", {}, "Group"), h("th", {}, "Rights"), h("th", {}, ""))),
+        h(
+          "tbody",
+          {},
+          (groups.data?.items ?? []).map((g) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, g.name),
+              h("td", {}, g.rights.join(", ")),
+              h(
+                "td",
+                {},
+                h("button", {
+                  "aria-label": `Edit group ${g.name}`,
+                  onclick: () =>
+                    this.edit(
+                      `Group ${g.name}`,
+                      [
+                        ["name", "Name", h("input", { value: g.name, required: true })],
+                        ["rights", "Rights", h("select", { multiple: true }, RIGHTS.map((r) => h("option", { selected: g.rights.includes(r) }, r)))],
+                      ],
+                      (v) => this.api.PATCH("/api/v1/groups/{id}", { params: { id: g.id }, body: v }),
+                    ),
+                }, "Edit"),
+              ),
+            ),
+          ),
+        ),
+      ),
       h("h3", {}, "New group"),
       this.form(
         [
@@ -122,18 +218,61 @@ export class Admin {
     ];
   }
 
+  /** A channel's name, webhook, the capabilities a shop changes, and its own time limit. */
+  editChannel(c, limits) {
+    const caps = c.capabilities;
+    const own = limits?.channels?.[c.id];
+    const check = (name, label) => [name, label, h("input", { type: "checkbox", checked: !!caps[name] })];
+    this.edit(
+      `Channel ${c.name}`,
+      [
+        ["name", "Name", h("input", { value: c.name, required: true })],
+        ["webhook_url", "Webhook URL (empty: none)", h("input", { type: "url", value: c.webhook_url ?? "" })],
+        ["text_max_len", "Longest text", h("input", { type: "number", min: 1, max: 2000, value: caps.text_max_len })],
+        ["reply_window_s", "Reply window in seconds (empty: none)", h("input", { type: "number", min: 1, value: caps.reply_window_s ?? "" })],
+        check("editing", "Messages can be edited"),
+        check("deleting", "Messages can be deleted"),
+        check("delivered_status", "Reports delivered"),
+        check("read_status", "Reports read"),
+        check("reactions", "Carries reactions"),
+        ["warning_after", "Own time limit: warning after (s, empty: the default)", h("input", { type: "number", min: 10, step: 10, value: own?.warning_after ?? "" })],
+        ["limit", "Own time limit: limit (s)", h("input", { type: "number", min: 10, step: 10, value: own?.limit ?? "" })],
+      ],
+      async (v) => {
+        const capabilities = { text_max_len: v.text_max_len, reply_window_s: v.reply_window_s, editing: v.editing, deleting: v.deleting, delivered_status: v.delivered_status, read_status: v.read_status, reactions: v.reactions };
+        const r = await this.api.PATCH("/api/v1/channels/{id}", { params: { id: c.id }, body: { name: v.name, webhook_url: v.webhook_url || null, settings: { capabilities } } });
+        if (r.error) return r;
+        const channels = { ...(limits?.channels ?? {}) };
+        if (v.warning_after != null && v.limit != null) channels[c.id] = { warning_after: v.warning_after, limit: v.limit };
+        else delete channels[c.id];
+        if (JSON.stringify(channels) === JSON.stringify(limits?.channels ?? {})) return r;
+        return this.api.PUT("/api/v1/settings/time-limits", { body: { default: limits?.default ?? null, channels } });
+      },
+    );
+  }
+
   async channels() {
-    const channels = await this.api.GET("/api/v1/channels");
+    const [channels, limits] = await Promise.all([this.api.GET("/api/v1/channels"), this.api.GET("/api/v1/settings/time-limits")]);
     return [
       h(
         "table",
         {},
-        h("thead", {}, h("tr", {}, ["", "Name", "Type", "Webhook", "Text up to", "Files"].map((t) => h("th", {}, t)))),
+        h("thead", {}, h("tr", {}, ["", "Name", "Type", "Webhook", "Text up to", "Files", ""].map((t) => h("th", {}, t)))),
         h(
           "tbody",
           {},
           (channels.data?.items ?? []).map((c) =>
-            h("tr", {}, h("td", {}, CHANNEL_ICONS[c.type] ?? ""), h("td", {}, c.name), h("td", {}, c.type), h("td", {}, c.webhook_url ?? "—"), h("td", {}, String(c.capabilities.text_max_len)), h("td", {}, String(c.capabilities.max_attachments))),
+            h(
+              "tr",
+              {},
+              h("td", {}, CHANNEL_ICONS[c.type] ?? ""),
+              h("td", {}, c.name),
+              h("td", {}, c.type),
+              h("td", {}, c.webhook_url ?? "—"),
+              h("td", {}, String(c.capabilities.text_max_len)),
+              h("td", {}, String(c.capabilities.max_attachments)),
+              h("td", {}, h("button", { "aria-label": `Edit channel ${c.name}`, onclick: () => this.editChannel(c, limits.data) }, "Edit")),
+            ),
           ),
         ),
       ),
@@ -157,7 +296,40 @@ export class Admin {
   async tags() {
     const tags = await this.api.GET("/api/v1/tags");
     return [
-      h("div.chips", {}, (tags.data?.items ?? []).map((t) => h(`span.tag.tag-${t.color}`, {}, t.name))),
+      h(
+        "ul.admin-tags",
+        {},
+        (tags.data?.items ?? []).map((t) =>
+          h(
+            "li",
+            {},
+            h(`span.tag.tag-${t.color}`, {}, t.name),
+            " ",
+            h("button", {
+              "aria-label": `Edit tag ${t.name}`,
+              onclick: () =>
+                this.edit(
+                  `Tag ${t.name}`,
+                  [
+                    ["name", "Name", h("input", { value: t.name, required: true })],
+                    ["color", "Colour", h("select", {}, COLORS.map((c) => h("option", { selected: c === t.color }, c)))],
+                  ],
+                  (v) => this.api.PATCH("/api/v1/tags/{id}", { params: { id: t.id }, body: v }),
+                ),
+            }, "Edit"),
+            " ",
+            h("button.danger", {
+              "aria-label": `Delete tag ${t.name}`,
+              onclick: async () => {
+                if (!confirm(`Delete the tag ${t.name}? It leaves every customer.`)) return;
+                const r = await this.api.DELETE("/api/v1/tags/{id}", { params: { id: t.id } });
+                if (r.error) return toast(problem(r));
+                this.tab("tags");
+              },
+            }, "Delete"),
+          ),
+        ),
+      ),
       h("h3", {}, "New tag"),
       this.form(
         [
@@ -190,7 +362,49 @@ export class Admin {
   async bots() {
     const bots = await this.api.GET("/api/v1/bots");
     return [
-      h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Bot"), h("th", {}, "Active"), h("th", {}, "Channels with rules"))), h("tbody", {}, (bots.data?.items ?? []).map((b) => h("tr", {}, h("td", {}, b.name), h("td", {}, b.active ? "yes" : "no"), h("td", {}, String(b.distribution.length)))))),
+      h(
+        "table",
+        {},
+        h("thead", {}, h("tr", {}, h("th", {}, "Bot"), h("th", {}, "Active"), h("th", {}, "Channels with rules"), h("th", {}, ""))),
+        h(
+          "tbody",
+          {},
+          (bots.data?.items ?? []).map((b) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, b.name),
+              h("td", {}, b.active ? "yes" : "no"),
+              h("td", {}, String(b.distribution.length)),
+              h(
+                "td",
+                {},
+                h("button", {
+                  "aria-label": `Edit bot ${b.name}`,
+                  onclick: () =>
+                    this.edit(
+                      `Bot ${b.name}`,
+                      [
+                        ["name", "Name", h("input", { value: b.name, required: true })],
+                        ["active", "Active", h("input", { type: "checkbox", checked: b.active })],
+                        ["distribution", "Distribution rules (R18, one object per channel; the server says what is wrong)", h("textarea", { rows: 10, cols: 60 }, JSON.stringify(b.distribution, null, 2)), (t) => t.value],
+                      ],
+                      (v) => {
+                        let distribution;
+                        try {
+                          distribution = JSON.parse(v.distribution);
+                        } catch (e) {
+                          return { error: { detail: `the rules are not JSON: ${e.message}`, code: "malformed_json" } };
+                        }
+                        return this.api.PATCH("/api/v1/bots/{id}", { params: { id: b.id }, body: { name: v.name, active: v.active, distribution } });
+                      },
+                    ),
+                }, "Edit"),
+              ),
+            ),
+          ),
+        ),
+      ),
       h("h3", {}, "New bot"),
       this.form(
         [["name", "Name", h("input", { required: true })]],
@@ -200,6 +414,67 @@ export class Admin {
           return r;
         },
         "Create bot",
+      ),
+    ];
+  }
+
+  async replies() {
+    const replies = await this.api.GET("/api/v1/quick-replies");
+    return [
+      h(
+        "table",
+        {},
+        h("thead", {}, h("tr", {}, ["Name", "Text", "Shared", "Used", ""].map((t) => h("th", {}, t)))),
+        h(
+          "tbody",
+          {},
+          (replies.data?.items ?? []).map((q) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, q.name),
+              h("td", { dir: "auto" }, q.text),
+              h("td", {}, q.shared ? "yes" : "personal"),
+              h("td", {}, String(q.uses ?? 0)),
+              h(
+                "td",
+                {},
+                h("button", {
+                  "aria-label": `Edit quick reply ${q.name}`,
+                  onclick: () =>
+                    this.edit(
+                      `Quick reply ${q.name}`,
+                      [
+                        ["name", "Name", h("input", { value: q.name, required: true })],
+                        ["text", "Text", h("textarea", { rows: 4, cols: 50 }, q.text), (t) => t.value],
+                      ],
+                      (v) => this.api.PATCH("/api/v1/quick-replies/{id}", { params: { id: q.id }, body: v }),
+                    ),
+                }, "Edit"),
+                " ",
+                h("button.danger", {
+                  "aria-label": `Delete quick reply ${q.name}`,
+                  onclick: async () => {
+                    if (!confirm(`Delete the quick reply ${q.name}?`)) return;
+                    const r = await this.api.DELETE("/api/v1/quick-replies/{id}", { params: { id: q.id } });
+                    if (r.error) return toast(problem(r));
+                    this.tab("replies");
+                  },
+                }, "Delete"),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h("h3", {}, "New quick reply"),
+      this.form(
+        [
+          ["name", "Name", h("input", { required: true })],
+          ["text", "Text", h("input", { required: true, size: 50 })],
+          ["shared", "Shared with the team", h("select", {}, h("option", { value: "true" }, "yes"), h("option", { value: "false" }, "personal"))],
+        ],
+        (v) => this.api.POST("/api/v1/quick-replies", { body: { ...v, shared: v.shared === "true" } }),
+        "Create quick reply",
       ),
     ];
   }
