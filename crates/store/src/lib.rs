@@ -11,6 +11,8 @@
 //! - `types`: positions, expected versions, new and recorded events, `StoreError`;
 //! - `sqlite`: the embedded default (one file, WAL, group commit on one writer thread);
 //! - `kurrent`: KurrentDB / EventStoreDB through the official `kurrentdb` crate;
+//! - `postgres`: PostgreSQL (R33), commits serialised on one lock row so positions follow
+//!   commit order;
 //! - `subscription`: the catch-up subscription both backends hand out;
 //! - `hash`: the per-stream SHA-256 chain;
 //! - `chains`: the auditor's walk over a scan of the log (chains, gaps, heads, checkpoints);
@@ -20,11 +22,13 @@ pub mod chains;
 pub mod contract;
 pub mod hash;
 pub mod kurrent;
+pub mod postgres;
 pub mod sqlite;
 mod subscription;
 mod types;
 
 pub use kurrent::KurrentStore;
+pub use postgres::PostgresStore;
 pub use sqlite::{SqliteConfig, SqliteStore, WriterStats};
 pub use subscription::Subscription;
 pub use types::*;
