@@ -16,6 +16,7 @@ mod lifecycle;
 mod lists;
 mod notes;
 mod operations;
+mod postgres;
 mod queue;
 mod restart;
 mod schema;

@@ -82,8 +82,11 @@ pub enum StoreSetting {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreFileConfig {
-    /// `embedded` (the default) or `kurrentdb`.
+    /// `embedded` (the default), `postgres` or `kurrentdb`.
     pub kind: Option<String>,
+    /// PostgreSQL's connection URL (`CHATD_POSTGRES`), e.g.
+    /// `postgres://chatd:secret@db.internal:5432/chatd` (docs/POSTGRES.md).
+    pub url: Option<String>,
     /// KurrentDB's connection string (`CHATD_KURRENTDB`), e.g.
     /// `kurrentdb://localhost:2113?tls=false` or `kurrentdb+discover://a:2113,b:2113,c:2113`.
     pub connection: Option<String>,
@@ -94,7 +97,13 @@ pub struct StoreFileConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreKind {
     Embedded,
-    KurrentDb { connection: String },
+    /// R33: a PostgreSQL database, by URL.
+    Postgres {
+        url: String,
+    },
+    KurrentDb {
+        connection: String,
+    },
 }
 
 /// KurrentDB on this machine, insecure: what `store = "kurrentdb"` alone means.
@@ -177,8 +186,10 @@ pub enum ConfigError {
         #[source]
         source: toml::de::Error,
     },
-    #[error("unknown store kind {0:?} (known: embedded, kurrentdb)")]
+    #[error("unknown store kind {0:?} (known: embedded, postgres, kurrentdb)")]
     UnknownStore(String),
+    #[error("store = \"postgres\" needs a URL: [store] url = \"postgres://…\" or CHATD_POSTGRES")]
+    PostgresUrlMissing,
 }
 
 /// What came from flags and environment; `None` where neither said anything.
@@ -222,6 +233,13 @@ impl Config {
             .or(store_section.kind);
         let store = match kind.as_deref() {
             None | Some("embedded") => StoreKind::Embedded,
+            Some("postgres") => StoreKind::Postgres {
+                url: std::env::var("CHATD_POSTGRES")
+                    .ok()
+                    .filter(|u| !u.is_empty())
+                    .or(store_section.url)
+                    .ok_or(ConfigError::PostgresUrlMissing)?,
+            },
             Some("kurrentdb") => StoreKind::KurrentDb {
                 connection: std::env::var("CHATD_KURRENTDB")
                     .ok()
@@ -378,13 +396,27 @@ mod tests {
             Config::load(o.clone()),
             Err(ConfigError::Parse { .. })
         ));
-        std::fs::write(&file, "[store]\nkind = \"postgres\"\n").unwrap();
+        std::fs::write(&file, "[store]\nkind = \"mysql\"\n").unwrap();
         assert!(matches!(
             Config::load(o.clone()),
             Err(ConfigError::UnknownStore(_))
         ));
         std::fs::write(&file, "store = \"postgres\"\n").unwrap();
-        assert!(matches!(Config::load(o), Err(ConfigError::UnknownStore(_))));
+        assert!(matches!(
+            Config::load(o.clone()),
+            Err(ConfigError::PostgresUrlMissing)
+        ));
+        std::fs::write(
+            &file,
+            "[store]\nkind = \"postgres\"\nurl = \"postgres://db/chatd\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            Config::load(o).unwrap().store,
+            StoreKind::Postgres {
+                url: "postgres://db/chatd".into()
+            }
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::http;
 use crate::{delivery, gateway, telemetry};
 use actix_web::{web, HttpServer};
 use chatd_app::{credentials, App};
-use chatd_store::{EventStore, KurrentStore, SqliteConfig, SqliteStore, StoreError};
+use chatd_store::{EventStore, KurrentStore, PostgresStore, SqliteConfig, SqliteStore, StoreError};
 use gateway::Hub;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -51,6 +51,9 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn EventStore>, StoreErr
             c.max_batch = config.max_batch;
             Ok(SqliteStore::open(c)?)
         }
+        // Connects, migrates the schema and starts the writer; a wrong URL, an unreachable host
+        // or refused credentials fail here, naming the host and the reason.
+        StoreKind::Postgres { url } => Ok(PostgresStore::connect(url, config.max_batch).await?),
         StoreKind::KurrentDb { connection } => {
             let store = KurrentStore::connect(connection)?;
             // Fail at start, with the reason, rather than on the first request.

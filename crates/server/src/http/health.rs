@@ -35,12 +35,16 @@ fn not_ready(app: &App) -> super::Problem {
 }
 
 /// Readiness: 200 once the read models have caught up with the log as it was at start, 503
-/// `not_ready` before.
-#[utoipa::path(operation_id = "ready", get, path = "/readyz", tag = "operations", responses((status = 200, description = "`{status: \"ready\", position}`"), (status = 503, description = "not_ready: still catching up", body = super::Problem)))]
+/// `not_ready` before, and 503 `store_unavailable` while the store cannot be reached (R33).
+#[utoipa::path(operation_id = "ready", get, path = "/readyz", tag = "operations", responses((status = 200, description = "`{status: \"ready\", position}`"), (status = 503, description = "not_ready: still catching up; store_unavailable: the event store cannot be reached", body = super::Problem)))]
 #[get("/readyz")]
 pub async fn readyz(app: web::Data<App>) -> Result<HttpResponse, super::Problem> {
     if !app.is_ready() {
         return Err(not_ready(&app));
+    }
+    // R33: a node whose store is away is not ready (a load balancer sends elsewhere).
+    if let Err(e) = app.store.head().await {
+        return Err(crate::app::AppError::Store(e).into());
     }
     Ok(HttpResponse::Ok().json(json!({
         "status": "ready",

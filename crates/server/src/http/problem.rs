@@ -273,6 +273,15 @@ impl From<AppError> for Problem {
             AppError::Store(StoreError::WrongExpectedVersion { .. }) => {
                 Problem::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
             }
+            // R33: the database is away; nothing was written. Try again shortly.
+            AppError::Store(StoreError::Unavailable(_)) => Problem {
+                retry_after: Some(2),
+                ..Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "the event store cannot be reached right now; nothing was written: try again",
+                )
+            },
             AppError::Store(s) => Problem::internal(s),
         }
     }
