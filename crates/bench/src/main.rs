@@ -6,6 +6,7 @@ mod p2;
 mod p3;
 mod p4;
 mod p5;
+mod p9;
 mod stats;
 mod workload;
 
@@ -36,7 +37,7 @@ struct Args {
     /// Timed list pages per P4 case.
     #[arg(long, default_value_t = 2000)]
     p4_samples: usize,
-    /// Run only these bars (p1, p2, p3, p4, p5); all when empty (p4 includes P6).
+    /// Run only these bars (p1, p2, p3, p4, p5, p9); all when empty (p4 includes P6).
     only: Vec<String>,
 }
 
@@ -67,5 +68,8 @@ async fn main() {
     }
     if wants("p5") {
         p5::run(args.p5_events).await;
+    }
+    if wants("p9") {
+        p9::run(Duration::from_secs(args.seconds)).await;
     }
 }
