@@ -6,7 +6,6 @@
 //! "PostgreSQL: one lock row"). Each append is checked against its stream's head before it is
 //! written; a refused append fails alone. Callers are answered after COMMIT.
 
-use super::schema::SELECT_EVENT;
 use super::{error, Connector};
 use crate::hash::{chain, GENESIS};
 use crate::{AppendResult, ExpectedVersion, NewEvent, Position, StoreError};
@@ -72,6 +71,9 @@ pub async fn run(connector: Connector, mut rx: mpsc::Receiver<AppendRequest>, ma
 }
 
 /// One transaction for the whole batch; each request's own result (a refusal fails only it).
+/// Whatever the batch's size, it costs a fixed number of round trips inside the lock: the head
+/// row, the streams' heads and the ids already stored (one query each), one multi-row insert,
+/// the head's update and COMMIT.
 async fn commit(
     client: &mut Client,
     batch: &[AppendRequest],
@@ -82,22 +84,23 @@ async fn commit(
         .await
         .map_err(error)?
         .get(0);
+    let streams: Vec<&str> = batch
+        .iter()
+        .map(|r| r.stream.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut heads = stream_heads(&tx, &streams).await?;
+    let mut stored = stored_ids(&tx, batch).await?;
     let now = OffsetDateTime::now_utc();
+    let mut rows = Rows::default();
     let mut next = head + 1;
-    let mut heads: HashMap<String, (u64, [u8; 32])> = HashMap::new();
-    let insert = tx
-        .prepare(
-            "INSERT INTO chatd_events (position, stream, version, id, event_type, schema_version, \
-             data, metadata, recorded_at, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .await
-        .map_err(error)?;
-    let mut results = Vec::with_capacity(batch.len());
-    for req in batch {
-        results.push(append_one(&tx, &insert, &mut heads, req, &mut next, now).await?);
-    }
+    let results: Vec<_> = batch
+        .iter()
+        .map(|req| append_one(&mut heads, &mut stored, req, &mut next, now, &mut rows))
+        .collect();
     if next > head + 1 {
+        rows.insert(&tx).await?;
         tx.execute("UPDATE chatd_log_head SET position = $1", &[&(next - 1)])
             .await
             .map_err(error)?;
@@ -108,71 +111,142 @@ async fn commit(
     Ok(results)
 }
 
-/// Check and write one append inside the batch's transaction. `Ok(Err(_))` is a refusal of this
-/// append alone; `Err(_)` fails the batch (the database failed).
-async fn append_one(
+/// Each stream's last version and hash, for the streams of the batch.
+async fn stream_heads(
     tx: &Transaction<'_>,
-    insert: &tokio_postgres::Statement,
-    heads: &mut HashMap<String, (u64, [u8; 32])>,
-    req: &AppendRequest,
-    next: &mut i64,
-    now: OffsetDateTime,
-) -> Result<Result<AppendResult, StoreError>, StoreError> {
-    if req.events.is_empty() {
-        return Ok(Err(StoreError::Invalid(
-            "an append needs at least one event".into(),
-        )));
-    }
-    let ids: Vec<uuid::Uuid> = req.events.iter().map(|e| e.id).collect();
-    if ids.iter().collect::<HashSet<_>>().len() != ids.len() {
-        return Ok(Err(StoreError::Invalid(
-            "an append names one event id twice".into(),
-        )));
-    }
-    // Event ids are idempotency keys for ever: ids already in the stream make this a retry (the
-    // same ids in the same order) or a conflict.
-    let stored = tx
+    streams: &[&str],
+) -> Result<HashMap<String, (u64, [u8; 32])>, StoreError> {
+    let rows = tx
         .query(
-            &format!("{SELECT_EVENT} WHERE stream = $1 AND id = ANY($2) ORDER BY version"),
-            &[&req.stream, &ids],
+            "SELECT DISTINCT ON (stream) stream, version, hash FROM chatd_events \
+             WHERE stream = ANY($1) ORDER BY stream, version DESC",
+            &[&streams],
         )
         .await
         .map_err(error)?;
-    if !stored.is_empty() {
-        let stored = stored
-            .iter()
-            .map(super::schema::event)
-            .collect::<Result<Vec<_>, _>>()?;
-        let same = stored.len() == ids.len()
-            && stored.iter().zip(&ids).all(|(s, id)| s.id == *id)
-            && stored.windows(2).all(|w| w[1].version == w[0].version + 1);
-        let last = stored.last().expect("not empty");
-        return Ok(if same {
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let hash: &[u8] = r.get(2);
+            (
+                r.get::<_, String>(0),
+                (
+                    r.get::<_, i64>(1) as u64,
+                    hash.try_into().unwrap_or(GENESIS),
+                ),
+            )
+        })
+        .collect())
+}
+
+/// Where each event id of the batch already stands: `(stream, id) -> (version, position)`.
+type Stored = HashMap<(String, uuid::Uuid), (u64, i64)>;
+
+async fn stored_ids(tx: &Transaction<'_>, batch: &[AppendRequest]) -> Result<Stored, StoreError> {
+    let ids: Vec<uuid::Uuid> = batch
+        .iter()
+        .flat_map(|r| r.events.iter().map(|e| e.id))
+        .collect();
+    let rows = tx
+        .query(
+            "SELECT stream, id, version, position FROM chatd_events WHERE id = ANY($1)",
+            &[&ids],
+        )
+        .await
+        .map_err(error)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                (r.get::<_, String>(0), r.get::<_, uuid::Uuid>(1)),
+                (r.get::<_, i64>(2) as u64, r.get::<_, i64>(3)),
+            )
+        })
+        .collect())
+}
+
+/// The rows a batch writes, column by column, for one `INSERT … SELECT FROM unnest(…)`.
+#[derive(Default)]
+struct Rows {
+    position: Vec<i64>,
+    stream: Vec<String>,
+    version: Vec<i64>,
+    id: Vec<uuid::Uuid>,
+    event_type: Vec<String>,
+    schema_version: Vec<i32>,
+    data: Vec<Vec<u8>>,
+    metadata: Vec<Vec<u8>>,
+    recorded_at: Vec<i64>,
+    prev_hash: Vec<Vec<u8>>,
+    hash: Vec<Vec<u8>>,
+}
+
+impl Rows {
+    async fn insert(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        tx.execute(
+            "INSERT INTO chatd_events (position, stream, version, id, event_type, schema_version, \
+             data, metadata, recorded_at, prev_hash, hash) \
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], \
+             $6::integer[], $7::bytea[], $8::bytea[], $9::bigint[], $10::bytea[], $11::bytea[])",
+            &[
+                &self.position,
+                &self.stream,
+                &self.version,
+                &self.id,
+                &self.event_type,
+                &self.schema_version,
+                &self.data,
+                &self.metadata,
+                &self.recorded_at,
+                &self.prev_hash,
+                &self.hash,
+            ],
+        )
+        .await
+        .map_err(error)?;
+        Ok(())
+    }
+}
+
+/// Check one append of the batch and add its rows; a refusal fails only it.
+fn append_one(
+    heads: &mut HashMap<String, (u64, [u8; 32])>,
+    stored: &mut Stored,
+    req: &AppendRequest,
+    next: &mut i64,
+    now: OffsetDateTime,
+    rows: &mut Rows,
+) -> Result<AppendResult, StoreError> {
+    if req.events.is_empty() {
+        return Err(StoreError::Invalid(
+            "an append needs at least one event".into(),
+        ));
+    }
+    let ids: Vec<uuid::Uuid> = req.events.iter().map(|e| e.id).collect();
+    if ids.iter().collect::<HashSet<_>>().len() != ids.len() {
+        return Err(StoreError::Invalid(
+            "an append names one event id twice".into(),
+        ));
+    }
+    // Event ids are idempotency keys for ever: ids already in the stream make this a retry (the
+    // same ids at consecutive versions) or a conflict.
+    let found: Vec<(u64, i64)> = ids
+        .iter()
+        .filter_map(|id| stored.get(&(req.stream.clone(), *id)).copied())
+        .collect();
+    if !found.is_empty() {
+        let same = found.len() == ids.len() && found.windows(2).all(|w| w[1].0 == w[0].0 + 1);
+        let (version, position) = *found.last().expect("not empty");
+        return if same {
             Ok(AppendResult {
-                version: last.version,
-                position: last.position,
+                version,
+                position: Position::single(position as u64),
             })
         } else {
-            Err(StoreError::IdempotencyConflict(stored[0].id))
-        });
+            Err(StoreError::IdempotencyConflict(ids[0]))
+        };
     }
-    let head = match heads.get(&req.stream) {
-        Some(h) => Some(*h),
-        None => tx
-            .query_opt(
-                "SELECT version, hash FROM chatd_events WHERE stream = $1 ORDER BY version DESC LIMIT 1",
-                &[&req.stream],
-            )
-            .await
-            .map_err(error)?
-            .map(|r| {
-                let hash: &[u8] = r.get(1);
-                (
-                    r.get::<_, i64>(0) as u64,
-                    hash.try_into().unwrap_or(GENESIS),
-                )
-            }),
-    };
+    let head = heads.get(&req.stream).copied();
     let current = head.map(|h| h.0);
     let matches = match req.expected {
         ExpectedVersion::Any => true,
@@ -181,43 +255,38 @@ async fn append_one(
         ExpectedVersion::Exact(v) => current == Some(v),
     };
     if !matches {
-        return Ok(Err(StoreError::WrongExpectedVersion {
+        return Err(StoreError::WrongExpectedVersion {
             stream: req.stream.clone(),
             expected: req.expected,
             actual: current,
-        }));
+        });
     }
     let mut prev = head.map_or(GENESIS, |h| h.1);
     let mut version = current.map_or(0, |v| v + 1);
     let recorded_at = now.unix_timestamp_nanos() as i64;
     for (e, digest) in req.events.iter().zip(&req.digests) {
         let hash = chain(&prev, version, digest);
-        tx.execute(
-            insert,
-            &[
-                &*next,
-                &req.stream,
-                &(version as i64),
-                &e.id,
-                &e.event_type,
-                &(e.schema_version as i32),
-                &e.data,
-                &e.metadata,
-                &recorded_at,
-                &prev.as_slice(),
-                &hash.as_slice(),
-            ],
-        )
-        .await
-        .map_err(error)?;
+        rows.position.push(*next);
+        rows.stream.push(req.stream.clone());
+        rows.version.push(version as i64);
+        rows.id.push(e.id);
+        rows.event_type.push(e.event_type.clone());
+        rows.schema_version.push(e.schema_version as i32);
+        rows.data.push(e.data.clone());
+        rows.metadata.push(e.metadata.clone());
+        rows.recorded_at.push(recorded_at);
+        rows.prev_hash.push(prev.to_vec());
+        rows.hash.push(hash.to_vec());
+        // Later appends of the same batch see this one.
+        stored.insert((req.stream.clone(), e.id), (version, *next));
         prev = hash;
         version += 1;
         *next += 1;
     }
     let last = version - 1;
     heads.insert(req.stream.clone(), (last, prev));
-    Ok(Ok(AppendResult {
+    Ok(AppendResult {
         version: last,
         position: Position::single((*next - 1) as u64),
-    }))
+    })
 }
