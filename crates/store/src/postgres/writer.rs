@@ -79,19 +79,23 @@ async fn commit(
     batch: &[AppendRequest],
 ) -> Result<Vec<Result<AppendResult, StoreError>>, StoreError> {
     let tx = client.transaction().await.map_err(error)?;
-    let head: i64 = tx
-        .query_one("SELECT position FROM chatd_log_head FOR UPDATE", &[])
-        .await
-        .map_err(error)?
-        .get(0);
     let streams: Vec<&str> = batch
         .iter()
         .map(|r| r.stream.as_str())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut heads = stream_heads(&tx, &streams).await?;
-    let mut stored = stored_ids(&tx, batch).await?;
+    // Pipelined in one round trip; the server runs them in order, so the lock comes first.
+    let (head, mut heads, mut stored) = tokio::try_join!(
+        async {
+            tx.query_one("SELECT position FROM chatd_log_head FOR UPDATE", &[])
+                .await
+                .map_err(error)
+                .map(|r| r.get::<_, i64>(0))
+        },
+        stream_heads(&tx, &streams),
+        stored_ids(&tx, batch),
+    )?;
     let now = OffsetDateTime::now_utc();
     let mut rows = Rows::default();
     let mut next = head + 1;
@@ -100,12 +104,15 @@ async fn commit(
         .map(|req| append_one(&mut heads, &mut stored, req, &mut next, now, &mut rows))
         .collect();
     if next > head + 1 {
-        rows.insert(&tx).await?;
-        tx.execute("UPDATE chatd_log_head SET position = $1", &[&(next - 1)])
-            .await
-            .map_err(error)?;
-        // A hint for followers (delivered at commit); they also poll.
-        tx.batch_execute("NOTIFY chatd_log").await.map_err(error)?;
+        // The rows, then the new head and a hint for followers (delivered at commit; they also
+        // poll), pipelined.
+        let update = format!(
+            "UPDATE chatd_log_head SET position = {}; NOTIFY chatd_log",
+            next - 1
+        );
+        tokio::try_join!(rows.insert(&tx), async {
+            tx.batch_execute(&update).await.map_err(error)
+        })?;
     }
     tx.commit().await.map_err(error)?;
     Ok(results)
