@@ -7,6 +7,8 @@ use crate::workload::message;
 use chatd_domain::dialog::Dialog;
 use chatd_domain::Aggregate;
 use chatd_store::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
+use hdrhistogram::Histogram;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub struct Measured {
@@ -15,18 +17,19 @@ pub struct Measured {
     pub mean_batch: f64,
 }
 
-async fn appends(max_batch: usize, writers: usize, run_for: Duration) -> Measured {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = SqliteConfig::new(dir.path().join("events.db"));
-    config.max_batch = max_batch;
-    let store = SqliteStore::open(config).expect("open store");
+/// `writers` tasks, each appending one event at a time to its own dialog stream of `store`
+/// until `run_for` has passed: events appended, the latency histogram, the time taken.
+pub async fn concurrent_appends<S: EventStore>(
+    store: &Arc<S>,
+    writers: usize,
+    run_for: Duration,
+) -> (u64, Histogram<u64>, Duration) {
     let started = Instant::now();
     let deadline = started + run_for;
     let tasks: Vec<_> = (0..writers)
         .map(|w| {
             let store = store.clone();
             tokio::spawn(async move {
-                let _ = w;
                 let stream = Dialog::stream(uuid::Uuid::new_v4());
                 let mut h = histogram();
                 let mut n = 0u64;
@@ -60,7 +63,15 @@ async fn appends(max_batch: usize, writers: usize, run_for: Duration) -> Measure
         total += n;
         h.add(th).ok();
     }
-    let elapsed = started.elapsed();
+    (total, h, started.elapsed())
+}
+
+async fn appends(max_batch: usize, writers: usize, run_for: Duration) -> Measured {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = SqliteConfig::new(dir.path().join("events.db"));
+    config.max_batch = max_batch;
+    let store = SqliteStore::open(config).expect("open store");
+    let (total, h, elapsed) = concurrent_appends(&store, writers, run_for).await;
     let stats = store.writer_stats();
     store.close().await;
     Measured {

@@ -5,57 +5,19 @@
 //! (`chatd_store::postgres::testing`, Debian's `postgresql`), with `fsync` and
 //! `synchronous_commit` at their defaults (on).
 
-use crate::stats::{histogram, percentiles, rate};
+use crate::stats::{percentiles, rate};
 use crate::workload::message;
 use chatd_domain::dialog::Dialog;
 use chatd_domain::Aggregate;
 use chatd_store::postgres::testing::TestPostgres;
-use chatd_store::{EventStore, ExpectedVersion, NewEvent, PostgresStore};
+use chatd_store::{EventStore, PostgresStore};
 use std::time::{Duration, Instant};
 
 async fn appends(url: &str, writers: usize, run_for: Duration) -> (f64, String) {
     let store = PostgresStore::connect(url, 1024).await.expect("connect");
-    let deadline = Instant::now() + run_for;
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..writers)
-        .map(|w| {
-            let store = store.clone();
-            tokio::spawn(async move {
-                let stream = Dialog::stream(uuid::Uuid::new_v4());
-                let template = message(w as u64);
-                let mut h = histogram();
-                let mut n = 0u64;
-                let mut version = None;
-                while Instant::now() < deadline {
-                    let ev = NewEvent {
-                        id: uuid::Uuid::new_v4(),
-                        ..template.clone()
-                    };
-                    let expected =
-                        version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
-                    let t = Instant::now();
-                    let r = store
-                        .append(&stream, expected, vec![ev])
-                        .await
-                        .expect("append");
-                    h.record(t.elapsed().as_micros() as u64).ok();
-                    version = Some(r.version);
-                    n += 1;
-                }
-                (n, h)
-            })
-        })
-        .collect();
-    let mut total = 0;
-    let mut h = histogram();
-    for t in tasks {
-        let (n, th) = t.await.expect("writer");
-        total += n;
-        h.add(th).ok();
-    }
-    let per_sec = rate(total, started.elapsed());
+    let (total, h, elapsed) = crate::p1::concurrent_appends(&store, writers, run_for).await;
     store.close().await;
-    (per_sec, percentiles(&h))
+    (rate(total, elapsed), percentiles(&h))
 }
 
 /// The same row shape inserted by a bare loop, `batch` rows per transaction.

@@ -35,6 +35,24 @@ pub fn content_digest(
     h.finalize().into()
 }
 
+/// The content digests of events about to be appended to `stream` (computed by the caller's
+/// task, so the single writer only chains them).
+pub fn content_digests(stream: &str, events: &[crate::NewEvent]) -> Vec<[u8; 32]> {
+    events
+        .iter()
+        .map(|e| {
+            content_digest(
+                stream,
+                &e.id,
+                &e.event_type,
+                e.schema_version,
+                &e.data,
+                &e.metadata,
+            )
+        })
+        .collect()
+}
+
 /// Link an event's content to its predecessor.
 pub fn chain(prev: &[u8; 32], version: u64, content: &[u8; 32]) -> [u8; 32] {
     let mut h = Sha256::new();

@@ -57,6 +57,18 @@ pub enum ExpectedVersion {
     Exact(u64),
 }
 
+impl ExpectedVersion {
+    /// Whether a stream whose last version is `current` (`None`: no stream) is as expected.
+    pub fn admits(self, current: Option<u64>) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => current.is_none(),
+            ExpectedVersion::StreamExists => current.is_some(),
+            ExpectedVersion::Exact(v) => current == Some(v),
+        }
+    }
+}
+
 /// An event to append. `id` is chosen by the client: appending the same ids again is a retry and
 /// is answered with the first append's result.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,7 +17,7 @@ mod writer;
 
 pub use schema::CURRENT as SCHEMA_VERSION;
 
-use crate::hash::content_digest;
+use crate::hash::content_digests;
 use crate::subscription::SubscriptionSender;
 use crate::{
     AppendResult, Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent,
@@ -232,19 +232,7 @@ impl EventStore for PostgresStore {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<AppendResult, StoreError> {
-        let digests = events
-            .iter()
-            .map(|e| {
-                content_digest(
-                    stream,
-                    &e.id,
-                    &e.event_type,
-                    e.schema_version,
-                    &e.data,
-                    &e.metadata,
-                )
-            })
-            .collect();
+        let digests = content_digests(stream, &events);
         let (reply, answer) = oneshot::channel();
         let sender = self
             .appends

@@ -255,13 +255,7 @@ fn append_one(
     }
     let head = heads.get(&req.stream).copied();
     let current = head.map(|h| h.0);
-    let matches = match req.expected {
-        ExpectedVersion::Any => true,
-        ExpectedVersion::NoStream => current.is_none(),
-        ExpectedVersion::StreamExists => current.is_some(),
-        ExpectedVersion::Exact(v) => current == Some(v),
-    };
-    if !matches {
+    if !req.expected.admits(current) {
         return Err(StoreError::WrongExpectedVersion {
             stream: req.stream.clone(),
             expected: req.expected,

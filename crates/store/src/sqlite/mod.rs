@@ -4,7 +4,7 @@
 mod schema;
 mod writer;
 
-use crate::hash::content_digest;
+use crate::hash::content_digests;
 use crate::subscription::{Subscription, SubscriptionSender};
 use crate::{
     AppendResult, Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent,
@@ -271,19 +271,7 @@ impl EventStore for SqliteStore {
             .clone()
             .ok_or(StoreError::Closed)?;
         let (reply, answer) = oneshot::channel();
-        let digests = events
-            .iter()
-            .map(|e| {
-                content_digest(
-                    stream,
-                    &e.id,
-                    &e.event_type,
-                    e.schema_version,
-                    &e.data,
-                    &e.metadata,
-                )
-            })
-            .collect();
+        let digests = content_digests(stream, &events);
         let _in_flight = InFlight::enter(&self.shared.in_flight);
         sender
             .send(AppendRequest {

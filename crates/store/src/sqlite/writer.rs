@@ -266,13 +266,7 @@ fn append_one(
     }
     let head = head_of(conn, heads, &req.stream)?;
     let current = head.map(|h| h.version);
-    let matches = match req.expected {
-        ExpectedVersion::Any => true,
-        ExpectedVersion::NoStream => current.is_none(),
-        ExpectedVersion::StreamExists => current.is_some(),
-        ExpectedVersion::Exact(v) => current == Some(v),
-    };
-    if !matches {
+    if !req.expected.admits(current) {
         return earlier_append(conn, req).and_then(|found| {
             found
                 .map(Appended::Retry)
