@@ -28,7 +28,7 @@ export interface paths {
         };
         /**
          * Readiness: 200 once the read models have caught up with the log as it was at start, 503
-         *     `not_ready` before.
+         *     `not_ready` before, and 503 `store_unavailable` while the store cannot be reached (R33).
          */
         get: operations["ready"];
         put?: never;
@@ -2766,7 +2766,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_ready: still catching up */
+            /** @description not_ready: still catching up; store_unavailable: the event store cannot be reached */
             503: {
                 headers: {
                     [name: string]: unknown;
