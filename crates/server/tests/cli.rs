@@ -232,3 +232,43 @@ fn audit_export_writes_a_dialogs_history_as_json_lines() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("no dialog"), "{out}");
 }
+
+/// R33: a PostgreSQL store that cannot be reached at start stops `chatd serve` with a message
+/// naming the host and the reason, and exit code 1; never a panic.
+#[test]
+fn serve_on_an_unreachable_postgres_names_the_host_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = chatd()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("CHATD_STORE", "postgres")
+        .env(
+            "CHATD_POSTGRES",
+            format!("postgres://chatd:secret@127.0.0.1:{port}/chatd"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("secret"),
+        "{err}"
+    );
+    let bad = chatd()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("CHATD_STORE", "postgres")
+        .env("CHATD_POSTGRES", "postgres://x:y@host:notaport/db")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("not valid") && !err.contains(":y@"), "{err}");
+}

@@ -126,3 +126,43 @@ async fn followers_see_every_committed_event_once_in_order_under_concurrent_writ
     println!("{} events from 4 writers", acked.len());
     drop(pg);
 }
+
+/// R33: two processes (two stores, two writer connections) append to one stream expecting the
+/// same version at the same moment: exactly one wins, the other gets a version conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_racing_on_one_stream_one_wins() {
+    let Some(pg) = tokio::task::spawn_blocking(TestPostgres::start)
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let (a, b) = (
+        PostgresStore::connect(&pg.url(), 64).await.unwrap(),
+        PostgresStore::connect(&pg.url(), 64).await.unwrap(),
+    );
+    for round in 0..20u64 {
+        let stream = format!("race-{round}");
+        a.append(&stream, ExpectedVersion::NoStream, vec![event(0)])
+            .await
+            .unwrap();
+        let (ra, rb) = tokio::join!(
+            a.append(&stream, ExpectedVersion::Exact(0), vec![event(1)]),
+            b.append(&stream, ExpectedVersion::Exact(0), vec![event(2)]),
+        );
+        let wins = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "round {round}: {ra:?} {rb:?}");
+        let lost = if ra.is_err() { ra } else { rb };
+        assert!(
+            matches!(
+                lost,
+                Err(chatd_store::StoreError::WrongExpectedVersion {
+                    actual: Some(1),
+                    ..
+                })
+            ),
+            "{lost:?}"
+        );
+    }
+    drop(pg);
+}

@@ -39,10 +39,14 @@ const PAGE: usize = 500;
 /// A database failure as the store reports it: a lost or refused connection is `Unavailable`
 /// (the caller may retry), anything the server answered is `Internal`.
 pub(crate) fn error(e: tokio_postgres::Error) -> StoreError {
-    if e.is_closed() || e.as_db_error().is_none() {
-        StoreError::Unavailable(format!("PostgreSQL: {e}"))
-    } else {
-        StoreError::Internal(format!("PostgreSQL: {e}"))
+    match e.as_db_error() {
+        Some(db) if !e.is_closed() => StoreError::Internal(format!(
+            "PostgreSQL: {} ({}){}",
+            db.message(),
+            db.code().code(),
+            db.detail().map(|d| format!(": {d}")).unwrap_or_default()
+        )),
+        _ => StoreError::Unavailable(format!("PostgreSQL: {e}")),
     }
 }
 

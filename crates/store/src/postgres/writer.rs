@@ -85,17 +85,16 @@ async fn commit(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    // Pipelined in one round trip; the server runs them in order, so the lock comes first.
-    let (head, mut heads, mut stored) = tokio::try_join!(
-        async {
-            tx.query_one("SELECT position FROM chatd_log_head FOR UPDATE", &[])
-                .await
-                .map_err(error)
-                .map(|r| r.get::<_, i64>(0))
-        },
-        stream_heads(&tx, &streams),
-        stored_ids(&tx, batch),
-    )?;
+    // The lock first, on its own: what is read after it must see every commit before it. (Sent
+    // in one pipeline with the reads below, a read could run before the lock was held; the
+    // two-processes race test caught exactly that.)
+    let head: i64 = tx
+        .query_one("SELECT position FROM chatd_log_head FOR UPDATE", &[])
+        .await
+        .map_err(error)?
+        .get(0);
+    let (mut heads, mut stored) =
+        tokio::try_join!(stream_heads(&tx, &streams), stored_ids(&tx, batch))?;
     let now = OffsetDateTime::now_utc();
     let mut rows = Rows::default();
     let mut next = head + 1;
