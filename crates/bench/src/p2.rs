@@ -190,6 +190,7 @@ pub async fn run(run_for: Duration) {
     webhooks(&running.app, &client, &base, &token, run_for).await;
     running.stop().await;
     without_own_writes(&client, run_for).await;
+    on_postgres(&client, run_for).await;
 }
 
 /// 64 clients sending inbound messages into their own dialogs, all with one transport token.
@@ -220,12 +221,8 @@ async fn inbound(
     .await
 }
 
-/// The inbound route again on a chatd whose requests do not wait for their caller's own
-/// earlier writes (R38's `own_writes` off): what that wait costs P2.
-async fn without_own_writes(client: &reqwest::Client, run_for: Duration) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = config_in(&dir);
-    config.own_writes = false;
+/// The inbound route again on a chatd started with `config`, printed as `label`.
+async fn inbound_on(client: &reqwest::Client, config: Config, label: &str, run_for: Duration) {
     let running = chatd_server::start(&config).await.expect("start chatd");
     let base = format!("http://{}", running.addr);
     let login = post(
@@ -245,11 +242,35 @@ async fn without_own_writes(client: &reqwest::Client, run_for: Duration) {
     )
     .await;
     let (rps, lat) = inbound(client, &base, &transport, run_for).await;
-    println!(
-        "    {:<52} {rps:>10.0} {lat}",
-        "same, without the own-writes wait (R38's cost)"
-    );
+    println!("    {label:<52} {rps:>10.0} {lat}");
     running.stop().await;
+}
+
+/// The inbound route on a chatd whose requests do not wait for their caller's own earlier
+/// writes (R38's `own_writes` off): what that wait costs P2.
+async fn without_own_writes(client: &reqwest::Client, run_for: Duration) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = config_in(&dir);
+    config.own_writes = false;
+    let label = "same, without the own-writes wait (R38's cost)";
+    inbound_on(client, config, label, run_for).await;
+}
+
+/// The inbound route on a chatd whose log is in PostgreSQL (R33), started by the bench.
+async fn on_postgres(client: &reqwest::Client, run_for: Duration) {
+    let Some(pg) = tokio::task::spawn_blocking(chatd_store::postgres::testing::TestPostgres::start)
+        .await
+        .expect("start")
+    else {
+        println!("    on PostgreSQL: NOT RUN (apt-get install postgresql)");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = config_in(&dir);
+    config.store = chatd_server::config::StoreKind::Postgres { url: pg.url() };
+    let label = "same, the log in PostgreSQL (R33, same machine)";
+    inbound_on(client, config, label, run_for).await;
+    drop(pg);
 }
 
 /// A local integration that answers every webhook with 200 and counts them; it holds every call
