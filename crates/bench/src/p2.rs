@@ -265,11 +265,16 @@ async fn on_postgres(client: &reqwest::Client, run_for: Duration) {
         println!("    on PostgreSQL: NOT RUN (apt-get install postgresql)");
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = config_in(&dir);
-    config.store = chatd_server::config::StoreKind::Postgres { url: pg.url() };
-    let label = "same, the log in PostgreSQL (R33, same machine)";
-    inbound_on(client, config, label, run_for).await;
+    for (own_writes, label) in [
+        (true, "same, the log in PostgreSQL (R33, same machine)"),
+        (false, "same, PostgreSQL, without the own-writes wait"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = config_in(&dir);
+        config.store = chatd_server::config::StoreKind::Postgres { url: pg.url() };
+        config.own_writes = own_writes;
+        inbound_on(client, config, label, run_for).await;
+    }
     drop(pg);
 }
 
