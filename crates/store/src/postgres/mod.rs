@@ -32,6 +32,9 @@ use tokio_postgres::{Client, NoTls};
 
 /// How long a read waits for a connection or an answer before it is `Unavailable`.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Read connections one process holds at most; a read beyond them waits for a free one (a new
+/// connection per read would cost PostgreSQL a process each time).
+const READERS: usize = 16;
 /// How often a follower looks for new events when no notification came.
 const POLL: Duration = Duration::from_millis(250);
 const PAGE: usize = 500;
@@ -113,8 +116,10 @@ pub struct PostgresStore {
     connector: Connector,
     appends: Mutex<Option<mpsc::Sender<writer::AppendRequest>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
-    /// Read connections, reused; a closed one is dropped and replaced.
+    /// Idle read connections, reused; a closed one is dropped and replaced.
     readers: tokio::sync::Mutex<Vec<Client>>,
+    /// At most [`READERS`] read connections exist at once.
+    reading: tokio::sync::Semaphore,
     /// Woken by `NOTIFY chatd_log`.
     wake: Arc<Notify>,
     listener: JoinHandle<()>,
@@ -137,6 +142,7 @@ impl PostgresStore {
             appends: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
             readers: tokio::sync::Mutex::new(vec![first]),
+            reading: tokio::sync::Semaphore::new(READERS),
             wake,
             listener,
         }))
@@ -149,6 +155,7 @@ impl PostgresStore {
         Fut: std::future::Future<Output = (Client, Result<T, StoreError>)>,
     {
         tokio::time::timeout(READ_TIMEOUT, async {
+            let _permit = self.reading.acquire().await.map_err(|_| StoreError::Closed)?;
             let pooled = {
                 let mut readers = self.readers.lock().await;
                 readers.retain(|c| !c.is_closed());
@@ -160,10 +167,7 @@ impl PostgresStore {
             };
             let (client, result) = f(client).await;
             if !client.is_closed() {
-                let mut readers = self.readers.lock().await;
-                if readers.len() < 8 {
-                    readers.push(client);
-                }
+                self.readers.lock().await.push(client);
             }
             result
         })
