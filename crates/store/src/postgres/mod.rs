@@ -155,7 +155,11 @@ impl PostgresStore {
         Fut: std::future::Future<Output = (Client, Result<T, StoreError>)>,
     {
         tokio::time::timeout(READ_TIMEOUT, async {
-            let _permit = self.reading.acquire().await.map_err(|_| StoreError::Closed)?;
+            let _permit = self
+                .reading
+                .acquire()
+                .await
+                .map_err(|_| StoreError::Closed)?;
             let pooled = {
                 let mut readers = self.readers.lock().await;
                 readers.retain(|c| !c.is_closed());
