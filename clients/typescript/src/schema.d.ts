@@ -4315,7 +4315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Written_NoteOut"];
                 };
             };
-            /** @description forbidden: auditors */
+            /** @description forbidden: auditors; mention_not_allowed: the caller sees the dialog only through a mention and may not mention others into it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4333,7 +4333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description invalid_mention, text_too_long, empty_message */
+            /** @description invalid_mention (oneself, not an active user, more than 20), text_too_long, empty_message */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5455,7 +5455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unsupported_by_channel (no `editing`), text_too_long, empty_message, validation_failed */
+            /** @description unsupported_by_channel (no `editing`), text_too_long, empty_message, validation_failed; chat_required: a message that is not one we sent, named without `external_chat_id` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5509,7 +5509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unsupported_by_channel (no `deleting`), validation_failed */
+            /** @description unsupported_by_channel (no `deleting`), validation_failed; chat_required: a message that is not one we sent, named without `external_chat_id` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5563,7 +5563,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unsupported_by_channel: no reactions, or not this emoji; validation_failed */
+            /** @description unsupported_by_channel: no reactions, or not this emoji; validation_failed; chat_required: a message that is not one we sent, named without `external_chat_id` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -13,7 +13,7 @@
 //! - The subscription resubscribes after a dropped connection from the last position it
 //!   delivered, so consumers see neither a gap nor a duplicate.
 
-use crate::hash::{chain, content_digest, GENESIS};
+use crate::hash::{chain, content_digests, GENESIS};
 use crate::subscription::Subscription;
 use crate::{
     AppendResult, Direction, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent,
@@ -322,15 +322,9 @@ impl EventStore for KurrentStore {
             let mut prev = base.as_ref().map_or(GENESIS, |b| b.hash);
             let first = base.as_ref().map_or(0, |b| b.version + 1);
             let mut data = Vec::with_capacity(n);
-            for (version, e) in (first..).zip(&events) {
-                let content = content_digest(
-                    stream,
-                    &e.id,
-                    &e.event_type,
-                    e.schema_version,
-                    &e.data,
-                    &e.metadata,
-                );
+            for ((version, e), content) in
+                (first..).zip(&events).zip(content_digests(stream, &events))
+            {
                 let hash = chain(&prev, version, &content);
                 data.push(event_data(e, &prev, &hash)?);
                 prev = hash;

@@ -82,29 +82,36 @@ pub fn add(
             unique.push(*m);
         }
     }
-    if unique.is_empty() {
-        // nothing to check
-    } else if !state.is_visible_to(by) {
-        // Sight through a mention is not passed on: a chain of mentions would widen it for ever.
-        return Err(DomainError::MentionNotAllowed);
-    } else if by.user_id().is_some_and(|me| unique.contains(&me)) {
-        return Err(DomainError::InvalidMention {
-            reason: "you cannot mention yourself: a mention asks a colleague",
-        });
-    } else if !mentions_valid {
-        return Err(DomainError::InvalidMention {
-            reason: "a mentioned id is not an active user who may see dialogs",
-        });
-    } else if unique.len() > MAX_MENTIONS {
-        return Err(DomainError::InvalidMention {
-            reason: "at most 20 users may be mentioned in one note",
-        });
-    }
+    check_mentions(state, by, &unique, mentions_valid)?;
     Ok(vec![DialogEvent::NoteAdded {
         note_id,
         text: text.to_owned(),
         mentions: unique,
     }])
+}
+
+/// R27: who may be mentioned, and by whom (nothing to check without mentions).
+fn check_mentions(
+    state: &Dialog,
+    by: &Principal,
+    mentions: &[UserId],
+    mentions_valid: bool,
+) -> Result<(), DomainError> {
+    let refused = |reason| Err(DomainError::InvalidMention { reason });
+    if mentions.is_empty() {
+        Ok(())
+    } else if !state.is_visible_to(by) {
+        // Sight through a mention is not passed on: a chain of mentions would widen it for ever.
+        Err(DomainError::MentionNotAllowed)
+    } else if by.user_id().is_some_and(|me| mentions.contains(&me)) {
+        refused("you cannot mention yourself: a mention asks a colleague")
+    } else if !mentions_valid {
+        refused("a mentioned id is not an active user who may see dialogs")
+    } else if mentions.len() > MAX_MENTIONS {
+        refused("at most 20 users may be mentioned in one note")
+    } else {
+        Ok(())
+    }
 }
 
 fn own_note<'a>(

@@ -17,6 +17,7 @@ use actix_web::{web, HttpMessage, ResponseError};
 use bytes::Bytes;
 use futures_util::Stream;
 use std::cell::Cell;
+use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -92,8 +93,6 @@ impl Stream for Timed {
         }
     }
 }
-
-use std::future::Future;
 
 /// Middleware: time every request body (not WebSocket upgrades, not bodiless requests).
 pub async fn limit(

@@ -1,29 +1,12 @@
 //! Bad input anywhere becomes a problem document with a stable code, never a 500.
 
 use super::Problem;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::web;
 
-/// Largest JSON body accepted (a message is at most 2000 characters; files go elsewhere).
+/// Largest JSON body accepted (a message is at most 2000 characters; files go elsewhere); the
+/// strict extractor (`http::json`) reads bodies under it.
 pub const JSON_LIMIT: usize = 256 * 1024;
-
-pub fn json() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(JSON_LIMIT)
-        .error_handler(|err, _| json_problem(&err).into())
-}
-
-fn json_problem(err: &JsonPayloadError) -> Problem {
-    match err {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            Problem::body_too_large(format!("JSON bodies are limited to {JSON_LIMIT} bytes"))
-        }
-        JsonPayloadError::ContentType => Problem::unsupported_media_type("send application/json"),
-        JsonPayloadError::Deserialize(e) if e.is_data() => Problem::invalid_body(e.to_string()),
-        JsonPayloadError::Deserialize(e) => Problem::malformed_json(e.to_string()),
-        other => Problem::malformed_json(other.to_string()),
-    }
-}
 
 pub fn query() -> web::QueryConfig {
     web::QueryConfig::default()

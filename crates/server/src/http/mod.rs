@@ -36,8 +36,7 @@ pub use problem::Problem;
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(config::json())
-        .app_data(config::query())
+    cfg.app_data(config::query())
         .app_data(config::path())
         .service(health::healthz)
         .service(health::readyz)

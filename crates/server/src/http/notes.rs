@@ -41,7 +41,7 @@ pub struct NoteBody {
     mentions: Vec<Uuid>,
 }
 
-#[utoipa::path(post, path = "/api/v1/dialogs/{id}/notes", tag = "dialogs", params(("id" = uuid::Uuid, Path)), request_body = NoteBody, security(("bearer" = [])), responses((status = 201, description = "R27: the note; it never reaches the channel, its webhook or any counter", body = Written<views::NoteOut>), (status = 403, description = "forbidden: auditors", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem), (status = 422, description = "invalid_mention, text_too_long, empty_message", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/notes", tag = "dialogs", params(("id" = uuid::Uuid, Path)), request_body = NoteBody, security(("bearer" = [])), responses((status = 201, description = "R27: the note; it never reaches the channel, its webhook or any counter", body = Written<views::NoteOut>), (status = 403, description = "forbidden: auditors; mention_not_allowed: the caller sees the dialog only through a mention and may not mention others into it", body = Problem), (status = 404, description = "not_found: no such dialog, or not visible to the caller", body = Problem), (status = 422, description = "invalid_mention (oneself, not an active user, more than 20), text_too_long, empty_message", body = Problem)))]
 #[post("/dialogs/{id}/notes")]
 async fn add_note(
     app: web::Data<App>,

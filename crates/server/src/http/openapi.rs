@@ -72,7 +72,7 @@ impl Modify for WritesTakeMinPosition {
 #[openapi(
     info(
         title = "chatd",
-        description = "Event-sourced customer chat: the manager API (bearer sessions) and the transport API (channel integrations). Errors are RFC 9457 problem documents with a stable `code`. Every write answers the global `position` of its last event; every read takes `min_position` and waits (5 s at most, then 503 `projection_lagging`) until the read models have reached it."
+        description = "Event-sourced customer chat: the manager API (bearer sessions) and the transport API (channel integrations). Errors are RFC 9457 problem documents with a stable `code`. Every write answers the global `position` of its last event; every read takes `min_position` and waits (5 s at most, then 503 `projection_lagging`) until the read models have reached it. Request bodies are strict: a field the document does not define is 422 `unknown_field` naming its path. A foreign page's `Origin` is 403 `origin_not_allowed`; an unreachable store is 503 `store_unavailable` with `Retry-After`."
     ),
     paths(
         health::healthz,

@@ -113,7 +113,7 @@ async fn report(
     )
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages/edit", tag = "transport", request_body = ReportedEdit, security(("transport" = [])), responses((status = 200, description = "R21: the customer's message has the new text", body = Written<ReportedOut>), (status = 403, description = "not_author: only the customer's own messages are edited this way", body = Problem), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 409, description = "message_deleted", body = Problem), (status = 422, description = "unsupported_by_channel (no `editing`), text_too_long, empty_message, validation_failed", body = Problem)))]
+#[utoipa::path(post, path = "/api/transport/v1/messages/edit", tag = "transport", request_body = ReportedEdit, security(("transport" = [])), responses((status = 200, description = "R21: the customer's message has the new text", body = Written<ReportedOut>), (status = 403, description = "not_author: only the customer's own messages are edited this way", body = Problem), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 409, description = "message_deleted", body = Problem), (status = 422, description = "unsupported_by_channel (no `editing`), text_too_long, empty_message, validation_failed; chat_required: a message that is not one we sent, named without `external_chat_id`", body = Problem)))]
 #[post("/messages/edit")]
 async fn transport_edit_message(
     app: web::Data<App>,
@@ -128,7 +128,7 @@ async fn transport_edit_message(
     report(&app, transport, b.external_chat_id, named, change).await
 }
 
-#[utoipa::path(post, path = "/api/transport/v1/messages/delete", tag = "transport", request_body = ReportedDeletion, security(("transport" = [])), responses((status = 200, description = "R22: the customer's message is deleted (the log keeps it for auditors)", body = Written<ReportedOut>), (status = 403, description = "not_author", body = Problem), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 422, description = "unsupported_by_channel (no `deleting`), validation_failed", body = Problem)))]
+#[utoipa::path(post, path = "/api/transport/v1/messages/delete", tag = "transport", request_body = ReportedDeletion, security(("transport" = [])), responses((status = 200, description = "R22: the customer's message is deleted (the log keeps it for auditors)", body = Written<ReportedOut>), (status = 403, description = "not_author", body = Problem), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 422, description = "unsupported_by_channel (no `deleting`), validation_failed; chat_required: a message that is not one we sent, named without `external_chat_id`", body = Problem)))]
 #[post("/messages/delete")]
 async fn transport_delete_message(
     app: web::Data<App>,
@@ -140,7 +140,7 @@ async fn transport_delete_message(
     report(&app, transport, b.external_chat_id, named, Change::Delete).await
 }
 
-#[utoipa::path(operation_id = "transport_set_reaction", post, path = "/api/transport/v1/messages/reaction", tag = "transport", request_body = ReportedReaction, security(("transport" = [])), responses((status = 200, description = "R23: the customer's one reaction to the message, set or cleared", body = Written<ReportedOut>), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 409, description = "message_deleted", body = Problem), (status = 422, description = "unsupported_by_channel: no reactions, or not this emoji; validation_failed", body = Problem)))]
+#[utoipa::path(operation_id = "transport_set_reaction", post, path = "/api/transport/v1/messages/reaction", tag = "transport", request_body = ReportedReaction, security(("transport" = [])), responses((status = 200, description = "R23: the customer's one reaction to the message, set or cleared", body = Written<ReportedOut>), (status = 404, description = "no such message in this channel's live dialogs", body = Problem), (status = 409, description = "message_deleted", body = Problem), (status = 422, description = "unsupported_by_channel: no reactions, or not this emoji; validation_failed; chat_required: a message that is not one we sent, named without `external_chat_id`", body = Problem)))]
 #[post("/messages/reaction")]
 async fn transport_reaction(
     app: web::Data<App>,
