@@ -10,7 +10,8 @@
 //! - `delivery`: outgoing webhooks, fed by its `Outbox` listener;
 //! - `files`: the content-addressed file store and upload inspection (`Decoding` gate);
 //! - `audit`: the auditors' reading of the log and `verify`; `config`, `telemetry`;
-//! - `datadir`: the one-process-per-data-directory lock; `offline`: `chatd user …`.
+//! - `datadir`: the one-process-per-data-directory lock; `offline`: `chatd user …`;
+//!   `move_store`: `chatd store copy`.
 //!
 //! Invariant: no business rule lives here. Handlers parse, authorise, call one use case of
 //! `chatd-app` and present the result; the rules are `chatd-domain`'s.
@@ -23,6 +24,7 @@ pub mod demo;
 pub mod files;
 pub mod gateway;
 pub mod http;
+pub mod move_store;
 pub mod offline;
 pub mod server;
 pub mod telemetry;

@@ -72,6 +72,32 @@ enum Cmd {
         #[command(subcommand)]
         command: UserCmd,
     },
+    /// Move a shop's log between the embedded store and PostgreSQL (R33).
+    Store {
+        #[command(subcommand)]
+        command: StoreCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCmd {
+    /// Copy the whole log exactly as recorded (ids, versions, hashes, positions, times), so
+    /// checkpoints kept before verify on the copy. Resumes where an interrupted run stopped;
+    /// refuses a target holding other data.
+    Copy {
+        /// A data directory (the embedded store) or a postgres:// URL.
+        #[arg(long)]
+        from: chatd_server::move_store::End,
+        /// A data directory (held during the copy) or a postgres:// URL.
+        #[arg(long)]
+        to: chatd_server::move_store::End,
+        /// Events per transaction on the target.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        batch: u64,
+        /// Rest this long between batches, to leave a serving source room.
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +240,25 @@ async fn main() -> ExitCode {
             Err(code) => return code,
         },
         Cmd::User { command } => return users(command).await,
+        Cmd::Store {
+            command:
+                StoreCmd::Copy {
+                    from,
+                    to,
+                    batch,
+                    pause_ms,
+                },
+        } => {
+            telemetry::init("warn");
+            let options = chatd_store::copy::CopyOptions {
+                batch: batch as usize,
+                pause: std::time::Duration::from_millis(pause_ms),
+            };
+            chatd_server::move_store::run(&from, &to, options, &mut std::io::stdout())
+                .await
+                .map(drop)
+                .map_err(Into::into)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

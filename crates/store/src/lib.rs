@@ -16,10 +16,12 @@
 //! - `subscription`: the catch-up subscription both backends hand out;
 //! - `hash`: the per-stream SHA-256 chain;
 //! - `chains`: the auditor's walk over a scan of the log (chains, gaps, heads, checkpoints);
+//! - `copy`: moving a whole log between stores exactly as recorded (`chatd store copy`);
 //! - `contract`: the suite every backend passes (`contract_suite!`).
 
 pub mod chains;
 pub mod contract;
+pub mod copy;
 pub mod hash;
 pub mod kurrent;
 pub mod postgres;
@@ -29,7 +31,7 @@ mod types;
 
 pub use kurrent::KurrentStore;
 pub use postgres::PostgresStore;
-pub use sqlite::{SqliteConfig, SqliteStore, WriterStats};
+pub use sqlite::{SqliteConfig, SqliteImport, SqliteStore, WriterStats};
 pub use subscription::Subscription;
 pub use types::*;
 

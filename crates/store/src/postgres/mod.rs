@@ -90,7 +90,12 @@ impl Connector {
             .map_err(|_| {
                 StoreError::Unavailable(format!("PostgreSQL at {} did not answer", self.target))
             })?
-            .map_err(|e| StoreError::Unavailable(format!("PostgreSQL at {}: {e}", self.target)))?;
+            .map_err(|e| {
+                let why = std::error::Error::source(&e)
+                    .map(|s| format!(": {s}"))
+                    .unwrap_or_default();
+                StoreError::Unavailable(format!("PostgreSQL at {}: {e}{why}", self.target))
+            })?;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "a PostgreSQL connection ended");
@@ -199,6 +204,28 @@ impl PostgresStore {
             let result = rows
                 .map_err(error)
                 .and_then(|rows| rows.iter().map(schema::event).collect());
+            (client, result)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl crate::copy::Import for PostgresStore {
+    async fn ends(&self) -> Result<Option<(RecordedEvent, RecordedEvent)>, StoreError> {
+        let end = |order: &str| {
+            self.events(
+                format!("{} ORDER BY position {order} LIMIT 1", schema::SELECT_EVENT),
+                vec![],
+            )
+        };
+        let (first, last) = tokio::try_join!(end("ASC"), end("DESC"))?;
+        Ok(first.into_iter().next().zip(last.into_iter().next()))
+    }
+
+    async fn import(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError> {
+        self.read(|mut client| async move {
+            let result = writer::import(&mut client, &events).await;
             (client, result)
         })
         .await

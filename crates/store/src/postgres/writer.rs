@@ -7,8 +7,9 @@
 //! written; a refused append fails alone. Callers are answered after COMMIT.
 
 use super::{error, Connector};
+use crate::copy::{check_continues, StreamHeads};
 use crate::hash::{chain, GENESIS};
-use crate::{AppendResult, ExpectedVersion, NewEvent, Position, StoreError};
+use crate::{AppendResult, ExpectedVersion, NewEvent, Position, RecordedEvent, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -117,11 +118,43 @@ async fn commit(
     Ok(results)
 }
 
+/// `chatd store copy` into PostgreSQL: `events` recorded elsewhere, written as they are in one
+/// transaction under the same head lock as appends (so even a serving chatd cannot interleave),
+/// if they continue the log and their streams (`copy::check_continues`).
+pub async fn import(client: &mut Client, events: &[RecordedEvent]) -> Result<(), StoreError> {
+    let Some(last) = events.last() else {
+        return Ok(());
+    };
+    let tx = client.transaction().await.map_err(error)?;
+    let head: i64 = tx
+        .query_one("SELECT position FROM chatd_log_head FOR UPDATE", &[])
+        .await
+        .map_err(error)?
+        .get(0);
+    let streams: Vec<&str> = events
+        .iter()
+        .map(|e| e.stream.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut heads = stream_heads(&tx, &streams).await?;
+    check_continues(head as u64, events, &mut heads)?;
+    let mut rows = Rows::default();
+    for e in events {
+        rows.push_recorded(e);
+    }
+    rows.insert(&tx).await?;
+    tx.batch_execute(&format!(
+        "UPDATE chatd_log_head SET position = {}; NOTIFY chatd_log",
+        last.position.commit
+    ))
+    .await
+    .map_err(error)?;
+    tx.commit().await.map_err(error)
+}
+
 /// Each stream's last version and hash, for the streams of the batch.
-async fn stream_heads(
-    tx: &Transaction<'_>,
-    streams: &[&str],
-) -> Result<HashMap<String, (u64, [u8; 32])>, StoreError> {
+async fn stream_heads(tx: &Transaction<'_>, streams: &[&str]) -> Result<StreamHeads, StoreError> {
     let rows = tx
         .query(
             "SELECT DISTINCT ON (stream) stream, version, hash FROM chatd_events \
@@ -188,6 +221,21 @@ struct Rows {
 }
 
 impl Rows {
+    fn push_recorded(&mut self, e: &RecordedEvent) {
+        self.position.push(e.position.commit as i64);
+        self.stream.push(e.stream.clone());
+        self.version.push(e.version as i64);
+        self.id.push(e.id);
+        self.event_type.push(e.event_type.clone());
+        self.schema_version.push(e.schema_version as i32);
+        self.data.push(e.data.clone());
+        self.metadata.push(e.metadata.clone());
+        self.recorded_at
+            .push(e.recorded_at.unix_timestamp_nanos() as i64);
+        self.prev_hash.push(e.prev_hash.to_vec());
+        self.hash.push(e.hash.to_vec());
+    }
+
     async fn insert(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         tx.execute(
             "INSERT INTO chatd_events (position, stream, version, id, event_type, schema_version, \

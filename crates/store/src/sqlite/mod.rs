@@ -1,6 +1,7 @@
 //! The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, a global
 //! position column, and group commit (see `writer`).
 
+mod import;
 mod schema;
 mod writer;
 
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use writer::AppendRequest;
 
+pub use import::SqliteImport;
 pub use schema::SCHEMA;
 
 #[derive(Debug, Clone)]
