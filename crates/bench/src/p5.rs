@@ -1,5 +1,5 @@
 //! P5 (raw half): reading and decoding the whole log, against a bare SQLite scan of the same
-//! file in the same run.
+//! file in the same run; then the same log copied into PostgreSQL, against a bare scan there.
 
 use crate::stats::rate;
 use crate::workload::dialog_history;
@@ -115,7 +115,104 @@ pub async fn run(events: usize) {
             "NOT met"
         }
     );
+    postgres(&*store, dialogs).await;
     store.close().await;
+}
+
+/// The same log copied into PostgreSQL (R33, `chatd store copy`): a bare scan of every column,
+/// the store's `read_all`, and the read models' rebuild from it.
+async fn postgres(from: &dyn EventStore, dialogs: usize) {
+    use chatd_store::copy::{copy, CopyOptions};
+    let Some(pg) = tokio::task::spawn_blocking(chatd_store::postgres::testing::TestPostgres::start)
+        .await
+        .expect("start")
+    else {
+        println!("    PostgreSQL: NOT RUN (apt-get install postgresql)");
+        return;
+    };
+    let url = pg.url();
+    let store = chatd_store::PostgresStore::connect(&url, 64)
+        .await
+        .expect("connect");
+    let started = Instant::now();
+    let copied = copy(from, &*store, CopyOptions::default(), |_| {})
+        .await
+        .expect("copy");
+    println!(
+        "    the same log in PostgreSQL (chatd store copy: {:.0} events/s)",
+        rate(copied.events, started.elapsed())
+    );
+    let bare = bare_pg_scan(&url).await;
+    println!(
+        "    {:<44} {:>12.0}",
+        "baseline: bare tokio-postgres scan, every column", bare
+    );
+    let started = Instant::now();
+    let mut after = None;
+    let mut n = 0u64;
+    loop {
+        let page = store
+            .read_all(after, chatd_projections::replay::PAGE)
+            .await
+            .expect("read");
+        let Some(last) = page.last() else { break };
+        after = Some(last.position);
+        n += page.len() as u64;
+    }
+    let read = rate(n, started.elapsed());
+    println!(
+        "    {:<44} {:>12.0}   ({:.2} of the bare scan)",
+        "store read_all (rows to RecordedEvent)",
+        read,
+        read / bare
+    );
+    let (model, rebuilt) = chatd_projections::replay::rebuild_read_models(&*store)
+        .await
+        .expect("rebuild");
+    assert_eq!(model.dialogs.rows.len(), dialogs);
+    let models = rebuilt.events_per_sec();
+    println!(
+        "    {:<44} {:>12.0}   ({:.2} of the bare scan; P5 ratio bar >= 0.2: {})",
+        "rebuild of every read model from PostgreSQL",
+        models,
+        models / bare,
+        if models / bare >= 0.2 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    store.close().await;
+    drop(pg);
+}
+
+/// Every row of the log streamed in position order by one query, each column read.
+async fn bare_pg_scan(url: &str) -> f64 {
+    use futures_util::StreamExt;
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(connection);
+    let started = Instant::now();
+    let rows = client
+        .query_raw(
+            "SELECT position, stream, version, id, event_type, schema_version, data, metadata, \
+             recorded_at, prev_hash, hash FROM chatd_events ORDER BY position",
+            std::iter::empty::<i64>(),
+        )
+        .await
+        .expect("scan");
+    futures_util::pin_mut!(rows);
+    let (mut n, mut bytes) = (0u64, 0usize);
+    while let Some(row) = rows.next().await {
+        let row = row.expect("row");
+        let stream: &str = row.get(1);
+        let data: &[u8] = row.get(6);
+        bytes += stream.len() + data.len();
+        n += 1;
+    }
+    std::hint::black_box(bytes);
+    rate(n, started.elapsed())
 }
 
 fn bare_scan(path: &std::path::Path) -> f64 {

@@ -117,12 +117,42 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// A read connection and the statements it has prepared: a read then costs one round trip
+/// (an unprepared one costs two, the first to prepare it). Each execution is planned with its
+/// parameters, as the writer's are (`writer::Conn`).
+pub(crate) struct Reader {
+    client: Client,
+    statements: std::collections::HashMap<String, tokio_postgres::Statement>,
+}
+
+impl Reader {
+    async fn new(client: Client) -> Result<Reader, StoreError> {
+        client
+            .batch_execute("SET plan_cache_mode = force_custom_plan")
+            .await
+            .map_err(error)?;
+        Ok(Reader {
+            client,
+            statements: std::collections::HashMap::new(),
+        })
+    }
+
+    async fn statement(&mut self, sql: &str) -> Result<tokio_postgres::Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).await.map_err(error)?;
+        self.statements.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
+}
+
 pub struct PostgresStore {
     connector: Connector,
     appends: Mutex<Option<mpsc::Sender<writer::AppendRequest>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     /// Idle read connections, reused; a closed one is dropped and replaced.
-    readers: tokio::sync::Mutex<Vec<Client>>,
+    readers: tokio::sync::Mutex<Vec<Reader>>,
     /// At most [`READERS`] read connections exist at once.
     reading: tokio::sync::Semaphore,
     /// Woken by `NOTIFY chatd_log`.
@@ -146,7 +176,7 @@ impl PostgresStore {
             connector,
             appends: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
-            readers: tokio::sync::Mutex::new(vec![first]),
+            readers: tokio::sync::Mutex::new(vec![Reader::new(first).await?]),
             reading: tokio::sync::Semaphore::new(READERS),
             wake,
             listener,
@@ -156,8 +186,8 @@ impl PostgresStore {
     /// Run `f` on a read connection (reused, or a new one), within [`READ_TIMEOUT`].
     async fn read<T, F, Fut>(&self, f: F) -> Result<T, StoreError>
     where
-        F: FnOnce(Client) -> Fut,
-        Fut: std::future::Future<Output = (Client, Result<T, StoreError>)>,
+        F: FnOnce(Reader) -> Fut,
+        Fut: std::future::Future<Output = (Reader, Result<T, StoreError>)>,
     {
         tokio::time::timeout(READ_TIMEOUT, async {
             let _permit = self
@@ -167,16 +197,16 @@ impl PostgresStore {
                 .map_err(|_| StoreError::Closed)?;
             let pooled = {
                 let mut readers = self.readers.lock().await;
-                readers.retain(|c| !c.is_closed());
+                readers.retain(|r| !r.client.is_closed());
                 readers.pop()
             };
-            let client = match pooled {
-                Some(c) => c,
-                None => self.connector.connect().await?,
+            let reader = match pooled {
+                Some(r) => r,
+                None => Reader::new(self.connector.connect().await?).await?,
             };
-            let (client, result) = f(client).await;
-            if !client.is_closed() {
-                self.readers.lock().await.push(client);
+            let (reader, result) = f(reader).await;
+            if !reader.client.is_closed() {
+                self.readers.lock().await.push(reader);
             }
             result
         })
@@ -195,16 +225,21 @@ impl PostgresStore {
         sql: String,
         params: Vec<Box<dyn tokio_postgres::types::ToSql + Send + Sync>>,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        self.read(|client| async move {
+        self.read(|mut reader| async move {
             let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
                 .iter()
                 .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
                 .collect();
-            let rows = client.query(&sql, &refs).await;
-            let result = rows
-                .map_err(error)
-                .and_then(|rows| rows.iter().map(schema::event).collect());
-            (client, result)
+            let result = match reader.statement(&sql).await {
+                Ok(statement) => reader
+                    .client
+                    .query(&statement, &refs)
+                    .await
+                    .map_err(error)
+                    .and_then(|rows| rows.iter().map(schema::event).collect()),
+                Err(e) => Err(e),
+            };
+            (reader, result)
         })
         .await
     }
@@ -224,9 +259,9 @@ impl crate::copy::Import for PostgresStore {
     }
 
     async fn import(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError> {
-        self.read(|mut client| async move {
-            let result = writer::import(&mut client, &events).await;
-            (client, result)
+        self.read(|mut reader| async move {
+            let result = writer::import(&mut reader.client, &events).await;
+            (reader, result)
         })
         .await
     }
@@ -364,13 +399,14 @@ impl EventStore for PostgresStore {
 
     async fn head(&self) -> Result<Option<Position>, StoreError> {
         let head = self
-            .read(|client| async move {
-                let r = client
+            .read(|reader| async move {
+                let r = reader
+                    .client
                     .query_one("SELECT position FROM chatd_log_head", &[])
                     .await
                     .map(|r| r.get::<_, i64>(0))
                     .map_err(error);
-                (client, r)
+                (reader, r)
             })
             .await?;
         Ok((head > 0).then(|| Position::single(head as u64)))
