@@ -39,6 +39,9 @@ const RESUBSCRIBE_AFTER: Duration = Duration::from_millis(500);
 pub struct KurrentStore {
     client: Client,
     closed: AtomicBool,
+    /// Leases and presence are this process's only on KurrentDB so far: run the work that must
+    /// happen once on one node (docs/KURRENTDB.md).
+    cluster: crate::cluster::LocalCluster,
 }
 
 impl KurrentStore {
@@ -50,6 +53,7 @@ impl KurrentStore {
             .map_err(|e| StoreError::Invalid(format!("KurrentDB connection string: {e}")))?;
         let client = Client::new(settings).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(Arc::new(KurrentStore {
+            cluster: Default::default(),
             client,
             closed: AtomicBool::new(false),
         }))
@@ -462,6 +466,23 @@ impl EventStore for KurrentStore {
                 }
             }
         }))
+    }
+
+    async fn append_fenced(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+        fence: &crate::cluster::Fence,
+    ) -> Result<AppendResult, StoreError> {
+        if !self.cluster.admits(fence) {
+            return Err(crate::cluster::stale(fence));
+        }
+        self.append(stream, expected, events).await
+    }
+
+    fn cluster(&self) -> &dyn crate::cluster::Cluster {
+        &self.cluster
     }
 
     async fn head(&self) -> Result<Option<Position>, StoreError> {

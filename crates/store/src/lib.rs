@@ -16,10 +16,12 @@
 //! - `subscription`: the catch-up subscription both backends hand out;
 //! - `hash`: the per-stream SHA-256 chain;
 //! - `chains`: the auditor's walk over a scan of the log (chains, gaps, heads, checkpoints);
+//! - `cluster` (R34): leases with fences and presence, for several nodes on one store;
 //! - `copy`: moving a whole log between stores exactly as recorded (`chatd store copy`);
 //! - `contract`: the suite every backend passes (`contract_suite!`).
 
 pub mod chains;
+pub mod cluster;
 pub mod contract;
 pub mod copy;
 pub mod hash;
@@ -97,6 +99,19 @@ pub trait EventStore: Send + Sync + 'static {
         let _ = stream;
         None
     }
+
+    /// `append`, refused with `StoreError::LeaseLost` (nothing written) unless `fence` is still
+    /// its lease's: work done under a lease (R34) cannot be done by a holder that lost it.
+    async fn append_fenced(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+        fence: &cluster::Fence,
+    ) -> Result<AppendResult, StoreError>;
+
+    /// Leases and presence shared by every node on this store (R34).
+    fn cluster(&self) -> &dyn cluster::Cluster;
 
     /// Position of the last event in the global log.
     async fn head(&self) -> Result<Option<Position>, StoreError>;

@@ -127,6 +127,9 @@ pub enum StoreError {
     Closed,
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
+    /// An append under a lease whose fence is no longer the lease's (R34).
+    #[error("{0}")]
+    LeaseLost(String),
     #[error("store failure: {0}")]
     Internal(String),
 }

@@ -42,6 +42,8 @@ macro_rules! contract_suite {
             empty_appends_are_refused,
             scans_match_reads_and_contiguous_logs_have_no_hole,
             a_checkpoint_of_stream_heads_is_extended_by_later_appends,
+            a_stale_lease_holder_cannot_append,
+            presence_is_what_living_nodes_last_said,
         );
     };
     (@cases $harness:ty; $attrs:tt; $($case:ident),* $(,)?) => {$(
@@ -97,7 +99,9 @@ async fn all_of(
 }
 
 mod appends;
+mod cluster;
 mod log;
 
 pub use appends::*;
+pub use cluster::*;
 pub use log::*;

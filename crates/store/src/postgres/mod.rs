@@ -11,6 +11,7 @@
 //! While PostgreSQL is unreachable every call answers `StoreError::Unavailable` within a
 //! bounded time; the writer and the pool reconnect by themselves.
 
+mod cluster;
 mod schema;
 pub mod testing;
 mod writer;
@@ -183,6 +184,36 @@ impl PostgresStore {
         }))
     }
 
+    /// Hand an append to the writer and wait for its answer.
+    async fn send(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+        fence: Option<crate::cluster::Fence>,
+    ) -> Result<AppendResult, StoreError> {
+        let digests = content_digests(stream, &events);
+        let (reply, answer) = oneshot::channel();
+        let sender = self
+            .appends
+            .lock()
+            .expect("append lock")
+            .clone()
+            .ok_or(StoreError::Closed)?;
+        sender
+            .send(writer::AppendRequest {
+                stream: stream.to_owned(),
+                expected,
+                events,
+                digests,
+                fence,
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
     /// Run `f` on a read connection (reused, or a new one), within [`READ_TIMEOUT`].
     async fn read<T, F, Fut>(&self, f: F) -> Result<T, StoreError>
     where
@@ -306,25 +337,24 @@ impl EventStore for PostgresStore {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<AppendResult, StoreError> {
-        let digests = content_digests(stream, &events);
-        let (reply, answer) = oneshot::channel();
-        let sender = self
-            .appends
-            .lock()
-            .expect("append lock")
-            .clone()
-            .ok_or(StoreError::Closed)?;
-        sender
-            .send(writer::AppendRequest {
-                stream: stream.to_owned(),
-                expected,
-                events,
-                digests,
-                reply,
-            })
+        self.send(stream, expected, events, None).await
+    }
+
+    /// Checked in the batch's transaction, after the head row's lock: a takeover commits either
+    /// before it (and this append is refused) or after this batch.
+    async fn append_fenced(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+        fence: &crate::cluster::Fence,
+    ) -> Result<AppendResult, StoreError> {
+        self.send(stream, expected, events, Some(fence.clone()))
             .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    fn cluster(&self) -> &dyn crate::cluster::Cluster {
+        self
     }
 
     async fn read_stream(

@@ -29,6 +29,18 @@ const MIGRATIONS: &[&str] = &[
         position bigint NOT NULL
     );
     INSERT INTO chatd_log_head (position) VALUES (0);",
+    // 2 (R34): leases with their fences, and which node holds whose sockets.
+    "CREATE TABLE chatd_leases (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        fence bigint NOT NULL,
+        expires_at timestamptz NOT NULL
+    );
+    CREATE TABLE chatd_presence (
+        node text PRIMARY KEY,
+        users uuid[] NOT NULL,
+        expires_at timestamptz NOT NULL
+    );",
 ];
 
 /// The schema version this binary writes.

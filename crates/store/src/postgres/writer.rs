@@ -7,6 +7,7 @@
 //! written; a refused append fails alone. Callers are answered after COMMIT.
 
 use super::{error, Connector};
+use crate::cluster::{stale, Fence};
 use crate::copy::{check_continues, StreamHeads};
 use crate::hash::{chain, GENESIS};
 use crate::{AppendResult, ExpectedVersion, NewEvent, Position, RecordedEvent, StoreError};
@@ -28,6 +29,8 @@ pub struct AppendRequest {
     pub expected: ExpectedVersion,
     pub events: Vec<NewEvent>,
     pub digests: Vec<[u8; 32]>,
+    /// Work done under a lease (R34): refused unless this is still the lease's fence.
+    pub fence: Option<Fence>,
     pub reply: oneshot::Sender<Result<AppendResult, StoreError>>,
 }
 
@@ -97,6 +100,9 @@ const STORED: &str = "SELECT k.stream, k.id, e.version, e.position \
     FROM unnest($1::text[], $2::uuid[]) AS k(stream, id) \
     CROSS JOIN LATERAL (SELECT version, position FROM chatd_events e \
     WHERE e.stream = k.stream AND e.id = k.id) e";
+// The leases named by the batch's fenced appends: holder, fence, and whether it still runs.
+const LEASES: &str = "SELECT name, holder, fence, expires_at > clock_timestamp() \
+    FROM chatd_leases WHERE name = ANY($1)";
 const INSERT: &str = "INSERT INTO chatd_events (position, stream, version, id, event_type, \
     schema_version, data, metadata, recorded_at, prev_hash, hash) \
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], \
@@ -110,6 +116,7 @@ struct Conn {
     lock: Statement,
     heads: Statement,
     stored: Statement,
+    leases: Statement,
     insert: Statement,
 }
 
@@ -122,10 +129,11 @@ impl Conn {
             .batch_execute("SET plan_cache_mode = force_custom_plan")
             .await
             .map_err(error)?;
-        let (lock, heads, stored, insert) = tokio::try_join!(
+        let (lock, heads, stored, leases, insert) = tokio::try_join!(
             client.prepare(LOCK),
             client.prepare(HEADS),
             client.prepare(STORED),
+            client.prepare(LEASES),
             client.prepare(INSERT)
         )
         .map_err(error)?;
@@ -134,6 +142,7 @@ impl Conn {
             lock,
             heads,
             stored,
+            leases,
             insert,
         })
     }
@@ -160,7 +169,11 @@ async fn commit(
         .iter()
         .flat_map(|r| r.events.iter().map(|e| (r.stream.as_str(), e.id)))
         .unzip();
-    let (_, head, heads, stored) = tokio::try_join!(
+    let lease_names: Vec<&str> = batch
+        .iter()
+        .filter_map(|r| r.fence.as_ref().map(|f| f.lease.as_str()))
+        .collect();
+    let (_, head, heads, stored, leases) = tokio::try_join!(
         async { c.batch_execute("BEGIN").await.map_err(error) },
         async { c.query_one(&conn.lock, &[]).await.map_err(error) },
         stream_heads(c, &conn.heads, &streams),
@@ -169,15 +182,42 @@ async fn commit(
                 .await
                 .map_err(error)
         },
+        async {
+            if lease_names.is_empty() {
+                return Ok(Vec::new());
+            }
+            c.query(&conn.leases, &[&lease_names]).await.map_err(error)
+        },
     )?;
     let head: i64 = head.get(0);
     let (mut heads, mut stored) = (heads, stored_ids(&stored));
+    let leases: HashMap<String, (String, u64, bool)> = leases
+        .iter()
+        .map(|r| {
+            (
+                r.get::<_, String>(0),
+                (r.get(1), r.get::<_, i64>(2) as u64, r.get(3)),
+            )
+        })
+        .collect();
     let now = OffsetDateTime::now_utc();
     let mut rows = Rows::default();
     let mut next = head + 1;
     let results: Vec<_> = batch
         .iter()
-        .map(|req| append_one(&mut heads, &mut stored, req, &mut next, now, &mut rows))
+        .map(|req| {
+            if let Some(f) = &req.fence {
+                let held = leases
+                    .get(&f.lease)
+                    .is_some_and(|(holder, fence, running)| {
+                        *holder == f.holder && *fence == f.fence && *running
+                    });
+                if !held {
+                    return Err(stale(f));
+                }
+            }
+            append_one(&mut heads, &mut stored, req, &mut next, now, &mut rows)
+        })
         .collect();
     // The rows, then the new head, a hint for followers (delivered at commit; they also poll)
     // and COMMIT, pipelined. Should the insert fail, the server refuses the rest in the aborted

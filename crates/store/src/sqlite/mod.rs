@@ -86,6 +86,8 @@ pub struct SqliteStore {
     appends: Mutex<Option<mpsc::Sender<AppendRequest>>>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Arc<ReadPool>,
+    /// One process holds the store: its leases and presence are in memory.
+    cluster: crate::cluster::LocalCluster,
 }
 
 impl SqliteStore {
@@ -120,6 +122,7 @@ impl SqliteStore {
             .spawn(move || writer::Writer::new(conn, writer_shared).run(rx, max_batch))
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(Arc::new(SqliteStore {
+            cluster: Default::default(),
             shared,
             appends: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
@@ -357,6 +360,23 @@ impl EventStore for SqliteStore {
             .expect("versions lock")
             .get(stream)
             .copied()
+    }
+
+    async fn append_fenced(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+        fence: &crate::cluster::Fence,
+    ) -> Result<AppendResult, StoreError> {
+        if !self.cluster.admits(fence) {
+            return Err(crate::cluster::stale(fence));
+        }
+        self.append(stream, expected, events).await
+    }
+
+    fn cluster(&self) -> &dyn crate::cluster::Cluster {
+        &self.cluster
     }
 
     async fn head(&self) -> Result<Option<Position>, StoreError> {

@@ -1,0 +1,146 @@
+//! Several nodes as one service (R34): leases, and who is online on which node.
+//!
+//! Leases: work that must happen once across several chatd nodes (webhook delivery, the
+//! distribution bot, timers, the last-admin guard) runs on the node holding its lease.
+//!
+//! A lease is named; a holder takes it for a time and renews it well before that time is out.
+//! When the holder dies, the lease runs out and another node takes it. Each new holder gets a
+//! larger **fence**: work done under a lease appends with it ([`EventStore::append_fenced`]), and
+//! the store refuses an append whose fence is no longer the lease's, so a holder that stalled
+//! (a pause, a lost network), lost its lease and woke up cannot act on it.
+//!
+//! Presence: each node says, every few seconds, which users hold a socket on it; a user is
+//! online while some node's word has not run out (R18's `require_online` across nodes).
+//!
+//! The embedded store is one process (the data directory's lock): its leases and presence are
+//! kept in memory ([`LocalCluster`]). PostgreSQL keeps them in `chatd_leases` and
+//! `chatd_presence`, with the database's clock, so the nodes' clocks need not agree.
+
+use crate::StoreError;
+use async_trait::async_trait;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// What an append under a lease carries: the lease's name, its holder and the fence it was
+/// taken with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    pub lease: String,
+    pub holder: String,
+    pub fence: u64,
+}
+
+#[async_trait]
+pub trait Cluster: Send + Sync {
+    /// Take lease `name` for `holder` for `ttl`, or renew it when `holder` holds it: the fence
+    /// it is held with, or `None` while another holder's lease runs. The fence grows with every
+    /// new holder and stays the same across renewals.
+    async fn acquire(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<Option<u64>, StoreError>;
+
+    /// Give lease `name` up, if `holder` holds it, so another node need not wait for it to run
+    /// out (a node stopping).
+    async fn release(&self, name: &str, holder: &str) -> Result<(), StoreError>;
+
+    /// Node `node` holds sockets of exactly `users` now; its word lasts `ttl`.
+    async fn heartbeat(&self, node: &str, users: &[Uuid], ttl: Duration) -> Result<(), StoreError>;
+
+    /// Every user some node has said holds a socket on it, in a word not yet run out.
+    async fn online(&self) -> Result<HashSet<Uuid>, StoreError>;
+}
+
+struct Held {
+    holder: String,
+    fence: u64,
+    until: Instant,
+}
+
+/// Leases and presence in one process's memory: the embedded store's (one process holds a
+/// data directory), and a reference for the contract.
+#[derive(Default)]
+pub struct LocalCluster {
+    held: Mutex<HashMap<String, Held>>,
+    presence: Mutex<HashMap<String, (HashSet<Uuid>, Instant)>>,
+}
+
+impl LocalCluster {
+    /// Whether `fence` is the lease's now, held and not run out.
+    pub fn admits(&self, fence: &Fence) -> bool {
+        let held = self.held.lock().expect("leases lock");
+        held.get(&fence.lease).is_some_and(|h| {
+            h.holder == fence.holder && h.fence == fence.fence && h.until > Instant::now()
+        })
+    }
+}
+
+#[async_trait]
+impl Cluster for LocalCluster {
+    async fn acquire(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<Option<u64>, StoreError> {
+        let mut held = self.held.lock().expect("leases lock");
+        let now = Instant::now();
+        let fence = match held.get(name) {
+            Some(h) if h.holder == holder => h.fence,
+            Some(h) if h.until > now => return Ok(None),
+            Some(h) => h.fence + 1,
+            None => 1,
+        };
+        held.insert(
+            name.to_owned(),
+            Held {
+                holder: holder.to_owned(),
+                fence,
+                until: now + ttl,
+            },
+        );
+        Ok(Some(fence))
+    }
+
+    async fn release(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        let mut held = self.held.lock().expect("leases lock");
+        if let Some(h) = held.get_mut(name) {
+            if h.holder == holder {
+                h.until = Instant::now();
+            }
+        }
+        Ok(())
+    }
+
+    async fn heartbeat(&self, node: &str, users: &[Uuid], ttl: Duration) -> Result<(), StoreError> {
+        self.presence.lock().expect("presence lock").insert(
+            node.to_owned(),
+            (users.iter().copied().collect(), Instant::now() + ttl),
+        );
+        Ok(())
+    }
+
+    async fn online(&self) -> Result<HashSet<Uuid>, StoreError> {
+        let now = Instant::now();
+        Ok(self
+            .presence
+            .lock()
+            .expect("presence lock")
+            .values()
+            .filter(|(_, until)| *until > now)
+            .flat_map(|(users, _)| users.iter().copied())
+            .collect())
+    }
+}
+
+/// The refusal of an append whose fence is not the lease's.
+pub fn stale(fence: &Fence) -> StoreError {
+    StoreError::LeaseLost(format!(
+        "lease {} is no longer held by {} with fence {}",
+        fence.lease, fence.holder, fence.fence
+    ))
+}

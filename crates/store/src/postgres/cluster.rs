@@ -1,0 +1,112 @@
+//! Leases and presence on PostgreSQL (R34), on the database's clock so the nodes' clocks need
+//! not agree. A lease is taken in a transaction that first holds the log's head row in share
+//! mode: a takeover and the appends' batches (which lock that row for update) are thereby
+//! ordered, so a batch committed after a takeover checks its fences against the new holder.
+
+use super::{error, PostgresStore};
+use crate::cluster::Cluster;
+use crate::StoreError;
+use async_trait::async_trait;
+use std::collections::HashSet;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Take a free or run-out lease, or renew one's own; a new holder's fence is one more.
+const ACQUIRE: &str = "INSERT INTO chatd_leases AS l (name, holder, fence, expires_at) \
+    VALUES ($1, $2, 1, clock_timestamp() + $3::float8 * interval '1 millisecond') \
+    ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, \
+    fence = CASE WHEN l.holder = EXCLUDED.holder THEN l.fence ELSE l.fence + 1 END, \
+    expires_at = EXCLUDED.expires_at \
+    WHERE l.holder = EXCLUDED.holder OR l.expires_at < clock_timestamp() \
+    RETURNING fence";
+
+fn millis(ttl: Duration) -> f64 {
+    ttl.as_secs_f64() * 1000.0
+}
+
+#[async_trait]
+impl Cluster for PostgresStore {
+    async fn acquire(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<Option<u64>, StoreError> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.read(|mut reader| async move {
+            let result = async {
+                let tx = reader.client.transaction().await.map_err(error)?;
+                tx.batch_execute("SELECT 1 FROM chatd_log_head FOR SHARE")
+                    .await
+                    .map_err(error)?;
+                let row = tx
+                    .query_opt(ACQUIRE, &[&name, &holder, &millis(ttl)])
+                    .await
+                    .map_err(error)?;
+                tx.commit().await.map_err(error)?;
+                Ok(row.map(|r| r.get::<_, i64>(0) as u64))
+            }
+            .await;
+            (reader, result)
+        })
+        .await
+    }
+
+    async fn release(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.read(|reader| async move {
+            let result = reader
+                .client
+                .execute(
+                    "UPDATE chatd_leases SET expires_at = clock_timestamp() \
+                     WHERE name = $1 AND holder = $2",
+                    &[&name, &holder],
+                )
+                .await
+                .map(drop)
+                .map_err(error);
+            (reader, result)
+        })
+        .await
+    }
+
+    async fn heartbeat(&self, node: &str, users: &[Uuid], ttl: Duration) -> Result<(), StoreError> {
+        let (node, users) = (node.to_owned(), users.to_vec());
+        self.read(|reader| async move {
+            // Also forget nodes long gone, so the table holds only the living and the recent.
+            let result = reader
+                .client
+                .execute(
+                    "WITH gone AS (DELETE FROM chatd_presence \
+                     WHERE expires_at < clock_timestamp() - interval '1 hour') \
+                     INSERT INTO chatd_presence (node, users, expires_at) \
+                     VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond') \
+                     ON CONFLICT (node) DO UPDATE SET users = EXCLUDED.users, \
+                     expires_at = EXCLUDED.expires_at",
+                    &[&node, &users, &millis(ttl)],
+                )
+                .await
+                .map(drop)
+                .map_err(error);
+            (reader, result)
+        })
+        .await
+    }
+
+    async fn online(&self) -> Result<HashSet<Uuid>, StoreError> {
+        self.read(|reader| async move {
+            let result = reader
+                .client
+                .query(
+                    "SELECT DISTINCT unnest(users) FROM chatd_presence \
+                     WHERE expires_at > clock_timestamp()",
+                    &[],
+                )
+                .await
+                .map(|rows| rows.iter().map(|r| r.get::<_, Uuid>(0)).collect())
+                .map_err(error);
+            (reader, result)
+        })
+        .await
+    }
+}
