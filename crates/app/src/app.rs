@@ -34,6 +34,10 @@ pub struct App {
     distribution_feed: Mutex<Option<DistributionFeed>>,
     /// Who holds a socket on this node (for R18's `require_online`).
     presence: Arc<dyn Presence>,
+    /// Who holds a socket on any node, as the store last said (R34, `cluster::share_presence`).
+    pub(crate) cluster_online: RwLock<std::collections::HashSet<uuid::Uuid>>,
+    /// This process's name among the nodes: the holder of its leases, the key of its presence.
+    pub node: String,
     /// Set when chatd stops: background work winds down.
     stopping: watch::Sender<bool>,
     /// Every background task: the follower, the workers, the timers.
@@ -108,6 +112,8 @@ impl App {
             work,
             distribution_feed: Mutex::new(Some(work_rx)),
             presence,
+            cluster_online: Default::default(),
+            node: crate::cluster::node_name(),
             stopping,
             tasks: Mutex::new(tasks),
             started_at: head,
@@ -215,7 +221,18 @@ impl App {
         let _ = self.work.send(Work::Capacity);
     }
 
+    /// R18's `require_online`: a socket on this node, or on another as the store last said.
     pub fn is_online(&self, user: chatd_domain::UserId) -> bool {
+        self.presence.is_online(user)
+            || self
+                .cluster_online
+                .read()
+                .expect("presence lock")
+                .contains(&user.0)
+    }
+
+    /// Whether `user` holds a socket on this node.
+    pub fn is_online_here(&self, user: chatd_domain::UserId) -> bool {
         self.presence.is_online(user)
     }
 

@@ -5,6 +5,10 @@
 //! answered). Every action is an ordinary event with the bot as author: `reassigned`, and with
 //! `create_order` an `order_created` carrying the manager and the customer's source (R1).
 //!
+//! R34: the bot runs on the node holding its duty (`cluster::DISTRIBUTION`), so several nodes
+//! give out each dialog once, with one order of turns (restarted by a new holder); its appends
+//! carry the duty's fence.
+//!
 //! Choosing: managers of the rule who are active, `free` when `require_free`, online when
 //! `require_online`, and below `max_open_per_manager` open dialogs; `least_loaded` takes the one
 //! with the fewest open dialogs (ties in the rule's order), `round_robin` the next after the
@@ -19,6 +23,7 @@
 //! taken meanwhile (by hand, by another trigger, by another node) is left alone, so each queued
 //! dialog is given out exactly once and its order created once.
 
+use crate::cluster::Duty;
 use crate::{App, Work};
 use chatd_domain::dialog::Dialog;
 use chatd_domain::dialog::{DialogCommand, DialogStatus};
@@ -30,6 +35,7 @@ use chatd_domain::people::DistributionRule;
 use chatd_domain::{Assignee, BotId, Command, DialogId, Principal, UserId};
 use chatd_projections::model::dialogs::Bucket;
 use chatd_projections::ReadModel;
+use chatd_store::cluster::Fence;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -42,7 +48,9 @@ struct Plan {
     order: Option<OrderCommand>,
 }
 
-pub fn start(app: &Arc<App>) {
+/// Run the bot while this node holds its duty (R34: one node gives out dialogs, with one
+/// order of turns); every hand-out is appended with the duty's fence.
+pub fn start(app: &Arc<App>, mut duty: Duty) {
     let Some(mut feed) = app.take_distribution_feed() else {
         return;
     };
@@ -51,25 +59,40 @@ pub fn start(app: &Arc<App>) {
     app.spawn(async move {
         let app = worker;
         let mut turns: HashMap<(BotId, usize), usize> = HashMap::new();
-        // The queue as it is when this node starts is given out first.
-        drain_queue(&app, &mut turns).await;
         loop {
-            let work = tokio::select! {
-                w = feed.recv() => match w { Some(w) => w, None => return },
-                _ = stopping.wait_for(|s| *s) => return,
+            enum Next {
+                Work(Work),
+                Duty,
+                Stop,
+            }
+            let next = tokio::select! {
+                w = feed.recv() => w.map_or(Next::Stop, Next::Work),
+                changed = duty.changed() => if changed.is_ok() { Next::Duty } else { Next::Stop },
+                _ = stopping.wait_for(|s| *s) => Next::Stop,
             };
-            match work {
+            let fence = duty.borrow().clone();
+            match (next, fence) {
+                (Next::Stop, _) => return,
+                // Not this node's to do: the holder hears of the same work from the log.
+                (_, None) => {}
+                // Just taken (at start, or from a node that stopped): the queue as it is now is
+                // given out first, with turns from the start.
+                (Next::Duty, Some(fence)) => {
+                    turns.clear();
+                    drain_queue(&app, &mut turns, &fence).await;
+                }
                 // A new dialog joins the queue in its place: older ones go first.
-                Work::Unassigned(_) => drain_queue(&app, &mut turns).await,
-                Work::Unavailable(user) => {
+                (Next::Work(Work::Unassigned(_) | Work::Capacity), Some(fence)) => {
+                    drain_queue(&app, &mut turns, &fence).await
+                }
+                (Next::Work(Work::Unavailable(user)), Some(fence)) => {
                     let dialogs = handed_on(&app, &app.model(), user);
                     for d in dialogs {
-                        distribute(&app, d, Some(user), &mut turns).await;
+                        distribute(&app, d, Some(user), &mut turns, &fence).await;
                     }
                     // A work status that changed may have become `free`.
-                    drain_queue(&app, &mut turns).await;
+                    drain_queue(&app, &mut turns, &fence).await;
                 }
-                Work::Capacity => drain_queue(&app, &mut turns).await,
             }
         }
     });
@@ -114,7 +137,7 @@ pub fn queue(m: &ReadModel) -> Vec<&chatd_projections::model::dialogs::DialogRow
 
 /// Give out queued dialogs as `DistributionRule::hand_out` decides for each channel's queue,
 /// with the managers' loads as the read models show them now.
-async fn drain_queue(app: &App, turns: &mut HashMap<(BotId, usize), usize>) {
+async fn drain_queue(app: &App, turns: &mut HashMap<(BotId, usize), usize>, fence: &Fence) {
     let plans: Vec<Plan> = {
         let m = app.model();
         let mut by_channel: Vec<(chatd_domain::ChannelId, Vec<DialogId>)> = Vec::new();
@@ -151,7 +174,7 @@ async fn drain_queue(app: &App, turns: &mut HashMap<(BotId, usize), usize>) {
         plans
     };
     for p in plans {
-        carry_out(app, p).await;
+        carry_out(app, p, fence).await;
     }
 }
 
@@ -268,14 +291,15 @@ async fn distribute(
     dialog: DialogId,
     from: Option<UserId>,
     turns: &mut HashMap<(BotId, usize), usize>,
+    fence: &Fence,
 ) {
     if let Some(p) = plan(app, dialog, from, turns) {
-        carry_out(app, p).await;
+        carry_out(app, p, fence).await;
     }
 }
 
 /// Append a plan: the `Distribute` (guarded by the responsible the plan saw), then its order.
-async fn carry_out(app: &App, p: Plan) {
+async fn carry_out(app: &App, p: Plan, fence: &Fence) {
     let by = Principal::Bot { id: p.bot };
     let at = time::OffsetDateTime::now_utc();
     let cmd = Command {
@@ -287,7 +311,7 @@ async fn carry_out(app: &App, p: Plan) {
             target_active: true,
         },
     };
-    match app.execute::<Dialog>(p.dialog, &cmd).await {
+    match app.execute_fenced::<Dialog>(p.dialog, &cmd, fence).await {
         // Wait until the read models show it, so the next plan sees this one.
         Ok(out) if !out.events.is_empty() => {
             let _ = app.wait_for(out.position, crate::MIN_POSITION_WAIT).await;
@@ -308,7 +332,7 @@ async fn carry_out(app: &App, p: Plan) {
             at,
             body: order,
         };
-        if let Err(e) = app.execute::<Order>(order_id.0, &cmd).await {
+        if let Err(e) = app.execute_fenced::<Order>(order_id.0, &cmd, fence).await {
             tracing::warn!(error = %e, dialog = %p.dialog, "order creation failed");
         }
     }

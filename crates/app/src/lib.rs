@@ -12,6 +12,8 @@
 //! - `usecases`: one function per thing a caller wants (`inbound::receive`, `dialogs::send`,
 //!   `dialogs::reassign`, `changes::change` (R21–R23), `typing::typing` (R24),
 //!   `sessions::log_in`, ...), shared by every API that offers it.
+//! - `cluster` (R34): duties held under leases (work that must happen once across nodes)
+//!   and presence shared through the store.
 //! - `credentials`: argon2id passwords and opaque tokens.
 //! - `snapshot`: the read models' checkpoint file.
 //! - `error`: [`AppError`], which names no status code.
@@ -21,6 +23,7 @@
 //! projections only.
 
 mod app;
+pub mod cluster;
 pub mod credentials;
 pub mod distribution;
 mod error;

@@ -105,6 +105,26 @@ impl App {
         id: impl Display,
         cmd: &Command<A::Command>,
     ) -> Result<Outcome<A::Event>, AppError> {
+        self.execute_with::<A>(id, cmd, None).await
+    }
+
+    /// [`App::execute`] for work done under a lease (R34): the append is refused
+    /// (`StoreError::LeaseLost`) unless `fence` is still the lease's.
+    pub async fn execute_fenced<A: Cached>(
+        &self,
+        id: impl Display,
+        cmd: &Command<A::Command>,
+        fence: &chatd_store::cluster::Fence,
+    ) -> Result<Outcome<A::Event>, AppError> {
+        self.execute_with::<A>(id, cmd, Some(fence)).await
+    }
+
+    async fn execute_with<A: Cached>(
+        &self,
+        id: impl Display,
+        cmd: &Command<A::Command>,
+        fence: Option<&chatd_store::cluster::Fence>,
+    ) -> Result<Outcome<A::Event>, AppError> {
         let stream = A::stream(id);
         for _ in 0..ATTEMPTS {
             let (state, version) = self.load::<A>(&stream).await?;
@@ -132,7 +152,10 @@ impl App {
                 .collect();
             let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
             let started = std::time::Instant::now();
-            let appended = self.store.append(&stream, expected, new).await;
+            let appended = match fence {
+                None => self.store.append(&stream, expected, new).await,
+                Some(f) => self.store.append_fenced(&stream, expected, new, f).await,
+            };
             metrics::histogram!("chatd_store_append_seconds")
                 .record(started.elapsed().as_secs_f64());
             match appended {

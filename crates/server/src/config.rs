@@ -49,6 +49,10 @@ pub struct FileConfig {
     /// ... plus one second per this many KiB received (default 16): a large upload over a slow
     /// line still passes, a trickle does not. Over it: 408 and the connection is closed.
     pub body_min_kib_per_s: Option<u64>,
+    /// R34: how long a node holds a duty's lease (webhook delivery, the distribution bot)
+    /// between renewals (default 10 s): when the holder dies, another node takes over within
+    /// about this time. Renewed every third of it.
+    pub lease_ttl_s: Option<u64>,
     /// Testing only: the read models apply each batch of the log this many milliseconds late,
     /// to show that writes wait for the caller's own earlier writes (R38).
     pub test_follower_delay_ms: Option<u64>,
@@ -135,6 +139,8 @@ pub struct Config {
     pub public_url: Option<String>,
     pub ws_per_user: usize,
     pub body_timing: crate::http::body::BodyTiming,
+    /// R34: a duty's lease time (`FileConfig::lease_ttl_s`).
+    pub lease_ttl: std::time::Duration,
     pub test_follower_delay: Option<std::time::Duration>,
     /// R38: each request waits for its caller's own earlier writes (`http::own_writes`). Always
     /// on in service; `chatd-bench p2` turns it off once to show what it costs (`min_position`
@@ -311,6 +317,9 @@ impl Config {
             body_timing: crate::http::body::BodyTiming::new(
                 file.body_timeout_s,
                 file.body_min_kib_per_s,
+            ),
+            lease_ttl: std::time::Duration::from_secs(
+                file.lease_ttl_s.unwrap_or(10).clamp(1, 3600),
             ),
             test_follower_delay: file
                 .test_follower_delay_ms

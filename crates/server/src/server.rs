@@ -40,6 +40,8 @@ pub enum StartError {
 pub const SNAPSHOT_FILE: &str = "readmodels.snapshot.json";
 /// How often the snapshot is refreshed while the log moves (and always on a graceful stop).
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
+/// R34: how often a node tells the others who is online on it.
+const PRESENCE_EVERY: Duration = Duration::from_secs(2);
 
 /// Seconds in-flight requests get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -251,8 +253,16 @@ impl Starting {
         });
         app.snapshot_periodically(SNAPSHOT_EVERY);
         gateway::listen::watch_waiting_levels(&app, hub.clone());
-        delivery::start(&app, outbox_feed, config.webhooks.clone());
-        chatd_app::distribution::start(&app);
+        // R34: who is online here, shared with the other nodes; the work that must happen once
+        // runs on the node holding its lease.
+        let local = hub.clone();
+        chatd_app::cluster::share_presence(&app, PRESENCE_EVERY, move || local.online_users());
+        let webhooks =
+            chatd_app::cluster::hold(&app, chatd_app::cluster::WEBHOOKS, config.lease_ttl);
+        delivery::start(&app, outbox_feed, config.webhooks.clone(), webhooks);
+        let bot =
+            chatd_app::cluster::hold(&app, chatd_app::cluster::DISTRIBUTION, config.lease_ttl);
+        chatd_app::distribution::start(&app, bot);
         let generated_admin_password = bootstrap_admin(&app, &config).await?;
         // Made before the first login needs it, so that no login pays for it (R32's timing).
         tokio::task::spawn_blocking(credentials::stand_in_hash);
@@ -288,7 +298,7 @@ async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, S
         }
     };
     let password_hash = credentials::hash_password_off_thread(password).await;
-    let (_, out) = chatd_app::usecases::users::create(
+    let created = chatd_app::usecases::users::create(
         app,
         Principal::System,
         "admin",
@@ -297,8 +307,15 @@ async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, S
         vec![],
         password_hash,
     )
-    .await
-    .map_err(|e| StartError::Bootstrap(e.to_string()))?;
+    .await;
+    let out = match created {
+        Ok((_, out)) => out,
+        // R34: another node starting on the same empty store made it first.
+        Err(chatd_app::AppError::Domain(chatd_domain::DomainError::AlreadyExists)) => {
+            return Ok(None)
+        }
+        Err(e) => return Err(StartError::Bootstrap(e.to_string())),
+    };
     app.wait_for(out.position, std::time::Duration::from_secs(30))
         .await
         .map_err(|e| StartError::Bootstrap(e.to_string()))?;

@@ -2,7 +2,7 @@
 //! the service always keeps an active admin.
 
 use super::command;
-use crate::{App, AppError, Outcome};
+use crate::{cluster, App, AppError, Outcome};
 use chatd_domain::people::{keeps_an_admin, User, UserChanges, UserCommand, UserEvent};
 use chatd_domain::{GroupId, Principal, Role, UserId};
 
@@ -34,9 +34,10 @@ pub async fn create(
 }
 
 /// Change `user_id` as `by` says. R28: a change that would deactivate or demote the last
-/// active admin is refused (`LastAdmin`). The check and the change are made under one lock and
-/// the change is applied to the read models before it is released, so two admins demoting each
-/// other at once cannot both pass (one process holds a data directory: see `datadir`).
+/// active admin is refused (`LastAdmin`). The check and the change are made under the
+/// last-admin guard, a lease every node takes for it (R34), and the change is applied to the
+/// read models before it is given back, so two admins demoting each other at once, on one
+/// node or on two, cannot both pass.
 pub async fn update(
     app: &App,
     by: Principal,
@@ -48,6 +49,33 @@ pub async fn update(
         return app.execute::<User>(user_id, &update).await;
     }
     let _held = app.admin_changes.lock().await;
+    let guard = cluster::take(
+        app,
+        cluster::ADMIN_GUARD,
+        GUARD_TTL,
+        crate::MIN_POSITION_WAIT,
+    )
+    .await?;
+    let out = guarded_update(app, user_id, &changes, &update, &guard).await;
+    cluster::give_back(app, &guard).await;
+    out
+}
+
+/// How long the last-admin guard may be held before it runs out (a node that died holding it).
+const GUARD_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// R28 under the guard: the read models first catch up with the log's head, so they show every
+/// change any node made before the guard was taken (R34); the change is appended with the
+/// guard's fence and applied before the guard is given back.
+async fn guarded_update(
+    app: &App,
+    user_id: UserId,
+    changes: &UserChanges,
+    update: &chatd_domain::Command<UserCommand>,
+    guard: &chatd_store::cluster::Fence,
+) -> Result<Outcome<UserEvent>, AppError> {
+    app.wait_for(app.store.head().await?, crate::MIN_POSITION_WAIT)
+        .await?;
     let target = app.current::<User>(user_id).await?;
     let others = app
         .model()
@@ -56,8 +84,8 @@ pub async fn update(
         .values()
         .filter(|u| u.active && u.role == Role::Admin && u.id != user_id)
         .count();
-    keeps_an_admin(&target, &changes, others)?;
-    let out = app.execute::<User>(user_id, &update).await?;
+    keeps_an_admin(&target, changes, others)?;
+    let out = app.execute_fenced::<User>(user_id, update, guard).await?;
     app.wait_for(out.position, crate::MIN_POSITION_WAIT).await?;
     Ok(out)
 }

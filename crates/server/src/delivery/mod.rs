@@ -6,6 +6,10 @@
 //!   webhook, and notices of changes not yet delivered. It is rebuilt from the log (or the
 //!   snapshot), so a restart resumes every pending delivery, and a message whose `sent` (a
 //!   notice whose `notice_delivered`) is in the log is never posted again on purpose.
+//! - R34: messages and notices go out from the node holding the webhooks duty; the node that
+//!   takes it over queues the outbox as it then stands, so a body that was in flight at a
+//!   holder's death goes again, with the same `X-Chat-Delivery` id. Outcomes are recorded with
+//!   the duty's fence: a holder that lost it records nothing.
 //! - One dialog's bodies go in the order they happened; dialogs go in parallel. Each channel
 //!   has its own limit of deliveries in flight, so a slow or dead integration holds only its own.
 //! - A failed attempt is retried after an exponential back-off (with jitter, capped); after the
@@ -16,6 +20,7 @@
 pub mod webhook;
 
 use crate::config::WebhookConfig;
+use chatd_app::cluster::Duty;
 use chatd_app::{App, Applied, Listener, Typing};
 use chatd_domain::dialog::{Dialog, DialogCommand, DialogEvent};
 use chatd_domain::{
@@ -23,6 +28,7 @@ use chatd_domain::{
 };
 use chatd_projections::model::outbox::event_id;
 use chatd_projections::{AnyEvent, ReadModel};
+use chatd_store::cluster::Fence;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -59,6 +65,9 @@ impl Job {
 
 pub struct Deliveries {
     app: Arc<App>,
+    /// R34: messages and notices go out while this node holds the webhooks duty; typing, which
+    /// is not in the log and only this node knows of, goes out from here regardless.
+    duty: Duty,
     config: WebhookConfig,
     client: reqwest::Client,
     state: Mutex<State>,
@@ -66,6 +75,8 @@ pub struct Deliveries {
 
 #[derive(Default)]
 struct State {
+    /// Bumped whenever the duty is taken or lost: a dialog's task of an older generation stops.
+    generation: u64,
     /// Per dialog, the bodies to deliver in order; a dialog with a queue has a task on it.
     queues: HashMap<DialogId, VecDeque<Job>>,
     queued: HashSet<Uuid>,
@@ -129,8 +140,9 @@ impl Listener for Outbox {
     }
 }
 
-/// Start delivering: what the outbox holds now, then what the follower reports.
-pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig) {
+/// Start delivering: while this node holds the webhooks duty, what the outbox holds when it
+/// takes it, then what the follower reports.
+pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig, mut duty: Duty) {
     if !config.enabled {
         return;
     }
@@ -141,43 +153,37 @@ pub fn start(app: &Arc<App>, mut feed: OutboxFeed, config: WebhookConfig) {
         .expect("an HTTP client with default TLS roots");
     let d = Arc::new(Deliveries {
         app: app.clone(),
+        duty: duty.clone(),
         config,
         client,
         state: Mutex::new(State::default()),
     });
-    let mut backlog: Vec<_> = {
-        let m = app.model();
-        let messages = m
-            .outbox
-            .pending
-            .values()
-            .map(|p| (p.position, p.dialog_id, Job::Message(p.message_id)));
-        let notices = m
-            .outbox
-            .notices
-            .values()
-            .map(|n| (n.position, n.dialog_id, Job::Notice(n.event_id)));
-        messages.chain(notices).collect()
-    };
-    backlog.sort_by_key(|(position, ..)| *position);
-    for (_, dialog, job) in backlog {
-        d.enqueue(dialog, job);
-    }
     let mut stopping = app.stopping();
     app.spawn(async move {
         loop {
             tokio::select! {
                 next = feed.recv() => match next {
-                    Some((dialog, job)) => d.enqueue(dialog, job),
+                    Some((dialog, job)) => {
+                        // Not this node's to deliver: the holder has it from the log.
+                        if matches!(job, Job::Typing(..)) || d.fence().is_some() {
+                            d.enqueue(dialog, job);
+                        }
+                    }
                     None => return,
                 },
+                changed = duty.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    d.restart();
+                }
                 _ = stopping.wait_for(|s| *s) => return,
             }
         }
     });
 }
 
-/// How a delivery ended.
+/// How a delivery ended./// How a delivery ended.
 enum Ended {
     /// Delivered; the integration's id for the message, if it gave one.
     Sent(Option<String>),
@@ -186,6 +192,44 @@ enum Ended {
 }
 
 impl Deliveries {
+    fn fence(&self) -> Option<Fence> {
+        self.duty.borrow().clone()
+    }
+
+    /// The duty was taken or lost: forget every queue (their tasks stop), and when this node
+    /// holds it now, queue what the outbox holds, in log order (so each dialog's bodies go in
+    /// the order they happened; a body delivered but not yet recorded by a node that died goes
+    /// again, with the same delivery id).
+    fn restart(self: &Arc<Self>) {
+        {
+            let mut s = self.state.lock().expect("delivery state lock");
+            s.generation += 1;
+            s.queues.clear();
+            s.queued.clear();
+        }
+        if self.fence().is_none() {
+            return;
+        }
+        let mut backlog: Vec<_> = {
+            let m = self.app.model();
+            let messages = m
+                .outbox
+                .pending
+                .values()
+                .map(|p| (p.position, p.dialog_id, Job::Message(p.message_id)));
+            let notices = m
+                .outbox
+                .notices
+                .values()
+                .map(|n| (n.position, n.dialog_id, Job::Notice(n.event_id)));
+            messages.chain(notices).collect()
+        };
+        backlog.sort_by_key(|(position, ..)| *position);
+        for (_, dialog, job) in backlog {
+            self.enqueue(dialog, job);
+        }
+    }
+
     fn enqueue(self: &Arc<Self>, dialog: DialogId, job: Job) {
         let mut s = self.state.lock().expect("delivery state lock");
         match job.key() {
@@ -196,17 +240,21 @@ impl Deliveries {
             None => {}
         }
         metrics::gauge!("chatd_webhook_queue_depth").set(s.queued.len() as f64);
+        let generation = s.generation;
         let q = s.queues.entry(dialog).or_default();
         q.push_back(job);
         if q.len() == 1 {
-            tokio::spawn(self.clone().run_dialog(dialog));
+            tokio::spawn(self.clone().run_dialog(dialog, generation));
         }
     }
 
-    async fn run_dialog(self: Arc<Self>, dialog: DialogId) {
+    async fn run_dialog(self: Arc<Self>, dialog: DialogId, generation: u64) {
         loop {
             let next = {
                 let s = self.state.lock().expect("delivery state lock");
+                if s.generation != generation {
+                    return; // the duty changed hands meanwhile: a new task has the queue
+                }
                 s.queues.get(&dialog).and_then(|q| q.front().cloned())
             };
             let Some(job) = next else { return };
@@ -214,6 +262,9 @@ impl Deliveries {
                 return; // stopping: the log still says pending, the next start resumes it
             }
             let mut s = self.state.lock().expect("delivery state lock");
+            if s.generation != generation {
+                return;
+            }
             if let Some(key) = job.key() {
                 s.queued.remove(&key);
             }
@@ -221,7 +272,7 @@ impl Deliveries {
             let q = s
                 .queues
                 .get_mut(&dialog)
-                .expect("a running dialog has a queue");
+                .expect("a running dialog of this generation has a queue");
             q.pop_front();
             if q.is_empty() {
                 s.queues.remove(&dialog);
@@ -255,6 +306,11 @@ impl Deliveries {
         let mut attempt = 0;
         loop {
             if *stopping.borrow() {
+                return false;
+            }
+            // R34: only while this node holds the duty (typing aside).
+            let fence = self.fence();
+            if !once && fence.is_none() {
                 return false;
             }
             let Some(post) = self.prepare(job).await else {
@@ -302,7 +358,8 @@ impl Deliveries {
                     }
                 }
             };
-            self.finish(dialog, job, post.channel, ended).await;
+            let Some(fence) = fence else { return true };
+            self.finish(dialog, job, post.channel, ended, &fence).await;
             return true;
         }
     }
@@ -371,7 +428,14 @@ impl Deliveries {
 
     /// Record how a delivery ended: a message's status, a notice's delivery; typing leaves
     /// nothing behind.
-    async fn finish(&self, dialog: DialogId, job: &Job, channel: ChannelId, ended: Ended) {
+    async fn finish(
+        &self,
+        dialog: DialogId,
+        job: &Job,
+        channel: ChannelId,
+        ended: Ended,
+        fence: &Fence,
+    ) {
         let error = |code: &str, message: String| MessageError {
             code: code.into(),
             message,
@@ -411,16 +475,16 @@ impl Deliveries {
                 },
             },
         };
-        self.record(dialog, body).await;
+        self.record(dialog, body, fence).await;
     }
 
-    async fn record(&self, dialog: DialogId, body: DialogCommand) {
+    async fn record(&self, dialog: DialogId, body: DialogCommand, fence: &Fence) {
         let cmd = Command {
             by: Principal::System,
             at: time::OffsetDateTime::now_utc(),
             body,
         };
-        match self.app.execute::<Dialog>(dialog, &cmd).await {
+        match self.app.execute_fenced::<Dialog>(dialog, &cmd, fence).await {
             // Done only once the outbox shows it: the same body fed again (at start it comes
             // both from the outbox and from the catch-up) then finds nothing pending.
             Ok(out) => {

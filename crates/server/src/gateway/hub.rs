@@ -384,6 +384,17 @@ impl Hub {
         self.inner.lock().expect("hub lock").is_online(user)
     }
 
+    /// Every user holding a socket on this node (R34's shared presence).
+    pub fn online_users(&self) -> Vec<UserId> {
+        let inner = self.inner.lock().expect("hub lock");
+        inner
+            .online
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(u, _)| *u)
+            .collect()
+    }
+
     /// Call `listener` whenever a user's last connection on this node goes (under the hub's
     /// lock: it must only hand the news on, e.g. into a channel).
     pub fn on_presence(&self, listener: impl Fn(UserId, bool) + Send + 'static) {

@@ -273,8 +273,9 @@ impl From<AppError> for Problem {
             AppError::Store(StoreError::WrongExpectedVersion { .. }) => {
                 Problem::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
             }
-            // R33: the database is away; nothing was written. Try again shortly.
-            AppError::Store(StoreError::Unavailable(_)) => Problem {
+            // R33: the database is away; nothing was written. Try again shortly. (R34: a lease
+            // lost under a change made with its fence is the same to the caller.)
+            AppError::Store(StoreError::Unavailable(_) | StoreError::LeaseLost(_)) => Problem {
                 retry_after: Some(2),
                 ..Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
