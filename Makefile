@@ -23,7 +23,7 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || [ -n "$$CHATD_PG_BIN" ] \
-	  || echo "NOT RUN: the PostgreSQL store tests (crates/store/tests/postgres_*.rs, tests/api/postgres.rs) need PostgreSQL: apt-get install postgresql (.ci/run does)"
+	  || echo "NOT RUN: the PostgreSQL store tests (crates/store/tests/postgres_*.rs, tests/api/postgres.rs) and the three-node cluster test (crates/server/tests/cluster.rs), store copy and crash tests need PostgreSQL: apt-get install postgresql (.ci/run does)"
 	@command -v chromedriver >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
 	  || echo "NOT RUN: the console's browser test (tests/browser/) needs chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
 	@$(MAKE) --no-print-directory client-test
