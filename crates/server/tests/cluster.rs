@@ -1,5 +1,6 @@
 //! R34: several nodes are one service, proven with three real `chatd serve` processes on one
-//! real PostgreSQL (both started by the test). The feed crosses nodes; the last admin cannot be
+//! real PostgreSQL (both started by the test). The feed crosses nodes (and a socket resumes on
+//! another node with `since`); the last admin cannot be
 //! removed through two nodes at once; webhooks go out once from the lease holder, and when it is
 //! SIGKILLed mid-load another node delivers everything pending; the distribution bot gives each
 //! queued dialog out once, counting a manager online on any node; a restarted node catches up.
@@ -157,10 +158,22 @@ async fn three_nodes_on_one_postgres_are_one_service() {
         .await;
     assert_eq!((a.status, b.status), (200, 200), "{a:?} {b:?}");
     let mut live = Vec::new();
+    let mut positions = Vec::new();
     while live.len() < 2 {
         let f = ws3.next_of(&["message_new"]).await;
         live.push(f["data"]["message"]["text"].as_str().unwrap().to_owned());
+        positions.push(f["position"].as_str().unwrap().to_owned());
     }
+    // A client reconnecting to another node with `since` resumes there, without a resync.
+    let mut ws1 = nodes[0].app.ws(&admin[0], Some(&positions[0])).await;
+    let resumed = ws1
+        .until(|f| f["type"] == "message_new" && f["data"]["message"]["text"] == live[1].as_str())
+        .await;
+    assert!(
+        resumed.iter().all(|f| f["type"] != "resync_required"),
+        "{resumed:?}"
+    );
+    ws1.close().await;
     live.sort();
     assert_eq!(live, ["hello via node 1", "hello via node 2"]);
     let last: u64 = [a.position(), b.position()]
