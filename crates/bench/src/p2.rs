@@ -200,11 +200,21 @@ async fn inbound(
     transport: &str,
     run_for: Duration,
 ) -> (f64, String) {
-    let (c, b, t) = (client.clone(), base.to_owned(), transport.to_owned());
+    inbound_across(client, &[base.to_owned()], transport, run_for).await
+}
+
+/// [`inbound`] with client `i` talking to node `bases[i % bases.len()]`.
+async fn inbound_across(
+    client: &reqwest::Client,
+    bases: &[String],
+    transport: &str,
+    run_for: Duration,
+) -> (f64, String) {
+    let (c, bases, t) = (client.clone(), bases.to_vec(), transport.to_owned());
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let n = counter.clone();
     load(run_for, move |i| {
-        let (c, b, t) = (c.clone(), b.clone(), t.clone());
+        let (c, b, t) = (c.clone(), bases[i % bases.len()].clone(), t.clone());
         let k = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         async move {
             let body = json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("in-{k}"), "text": "Is it in stock?"}});
@@ -275,7 +285,56 @@ async fn on_postgres(client: &reqwest::Client, run_for: Duration) {
         config.own_writes = own_writes;
         inbound_on(client, config, label, run_for).await;
     }
+    two_nodes(client, &pg.url(), run_for).await;
     drop(pg);
+}
+
+/// R34: two chatd nodes on the same PostgreSQL (in this process), the 64 clients split evenly
+/// between them: each node follows the other's writes, and one of them holds the webhook and
+/// bot leases.
+async fn two_nodes(client: &reqwest::Client, url: &str, run_for: Duration) {
+    let dirs = [
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    ];
+    let mut nodes = Vec::new();
+    for dir in &dirs {
+        let mut config = config_in(dir);
+        config.store = chatd_server::config::StoreKind::Postgres {
+            url: url.to_owned(),
+        };
+        nodes.push(chatd_server::start(&config).await.expect("start chatd"));
+    }
+    let bases: Vec<String> = nodes.iter().map(|n| format!("http://{}", n.addr)).collect();
+    let login = post(
+        client,
+        &format!("{}/api/v1/auth/login", bases[0]),
+        None,
+        None,
+        json!({"login": "admin", "password": "bench-password"}),
+    )
+    .await;
+    let token = login["token"].as_str().expect("token").to_owned();
+    let (_, transport) = channel_with_dialogs(
+        client,
+        &bases[0],
+        &token,
+        json!({"type": "custom", "name": "bench two nodes"}),
+    )
+    .await;
+    // The second node has followed the channel and its dialogs before it is asked.
+    let head = nodes[0].app.store.head().await.expect("head");
+    nodes[1]
+        .app
+        .wait_for(head, Duration::from_secs(30))
+        .await
+        .expect("caught up");
+    let (rps, lat) = inbound_across(client, &bases, &transport, run_for).await;
+    let label = "same, PostgreSQL, two nodes (clients split evenly)";
+    println!("    {label:<52} {rps:>10.0} {lat}");
+    for n in nodes {
+        n.stop().await;
+    }
 }
 
 /// A local integration that answers every webhook with 200 and counts them; it holds every call
