@@ -71,8 +71,9 @@ pub struct WebhookFileConfig {
     pub timeout_ms: Option<u64>,
     /// Deliveries in flight per channel: a slow integration holds only its own.
     pub per_channel: Option<usize>,
-    /// Whether this node delivers webhooks (`true`); with several nodes on one cluster, let one
-    /// node deliver to avoid sending every message once per node.
+    /// Whether this node may deliver webhooks (`true`). On PostgreSQL the node holding the
+    /// `webhooks` lease delivers (R34, docs/CLUSTER.md), so every node may keep it on; on
+    /// KurrentDB, where leases are not shared yet, keep it on for one node only.
     pub enabled: Option<bool>,
 }
 
