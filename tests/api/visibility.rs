@@ -517,6 +517,7 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                 ("POST", "/api/v1/dialogs/{id}/pin-customer") => {
                     Some(json!({ "customer_id": mine_customer }))
                 }
+                ("POST", "/api/v1/customers/{id}/erase") => Some(json!({"reason": "stolen"})),
                 ("POST", "/api/v1/customers/{id}/tags") => {
                     Some(json!({"tag_id": tag, "pinned": false}))
                 }

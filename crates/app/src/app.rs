@@ -52,6 +52,10 @@ pub struct App {
     listeners: Vec<Arc<dyn Listener>>,
     /// R24: at most one typing notice per dialog and side every few seconds.
     pub(crate) typing: crate::usecases::typing::Throttle,
+    /// R35: the data keys that seal and open personal strings.
+    pub keys: crate::privacy::Keys,
+    /// One snapshot write at a time (they share the temporary file).
+    snapshot_writes: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -63,8 +67,9 @@ impl App {
         snapshot_path: Option<std::path::PathBuf>,
         listeners: Vec<Arc<dyn Listener>>,
         presence: Arc<dyn Presence>,
+        keys: crate::privacy::Keys,
     ) -> Result<Arc<App>, StoreError> {
-        let app = Self::open(store, snapshot_path, listeners, presence, None).await?;
+        let app = Self::open(store, snapshot_path, listeners, presence, None, keys).await?;
         app.caught_up().await?;
         Ok(app)
     }
@@ -77,14 +82,19 @@ impl App {
         listeners: Vec<Arc<dyn Listener>>,
         presence: Arc<dyn Presence>,
         follower_delay: Option<Duration>,
+        keys: crate::privacy::Keys,
     ) -> Result<Arc<App>, StoreError> {
         let head = store.head().await?;
+        keys.load(store.as_ref()).await?;
         let restored = match &snapshot_path {
             Some(path) => snapshot::load(path, head).await,
             None => None,
         };
         let restored_from = restored.as_ref().and_then(|m| m.position);
-        let model = Arc::new(RwLock::new(restored.unwrap_or_default()));
+        let mut model = restored.unwrap_or_default();
+        model.keys = keys.ring.clone();
+        let model = Arc::new(RwLock::new(model));
+        let (erased_tx, erased_rx) = mpsc::unbounded_channel();
         let (progress_tx, progress) = watch::channel(restored_from);
         let (work, work_rx) = mpsc::unbounded_channel();
         let stopping = watch::channel(false).0;
@@ -95,10 +105,17 @@ impl App {
         let mut tasks = JoinSet::new();
         tasks.spawn(follower::follow(
             sub,
+            follower::Keyed {
+                keys: keys.clone(),
+                store: store.clone(),
+                erased: erased_tx,
+            },
             model.clone(),
-            progress_tx,
-            listeners.clone(),
-            work.clone(),
+            follower::Told {
+                progress: progress_tx,
+                listeners: listeners.clone(),
+                work: work.clone(),
+            },
             stopping.subscribe(),
             follower_delay,
         ));
@@ -121,7 +138,10 @@ impl App {
             admin_changes: Default::default(),
             listeners,
             typing: Default::default(),
+            keys,
+            snapshot_writes: Default::default(),
         });
+        crate::usecases::privacy::follow_erasures(&app, erased_rx);
         Ok(app)
     }
 
@@ -172,6 +192,7 @@ impl App {
         let Some(path) = self.snapshot_path.clone() else {
             return;
         };
+        let _one = self.snapshot_writes.lock().await;
         let snap = self.model().snapshot();
         match tokio::task::spawn_blocking(move || snapshot::save(&path, &snap)).await {
             Ok(Ok(())) => {}

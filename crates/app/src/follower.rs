@@ -114,16 +114,93 @@ fn work_of(m: &ReadModel, e: &Applied<'_>) -> Option<Work> {
     }
 }
 
+/// R35: what the follower needs for sealed events: the keys (a key another node made is
+/// fetched when its first event arrives) and where to say that a customer was erased.
+pub(crate) struct Keyed {
+    pub keys: crate::privacy::Keys,
+    pub store: Arc<dyn chatd_store::EventStore>,
+    pub erased: mpsc::UnboundedSender<Erased>,
+}
+
+/// R35: a customer erased in the log, as this node applied it.
+pub(crate) struct Erased {
+    pub customer: chatd_domain::CustomerId,
+    /// The customer's dialogs and files, whose folded states this node may keep.
+    pub dialogs: Vec<DialogId>,
+    pub files: Vec<chatd_domain::FileId>,
+    /// Subjects whose keys were still live here: the store's copies go too (the node that
+    /// erased may have stopped between the append and the destruction).
+    pub live: Vec<Uuid>,
+}
+
+/// R35: the customer's keys are forgotten at once, so the next event decoded here already
+/// shows them erased.
+fn erased_here(m: &ReadModel, keyed: &Keyed, id: Uuid) -> Erased {
+    let customer = chatd_domain::CustomerId::from(id);
+    let files = m.files_of(customer);
+    let mut live = Vec::new();
+    for s in std::iter::once(id).chain(files.iter().map(|f| f.0)) {
+        if !keyed.keys.is_destroyed(s) {
+            live.push(s);
+        }
+        keyed.keys.ring.forget(s);
+    }
+    Erased {
+        customer,
+        dialogs: m.dialogs_of(customer),
+        files,
+        live,
+    }
+}
+
+/// Apply `event`, fetching a data key another node made if it needs one.
+async fn apply_keyed(
+    model: &RwLock<ReadModel>,
+    keyed: &Keyed,
+    event: &chatd_store::RecordedEvent,
+    before_of: impl Fn(&ReadModel) -> Option<Sight>,
+) -> Result<(Option<AnyEvent>, Option<Sight>), chatd_projections::DecodeFailure> {
+    for _ in 0..2 {
+        let result = {
+            let mut m = model.write().expect("read model lock");
+            let before = before_of(&m);
+            m.apply(event).map(|d| (d, before))
+        };
+        match result {
+            Err(chatd_projections::DecodeFailure::MissingKey { subject, .. }) => {
+                if let Err(e) = keyed.keys.fetch(keyed.store.as_ref(), subject).await {
+                    tracing::warn!(error = %e, %subject, "cannot fetch a data key");
+                }
+            }
+            other => return other,
+        }
+    }
+    let mut m = model.write().expect("read model lock");
+    let before = before_of(&m);
+    m.apply(event).map(|d| (d, before))
+}
+
+/// Who the follower tells: `min_position` waiters, the listeners, the distribution bot.
+pub(crate) struct Told {
+    pub progress: watch::Sender<Option<Position>>,
+    pub listeners: Vec<Arc<dyn Listener>>,
+    pub work: mpsc::UnboundedSender<Work>,
+}
+
 /// The follower's loop, until the subscription ends or chatd stops.
 pub(crate) async fn follow(
     mut sub: Subscription,
+    keyed: Keyed,
     model: Arc<RwLock<ReadModel>>,
-    progress: watch::Sender<Option<Position>>,
-    listeners: Vec<Arc<dyn Listener>>,
-    work: mpsc::UnboundedSender<Work>,
+    told: Told,
     mut stopping: watch::Receiver<bool>,
     delay: Option<std::time::Duration>,
 ) {
+    let Told {
+        progress,
+        listeners,
+        work,
+    } = told;
     // R28: how old each event is when the read models apply it.
     let lag = metrics::gauge!("chatd_projection_lag_seconds");
     let applied_total = metrics::counter!("chatd_projection_events_total");
@@ -154,19 +231,24 @@ pub(crate) async fn follow(
         let dialog = (category(&event.stream) == "dialog")
             .then_some(stream_id.map(DialogId::from))
             .flatten();
-        let applied = {
-            let mut m = model.write().expect("read model lock");
-            let before = dialog.and_then(|d| m.dialogs.get(&d).map(|r| r.sight()));
-            match m.apply(&event) {
-                Ok(decoded) => decoded.map(|d| (d, before)),
-                Err(e) => {
-                    // An event we cannot read is skipped loudly, never silently rewritten.
-                    tracing::error!(error = %e, "projection skipped an event");
-                    m.position = Some(event.position);
-                    None
-                }
+        let before_of = |m: &ReadModel| dialog.and_then(|d| m.dialogs.get(&d).map(|r| r.sight()));
+        let applied = match apply_keyed(&model, &keyed, &event, before_of).await {
+            Ok((decoded, before)) => decoded.map(|d| (d, before)),
+            Err(e) => {
+                // An event we cannot read is skipped loudly, never silently rewritten.
+                tracing::error!(error = %e, "projection skipped an event");
+                model.write().expect("read model lock").position = Some(event.position);
+                None
             }
         };
+        if let Some((AnyEvent::Customer(r), _)) = &applied {
+            if let (chatd_domain::customer::CustomerEvent::CustomerErased { .. }, Some(id)) =
+                (&r.event, stream_id)
+            {
+                let erased = erased_here(&model.read().expect("read model lock"), &keyed, id);
+                let _ = keyed.erased.send(erased);
+            }
+        }
         // Listeners hear of a change after the read models show it.
         if let Some((decoded, before)) = applied {
             let m = model.read().expect("read model lock");

@@ -14,6 +14,8 @@
 //!   `sessions::log_in`, ...), shared by every API that offers it.
 //! - `cluster` (R34): duties held under leases (work that must happen once across nodes)
 //!   and presence shared through the store.
+//! - `privacy` (R35): the data keys: loaded at start, made on first use, fetched from the
+//!   store when another node made them, destroyed on erasure.
 //! - `credentials`: argon2id passwords and opaque tokens.
 //! - `snapshot`: the read models' checkpoint file.
 //! - `error`: [`AppError`], which names no status code.
@@ -28,6 +30,7 @@ pub mod credentials;
 pub mod distribution;
 mod error;
 pub mod follower;
+pub mod privacy;
 mod runner;
 mod snapshot;
 pub mod throttle;

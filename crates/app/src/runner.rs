@@ -11,7 +11,8 @@ use chatd_domain::order::Order;
 use chatd_domain::people::{Bot, Group, User};
 use chatd_domain::setup::{Channel, QuickReply, Settings, Tag};
 use chatd_domain::{Aggregate, Command, EventMeta, Recorded};
-use chatd_projections::{decode_recorded, new_event};
+use chatd_projections::privacy;
+use chatd_projections::{decode_recorded, new_event, new_sealed_event, DecodeFailure};
 use chatd_store::{Direction, ExpectedVersion, StoreError};
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -37,6 +38,10 @@ impl<A> Default for Slot<A> {
 impl<A> Slot<A> {
     fn take(&self, stream: &str) -> Option<(A, u64)> {
         self.0.lock().expect("aggregate cache lock").remove(stream)
+    }
+
+    pub(crate) fn drop_stream(&self, stream: &str) {
+        self.0.lock().expect("aggregate cache lock").remove(stream);
     }
 
     fn put(&self, stream: &str, state: A, version: u64) {
@@ -146,10 +151,13 @@ impl App {
                 at: cmd.at,
                 actor: cmd.by.actor(),
             };
-            let new = events
-                .iter()
-                .map(|e| new_event(Uuid::new_v4(), &meta, e))
-                .collect();
+            let new = match self.encode(&state, &events, &meta).await {
+                Ok(new) => new,
+                Err(e) => {
+                    self.keep(&stream, state, version);
+                    return Err(e);
+                }
+            };
             let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
             let started = std::time::Instant::now();
             let appended = match fence {
@@ -182,6 +190,56 @@ impl App {
         Err(AppError::Contended)
     }
 
+    /// The events as the store takes them: R35's personal strings sealed under the data
+    /// subject's key; nothing personal may be written under a destroyed one.
+    async fn encode<A: Aggregate>(
+        &self,
+        state: &A,
+        events: &[A::Event],
+        meta: &EventMeta,
+    ) -> Result<Vec<chatd_store::NewEvent>, AppError> {
+        let subject = if self.keys.ring.sealing() {
+            state.data_subject(events)
+        } else {
+            None
+        };
+        let Some(subject) = subject else {
+            return Ok(events
+                .iter()
+                .map(|e| new_event(Uuid::new_v4(), meta, e))
+                .collect());
+        };
+        let key = self.sealing_key(subject).await?;
+        events
+            .iter()
+            .map(|e| match &key {
+                Some(k) => Ok(new_sealed_event(Uuid::new_v4(), meta, e, subject, k)),
+                None if privacy::has_personal(e) => Err(App::erased_subject()),
+                None => Ok(new_event(Uuid::new_v4(), meta, e)),
+            })
+            .collect()
+    }
+
+    /// A stored event of `A`, opened; a data key another node made is fetched first.
+    async fn decode<A: Aggregate>(
+        &self,
+        e: &chatd_store::RecordedEvent,
+    ) -> Result<Recorded<A::Event>, AppError> {
+        let decoded = match decode_recorded::<A::Event>(e, &self.keys.ring) {
+            Err(DecodeFailure::MissingKey { subject, .. }) => {
+                self.keys.fetch(self.store.as_ref(), subject).await?;
+                decode_recorded::<A::Event>(e, &self.keys.ring)
+            }
+            other => other,
+        };
+        decoded.map_err(|err| StoreError::Internal(err.to_string()).into())
+    }
+
+    /// Forget the folded state of `A` number `id` (R35: an erased customer's streams).
+    pub(crate) fn forget<A: Cached>(&self, id: impl Display) {
+        A::slot(&self.caches).drop_stream(&A::stream(id));
+    }
+
     /// Every event of aggregate `A` number `id`, decoded, oldest first, with its version.
     pub async fn history<A: Aggregate>(
         &self,
@@ -197,8 +255,7 @@ impl App {
                 .await?;
             let full = page.len() == 1024;
             for e in &page {
-                let r = decode_recorded::<A::Event>(e)
-                    .map_err(|err| StoreError::Internal(err.to_string()))?;
+                let r = self.decode::<A>(e).await?;
                 out.push((e.version, r));
                 from = e.version + 1;
             }
@@ -240,8 +297,7 @@ impl App {
             let full = page.len() == page_size;
             page_size = 1024;
             for e in &page {
-                let r = decode_recorded::<A::Event>(e)
-                    .map_err(|err| StoreError::Internal(err.to_string()))?;
+                let r = self.decode::<A>(e).await?;
                 state = state.evolve(&r);
                 version = Some(e.version);
             }
@@ -295,6 +351,7 @@ mod tests {
             None,
             vec![],
             std::sync::Arc::new(crate::Nobody),
+            crate::privacy::Keys::off(),
         )
         .await
         .unwrap();
@@ -317,6 +374,7 @@ mod tests {
                 sent_at: None,
                 customer_blocked: false,
                 channel: ChannelProfile::default_for(ChannelType::Custom),
+                erased_customers: vec![],
             })),
         );
         app.execute::<Dialog>(dialog_id, &open).await.unwrap();

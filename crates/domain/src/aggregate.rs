@@ -22,6 +22,13 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
     /// The state after one more event.
     fn evolve(self, event: &Recorded<Self::Event>) -> Self;
 
+    /// R35: whose personal data `events` (about to be appended to this state's stream) carry:
+    /// the data subject whose key seals them. `None`: nobody's (nothing is sealed).
+    fn data_subject(&self, events: &[Self::Event]) -> Option<uuid::Uuid> {
+        let _ = events;
+        None
+    }
+
     /// The aggregate's stream: `<category>-<id>`.
     fn stream(id: impl Display) -> String {
         format!("{}-{id}", Self::CATEGORY)
@@ -31,6 +38,9 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 /// `impl Aggregate` for a state whose rules are the free functions `decide` and `evolve`.
 macro_rules! aggregate {
     ($state:ty, $event:ty, $command:ty, $decide:path, $evolve:path) => {
+        $crate::aggregate::aggregate!($state, $event, $command, $decide, $evolve, |_s, _e| None);
+    };
+    ($state:ty, $event:ty, $command:ty, $decide:path, $evolve:path, $subject:expr) => {
         impl $crate::aggregate::Aggregate for $state {
             type Event = $event;
             type Command = $command;
@@ -44,6 +54,11 @@ macro_rules! aggregate {
 
             fn evolve(self, event: &$crate::event::Recorded<$event>) -> Self {
                 $evolve(self, event)
+            }
+
+            fn data_subject(&self, events: &[$event]) -> Option<uuid::Uuid> {
+                let subject: fn(&$state, &[$event]) -> Option<uuid::Uuid> = $subject;
+                subject(self, events)
             }
         }
     };

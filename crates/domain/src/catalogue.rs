@@ -110,6 +110,7 @@ fn entries() -> Vec<Entry> {
         entry("R19: tagging again with another `pinned` changes the pin.", CustomerEvent::CustomerTagged { tag_id: id(0x7a), pinned: true }),
         entry("R19", CustomerEvent::CustomerUntagged { tag_id: id(0x7a) }),
         entry("R6: an inbound message refused because the customer is blocked; kept for the audit trail only. Version 2; version 1 (read as 2 by an upcaster) had `external_message_id` and `text` at the top level and no attachments.", CustomerEvent::InboundRefused { channel_id: id(0xa1), external_chat_id: "tg-chat-4242".into(), message: RefusedMessage { external_id: "tg-msg-9".into(), text: "hello?".into(), attachment_ids: vec![id(0xf1)] } }),
+        entry("R35: an admin erased the customer's personal data: their data key (and the keys of files that went with them) was destroyed, so every sealed string of theirs now reads `[erased]`. The reason names the request, never the person; nothing personal is in this event.", CustomerEvent::CustomerErased { reason: "GDPR Art. 17 request #2041".into() }),
         entry("R20: capabilities and R7 limits (bytes; `null` = kind not carried). The token is stored as its SHA-256.", ChannelEvent::ChannelRegistered { channel_id: id(0xa1), channel_type: ChannelType::Facebook, name: "Shop Facebook".into(), webhook_url: Some("https://integration.example/hook".into()), capabilities: Capabilities::default_for(ChannelType::Facebook), limits: AttachmentLimits::default_for(ChannelType::Facebook), transport_token_hash: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8".into(), webhook_secret: "whsec_9f8e7d6c5b4a".into() }),
         entry("R26: the integration published the channel's whole template set; templates not listed are gone.", ChannelEvent::TemplatesPublished { templates: vec![Template { code: "order_ready".into(), name: "Order ready".into(), language: "en".into(), body: "Hello {{1}}, your order {{2}} is ready for pickup.".into(), status: TemplateStatus::Approved }] }),
         entry("Only the fields that changed; `webhook_url: null` removes it.", ChannelEvent::ChannelUpdated { name: None, webhook_url: Some(None), capabilities: None, limits: Some(AttachmentLimits { image: Some(4 * MB), ..AttachmentLimits::default_for(ChannelType::Facebook) }) }),
@@ -204,8 +205,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 22 dialog, 6 customer, 3 channel, 6 user, 2 group, 2 bot, 3 tag, 4 quick reply,
+        // 22 dialog, 7 customer, 3 channel, 6 user, 2 group, 2 bot, 3 tag, 4 quick reply,
         // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 51);
+        assert_eq!(names.len(), 52);
     }
 }

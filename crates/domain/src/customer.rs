@@ -34,6 +34,9 @@ pub struct Source {
     pub utm: Utm,
 }
 
+/// R35: the longest erasure reason kept, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     pub customer_id: CustomerId,
@@ -43,6 +46,28 @@ pub struct Registration {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub source: Source,
+}
+
+impl Registration {
+    /// R35: the person in it (the rest is the source channel and campaign).
+    pub fn personal_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        f(&mut self.external_id);
+        f(&mut self.name);
+        for s in [&mut self.avatar_url, &mut self.phone, &mut self.email]
+            .into_iter()
+            .flatten()
+        {
+            f(s);
+        }
+    }
+
+    /// R35: what an erased customer's card keeps: no name, no contact.
+    pub fn erase(&mut self) {
+        self.personal_mut(&mut |s| *s = crate::event::ERASED.to_owned());
+        self.avatar_url = None;
+        self.phone = None;
+        self.email = None;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +91,11 @@ pub enum CustomerEvent {
         channel_id: ChannelId,
         external_chat_id: String,
         message: RefusedMessage,
+    },
+    /// R35: an admin erased the customer's personal data (their data key was destroyed). The
+    /// reason is kept in clear: it must name the request, never the person.
+    CustomerErased {
+        reason: String,
     },
 }
 
@@ -93,6 +123,21 @@ impl DomainEvent for CustomerEvent {
         match event_type {
             "inbound_refused" => 2,
             _ => 1,
+        }
+    }
+
+    fn personal_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            CustomerEvent::CustomerRegistered(reg) => reg.personal_mut(f),
+            CustomerEvent::InboundRefused {
+                external_chat_id,
+                message,
+                ..
+            } => {
+                f(external_chat_id);
+                f(&mut message.text);
+            }
+            _ => {}
         }
     }
 
@@ -131,6 +176,8 @@ fn refused_v1_to_v2(data: serde_json::Value) -> serde_json::Value {
 pub struct Customer {
     pub registration: Option<Registration>,
     pub blocked: bool,
+    /// R35
+    pub erased: bool,
     /// tag id -> pinned
     pub tags: BTreeMap<TagId, bool>,
 }
@@ -154,6 +201,10 @@ pub enum CustomerCommand {
         external_chat_id: String,
         message: RefusedMessage,
     },
+    /// R35: admins only; erasing again changes nothing.
+    Erase {
+        reason: String,
+    },
 }
 
 pub fn decide(
@@ -176,8 +227,16 @@ pub fn decide(
     if state.registration.is_none() {
         return Err(DomainError::NotFound);
     }
+    if let CustomerCommand::Erase { reason } = &cmd.body {
+        return erase(state, &cmd.by, reason);
+    }
+    if state.erased {
+        return Err(DomainError::CustomerErased);
+    }
     match &cmd.body {
-        CustomerCommand::Register(_) => unreachable!("handled above"),
+        CustomerCommand::Register(_) | CustomerCommand::Erase { .. } => {
+            unreachable!("handled above")
+        }
         CustomerCommand::RecordRefusedInbound {
             channel_id,
             external_chat_id,
@@ -219,6 +278,54 @@ pub fn decide(
     }
 }
 
+/// R35: only an admin erases a customer (or chatd itself).
+pub fn may_erase(by: &Principal) -> Result<(), DomainError> {
+    match by {
+        Principal::User {
+            role: Role::Admin, ..
+        }
+        | Principal::System => Ok(()),
+        _ => Err(DomainError::Forbidden),
+    }
+}
+
+/// R35: the reason names the request (not the person) and is kept.
+fn erase(
+    state: &Customer,
+    by: &Principal,
+    reason: &str,
+) -> Result<Vec<CustomerEvent>, DomainError> {
+    may_erase(by)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(DomainError::invalid("reason", "must not be empty"));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(DomainError::invalid(
+            "reason",
+            format!("at most {MAX_REASON_CHARS} characters"),
+        ));
+    }
+    Ok(if state.erased {
+        vec![]
+    } else {
+        vec![CustomerEvent::CustomerErased {
+            reason: reason.to_owned(),
+        }]
+    })
+}
+
+/// R35: a customer's events are sealed under the customer's own key.
+fn subject(state: &Customer, events: &[CustomerEvent]) -> Option<uuid::Uuid> {
+    if let Some(reg) = &state.registration {
+        return Some(reg.customer_id.0);
+    }
+    events.iter().find_map(|e| match e {
+        CustomerEvent::CustomerRegistered(reg) => Some(reg.customer_id.0),
+        _ => None,
+    })
+}
+
 /// Managers, chat admins and admins act on customers; auditors, bots and channels do not.
 fn require_staff(by: &Principal) -> Result<(), DomainError> {
     match by {
@@ -243,8 +350,21 @@ pub fn evolve(mut state: Customer, recorded: &Recorded<CustomerEvent>) -> Custom
             state.tags.remove(tag_id);
         }
         CustomerEvent::InboundRefused { .. } => {}
+        CustomerEvent::CustomerErased { .. } => {
+            state.erased = true;
+            if let Some(reg) = &mut state.registration {
+                reg.erase();
+            }
+        }
     }
     state
 }
 
-crate::aggregate::aggregate!(Customer, CustomerEvent, CustomerCommand, decide, evolve);
+crate::aggregate::aggregate!(
+    Customer,
+    CustomerEvent,
+    CustomerCommand,
+    decide,
+    evolve,
+    subject
+);

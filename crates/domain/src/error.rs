@@ -43,6 +43,10 @@ pub enum DomainError {
     CustomerAlreadyPinned,
     #[error("the dialog was deleted")]
     DialogDeleted,
+    #[error("the customer's personal data was erased: nothing more can be written about them in this dialog")]
+    CustomerErased,
+    #[error("this customer's data was written before chatd sealed personal data, so it cannot be erased by destroying a key; see docs/PRIVACY.md, \"Older stores\"")]
+    ErasureUnsealed,
     #[error(
         "the last active admin cannot be deactivated or demoted; make another user admin first"
     )]
@@ -89,6 +93,8 @@ impl DomainError {
             DomainError::CustomerNotPinned => "customer_not_pinned",
             DomainError::CustomerAlreadyPinned => "customer_already_pinned",
             DomainError::DialogDeleted => "dialog_deleted",
+            DomainError::CustomerErased => "customer_erased",
+            DomainError::ErasureUnsealed => "erasure_unsealed",
             DomainError::Invalid { .. } => "validation_failed",
             DomainError::LastAdmin => "last_admin",
             DomainError::MessageDeleted => "message_deleted",

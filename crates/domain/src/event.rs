@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::OffsetDateTime;
 
+/// R35: what a personal string reads as once its subject's key is destroyed.
+pub const ERASED: &str = "[erased]";
+
 /// Time and author of an event, chosen by the caller: the domain never reads a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventMeta {
@@ -48,6 +51,13 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
     fn current_version(event_type: &str) -> u32 {
         let _ = event_type;
         1
+    }
+
+    /// R35: every personal string this event carries (names, contact details, texts, file
+    /// names, external ids that identify a person), handed to `f` to seal or open in place.
+    /// What is not visited stays in clear: ids, times, statuses, counts (docs/PRIVACY.md).
+    fn personal_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        let _ = f;
     }
 
     /// Turn an older stored shape into today's. The default knows no older shapes.

@@ -53,6 +53,13 @@ pub enum FileEvent {
 
 impl DomainEvent for FileEvent {
     const CATEGORY: &'static str = "file";
+
+    /// R35: the file's name; its own key seals it (destroyed when the customer it was sent
+    /// by or to is erased).
+    fn personal_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        let FileEvent::FileUploaded(meta) = self;
+        f(&mut meta.name);
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,7 +138,29 @@ pub fn evolve_file(mut state: File, recorded: &Recorded<FileEvent>) -> File {
     state
 }
 
-crate::aggregate::aggregate!(File, FileEvent, FileCommand, decide_file, evolve_file);
+/// R35: each file is its own data subject.
+fn file_subject(state: &File, events: &[FileEvent]) -> Option<uuid::Uuid> {
+    let first = || {
+        events.iter().map(|e| {
+            let FileEvent::FileUploaded(m) = e;
+            m.file_id.0
+        })
+    };
+    state
+        .meta
+        .as_ref()
+        .map(|m| m.file_id.0)
+        .or_else(|| first().next())
+}
+
+crate::aggregate::aggregate!(
+    File,
+    FileEvent,
+    FileCommand,
+    decide_file,
+    evolve_file,
+    file_subject
+);
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,15 @@ pub fn customer_of(channel: ChannelId, external_id: &str) -> CustomerId {
     derived("customer", channel, &[external_id]).into()
 }
 
+/// R35: the customer behind an external contact after `generation` erasures of earlier
+/// customers of the same contact; generation 0 is [`customer_of`].
+pub fn customer_generation(channel: ChannelId, external_id: &str, generation: u32) -> CustomerId {
+    match generation {
+        0 => customer_of(channel, external_id),
+        g => derived("customer", channel, &[external_id, &g.to_string()]).into(),
+    }
+}
+
 /// The message a channel knows as `external_id`.
 pub fn message_of(channel: ChannelId, external_id: &str) -> MessageId {
     derived("message", channel, &[external_id]).into()

@@ -1,7 +1,11 @@
 //! Between domain events and stored events. Stored: `event_type`, `schema_version`, `data` (the
 //! event's JSON object) and `metadata` (`{at, actor}`). Back: the stream's category says which
 //! enum, type and schema version say which variant (upcasting older versions on the way).
+//!
+//! R35: an event whose personal strings are sealed names their data subject in its metadata
+//! (`{at, actor, subject}`); decoding opens them with the keyring (`privacy`).
 
+use crate::privacy::{self, DataKey, Keyring};
 use chatd_domain::customer::CustomerEvent;
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::event::{decode, encode, DecodeError};
@@ -9,9 +13,11 @@ use chatd_domain::file::FileEvent;
 use chatd_domain::order::OrderEvent;
 use chatd_domain::people::{BotEvent, GroupEvent, UserEvent};
 use chatd_domain::setup::{ChannelEvent, QuickReplyEvent, SettingsEvent, TagEvent};
-use chatd_domain::{DomainEvent, EventMeta, Recorded};
+use chatd_domain::{Actor, DomainEvent, EventMeta, Recorded};
 use chatd_store::{NewEvent, RecordedEvent};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A decoded event of any stream.
@@ -41,6 +47,12 @@ pub enum DecodeFailure {
         #[source]
         source: DecodeError,
     },
+    #[error("event {stream}@{version}: the data key of {subject} is not known here")]
+    MissingKey {
+        stream: String,
+        version: u64,
+        subject: Uuid,
+    },
     #[error("event {stream}@{version}: bad metadata: {source}")]
     Metadata {
         stream: String,
@@ -55,18 +67,46 @@ pub fn category(stream: &str) -> &str {
     stream.split_once('-').map_or(stream, |(c, _)| c)
 }
 
-fn typed<E: DomainEvent>(e: &RecordedEvent, meta: EventMeta) -> Result<Recorded<E>, DecodeFailure> {
-    let event = decode::<E>(&e.event_type, e.schema_version, &e.data).map_err(|source| {
+/// The metadata as stored: `subject` only on events with sealed strings.
+#[derive(Serialize, Deserialize)]
+struct StoredMeta {
+    #[serde(with = "time::serde::rfc3339")]
+    at: OffsetDateTime,
+    actor: Actor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<Uuid>,
+}
+
+fn typed<E: DomainEvent>(
+    e: &RecordedEvent,
+    meta: &StoredMeta,
+    keys: &Keyring,
+) -> Result<Recorded<E>, DecodeFailure> {
+    let mut event = decode::<E>(&e.event_type, e.schema_version, &e.data).map_err(|source| {
         DecodeFailure::Event {
             stream: e.stream.clone(),
             version: e.version,
             source,
         }
     })?;
-    Ok(Recorded { meta, event })
+    if let Some(subject) = meta.subject {
+        keys.open_event(subject, &mut event)
+            .map_err(|subject| DecodeFailure::MissingKey {
+                stream: e.stream.clone(),
+                version: e.version,
+                subject,
+            })?;
+    }
+    Ok(Recorded {
+        meta: EventMeta {
+            at: meta.at,
+            actor: meta.actor,
+        },
+        event,
+    })
 }
 
-fn meta_of(e: &RecordedEvent) -> Result<EventMeta, DecodeFailure> {
+fn meta_of(e: &RecordedEvent) -> Result<StoredMeta, DecodeFailure> {
     serde_json::from_slice(&e.metadata).map_err(|source| DecodeFailure::Metadata {
         stream: e.stream.clone(),
         version: e.version,
@@ -74,20 +114,26 @@ fn meta_of(e: &RecordedEvent) -> Result<EventMeta, DecodeFailure> {
     })
 }
 
-pub fn decode_event(e: &RecordedEvent) -> Result<AnyEvent, DecodeFailure> {
-    let meta = meta_of(e)?;
+/// The data subject whose key sealed `e`'s personal strings, if any.
+pub fn subject_of(e: &RecordedEvent) -> Option<Uuid> {
+    meta_of(e).ok()?.subject
+}
+
+/// Any event of chatd's categories, its sealed strings opened with `keys`.
+pub fn decode_event(e: &RecordedEvent, keys: &Keyring) -> Result<AnyEvent, DecodeFailure> {
+    let meta = &meta_of(e)?;
     Ok(match category(&e.stream) {
-        DialogEvent::CATEGORY => AnyEvent::Dialog(typed(e, meta)?),
-        CustomerEvent::CATEGORY => AnyEvent::Customer(typed(e, meta)?),
-        ChannelEvent::CATEGORY => AnyEvent::Channel(typed(e, meta)?),
-        UserEvent::CATEGORY => AnyEvent::User(typed(e, meta)?),
-        GroupEvent::CATEGORY => AnyEvent::Group(typed(e, meta)?),
-        BotEvent::CATEGORY => AnyEvent::Bot(typed(e, meta)?),
-        TagEvent::CATEGORY => AnyEvent::Tag(typed(e, meta)?),
-        QuickReplyEvent::CATEGORY => AnyEvent::QuickReply(typed(e, meta)?),
-        SettingsEvent::CATEGORY => AnyEvent::Settings(typed(e, meta)?),
-        OrderEvent::CATEGORY => AnyEvent::Order(typed(e, meta)?),
-        FileEvent::CATEGORY => AnyEvent::File(typed(e, meta)?),
+        DialogEvent::CATEGORY => AnyEvent::Dialog(typed(e, meta, keys)?),
+        CustomerEvent::CATEGORY => AnyEvent::Customer(typed(e, meta, keys)?),
+        ChannelEvent::CATEGORY => AnyEvent::Channel(typed(e, meta, keys)?),
+        UserEvent::CATEGORY => AnyEvent::User(typed(e, meta, keys)?),
+        GroupEvent::CATEGORY => AnyEvent::Group(typed(e, meta, keys)?),
+        BotEvent::CATEGORY => AnyEvent::Bot(typed(e, meta, keys)?),
+        TagEvent::CATEGORY => AnyEvent::Tag(typed(e, meta, keys)?),
+        QuickReplyEvent::CATEGORY => AnyEvent::QuickReply(typed(e, meta, keys)?),
+        SettingsEvent::CATEGORY => AnyEvent::Settings(typed(e, meta, keys)?),
+        OrderEvent::CATEGORY => AnyEvent::Order(typed(e, meta, keys)?),
+        FileEvent::CATEGORY => AnyEvent::File(typed(e, meta, keys)?),
         _ => return Err(DecodeFailure::UnknownCategory(e.stream.clone())),
     })
 }
@@ -104,8 +150,38 @@ pub fn new_event<E: DomainEvent>(id: Uuid, meta: &EventMeta, event: &E) -> NewEv
     }
 }
 
-/// A stored event of a known aggregate type, with its metadata.
-pub fn decode_recorded<E: DomainEvent>(e: &RecordedEvent) -> Result<Recorded<E>, DecodeFailure> {
-    let meta = meta_of(e)?;
-    typed(e, meta)
+/// R35: a domain event as the store takes it, its personal strings sealed under `subject`'s
+/// `key` (the subject named in its metadata); without anything personal in it, as `new_event`.
+pub fn new_sealed_event<E: DomainEvent + Clone>(
+    id: Uuid,
+    meta: &EventMeta,
+    event: &E,
+    subject: Uuid,
+    key: &DataKey,
+) -> NewEvent {
+    let mut sealed = event.clone();
+    if !privacy::seal_event(key, subject, &mut sealed) {
+        return new_event(id, meta, event);
+    }
+    let enc = encode(&sealed);
+    let stored = StoredMeta {
+        at: meta.at,
+        actor: meta.actor,
+        subject: Some(subject),
+    };
+    NewEvent {
+        id,
+        event_type: enc.event_type,
+        schema_version: enc.version,
+        data: enc.data,
+        metadata: serde_json::to_vec(&stored).expect("metadata always serialises"),
+    }
+}
+
+/// A stored event of a known aggregate type, with its metadata, opened with `keys`.
+pub fn decode_recorded<E: DomainEvent>(
+    e: &RecordedEvent,
+    keys: &Keyring,
+) -> Result<Recorded<E>, DecodeFailure> {
+    typed(e, &meta_of(e)?, keys)
 }

@@ -31,6 +31,8 @@ pub struct DomainFold {
     /// Events of streams outside chatd's categories, left alone.
     pub foreign: u64,
     pub position: Option<Position>,
+    /// R35: opens sealed personal strings.
+    pub keys: std::sync::Arc<crate::privacy::Keyring>,
 }
 
 fn apply<S: Default, E>(
@@ -46,7 +48,7 @@ fn apply<S: Default, E>(
 impl DomainFold {
     pub fn apply(&mut self, e: &RecordedEvent) -> Result<(), DecodeFailure> {
         self.position = Some(e.position);
-        let decoded = match decode_event(e) {
+        let decoded = match decode_event(e, &self.keys) {
             Ok(d) => d,
             Err(DecodeFailure::UnknownCategory(_)) => {
                 self.foreign += 1;

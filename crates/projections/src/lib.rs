@@ -7,6 +7,7 @@
 //! - `codec`: domain event ⇄ stored event (type, schema version, data, `{at, actor}`), upcasting;
 //! - `model`: the manager API's read models (`ReadModel::apply`): people, catalog, customers,
 //!   dialogs and their list indexes, files, the webhook outbox, snapshots;
+//! - `privacy` (R35): the keyring, sealing and opening personal strings under data keys;
 //! - `timeline`: a dialog's timeline folded on demand, and `message_of`, the one way from a
 //!   message event to a message;
 //! - `fold`, `replay`: every aggregate folded from the whole log (`chatd replay`).
@@ -14,9 +15,12 @@
 pub mod codec;
 pub mod fold;
 pub mod model;
+pub mod privacy;
 pub mod replay;
 pub mod timeline;
 
-pub use codec::{decode_event, decode_recorded, new_event, AnyEvent, DecodeFailure};
+pub use codec::{
+    decode_event, decode_recorded, new_event, new_sealed_event, AnyEvent, DecodeFailure,
+};
 pub use fold::DomainFold;
 pub use model::ReadModel;

@@ -2,7 +2,9 @@
 
 use crate::fold::DomainFold;
 use crate::model::ReadModel;
+use crate::privacy::Keyring;
 use chatd_store::{EventStore, StoreError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -53,8 +55,14 @@ async fn walk(
 }
 
 /// Fold every aggregate through the domain's `evolve` from position 0.
-pub async fn replay_all(store: &dyn EventStore) -> Result<(DomainFold, ReplayStats), ReplayError> {
-    let mut fold = DomainFold::default();
+pub async fn replay_all(
+    store: &dyn EventStore,
+    keys: Arc<Keyring>,
+) -> Result<(DomainFold, ReplayStats), ReplayError> {
+    let mut fold = DomainFold {
+        keys,
+        ..Default::default()
+    };
     let stats = walk(store, |e| fold.apply(e)).await?;
     Ok((fold, stats))
 }
@@ -62,8 +70,12 @@ pub async fn replay_all(store: &dyn EventStore) -> Result<(DomainFold, ReplaySta
 /// Rebuild every read model of the API from position 0, as a node without a snapshot does.
 pub async fn rebuild_read_models(
     store: &dyn EventStore,
+    keys: Arc<Keyring>,
 ) -> Result<(ReadModel, ReplayStats), ReplayError> {
-    let mut model = ReadModel::default();
+    let mut model = ReadModel {
+        keys,
+        ..Default::default()
+    };
     let stats = walk(store, |e| model.apply(e).map(|_| ())).await?;
     Ok((model, stats))
 }

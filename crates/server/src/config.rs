@@ -34,6 +34,10 @@ pub struct FileConfig {
     /// (`CHATD_AUDIT_KEY_FILE`); it must exist. Default: `<data_dir>/audit-signing-key.pem`,
     /// created on first start.
     pub audit_key_file: Option<PathBuf>,
+    /// R35: the master key (64 hex digits) that wraps every data key (`CHATD_MASTER_KEY_FILE`);
+    /// it must exist. Default: `<data_dir>/master.key`, created on first start. Keep it out of
+    /// the data directory's backups (docs/PRIVACY.md).
+    pub master_key_file: Option<PathBuf>,
     /// Origins a browser page may call the API from besides chatd's own, e.g.
     /// `["https://app.shop.example"]` (`CHATD_CORS_ORIGINS`, comma-separated). Default: none.
     pub cors_origins: Option<Vec<String>>,
@@ -134,6 +138,8 @@ pub struct Config {
     pub session_idle: time::Duration,
     /// R29: where the audit signing key is kept, when not in the data directory.
     pub audit_key_file: Option<PathBuf>,
+    /// R35: where the master key is kept, when not in the data directory.
+    pub master_key_file: Option<PathBuf>,
     /// Cross-origin pages allowed to call the API (exact origins).
     pub cors_origins: std::sync::Arc<[String]>,
     /// chatd's own origin as browsers reach it (see `FileConfig::public_url`).
@@ -298,6 +304,10 @@ impl Config {
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from)
                 .or(file.audit_key_file),
+            master_key_file: std::env::var_os("CHATD_MASTER_KEY_FILE")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .or(file.master_key_file),
             cors_origins: std::env::var("CHATD_CORS_ORIGINS")
                 .ok()
                 .filter(|s| !s.is_empty())
@@ -343,6 +353,13 @@ impl Config {
         self.audit_key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join(crate::audit::key::KEY_FILE))
+    }
+
+    /// R35: the master key's file: configured, or in the data directory.
+    pub fn master_key_path(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(crate::master_key::MASTER_KEY_FILE))
     }
 
     /// The embedded store's file.

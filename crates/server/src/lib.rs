@@ -24,6 +24,7 @@ pub mod demo;
 pub mod files;
 pub mod gateway;
 pub mod http;
+pub mod master_key;
 pub mod move_store;
 pub mod offline;
 pub mod server;

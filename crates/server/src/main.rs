@@ -499,7 +499,10 @@ async fn replay(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     telemetry::init("warn");
     note_if_in_use(&config);
     let store = open_store(&config).await?;
-    let (model, stats) = rebuild_read_models(&*store).await?;
+    // R35: sealed strings open with the data keys, as the server opens them.
+    let keys = chatd_server::master_key::keys(&config, store.as_ref())?;
+    keys.load(store.as_ref()).await?;
+    let (model, stats) = rebuild_read_models(&*store, keys.ring.clone()).await?;
     say!(
         "rebuilt every read model from position 0: {} events in {:.3} s: {:.0} events/s",
         stats.events,
@@ -517,7 +520,7 @@ async fn replay(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         model.foreign
     );
     // Every aggregate through the domain too: each stored event still decodes and applies.
-    let (fold, stats) = replay_all(&*store).await?;
+    let (fold, stats) = replay_all(&*store, keys.ring.clone()).await?;
     store.close().await;
     say!(
         "folded every aggregate through the domain: {} events in {:.3} s: {:.0} events/s",
@@ -595,13 +598,16 @@ async fn export(config: Config, dialog: uuid::Uuid) -> Result<(), Box<dyn std::e
     let store = open_store(&config).await?;
     let stream = <chatd_domain::dialog::Dialog as chatd_domain::Aggregate>::stream(dialog);
     let events = audit::stream_events(&*store, &stream).await?;
+    // R35: personal strings opened with the data keys, or `[erased]`.
+    let keys = chatd_server::master_key::keys(&config, store.as_ref())?;
+    audit::learn_keys(&keys, store.as_ref(), &events).await?;
     store.close().await;
     if events.is_empty() {
         return Err(format!("no dialog {dialog} in the log").into());
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for e in &events {
-        serde_json::to_writer(&mut out, &audit::audit_event(e))?;
+        serde_json::to_writer(&mut out, &audit::audit_event(e, &keys.ring))?;
         out.write_all(b"\n")?;
     }
     out.flush()?;

@@ -64,7 +64,9 @@ impl Offline {
     async fn start(config: &Config, lock: Option<DirLock>) -> Result<Offline, OfflineError> {
         let store = open_store(config).await.map_err(StartError::from)?;
         let snapshot = lock.as_ref().map(|_| config.data_dir.join(SNAPSHOT_FILE));
-        let app = App::start(store.clone(), snapshot, vec![], Arc::new(Nobody))
+        let keys =
+            crate::master_key::keys(config, store.as_ref()).map_err(StartError::MasterKey)?;
+        let app = App::start(store.clone(), snapshot, vec![], Arc::new(Nobody), keys)
             .await
             .map_err(StartError::from)?;
         Ok(Offline {

@@ -28,6 +28,8 @@ pub enum StartError {
     Bootstrap(String),
     #[error("{0}")]
     AuditKey(String),
+    #[error("{0}")]
+    MasterKey(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -152,12 +154,14 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
     // The edge's listeners hear the log from the first event the read models apply.
     let hub = Arc::new(Hub::new(config.ws_queue, config.ws_per_user));
     let (outbox, outbox_feed) = delivery::outbox();
+    let keys = crate::master_key::keys(config, store.as_ref()).map_err(StartError::MasterKey)?;
     let app = App::open(
         store.clone(),
         Some(config.data_dir.join(SNAPSHOT_FILE)),
         vec![hub.clone(), outbox],
         hub.clone(),
         config.test_follower_delay,
+        keys,
     )
     .await?;
     app.sessions.set_idle(config.session_idle);

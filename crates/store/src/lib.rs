@@ -25,6 +25,7 @@ pub mod cluster;
 pub mod contract;
 pub mod copy;
 pub mod hash;
+pub mod keys;
 pub mod kurrent;
 pub mod postgres;
 pub mod sqlite;
@@ -112,6 +113,12 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Leases and presence shared by every node on this store (R34).
     fn cluster(&self) -> &dyn cluster::Cluster;
+
+    /// R35's data keys, when this store keeps them (shared by every node on it); `None`: the
+    /// caller keeps them beside the store (`keys::SqliteKeys` in the data directory).
+    fn keys(&self) -> Option<&dyn keys::KeyStore> {
+        None
+    }
 
     /// Position of the last event in the global log.
     async fn head(&self) -> Result<Option<Position>, StoreError>;

@@ -70,10 +70,19 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
         (c.profile(), c.channel_type, attachments)
     };
 
-    // R1: the customer of this external contact, registered on first contact.
-    let customer_id = identity::customer_of(channel_id, &msg.contact.external_id);
-    // Registered already, as nearly always: one read of the customer's stream, no write.
-    let mut customer = app.current::<Customer>(customer_id).await?;
+    // R1: the customer of this external contact, registered on first contact. R35: after an
+    // erasure the contact is a fresh customer (the next generation).
+    let mut erased_customers = Vec::new();
+    let (customer_id, mut customer) = loop {
+        let generation = erased_customers.len() as u32;
+        let id = identity::customer_generation(channel_id, &msg.contact.external_id, generation);
+        // Registered already, as nearly always: one read of the customer's stream, no write.
+        let customer = app.current::<Customer>(id).await?;
+        if !customer.erased {
+            break (id, customer);
+        }
+        erased_customers.push(id);
+    };
     if customer.registration.is_none() {
         let c = &msg.contact;
         let register = CustomerCommand::Register(Box::new(Registration {
@@ -129,6 +138,7 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
                 sent_at: msg.created_at,
                 customer_blocked: false,
                 channel: profile.clone(),
+                erased_customers: erased_customers.clone(),
             })),
         );
         match app.execute::<Dialog>(dialog_id, &cmd).await {

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod dialogs;
 pub mod inbound;
 pub mod notes;
+pub mod privacy;
 pub mod sessions;
 pub mod statuses;
 pub mod typing;

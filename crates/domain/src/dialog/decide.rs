@@ -25,6 +25,8 @@ pub struct Inbound {
     pub sent_at: Option<OffsetDateTime>,
     pub customer_blocked: bool,
     pub channel: ChannelProfile,
+    /// R35: earlier customers of the same contact, erased; their dialogs take no more messages.
+    pub erased_customers: Vec<CustomerId>,
 }
 
 /// A message a manager or bot writes.

@@ -131,4 +131,51 @@ pub enum DialogEvent {
 
 impl DomainEvent for DialogEvent {
     const CATEGORY: &'static str = "dialog";
+
+    /// R35: everything said in the dialog (messages, quotes, file names, template parameters,
+    /// drafts, notes) and the chat's external id; the customer's key seals it.
+    fn personal_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        fn parts(
+            text: &mut String,
+            attachments: &mut [Attachment],
+            quote: &mut Option<Quote>,
+            f: &mut dyn FnMut(&mut String),
+        ) {
+            f(text);
+            for a in attachments {
+                f(&mut a.name);
+            }
+            if let Some(q) = quote {
+                f(&mut q.text);
+            }
+        }
+        match self {
+            DialogEvent::DialogOpened {
+                external_chat_id, ..
+            } => f(external_chat_id),
+            DialogEvent::MessageReceived {
+                text,
+                attachments,
+                quote,
+                ..
+            } => parts(text, attachments, quote, f),
+            DialogEvent::MessageSent {
+                text,
+                attachments,
+                quote,
+                template,
+                ..
+            } => {
+                parts(text, attachments, quote, f);
+                for p in template.iter_mut().flat_map(|t| t.params.iter_mut()) {
+                    f(p);
+                }
+            }
+            DialogEvent::DraftSaved { text, .. }
+            | DialogEvent::MessageEdited { text, .. }
+            | DialogEvent::NoteAdded { text, .. }
+            | DialogEvent::NoteEdited { text, .. } => f(text),
+            _ => {}
+        }
+    }
 }

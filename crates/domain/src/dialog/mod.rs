@@ -51,6 +51,9 @@ pub struct Dialog {
     pub channel_id: Option<ChannelId>,
     pub external_chat_id: String,
     pub customer_id: Option<CustomerId>,
+    /// R35: the customer who opened the dialog: whose key seals what is said in it, whoever
+    /// is pinned later (R12).
+    pub opener: Option<CustomerId>,
     pub status: DialogStatus,
     pub responsible: Option<Assignee>,
     pub deleted: bool,
@@ -179,6 +182,7 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
             customer_id,
         } => {
             state.id = Some(*dialog_id);
+            state.opener = *customer_id;
             state.channel_id = Some(*channel_id);
             state.external_chat_id.clone_from(external_chat_id);
             state.customer_id = *customer_id;
@@ -280,4 +284,20 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
     state
 }
 
-crate::aggregate::aggregate!(Dialog, DialogEvent, DialogCommand, decide, evolve);
+/// R35: a dialog's events are sealed under the key of the customer who opened it.
+fn subject(state: &Dialog, events: &[DialogEvent]) -> Option<uuid::Uuid> {
+    if state.exists() {
+        return state.opener.map(|c| c.0);
+    }
+    state
+        .opener
+        .or_else(|| {
+            events.iter().find_map(|e| match e {
+                DialogEvent::DialogOpened { customer_id, .. } => *customer_id,
+                _ => None,
+            })
+        })
+        .map(|c| c.0)
+}
+
+crate::aggregate::aggregate!(Dialog, DialogEvent, DialogCommand, decide, evolve, subject);

@@ -21,7 +21,13 @@ pub(super) fn receive(
         Principal::System => {}
         _ => return Err(DomainError::Forbidden),
     }
-    if state.deleted {
+    // R35: a dialog of an erased customer is closed to their contact, as a deleted one is: the
+    // contact's next message opens the next generation, under the fresh customer.
+    if state.deleted
+        || state
+            .customer_id
+            .is_some_and(|c| m.erased_customers.contains(&c))
+    {
         return Err(DomainError::DialogDeleted);
     }
     if state.exists() && state.channel_id != Some(m.channel_id) {

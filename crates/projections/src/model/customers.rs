@@ -19,6 +19,12 @@ pub struct CustomerView {
     pub blocked: bool,
     /// tag -> pinned
     pub tags: BTreeMap<TagId, bool>,
+    /// R35: the customer's personal data was erased.
+    #[serde(default)]
+    pub erased: bool,
+    /// R35: files their refused messages carried (they go with the customer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_files: Vec<chatd_domain::FileId>,
 }
 
 impl CustomerView {
@@ -94,15 +100,43 @@ impl Customers {
 
     /// A customer card with every index kept in step (restoring a snapshot).
     pub(crate) fn insert(&mut self, c: CustomerView) {
-        self.by_external
-            .insert((c.source.channel_id, c.external_id.clone()), c.id);
-        for w in words(&c.name) {
-            self.by_word.entry(w).or_default().push(c.id);
+        if !c.erased {
+            self.by_external
+                .insert((c.source.channel_id, c.external_id.clone()), c.id);
+            for w in words(&c.name) {
+                self.by_word.entry(w).or_default().push(c.id);
+            }
         }
         for t in c.tags.keys() {
             self.by_tag.entry(*t).or_default().insert(c.id);
         }
         self.by_id.insert(c.id, c);
+    }
+
+    /// R35: the card keeps no name or contact, and no index finds it by them.
+    pub(crate) fn erase(&mut self, id: CustomerId) {
+        let Some(c) = self.by_id.get_mut(&id) else {
+            return;
+        };
+        let key = (c.source.channel_id, c.external_id.clone());
+        if self.by_external.get(&key) == Some(&id) {
+            self.by_external.remove(&key);
+        }
+        for w in words(&c.name) {
+            if let Some(ids) = self.by_word.get_mut(&w) {
+                ids.retain(|x| *x != id);
+                if ids.is_empty() {
+                    self.by_word.remove(&w);
+                }
+            }
+        }
+        super::erasure::wipe(&mut c.name);
+        super::erasure::wipe(&mut c.external_id);
+        c.name_lower = c.name.to_lowercase();
+        c.avatar_url = None;
+        c.phone = None;
+        c.email = None;
+        c.erased = true;
     }
 
     pub fn apply(&mut self, r: &Recorded<CustomerEvent>, stream_id: CustomerId) {
@@ -127,6 +161,8 @@ impl Customers {
                     source: reg.source.clone(),
                     blocked: false,
                     tags: BTreeMap::new(),
+                    erased: false,
+                    refused_files: Vec::new(),
                 },
             );
             return;
@@ -147,7 +183,14 @@ impl Customers {
                     set.remove(&c.id);
                 }
             }
-            CustomerEvent::CustomerRegistered(_) | CustomerEvent::InboundRefused { .. } => {}
+            CustomerEvent::InboundRefused { message, .. } => {
+                for f in &message.attachment_ids {
+                    if !c.refused_files.contains(f) {
+                        c.refused_files.push(*f);
+                    }
+                }
+            }
+            CustomerEvent::CustomerRegistered(_) | CustomerEvent::CustomerErased { .. } => {}
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct DialogRow {
     pub channel_id: ChannelId,
     pub external_chat_id: String,
     pub customer_id: Option<CustomerId>,
+    /// R35: the customer who opened it, whose key seals it (see `chatd_domain::dialog::Dialog`).
+    #[serde(default)]
+    pub opener: Option<CustomerId>,
     pub status: DialogStatus,
     pub responsible: Option<Assignee>,
     pub deleted: bool,
@@ -250,6 +253,22 @@ impl Dialogs {
     }
 
     /// A row with every index and counter kept in step (restoring a snapshot).
+    /// R35: the row keeps no chat id, preview or draft text (nothing the list sorts by).
+    pub(crate) fn erase_row(&mut self, id: DialogId) {
+        let Some(row) = self.rows.get_mut(&id) else {
+            return;
+        };
+        super::erasure::wipe(&mut row.external_chat_id);
+        if let Some(m) = &mut row.last_message {
+            super::erasure::wipe(&mut m.text);
+        }
+        if let Some(p) = row.per_user.as_deref_mut() {
+            for (_, d) in &mut p.drafts {
+                super::erasure::wipe(d);
+            }
+        }
+    }
+
     pub(crate) fn insert_row(&mut self, row: DialogRow) {
         let id = row.id;
         self.link(row.customer_id, id, true);
@@ -299,6 +318,7 @@ impl Dialogs {
                     channel_id: *channel_id,
                     external_chat_id: external_chat_id.clone(),
                     customer_id: *customer_id,
+                    opener: *customer_id,
                     status: DialogStatus::Open,
                     responsible: None,
                     deleted: false,

@@ -14,6 +14,9 @@ pub struct FileView {
     pub uploaded_at: OffsetDateTime,
     /// Dialogs with a message carrying this file, in the order it was first attached there.
     pub dialogs: Vec<DialogId>,
+    /// R35: it went with an erased customer (name wiped, bytes deleted).
+    #[serde(default)]
+    pub erased: bool,
 }
 
 #[derive(Debug, Default)]
@@ -31,6 +34,7 @@ impl Files {
                 uploaded_by: r.meta.actor,
                 uploaded_at: r.meta.at,
                 dialogs: Vec::new(),
+                erased: false,
             },
         );
     }
@@ -56,7 +60,7 @@ impl super::ReadModel {
     /// it was attached in that `p` sees now, or as its uploader while it is attached nowhere.
     /// 404 otherwise, never 403.
     pub fn readable_file(&self, p: &Principal, id: FileId) -> Option<&FileView> {
-        let f = self.files.by_id.get(&id)?;
+        let f = self.files.by_id.get(&id).filter(|f| !f.erased)?;
         let sights: Vec<_> = f
             .dialogs
             .iter()

@@ -55,6 +55,17 @@ impl Mentions {
         self.by_id.insert(m.id, m);
     }
 
+    /// R35: the texts of the notes in an erased customer's dialog.
+    pub(crate) fn erase_dialog(&mut self, dialog: DialogId) {
+        for note in self.by_dialog.get(&dialog).cloned().unwrap_or_default() {
+            for m in self.of_note(note) {
+                if let Some(v) = self.by_id.get_mut(&m) {
+                    super::erasure::wipe(&mut v.text);
+                }
+            }
+        }
+    }
+
     fn of_note(&self, note: NoteId) -> Vec<MentionId> {
         self.by_note.get(&note).cloned().unwrap_or_default()
     }

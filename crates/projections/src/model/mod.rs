@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod customers;
 pub mod dialogs;
+pub mod erasure;
 pub mod files;
 pub mod list;
 pub mod mentions;
@@ -31,6 +32,8 @@ pub struct ReadModel {
     pub time_limits: TimeLimits,
     /// Events of streams outside chatd's categories, skipped.
     pub foreign: u64,
+    /// R35: opens sealed personal strings as events are applied.
+    pub keys: std::sync::Arc<crate::privacy::Keyring>,
 }
 
 /// The id in `category-<uuid>`.
@@ -53,7 +56,7 @@ impl ReadModel {
     /// Apply one event of the global log; returns it decoded (`None` for foreign streams).
     pub fn apply(&mut self, e: &RecordedEvent) -> Result<Option<AnyEvent>, DecodeFailure> {
         self.position = Some(e.position);
-        let decoded = match decode_event(e) {
+        let decoded = match decode_event(e, &self.keys) {
             Ok(d) => d,
             Err(DecodeFailure::UnknownCategory(_)) => {
                 self.foreign += 1;
@@ -80,7 +83,12 @@ impl ReadModel {
                 self.mentions.apply(r, dialog_id);
                 self.follow_outgoing(r, dialog_id, e.position);
             }
-            AnyEvent::Customer(r) => self.customers.apply(r, id.into()),
+            AnyEvent::Customer(r) => {
+                if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {
+                    self.erase_customer(id.into(), e.position, &r.meta);
+                }
+                self.customers.apply(r, id.into())
+            }
             AnyEvent::Channel(r) => self.catalog.apply_channel(r, id.into()),
             AnyEvent::User(r) => self.people.apply_user(r, id.into()),
             AnyEvent::Group(r) => self.people.apply_group(r, id.into()),

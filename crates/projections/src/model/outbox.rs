@@ -39,6 +39,8 @@ pub enum NoticeKind {
     Deleted,
     /// R23: `reaction_set` (`None` clears).
     Reaction { emoji: Option<String> },
+    /// R35: `customer_erased`, once per dialog of an erased customer (no message named).
+    CustomerErased,
 }
 
 /// A change a manager or bot made to a message (R21–R23) that the channel's webhook has not

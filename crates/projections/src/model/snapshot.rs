@@ -135,6 +135,7 @@ impl ReadModel {
             outbox,
             time_limits: s.time_limits,
             foreign: s.foreign,
+            keys: Default::default(),
         })
     }
 }

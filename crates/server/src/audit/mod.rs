@@ -8,6 +8,8 @@ pub mod cli;
 pub mod key;
 pub mod verify;
 
+use chatd_projections::codec::subject_of;
+use chatd_projections::privacy::Keyring;
 use chatd_store::hash::hex;
 use chatd_store::{Direction, EventStore, RecordedEvent, StoreError};
 use serde::Serialize;
@@ -23,7 +25,8 @@ const REDACTED: [&str; 4] = [
 ];
 
 /// One stored event as an auditor reads it: exactly as stored (type and schema version as
-/// written, data as written but for redacted secrets), with its place and its chain links.
+/// written, data as written but for redacted secrets and, R35, with sealed personal strings
+/// opened, or `"[erased]"` once their customer was erased), with its place and its chain links.
 #[derive(Serialize, ToSchema)]
 pub struct AuditEvent {
     pub stream: String,
@@ -74,9 +77,43 @@ fn json_or_text(bytes: &[u8]) -> serde_json::Value {
         .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-pub fn audit_event(e: &RecordedEvent) -> AuditEvent {
+/// R35: sealed personal strings as their subject's key opens them, or `"[erased]"` once it is
+/// destroyed. The hashes still cover what is stored (the sealed form).
+fn reveal(v: &mut serde_json::Value, keys: &Keyring, subject: uuid::Uuid) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Some(clear) = keys.reveal(subject, s) {
+                *s = clear;
+            }
+        }
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| reveal(v, keys, subject)),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| reveal(v, keys, subject)),
+        _ => {}
+    }
+}
+
+/// Learn the keys of `events`' subjects that this node does not know yet (made on another node).
+pub async fn learn_keys(
+    keys: &chatd_app::privacy::Keys,
+    store: &dyn EventStore,
+    events: &[RecordedEvent],
+) -> Result<(), StoreError> {
+    for e in events {
+        if let Some(subject) = subject_of(e) {
+            if let chatd_projections::privacy::Lookup::Unknown = keys.ring.lookup(subject) {
+                keys.fetch(store, subject).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn audit_event(e: &RecordedEvent, keys: &Keyring) -> AuditEvent {
     let mut data = json_or_text(&e.data);
     redact(&mut data);
+    if let Some(subject) = subject_of(e) {
+        reveal(&mut data, keys, subject);
+    }
     let metadata = json_or_text(&e.metadata);
     AuditEvent {
         at: metadata["at"].as_str().map(str::to_owned),

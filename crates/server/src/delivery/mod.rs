@@ -98,6 +98,18 @@ pub fn outbox() -> (Arc<Outbox>, OutboxFeed) {
 
 impl Listener for Outbox {
     fn applied(&self, m: &ReadModel, e: &Applied<'_>) {
+        if let (AnyEvent::Customer(r), Some(customer)) = (e.event, e.stream_id) {
+            // R35: one `customer_erased` notice per dialog (see `ReadModel::erase_customer`).
+            if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {
+                for dialog in m.dialogs_of(customer.into()) {
+                    let id = event_id(dialog, e.position);
+                    if m.outbox.notices.contains_key(&id) {
+                        let _ = self.0.send((dialog, Job::Notice(id)));
+                    }
+                }
+            }
+            return;
+        }
         let (AnyEvent::Dialog(r), Some(dialog)) = (e.event, e.stream_id) else {
             return;
         };

@@ -32,11 +32,13 @@ pub struct WebhookPayload {
 
 /// POSTed to a channel's `webhook_url` when a manager or bot edits a message
 /// (`message_updated`, R21), deletes one (`message_deleted`, R22), reacts to one
-/// (`reaction_set`, R23), or is typing (`typing`, R24). Bodies of one dialog arrive in the
+/// (`reaction_set`, R23), or is typing (`typing`, R24), and once per dialog when an admin
+/// erases the dialog's customer (`customer_erased`, R35: delete your copies; the chat's and
+/// the customer's external ids read `[erased]`, the message fields are `null`). Bodies of one dialog arrive in the
 /// order the changes were made; `event_id` is the same on every attempt.
 #[derive(Serialize, ToSchema)]
 pub struct WebhookChange {
-    /// `message_updated`, `message_deleted`, `reaction_set` or `typing`.
+    /// `message_updated`, `message_deleted`, `reaction_set`, `typing` or `customer_erased`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub event_id: Uuid,
@@ -124,7 +126,9 @@ pub fn notice(m: &ReadModel, n: &Notice, external_message_id: Option<String>) ->
         NoticeKind::Updated { text } => ("message_updated", Some(text.clone()), None),
         NoticeKind::Deleted => ("message_deleted", None, None),
         NoticeKind::Reaction { emoji } => ("reaction_set", None, emoji.clone()),
+        NoticeKind::CustomerErased => ("customer_erased", None, None),
     };
+    let erased = matches!(n.kind, NoticeKind::CustomerErased);
     WebhookChange {
         kind,
         event_id: n.event_id,
@@ -132,8 +136,10 @@ pub fn notice(m: &ReadModel, n: &Notice, external_message_id: Option<String>) ->
             dialog_id: n.dialog_id.0,
             channel_id: n.channel_id.0,
             external_chat_id: n.external_chat_id.clone(),
-            customer_external_id: customer_external_id(m, n.dialog_id),
-            message_id: Some(n.message_id.0),
+            customer_external_id: (!erased)
+                .then(|| customer_external_id(m, n.dialog_id))
+                .flatten(),
+            message_id: (!erased).then_some(n.message_id.0),
             external_message_id,
             by: actor(m, &n.by),
             text,

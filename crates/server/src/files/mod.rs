@@ -112,6 +112,17 @@ impl Blobs {
         Ok(self.store.get(&blob_path(sha256)).await?.bytes().await?)
     }
 
+    /// R35: the bytes and their preview are gone (missing ones are no error).
+    pub async fn delete(&self, sha256: &str) -> Result<(), BlobError> {
+        for path in [blob_path(sha256), preview_path(sha256)] {
+            match self.store.delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
     pub async fn preview(&self, sha256: &str) -> Result<Bytes, BlobError> {
         Ok(self.store.get(&preview_path(sha256)).await?.bytes().await?)
     }

@@ -191,6 +191,16 @@ impl Hub {
         self.inner.lock().expect("hub lock").forgotten_upto = start;
     }
 
+    /// R35: a customer was erased: the changes kept for resumption carry their texts, so they
+    /// all go (a client resuming from before the erasure reloads instead).
+    pub fn forget_recent(&self) {
+        let mut inner = self.inner.lock().expect("hub lock");
+        if let Some(last) = inner.recent.back().map(|s| s.position) {
+            inner.forgotten_upto = Some(last);
+        }
+        inner.recent.clear();
+    }
+
     /// Deliver a change to every connection that may see it, and keep it for resumption.
     pub fn publish(&self, m: &ReadModel, summary: Summary) {
         let mut inner = self.inner.lock().expect("hub lock");

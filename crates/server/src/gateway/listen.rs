@@ -18,6 +18,11 @@ impl Listener for Hub {
     }
 
     fn applied(&self, m: &ReadModel, e: &Applied<'_>) {
+        if let AnyEvent::Customer(r) = e.event {
+            if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {
+                self.forget_recent();
+            }
+        }
         if let Some(change) = change_of(m, e) {
             self.publish(
                 m,

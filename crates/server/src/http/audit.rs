@@ -173,12 +173,15 @@ async fn dialog_events(
         return Err(Problem::not_found());
     }
     let next_cursor = (page.len() > limit).then(|| page[limit].version.to_string());
+    crate::audit::learn_keys(&app.keys, app.store.as_ref(), &page)
+        .await
+        .map_err(crate::app::AppError::from)?;
     let m = app.model();
     Ok(HttpResponse::Ok().json(Page {
         items: page
             .iter()
             .take(limit)
-            .map(|e| named(&m, audit_event(e)))
+            .map(|e| named(&m, audit_event(e, &app.keys.ring)))
             .collect::<Vec<_>>(),
         next_cursor,
     }))
@@ -212,11 +215,14 @@ async fn log(
     let next_cursor = (page.len() == limit)
         .then(|| page.last().map(|e| e.position.to_string()))
         .flatten();
+    crate::audit::learn_keys(&app.keys, app.store.as_ref(), &page)
+        .await
+        .map_err(crate::app::AppError::from)?;
     let m = app.model();
     Ok(HttpResponse::Ok().json(Page {
         items: page
             .iter()
-            .map(|e| named(&m, audit_event(e)))
+            .map(|e| named(&m, audit_event(e, &app.keys.ring)))
             .collect::<Vec<_>>(),
         next_cursor,
     }))

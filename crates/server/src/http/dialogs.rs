@@ -79,7 +79,7 @@ pub struct PageParams {
     min_position: Option<String>,
 }
 
-fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEntryOut {
+pub(super) fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEntryOut {
     match e {
         Entry::Message(msg) => TimelineEntryOut::Message {
             message: views::message(m, dialog_id, msg),

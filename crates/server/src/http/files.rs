@@ -43,7 +43,7 @@ pub struct FileOut {
 }
 
 impl FileOut {
-    fn new(m: &FileMeta, base: &str) -> FileOut {
+    pub(super) fn new(m: &FileMeta, base: &str) -> FileOut {
         FileOut {
             id: m.file_id.0,
             name: m.name.clone(),

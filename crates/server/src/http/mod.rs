@@ -23,6 +23,7 @@ pub mod observe;
 pub mod openapi;
 pub mod own_writes;
 mod people;
+mod privacy;
 pub mod problem;
 mod settings;
 mod support;
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(messages::routes)
                 .configure(notes::routes)
                 .configure(customers::routes)
+                .configure(privacy::routes)
                 .configure(settings::routes)
                 .configure(files::manager_routes),
         )

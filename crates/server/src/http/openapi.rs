@@ -4,7 +4,7 @@
 
 use super::{
     audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, messages,
-    notes, people, settings, transport, transport_changes,
+    notes, people, privacy, settings, transport, transport_changes,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -124,6 +124,8 @@ impl Modify for WritesTakeMinPosition {
         customers::create_tag,
         customers::update_tag,
         customers::delete_tag,
+        privacy::erase,
+        privacy::export,
         settings::get_limits,
         settings::put_limits,
         settings::list,

@@ -213,6 +213,8 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::CustomerNotPinned
         | DomainError::CustomerAlreadyPinned
         | DomainError::DialogDeleted
+        | DomainError::CustomerErased
+        | DomainError::ErasureUnsealed
         | DomainError::LastAdmin
         | DomainError::MessageDeleted
         | DomainError::ReplyWindowClosed => StatusCode::CONFLICT,

@@ -152,6 +152,8 @@ pub struct CustomerCard {
     pub source: Source,
     pub blocked: bool,
     pub tags: Vec<CustomerTagOut>,
+    /// R35: the customer's personal data was erased; name and texts read `[erased]`.
+    pub erased: bool,
 }
 
 pub fn customer_card(m: &ReadModel, id: &chatd_domain::CustomerId) -> Option<CustomerCard> {
@@ -165,6 +167,7 @@ pub fn customer_card(m: &ReadModel, id: &chatd_domain::CustomerId) -> Option<Cus
         email: c.email.clone(),
         source: c.source.clone(),
         blocked: c.blocked,
+        erased: c.erased,
         tags: c
             .tags
             .iter()

@@ -107,6 +107,7 @@ pub fn hello(
             sent_at: None,
             customer_blocked: false,
             channel: ChannelProfile::default_for(ChannelType::Telegram),
+            erased_customers: vec![],
         })),
     }
 }

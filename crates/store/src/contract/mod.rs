@@ -44,6 +44,7 @@ macro_rules! contract_suite {
             a_checkpoint_of_stream_heads_is_extended_by_later_appends,
             a_stale_lease_holder_cannot_append,
             presence_is_what_living_nodes_last_said,
+            data_keys_are_made_once_and_destroyed_for_good,
         );
     };
     (@cases $harness:ty; $attrs:tt; $($case:ident),* $(,)?) => {$(
@@ -100,8 +101,10 @@ async fn all_of(
 
 mod appends;
 mod cluster;
+mod keys;
 mod log;
 
 pub use appends::*;
 pub use cluster::*;
+pub use keys::*;
 pub use log::*;

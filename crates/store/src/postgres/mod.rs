@@ -12,6 +12,7 @@
 //! bounded time; the writer and the pool reconnect by themselves.
 
 mod cluster;
+mod keys;
 mod schema;
 pub mod testing;
 mod writer;
@@ -355,6 +356,10 @@ impl EventStore for PostgresStore {
 
     fn cluster(&self) -> &dyn crate::cluster::Cluster {
         self
+    }
+
+    fn keys(&self) -> Option<&dyn crate::keys::KeyStore> {
+        Some(self)
     }
 
     async fn read_stream(

@@ -41,6 +41,11 @@ const MIGRATIONS: &[&str] = &[
         users uuid[] NOT NULL,
         expires_at timestamptz NOT NULL
     );",
+    // 3 (R35): data keys, wrapped under the master key; NULL once destroyed (a tombstone).
+    "CREATE TABLE chatd_keys (
+        subject uuid PRIMARY KEY,
+        wrapped bytea
+    );",
 ];
 
 /// The schema version this binary writes.

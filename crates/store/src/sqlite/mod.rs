@@ -2,6 +2,7 @@
 //! position column, and group commit (see `writer`).
 
 mod import;
+pub(crate) mod keys;
 mod schema;
 mod writer;
 
@@ -88,6 +89,8 @@ pub struct SqliteStore {
     readers: Arc<ReadPool>,
     /// One process holds the store: its leases and presence are in memory.
     cluster: crate::cluster::LocalCluster,
+    /// R35's data keys, in the same file.
+    keys: keys::SqliteKeys,
 }
 
 impl SqliteStore {
@@ -114,6 +117,7 @@ impl SqliteStore {
             in_flight: AtomicUsize::new(0),
             versions: std::sync::Mutex::new(std::collections::HashMap::new()),
         });
+        let keys = keys::SqliteKeys::open(&config.path)?;
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let writer_shared = shared.clone();
         let max_batch = config.max_batch.max(1);
@@ -123,6 +127,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(Arc::new(SqliteStore {
             cluster: Default::default(),
+            keys,
             shared,
             appends: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
@@ -377,6 +382,10 @@ impl EventStore for SqliteStore {
 
     fn cluster(&self) -> &dyn crate::cluster::Cluster {
         &self.cluster
+    }
+
+    fn keys(&self) -> Option<&dyn crate::keys::KeyStore> {
+        Some(&self.keys)
     }
 
     async fn head(&self) -> Result<Option<Position>, StoreError> {

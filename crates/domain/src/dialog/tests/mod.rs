@@ -73,6 +73,7 @@ fn inbound(ext: &str, text: &str) -> DialogCommand {
         sent_at: None,
         customer_blocked: false,
         channel: profile(ChannelType::Telegram),
+        erased_customers: vec![],
     }))
 }
 
