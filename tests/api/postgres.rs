@@ -15,9 +15,17 @@ async fn postgres() -> Option<TestPostgres> {
         .unwrap()
 }
 
+/// chatd on `pg`, with the master key every chatd on that database shares (R35: it wraps the
+/// data keys kept in the database, so it outlives any one data directory).
 async fn chatd_on(pg: &TestPostgres, dir: tempfile::TempDir) -> TestApp {
     let url = pg.url();
-    spawn_app_with(dir, move |c| c.store = StoreKind::Postgres { url }).await
+    let master = std::env::temp_dir().join(format!("chatd-test-master-{}.key", pg.port()));
+    chatd_server::master_key::load_or_create(&master, true).expect("master key");
+    spawn_app_with(dir, move |c| {
+        c.store = StoreKind::Postgres { url };
+        c.master_key_file = Some(master);
+    })
+    .await
 }
 
 #[tokio::test]

@@ -69,6 +69,8 @@ export interface components {
             avatar_url?: string | null;
             blocked: boolean;
             email?: string | null;
+            /** @description R35: the customer's personal data was erased; name and texts read `[erased]`. */
+            erased: boolean;
             external_id: string;
             /** Format: uuid */
             id: string;

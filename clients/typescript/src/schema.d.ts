@@ -665,6 +665,38 @@ export interface paths {
         patch: operations["update_tag"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["erase_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export_customer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/time-limits": {
         parameters: {
             query?: never;
@@ -1265,7 +1297,8 @@ export interface components {
         };
         /**
          * @description One stored event as an auditor reads it: exactly as stored (type and schema version as
-         *     written, data as written but for redacted secrets), with its place and its chain links.
+         *     written, data as written but for redacted secrets and, R35, with sealed personal strings
+         *     opened, or `"[erased]"` once their customer was erased), with its place and its chain links.
          */
         AuditEvent: {
             stream: string;
@@ -1501,6 +1534,25 @@ export interface components {
             source: components["schemas"]["Source"];
             blocked: boolean;
             tags: components["schemas"]["CustomerTagOut"][];
+            /** @description R35: the customer's personal data was erased; name and texts read `[erased]`. */
+            erased: boolean;
+        };
+        /** @description Everything chatd holds about one customer (R35, GDPR Art. 15). */
+        CustomerExport: {
+            /** Format: date-time */
+            exported_at: string;
+            customer: components["schemas"]["CustomerCard"];
+            /**
+             * @description The customer's own stream as the audit reads it: registration, blocks, tags, refused
+             *     messages.
+             */
+            customer_events: components["schemas"]["AuditEvent"][];
+            dialogs: components["schemas"]["DialogExport"][];
+            /**
+             * @description Files sent or received in their dialogs or carried by their refused messages, with
+             *     download links.
+             */
+            files: components["schemas"]["FileOut"][];
         };
         /** Format: uuid */
         CustomerId: string;
@@ -1529,6 +1581,15 @@ export interface components {
             customer_card?: null | components["schemas"]["CustomerCard"];
             /** Format: date-time */
             opened_at: string;
+        };
+        /**
+         * @description One of the customer's dialogs: its row, its timeline as it is now, and every event of its
+         *     stream as the audit reads it (earlier texts of edited and deleted messages included).
+         */
+        DialogExport: {
+            dialog: components["schemas"]["DialogRowOut"];
+            timeline: components["schemas"]["TimelineEntryOut"][];
+            events: components["schemas"]["AuditEvent"][];
         };
         DialogList: {
             items: components["schemas"]["DialogRowOut"][];
@@ -1601,6 +1662,19 @@ export interface components {
         };
         /** @description No resource: the write's answer is just its `position`. */
         Empty: Record<string, never>;
+        EraseBody: {
+            /**
+             * @description Why (e.g. "GDPR Art. 17 request #2041"): kept in clear in the log, so it must name the
+             *     request, never the person. 1 to 500 characters.
+             */
+            reason: string;
+        };
+        ErasureOut: {
+            /** @description `false`: the customer was erased before; nothing new was recorded. */
+            changed: boolean;
+            /** @description File bytes deleted from the file store now (their previews too). */
+            files_deleted: number;
+        };
         /** @description R16's filter window. */
         FacetsOut: {
             tags: components["schemas"]["Counted_TagOut"][];
@@ -2357,11 +2431,13 @@ export interface components {
         /**
          * @description POSTed to a channel's `webhook_url` when a manager or bot edits a message
          *     (`message_updated`, R21), deletes one (`message_deleted`, R22), reacts to one
-         *     (`reaction_set`, R23), or is typing (`typing`, R24). Bodies of one dialog arrive in the
+         *     (`reaction_set`, R23), or is typing (`typing`, R24), and once per dialog when an admin
+         *     erases the dialog's customer (`customer_erased`, R35: delete your copies; the chat's and
+         *     the customer's external ids read `[erased]`, the message fields are `null`). Bodies of one dialog arrive in the
          *     order the changes were made; `event_id` is the same on every attempt.
          */
         WebhookChange: {
-            /** @description `message_updated`, `message_deleted`, `reaction_set` or `typing`. */
+            /** @description `message_updated`, `message_deleted`, `reaction_set`, `typing` or `customer_erased`. */
             type: string;
             /** Format: uuid */
             event_id: string;
@@ -2495,6 +2571,18 @@ export interface components {
          *     (or of the log when it changed nothing) for the next read's `min_position`.
          */
         Written_Empty: Record<string, never> & {
+            position?: string | null;
+        };
+        /**
+         * @description A write's answer: the resource, plus `position`, the global position of the write's last event
+         *     (or of the log when it changed nothing) for the next read's `min_position`.
+         */
+        Written_ErasureOut: {
+            /** @description `false`: the customer was erased before; nothing new was recorded. */
+            changed: boolean;
+            /** @description File bytes deleted from the file store now (their previews too). */
+            files_deleted: number;
+        } & {
             position?: string | null;
         };
         /**
@@ -4824,6 +4912,111 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_customer: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseBody"];
+            };
+        };
+        responses: {
+            /** @description R35: the customer's data key and files are destroyed; every view shows `[erased]` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_ErasureOut"];
+                };
+            };
+            /** @description forbidden: admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found: no such customer, or not reachable by the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description erasure_unsealed: the customer's data predates sealing (docs/PRIVACY.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed: the reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description R35: everything chatd holds about the customer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerExport"];
+                };
+            };
+            /** @description forbidden: admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found: no such customer, or not reachable by the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -190,6 +190,7 @@ pub async fn run(run_for: Duration) {
     webhooks(&running.app, &client, &base, &token, run_for).await;
     running.stop().await;
     without_own_writes(&client, run_for).await;
+    sealing_cost(&client, run_for).await;
     on_postgres(&client, run_for).await;
 }
 
@@ -266,6 +267,24 @@ async fn without_own_writes(client: &reqwest::Client, run_for: Duration) {
     inbound_on(client, config, label, run_for).await;
 }
 
+/// R35: the inbound route on fresh chatds with and without sealing personal data (each
+/// inbound message seals its text under the customer's key; the first from a customer also
+/// makes the key).
+async fn sealing_cost(client: &reqwest::Client, run_for: Duration) {
+    for (seal, label) in [
+        (
+            false,
+            "same, fresh chatd, personal data in clear (before R35)",
+        ),
+        (true, "same, fresh chatd, personal data sealed (R35)"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = config_in(&dir);
+        config.seal_personal_data = seal;
+        inbound_on(client, config, label, run_for).await;
+    }
+}
+
 /// The inbound route on a chatd whose log is in PostgreSQL (R33), started by the bench.
 async fn on_postgres(client: &reqwest::Client, run_for: Duration) {
     let Some(pg) = tokio::task::spawn_blocking(chatd_store::postgres::testing::TestPostgres::start)
@@ -275,6 +294,10 @@ async fn on_postgres(client: &reqwest::Client, run_for: Duration) {
         println!("    on PostgreSQL: NOT RUN (apt-get install postgresql)");
         return;
     };
+    // R35: every chatd on one database shares the master key that wraps its data keys.
+    let keys_dir = tempfile::tempdir().expect("temp dir");
+    let master = keys_dir.path().join("master.key");
+    chatd_server::master_key::load_or_create(&master, true).expect("master key");
     for (own_writes, label) in [
         (true, "same, the log in PostgreSQL (R33, same machine)"),
         (false, "same, PostgreSQL, without the own-writes wait"),
@@ -282,17 +305,23 @@ async fn on_postgres(client: &reqwest::Client, run_for: Duration) {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = config_in(&dir);
         config.store = chatd_server::config::StoreKind::Postgres { url: pg.url() };
+        config.master_key_file = Some(master.clone());
         config.own_writes = own_writes;
         inbound_on(client, config, label, run_for).await;
     }
-    two_nodes(client, &pg.url(), run_for).await;
+    two_nodes(client, &pg.url(), &master, run_for).await;
     drop(pg);
 }
 
 /// R34: two chatd nodes on the same PostgreSQL (in this process), the 64 clients split evenly
 /// between them: each node follows the other's writes, and one of them holds the webhook and
 /// bot leases.
-async fn two_nodes(client: &reqwest::Client, url: &str, run_for: Duration) {
+async fn two_nodes(
+    client: &reqwest::Client,
+    url: &str,
+    master: &std::path::Path,
+    run_for: Duration,
+) {
     let dirs = [
         tempfile::tempdir().expect("dir"),
         tempfile::tempdir().expect("dir"),
@@ -303,6 +332,7 @@ async fn two_nodes(client: &reqwest::Client, url: &str, run_for: Duration) {
         config.store = chatd_server::config::StoreKind::Postgres {
             url: url.to_owned(),
         };
+        config.master_key_file = Some(master.to_owned());
         nodes.push(chatd_server::start(&config).await.expect("start chatd"));
     }
     let bases: Vec<String> = nodes.iter().map(|n| format!("http://{}", n.addr)).collect();

@@ -36,6 +36,28 @@ impl DataKey {
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&self.0))
     }
+
+    /// Run `f` with this key's cipher. The last cipher used on this thread is kept: a log
+    /// holds a dialog's events in bursts, so consecutive events mostly share a key, and
+    /// expanding an AES key costs more than opening one short string.
+    fn with_cipher<R>(&self, f: impl FnOnce(&Aes256Gcm) -> R) -> R {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<([u8; 32], Aes256Gcm)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match &*last {
+                Some((k, c)) if *k == self.0 => f(c),
+                _ => {
+                    let cipher = self.cipher();
+                    let out = f(&cipher);
+                    *last = Some((self.0, cipher));
+                    out
+                }
+            }
+        })
+    }
 }
 
 /// What the keyring knows of a subject.
@@ -202,11 +224,12 @@ impl Keyring {
         }
         match self.lookup(subject) {
             Lookup::Live(key) => {
-                let cipher = key.cipher();
-                event.personal_mut(&mut |s| {
-                    if let Some(plain) = open_with(&cipher, subject, s) {
-                        *s = plain;
-                    }
+                key.with_cipher(|cipher| {
+                    event.personal_mut(&mut |s| {
+                        if let Some(plain) = open_with(cipher, subject, s) {
+                            *s = plain;
+                        }
+                    })
                 });
                 Ok(())
             }
@@ -244,9 +267,8 @@ fn open_with(cipher: &Aes256Gcm, subject: Uuid, s: &str) -> Option<String> {
 
 /// Seal every personal string of `event` under `key`; whether any was sealed.
 pub fn seal_event<E: DomainEvent>(key: &DataKey, subject: Uuid, event: &mut E) -> bool {
-    let cipher = key.cipher();
     let mut any = false;
-    event.personal_mut(&mut |s| any |= seal_with(&cipher, subject, s));
+    key.with_cipher(|cipher| event.personal_mut(&mut |s| any |= seal_with(cipher, subject, s)));
     any
 }
 

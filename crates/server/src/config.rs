@@ -152,6 +152,9 @@ pub struct Config {
     /// R38: each request waits for its caller's own earlier writes (`http::own_writes`). Always
     /// on in service; `chatd-bench p2` turns it off once to show what it costs (`min_position`
     /// is honoured either way).
+    /// R35: seal personal strings under data keys (always, but for the bench's measure of
+    /// what sealing costs; not settable from the file or the environment).
+    pub seal_personal_data: bool,
     pub own_writes: bool,
 }
 
@@ -337,6 +340,7 @@ impl Config {
                 .filter(|ms| *ms > 0)
                 .map(std::time::Duration::from_millis),
             own_writes: true,
+            seal_personal_data: true,
         })
     }
 

@@ -65,6 +65,9 @@ pub fn load_or_create(path: &Path, create: bool) -> Result<[u8; 32], String> {
 /// The keys of this configuration: its master key, and the data keys in the store (or beside
 /// it in the data directory, for a store that keeps none).
 pub fn keys(config: &Config, store: &dyn EventStore) -> Result<Keys, String> {
+    if !config.seal_personal_data {
+        return Ok(Keys::off());
+    }
     let master = load_or_create(&config.master_key_path(), config.master_key_file.is_none())?;
     let beside: Option<Arc<dyn KeyStore>> = match (&config.store, store.keys()) {
         (_, Some(_)) => None,

@@ -6,6 +6,7 @@
 
 use crate::datadir::{self, DirLock};
 use chatd_store::copy::{copy, Copied, CopyOptions, Import, Progress};
+use chatd_store::keys::{KeyStore, SqliteKeys, StoredKey};
 use chatd_store::{EventStore, PostgresStore, SqliteConfig, SqliteImport, SqliteStore};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -63,22 +64,49 @@ impl End {
         }
     }
 
-    async fn target(&self) -> Result<(Arc<dyn Import>, Option<DirLock>), String> {
+    async fn target(&self) -> Result<Target, String> {
         match self {
             End::Dir(dir) => {
                 let lock = datadir::lock(dir).map_err(|e| e.to_string())?;
-                let import =
-                    SqliteImport::open(&dir.join(STORE_FILE)).map_err(|e| e.to_string())?;
-                Ok((Arc::new(import), Some(lock)))
+                let file = dir.join(STORE_FILE);
+                let import = SqliteImport::open(&file).map_err(|e| e.to_string())?;
+                let keys = SqliteKeys::open(&file).map_err(|e| e.to_string())?;
+                Ok((Arc::new(import), Arc::new(keys), Some(lock)))
             }
-            End::Url(url) => Ok((
-                PostgresStore::connect(url, 1)
+            End::Url(url) => {
+                let store = PostgresStore::connect(url, 1)
                     .await
-                    .map_err(|e| e.to_string())?,
-                None,
-            )),
+                    .map_err(|e| e.to_string())?;
+                Ok((store.clone(), store, None))
+            }
         }
     }
+}
+
+/// Where a copy writes: its log, its key store, and the data directory's lock (if one).
+type Target = (Arc<dyn Import>, Arc<dyn KeyStore>, Option<DirLock>);
+
+/// R35: every data key of the source, wrapped as it is (the target's chatd must use the same
+/// master key), and every destroyed one destroyed: an erasure stays an erasure after a move.
+async fn copy_keys(from: &dyn EventStore, to: &dyn KeyStore) -> Result<usize, String> {
+    let Some(keys) = from.keys() else {
+        return Ok(0);
+    };
+    let all = keys.all().await.map_err(|e| e.to_string())?;
+    for (subject, stored) in &all {
+        let there = match stored {
+            StoredKey::Live(wrapped) => to.create(*subject, wrapped).await,
+            StoredKey::Destroyed => to.destroy(*subject).await.map(|_| StoredKey::Destroyed),
+            StoredKey::Absent => continue,
+        }
+        .map_err(|e| format!("copying data keys: {e}"))?;
+        if &there != stored && there != StoredKey::Destroyed {
+            return Err(format!(
+                "the target holds another data key for {subject}: copy into an empty store"
+            ));
+        }
+    }
+    Ok(all.len())
 }
 
 /// Run a copy, reporting progress on `err` (redrawn in place on a terminal, otherwise a line
@@ -93,21 +121,26 @@ pub async fn run(
         return Err("--from and --to name the same store".into());
     }
     let source = from.source().await?;
-    let (target, _lock) = to.target().await?;
+    let (target, target_keys, _lock) = to.target().await?;
     let mut report = Reporter::new(std::io::stderr().is_terminal());
     let copied = copy(&*source, &*target, options, |p| report.progress(p)).await;
     report.finish();
+    let keys = match &copied {
+        Ok(_) => copy_keys(&*source, &*target_keys).await,
+        Err(_) => Ok(0),
+    };
     source.close().await;
     let copied = copied.map_err(|e| format!("store copy: {e}"))?;
+    let keys = keys?;
     if let Some(after) = copied.resumed_after {
         let _ = writeln!(out, "resumed after position {after}, which the target held");
     }
     let _ = writeln!(
         out,
-        "copied {} events; both logs end at position {}. Uploaded files and the audit signing \
-         key are not in the log: they stay in the data directory, to keep beside the copy \
-         (docs/POSTGRES.md). Check the copy with `chatd audit verify [--checkpoint FILE]` \
-         configured on it.",
+        "copied {} events and {keys} data keys; both logs end at position {}. Uploaded files, \
+         the audit signing key and the master key (master.key) are not in the log: they stay \
+         in the data directory, to keep beside the copy (docs/POSTGRES.md, docs/PRIVACY.md). \
+         Check the copy with `chatd audit verify [--checkpoint FILE]` configured on it.",
         copied.events, copied.head
     );
     Ok(copied)

@@ -33,12 +33,18 @@ fn env(url: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// R35: the master key every node shares (each keeps a copy of the file).
+const MASTER_KEY: &str = "5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1";
+
 /// Start `chatd serve` in `dir` and return once it listens (readiness is awaited apart).
 fn launch(dir: &Path, url: &str) -> support::Served {
+    let master = dir.join("shared-master.key");
+    std::fs::write(&master, MASTER_KEY).unwrap();
     std::fs::write(
         dir.join("chatd.toml"),
         format!(
-            "lease_ttl_s = {LEASE_S}\n[webhooks]\nbase_delay_ms = 100\nmax_delay_ms = 300\nattempts = 1000\n"
+            "lease_ttl_s = {LEASE_S}\nmaster_key_file = {:?}\n[webhooks]\nbase_delay_ms = 100\nmax_delay_ms = 300\nattempts = 1000\n",
+            master.display().to_string()
         ),
     )
     .unwrap();
