@@ -51,7 +51,21 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
         .await;
     let send = app.send(&admin, &dialog, "welcome back").await;
     assert!(unblock.status == 200 && send.status == 201, "{send:?}");
-    // The refused messages are kept for the audit trail, on the customer's stream.
+    // The refused messages are kept for the audit trail, on the customer's stream: the audit
+    // reads them...
+    let log = app
+        .call("GET", "/api/audit/v1/events?limit=1000", Some(&admin), None)
+        .await;
+    let audited: Vec<&Value> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "inbound_refused" && e["stream"] == format!("customer-{customer}"))
+        .collect();
+    assert_eq!(audited.len(), 2, "{audited:?}");
+    assert_eq!(audited[0]["data"]["message"]["text"], "let me in");
+    assert_eq!(audited[1]["data"]["message"]["text"], "new chat");
+    // ...and the store holds them sealed under the customer's key (R35).
     let dir = app.stop().await;
     let store = chatd_store::SqliteStore::open(chatd_store::SqliteConfig::new(
         dir.path().join("events.db"),
@@ -72,7 +86,12 @@ async fn r6_a_blocked_customers_dialog_refuses_sending_and_their_messages_appear
         .map(|e| String::from_utf8_lossy(&e.data).into_owned())
         .collect();
     assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(refused[0].contains("let me in") && refused[1].contains("new chat"));
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.contains("pii1:") && !r.contains("let me in") && !r.contains("new chat")),
+        "{refused:?}"
+    );
     chatd_store::EventStore::close(&*store).await;
 }
 
