@@ -317,3 +317,73 @@ fn r39_tags_are_renamed_and_deleted_with_settings_manage_only() {
         Err(DomainError::NotFound)
     );
 }
+
+#[test]
+fn r35_only_an_admin_erases_once_and_an_erased_customer_takes_no_more_decisions() {
+    use crate::aggregate::Aggregate;
+    use crate::event::{DomainEvent, ERASED};
+    let admin = Principal::User {
+        id: id(3),
+        role: Role::Admin,
+        rights: Rights::NONE,
+    };
+    let erase = |reason: &str| CustomerCommand::Erase {
+        reason: reason.into(),
+    };
+    let c = registered();
+    // Sealed under the customer's own key; its personal strings are the contact's.
+    assert_eq!(c.data_subject(&[]), Some(Uuid::from_u128(60)));
+    let mut reg = CustomerEvent::CustomerRegistered(c.registration.clone().unwrap());
+    let mut seen = Vec::new();
+    reg.personal_mut(&mut |s| seen.push(s.clone()));
+    assert_eq!(seen, vec!["tg-42", "Ann", "+100"]);
+
+    assert_eq!(
+        customer::decide(&c, &cmd(manager(), erase("GDPR #1"))),
+        Err(DomainError::Forbidden)
+    );
+    assert!(matches!(
+        customer::decide(&c, &cmd(admin, erase("  "))),
+        Err(DomainError::Invalid {
+            field: "reason",
+            ..
+        })
+    ));
+    assert!(matches!(
+        customer::decide(&c, &cmd(admin, erase(&"x".repeat(501)))),
+        Err(DomainError::Invalid {
+            field: "reason",
+            ..
+        })
+    ));
+    let events = customer::decide(&c, &cmd(admin, erase(" GDPR #1 "))).unwrap();
+    assert_eq!(
+        events,
+        vec![CustomerEvent::CustomerErased {
+            reason: "GDPR #1".into()
+        }]
+    );
+    let c = fold(c, events);
+    assert!(c.erased);
+    let reg = c.registration.clone().unwrap();
+    assert_eq!((reg.name.as_str(), reg.phone), (ERASED, None));
+    // Again: nothing new. Anything else about them: refused.
+    assert_eq!(
+        customer::decide(&c, &cmd(admin, erase("GDPR #1"))),
+        Ok(vec![])
+    );
+    assert_eq!(
+        customer::decide(&c, &cmd(manager(), CustomerCommand::Unblock)),
+        Err(DomainError::CustomerErased)
+    );
+    // The contact's next generation is another customer; generation 0 is R1's id.
+    let channel = id(1);
+    assert_eq!(
+        crate::identity::customer_generation(channel, "tg-42", 0),
+        crate::identity::customer_of(channel, "tg-42")
+    );
+    assert_ne!(
+        crate::identity::customer_generation(channel, "tg-42", 1),
+        crate::identity::customer_of(channel, "tg-42")
+    );
+}

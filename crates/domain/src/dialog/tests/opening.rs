@@ -251,3 +251,33 @@ fn r4_a_manager_message_reopens_a_closed_dialog() {
     let events = g.when(m1, send(200, "re-initiating")).unwrap();
     assert_eq!(events[0], DialogEvent::DialogReopened {});
 }
+
+// ---- R35 erasure ----
+
+#[test]
+fn r35_a_dialog_opened_by_an_erased_customer_takes_no_message_from_their_contact() {
+    use crate::aggregate::Aggregate;
+    let g = Given::opened();
+    // Sealed under the key of the customer who opened it, whoever is pinned later.
+    assert_eq!(g.0.data_subject(&[]), Some(Uuid::from_u128(60)));
+    let g = g.then(chat_admin(), DialogCommand::UnpinCustomer);
+    assert_eq!(g.0.data_subject(&[]), Some(Uuid::from_u128(60)));
+    // The same contact writes after their customer was erased: the next generation opens.
+    let DialogCommand::Receive(mut m) = inbound("m9", "hello again") else {
+        unreachable!()
+    };
+    m.erased_customers = vec![id(60)];
+    assert_eq!(
+        Given::opened().when(transport(), DialogCommand::Receive(m)),
+        Err(DomainError::DialogDeleted)
+    );
+    // Everything said in it is personal; a read is not.
+    let mut said = Given(Dialog::default())
+        .when(transport(), inbound("m1", "my address"))
+        .unwrap();
+    let mut seen = Vec::new();
+    for e in &mut said {
+        crate::event::DomainEvent::personal_mut(e, &mut |s| seen.push(s.clone()));
+    }
+    assert_eq!(seen, vec!["chat-1", "my address"]);
+}
