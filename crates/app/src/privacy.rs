@@ -4,7 +4,6 @@
 //! destroyed when a customer is erased (on every node, as each applies `customer_erased`).
 
 use crate::{App, AppError};
-use chatd_domain::DomainError;
 use chatd_projections::privacy::{DataKey, KeyError, Keyring, Lookup};
 use chatd_store::keys::KeyStore;
 use chatd_store::{EventStore, StoreError};
@@ -122,10 +121,5 @@ impl App {
     /// personal (R35: nothing more is written about an erased customer).
     pub(crate) async fn sealing_key(&self, subject: Uuid) -> Result<Option<DataKey>, AppError> {
         Ok(self.keys.for_sealing(self.store.as_ref(), subject).await?)
-    }
-
-    /// R35: refuse writing personal data under a destroyed key.
-    pub(crate) fn erased_subject() -> AppError {
-        AppError::Domain(DomainError::CustomerErased)
     }
 }

@@ -214,7 +214,9 @@ impl App {
             .iter()
             .map(|e| match &key {
                 Some(k) => Ok(new_sealed_event(Uuid::new_v4(), meta, e, subject, k)),
-                None if privacy::has_personal(e) => Err(App::erased_subject()),
+                None if privacy::has_personal(e) => {
+                    Err(chatd_domain::DomainError::CustomerErased.into())
+                }
                 None => Ok(new_event(Uuid::new_v4(), meta, e)),
             })
             .collect()

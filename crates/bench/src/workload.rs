@@ -21,7 +21,18 @@ fn meta(actor: Actor) -> EventMeta {
 
 /// One inbound customer message (~400 bytes stored), the most common event there is.
 pub fn message(n: u64) -> NewEvent {
-    let e = DialogEvent::MessageReceived {
+    new_event(
+        Uuid::new_v4(),
+        &meta(Actor::Channel {
+            id: Uuid::new_v4().into(),
+        }),
+        &received(n),
+    )
+}
+
+/// The customer's message number `n`.
+fn received(n: u64) -> DialogEvent {
+    DialogEvent::MessageReceived {
         message_id: MessageId(Uuid::new_v4()),
         external_id: format!("wamid.{n:020}"),
         author: Actor::Customer {
@@ -31,14 +42,7 @@ pub fn message(n: u64) -> NewEvent {
         attachments: vec![],
         quote: None,
         sent_at: OffsetDateTime::now_utc(),
-    };
-    new_event(
-        Uuid::new_v4(),
-        &meta(Actor::Channel {
-            id: Uuid::new_v4().into(),
-        }),
-        &e,
-    )
+    }
 }
 
 /// A whole dialog's history: opened, then messages both ways, a reassignment, reads, a close.
@@ -81,17 +85,7 @@ fn history(dialog: Uuid, len: usize, sealed: Option<(Uuid, &DataKey)>) -> Vec<Ne
     while out.len() < len {
         i += 1;
         let e = match i % 5 {
-            1 => DialogEvent::MessageReceived {
-                message_id: MessageId(Uuid::new_v4()),
-                external_id: format!("wamid.{i:020}"),
-                author: Actor::Customer {
-                    id: Some(Uuid::new_v4().into()),
-                },
-                text: TEXT.into(),
-                attachments: vec![],
-                quote: None,
-                sent_at: OffsetDateTime::now_utc(),
-            },
+            1 => received(i),
             2 => DialogEvent::Reassigned {
                 from: None,
                 to: Assignee::User { id: manager },

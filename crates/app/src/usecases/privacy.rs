@@ -1,9 +1,10 @@
 //! R35: erasing a customer (GDPR Art. 17) and exporting what chatd holds about them (Art. 15).
 //!
 //! Erasure appends `customer_erased` (the read models of every node then wipe the customer's
-//! strings and forget the keys, see `follower`), destroys the keys of the customer and of the
-//! files that go with them in the key store, and names the file bytes no other file uses, for
-//! the edge to delete from the file store. It is idempotent: erasing again appends nothing and
+//! strings and forget the keys, see `follower`; `follow_erasures` drops the node's cached
+//! aggregates and rewrites its snapshot), destroys the keys of the customer and of the files
+//! that go with them in the key store, and names the file bytes no other file uses, for the
+//! edge to delete from the file store. It is idempotent: erasing again appends nothing and
 //! finishes whatever an interrupted erasure left.
 
 use super::command;
@@ -58,7 +59,7 @@ pub async fn erase(
     let out = app.execute::<Customer>(customer, &cmd).await?;
     // The read models apply the erasure (and forget the keys) before the rest is decided.
     app.wait_for(out.position, MIN_POSITION_WAIT).await?;
-    let (subjects, dialogs, files, blobs) = {
+    let (files, blobs) = {
         let m = app.model();
         let files = m.files_of(customer);
         let gone: HashSet<_> = files.iter().collect();
@@ -77,18 +78,13 @@ pub async fn erase(
             .collect();
         blobs.sort_unstable();
         blobs.dedup();
-        (
-            m.subjects_of(customer),
-            m.dialogs_of(customer),
-            files,
-            blobs,
-        )
+        (files, blobs)
     };
-    for s in subjects {
+    // Destroyed before the answer, so the erasure is durable when the admin hears of it. The
+    // node's caches and snapshot follow in `follow_erasures`, as on every other node.
+    for s in std::iter::once(customer.0).chain(files.iter().map(|f| f.0)) {
         app.keys.destroy(app.store.as_ref(), s).await?;
     }
-    forget_streams(app, customer, &dialogs, &files);
-    app.save_snapshot().await;
     Ok(Erasure {
         changed: !out.events.is_empty(),
         position: out.position,

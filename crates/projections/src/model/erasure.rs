@@ -59,13 +59,6 @@ impl super::ReadModel {
         out
     }
 
-    /// Every data subject whose key goes with the customer: the customer and their files.
-    pub fn subjects_of(&self, customer: CustomerId) -> Vec<Uuid> {
-        let mut out = vec![customer.0];
-        out.extend(self.files_of(customer).into_iter().map(|f| f.0));
-        out
-    }
-
     /// `customer_erased`: every personal string of the customer leaves the models; their
     /// undelivered webhooks are dropped and each dialog in a channel with a webhook gets one
     /// `customer_erased` notice instead (named by the erasure's place in the log).

@@ -98,14 +98,16 @@ pub fn outbox() -> (Arc<Outbox>, OutboxFeed) {
 
 impl Listener for Outbox {
     fn applied(&self, m: &ReadModel, e: &Applied<'_>) {
-        if let (AnyEvent::Customer(r), Some(customer)) = (e.event, e.stream_id) {
+        if let AnyEvent::Customer(r) = e.event {
             // R35: one `customer_erased` notice per dialog (see `ReadModel::erase_customer`).
             if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {
-                for dialog in m.dialogs_of(customer.into()) {
-                    let id = event_id(dialog, e.position);
-                    if m.outbox.notices.contains_key(&id) {
-                        let _ = self.0.send((dialog, Job::Notice(id)));
-                    }
+                for n in m
+                    .outbox
+                    .notices
+                    .values()
+                    .filter(|n| n.position == e.position)
+                {
+                    let _ = self.0.send((n.dialog_id, Job::Notice(n.event_id)));
                 }
             }
             return;
