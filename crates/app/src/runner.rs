@@ -377,6 +377,7 @@ mod tests {
                 customer_blocked: false,
                 channel: ChannelProfile::default_for(ChannelType::Custom),
                 erased_customers: vec![],
+                away: None,
             })),
         );
         app.execute::<Dialog>(dialog_id, &open).await.unwrap();

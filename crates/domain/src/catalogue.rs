@@ -2,9 +2,10 @@
 //! equal to what the code serialises, so the JSON auditors read is documented exactly.
 
 use crate::actor::{Actor, Assignee, Right, Role};
+use crate::calendar::{Calendar, LocalTime, Period, Week};
 use crate::channel::{AttachmentKind, AttachmentLimits, Capabilities, ChannelType, MB};
 use crate::customer::{CustomerEvent, RefusedMessage, Registration, Source, Utm};
-use crate::dialog::DialogEvent;
+use crate::dialog::{DialogEvent, ScheduledContent, ScheduledTemplate, WakeReason};
 use crate::event::{encode, DomainEvent, EventMeta};
 use crate::file::{FileEvent, FileMeta};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
@@ -104,6 +105,14 @@ fn entries() -> Vec<Entry> {
         entry("R27: its author deleted the note; its open mentions close.", DialogEvent::NoteDeleted { note_id: id(0xa7) }),
         entry("R27: the mentioned user closed their mention (the mention's id is derived from the note and the user).", DialogEvent::MentionDone { note_id: id(0xa7), user_id: id(0x12) }),
         entry("A webhook notice (`message_updated`, `message_deleted`, `reaction_set`) was delivered; `error` when delivery gave up. `event_id` is the body's `event_id`.", DialogEvent::NoticeDelivered { event_id: id(0xf1), error: None }),
+        entry("R37: out of the open lists (under the `snoozed` filter) until `until`, or until the customer writes.", DialogEvent::DialogSnoozed { until: time::macros::datetime!(2026-11-25 09:00 UTC) }),
+        entry("R37: back in the open lists; `reason`: `time` (its time came), `customer` (the customer wrote), `manual` (un-snoozed), `closed` (the dialog was closed).", DialogEvent::DialogWoke { reason: WakeReason::Time }),
+        entry("R37: the `message_sent` just before (author `system`) is the channel's away reply, sent once in the closed period that ends at `until` (when the shop opens; `null`: not within a year).", DialogEvent::AwayReplySent { message_id: id(0xe3), until: Some(time::macros::datetime!(2026-11-30 08:00 UTC)) }),
+        entry("R37: the event's actor (a user) scheduled a message: `text` and `attachments`, or a `template` by code with its parameters (looked up in the channel's set when it is sent).", DialogEvent::MessageScheduled { schedule_id: id(0x5c), send_at: time::macros::datetime!(2026-11-25 08:00 UTC), content: ScheduledContent { text: "Your parcel ships today.".into(), attachments: vec![], template: None } }),
+        entry("R37: its author changed the time or the content (both given as they are now).", DialogEvent::ScheduledMessageEdited { schedule_id: id(0x5c), send_at: time::macros::datetime!(2026-11-25 09:00 UTC), content: ScheduledContent { text: String::new(), attachments: vec![], template: Some(ScheduledTemplate { code: "order_ready".into(), params: vec!["Ann".into()] }) } }),
+        entry("R37: cancelled before it was sent (by its author, an admin or a chat admin).", DialogEvent::ScheduledMessageCancelled { schedule_id: id(0x5c) }),
+        entry("R37: sent at its time as `message_id`, whose `message_sent` (author: the scheduling user) comes just before.", DialogEvent::ScheduledMessageSent { schedule_id: id(0x5c), message_id: id(0xe4) }),
+        entry("R37: at its time the rules did not allow it; `error.code` is the API code of the refusal (`not_responsible`, `customer_blocked`, `reply_window_closed`, `template_not_found`, `not_found` for a channel gone, ...).", DialogEvent::ScheduledMessageFailed { schedule_id: id(0x5c), error: MessageError { code: "customer_blocked".into(), message: "the customer is blocked".into() } }),
         entry("R1: a customer, with the source of their first contact.", CustomerEvent::CustomerRegistered(Registration { customer_id: id(0xc1), external_id: "tg-user-77".into(), name: "Ann Smith".into(), avatar_url: Some("https://cdn.example/ann.jpg".into()), phone: Some("+15550100".into()), email: None, source: source.clone() })),
         entry("R6", CustomerEvent::CustomerBlocked {}),
         entry("R6", CustomerEvent::CustomerUnblocked {}),
@@ -113,7 +122,7 @@ fn entries() -> Vec<Entry> {
         entry("R35: an admin erased the customer's personal data: their data key (and the keys of files that went with them) was destroyed, so every sealed string of theirs now reads `[erased]`. The reason names the request, never the person; nothing personal is in this event.", CustomerEvent::CustomerErased { reason: "GDPR Art. 17 request #2041".into() }),
         entry("R20: capabilities and R7 limits (bytes; `null` = kind not carried). The token is stored as its SHA-256.", ChannelEvent::ChannelRegistered { channel_id: id(0xa1), channel_type: ChannelType::Facebook, name: "Shop Facebook".into(), webhook_url: Some("https://integration.example/hook".into()), capabilities: Capabilities::default_for(ChannelType::Facebook), limits: AttachmentLimits::default_for(ChannelType::Facebook), transport_token_hash: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8".into(), webhook_secret: "whsec_9f8e7d6c5b4a".into() }),
         entry("R26: the integration published the channel's whole template set; templates not listed are gone.", ChannelEvent::TemplatesPublished { templates: vec![Template { code: "order_ready".into(), name: "Order ready".into(), language: "en".into(), body: "Hello {{1}}, your order {{2}} is ready for pickup.".into(), status: TemplateStatus::Approved }] }),
-        entry("Only the fields that changed; `webhook_url: null` removes it.", ChannelEvent::ChannelUpdated { name: None, webhook_url: Some(None), capabilities: None, limits: Some(AttachmentLimits { image: Some(4 * MB), ..AttachmentLimits::default_for(ChannelType::Facebook) }) }),
+        entry("Only the fields that changed; `webhook_url: null` removes it.", ChannelEvent::ChannelUpdated { away_text: Some(Some("Thanks! We answer from 9:00 on weekdays.".into())), name: None, webhook_url: Some(None), capabilities: None, limits: Some(AttachmentLimits { image: Some(4 * MB), ..AttachmentLimits::default_for(ChannelType::Facebook) }) }),
         entry("Passwords are stored as argon2 PHC strings.", UserEvent::UserCreated { user_id: id(0x100), login: "maria".into(), name: "Maria".into(), password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(), role: Role::Manager, group_ids: vec![id(0x9a)] }),
         entry("Only the fields that changed.", UserEvent::UserUpdated { name: None, role: Some(Role::ChatAdmin), group_ids: None, active: Some(false) }),
         entry("", UserEvent::PasswordChanged { password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaA".into() }),
@@ -132,6 +141,8 @@ fn entries() -> Vec<Entry> {
         entry("R10: counts towards the listing order.", QuickReplyEvent::QuickReplyUsed {}),
         entry("", QuickReplyEvent::QuickReplyDeleted {}),
         entry("R15: seconds, multiples of 10, at least 10; per channel overrides the default.", SettingsEvent::TimeLimitsSet(TimeLimits { default: Some(TimeLimit { warning_after: 120, limit: 300 }), channels: [(id(0xa1), TimeLimit { warning_after: 60, limit: 120 })].into() })),
+        entry("R37: the shop's calendar: weekly hours (`HH:MM`, a day not listed is closed) in an IANA time zone, holidays (local dates), channels with hours of their own, and whether R15 counts working hours only.", SettingsEvent::CalendarSet(Calendar { time_zone: "Europe/Berlin".into(), week: Week { mon: vec![Period { from: LocalTime(9 * 60), to: LocalTime(18 * 60) }], fri: vec![Period { from: LocalTime(9 * 60), to: LocalTime(13 * 60) }, Period { from: LocalTime(14 * 60), to: LocalTime(17 * 60) }], ..Week::default() }, holidays: vec![time::macros::date!(2026-12-25)], channels: [(id(0xa1), Week { sat: vec![Period { from: LocalTime(10 * 60), to: LocalTime(14 * 60) }], ..Week::default() })].into(), working_hours_only: true })),
+        entry("R37: the shop keeps no calendar: always open, no away replies, R15 in wall-clock time.", SettingsEvent::CalendarRemoved {}),
         entry("R7: an upload; the bytes are stored under `sha256`, with a preview thumbnail for images. The uploader is the actor.", FileEvent::FileUploaded(FileMeta { file_id: id(0xf1), sha256: "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9".into(), name: "kettle.jpg".into(), mime: "image/jpeg".into(), kind: AttachmentKind::Image, size: 182_044, width: Some(1280), height: Some(960), preview: true })),
         entry("R18: created by the distribution bot, with the customer's source (R1).", OrderEvent::OrderCreated { order_id: id(0x0a), dialog_id: id(0xd1), customer_id: Some(id(0xc1)), manager_id: Some(id(0x100)), status: OrderStatus::New, source: Some(source) }),
     ]
@@ -205,8 +216,8 @@ mod tests {
         let before = names.len();
         names.dedup();
         assert_eq!(before, names.len(), "an event type is listed twice");
-        // 22 dialog, 7 customer, 3 channel, 6 user, 2 group, 2 bot, 3 tag, 4 quick reply,
-        // 1 settings, 1 order: a new variant must be added to the catalogue.
-        assert_eq!(names.len(), 52);
+        // 30 dialog, 7 customer, 3 channel, 6 user, 2 group, 2 bot, 3 tag, 4 quick reply,
+        // 3 settings, 1 order (and the rest of R35's): a new variant must be added here.
+        assert_eq!(names.len(), 62);
     }
 }

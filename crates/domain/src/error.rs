@@ -69,6 +69,12 @@ pub enum DomainError {
     InvalidMention { reason: &'static str },
     #[error("the dialog is shown to you only through a mention: you may add notes, not mention others into it")]
     MentionNotAllowed,
+    #[error("the dialog is closed: a closed dialog is out of the open lists already and comes back when the customer writes")]
+    DialogClosed,
+    #[error("the scheduled message was already sent, failed or was cancelled")]
+    ScheduledNotPending,
+    #[error("at most {max} scheduled messages may wait in one dialog")]
+    TooManyScheduled { max: usize },
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }
@@ -96,6 +102,9 @@ impl DomainError {
             DomainError::CustomerErased => "customer_erased",
             DomainError::ErasureUnsealed => "erasure_unsealed",
             DomainError::Invalid { .. } => "validation_failed",
+            DomainError::DialogClosed => "dialog_closed",
+            DomainError::ScheduledNotPending => "scheduled_not_pending",
+            DomainError::TooManyScheduled { .. } => "too_many_scheduled",
             DomainError::LastAdmin => "last_admin",
             DomainError::MessageDeleted => "message_deleted",
             DomainError::EditWindowPassed { .. } => "edit_window_passed",

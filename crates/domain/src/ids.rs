@@ -62,4 +62,6 @@ id_type!(
     NoteId,
     /// R27: one user's mention in one note (derived: `identity::mention_of`).
     MentionId,
+    /// R37: a scheduled message inside a dialog stream.
+    ScheduleId,
 );

@@ -17,6 +17,7 @@
 
 pub mod actor;
 pub mod aggregate;
+pub mod calendar;
 pub mod catalogue;
 pub mod channel;
 pub mod customer;

@@ -139,6 +139,7 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
                 customer_blocked: false,
                 channel: profile.clone(),
                 erased_customers: erased_customers.clone(),
+                away: None,
             })),
         );
         match app.execute::<Dialog>(dialog_id, &cmd).await {

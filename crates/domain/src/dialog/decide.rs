@@ -1,10 +1,11 @@
+use super::timing::{self, Away, Planned};
 use super::writing::{receive, send};
-use super::{lifecycle, notes, Dialog, DialogEvent, DialogStatus};
+use super::{lifecycle, notes, Dialog, DialogEvent, DialogStatus, WakeReason};
 use crate::actor::{Assignee, Principal, Right, Role};
 use crate::channel::{ChannelProfile, MAX_TEXT_CHARS};
 use crate::error::DomainError;
 use crate::event::Command;
-use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, NoteId, UserId};
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, NoteId, ScheduleId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus};
 use crate::template::Template;
 use time::OffsetDateTime;
@@ -27,6 +28,8 @@ pub struct Inbound {
     pub channel: ChannelProfile,
     /// R35: earlier customers of the same contact, erased; their dialogs take no more messages.
     pub erased_customers: Vec<CustomerId>,
+    /// R37: the channel's away reply, when the message arrives while the shop is closed.
+    pub away: Option<Away>,
 }
 
 /// A message a manager or bot writes.
@@ -125,6 +128,28 @@ pub enum DialogCommand {
         event_id: uuid::Uuid,
         error: Option<MessageError>,
     },
+    /// R37
+    Snooze { until: OffsetDateTime },
+    /// R37: by hand.
+    Unsnooze,
+    /// R37: the timer of the snooze that ends at `until` (System).
+    Wake { until: OffsetDateTime },
+    /// R37: a user schedules a message.
+    Schedule(Box<Planned>),
+    /// R37: its author edits a pending scheduled message.
+    EditScheduled(Box<Planned>),
+    /// R37
+    CancelScheduled { schedule_id: ScheduleId },
+    /// R37: the timer sends a due scheduled message as its author, through the ordinary send.
+    SendScheduled {
+        schedule_id: ScheduleId,
+        outgoing: Box<Outgoing>,
+    },
+    /// R37: what the caller found makes a due scheduled message fail (System).
+    FailScheduled {
+        schedule_id: ScheduleId,
+        error: DomainError,
+    },
 }
 
 /// Decide what a command does to a dialog: the events to append, or why not. Pure.
@@ -148,8 +173,18 @@ pub fn decide(
     ) {
         return Err(DomainError::Forbidden);
     }
-    if let DialogCommand::Send(outgoing) = &cmd.body {
-        return send(state, by, outgoing, cmd.at);
+    match &cmd.body {
+        DialogCommand::Send(outgoing) => return send(state, by, outgoing, cmd.at),
+        // The author may no longer see the dialog: that is a reason to fail, not to hide.
+        DialogCommand::SendScheduled {
+            schedule_id,
+            outgoing,
+        } => return timing::send_scheduled(state, by, *schedule_id, outgoing, cmd.at),
+        DialogCommand::FailScheduled { schedule_id, error } => {
+            return timing::fail(state, by, *schedule_id, error)
+        }
+        DialogCommand::Wake { until } => return timing::wake(state, by, *until, cmd.at),
+        _ => {}
     }
     // R27: a mentioned user acts on notes of a dialog R2 hides from them.
     match &cmd.body {
@@ -177,13 +212,25 @@ pub fn decide(
         return Err(DomainError::NotFound);
     }
     match &cmd.body {
-        DialogCommand::Receive(_) | DialogCommand::Send(_) => unreachable!("handled above"),
+        DialogCommand::Receive(_)
+        | DialogCommand::Send(_)
+        | DialogCommand::SendScheduled { .. }
+        | DialogCommand::FailScheduled { .. }
+        | DialogCommand::Wake { .. } => unreachable!("handled above"),
+        DialogCommand::Snooze { until } => timing::snooze(state, by, *until, cmd.at),
+        DialogCommand::Unsnooze => timing::unsnooze(state, by),
+        DialogCommand::Schedule(p) => timing::schedule(state, by, p, cmd.at),
+        DialogCommand::EditScheduled(p) => timing::edit(state, by, p, cmd.at),
+        DialogCommand::CancelScheduled { schedule_id } => timing::cancel(state, by, *schedule_id),
         DialogCommand::Reassign { to, target_active } => reassign(state, by, *to, *target_active),
         DialogCommand::Close => {
             require_manage(state, by)?;
             Ok(match state.status {
                 DialogStatus::Closed => vec![],
-                DialogStatus::Open => vec![DialogEvent::DialogClosed {}],
+                DialogStatus::Open => timing::woken(state, WakeReason::Closed)
+                    .into_iter()
+                    .chain([DialogEvent::DialogClosed {}])
+                    .collect(),
             })
         }
         DialogCommand::MarkRead => {
@@ -333,7 +380,7 @@ pub fn may_delete(by: &Principal) -> Result<(), DomainError> {
 }
 
 /// Close, pin and unpin: the responsible (user or bot), admin or chat_admin.
-fn require_manage(state: &Dialog, by: &Principal) -> Result<(), DomainError> {
+pub(super) fn require_manage(state: &Dialog, by: &Principal) -> Result<(), DomainError> {
     if by.is_chat_admin() || (state.responsible.is_some() && by.as_assignee() == state.responsible)
     {
         Ok(())

@@ -1,6 +1,6 @@
 use crate::actor::{Actor, Assignee};
 use crate::event::DomainEvent;
-use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, NoteId, UserId};
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, NoteId, ScheduleId, UserId};
 use crate::message::{Attachment, MessageError, MessageStatus, Quote};
 use crate::template::TemplateUse;
 use serde::{Deserialize, Serialize};
@@ -127,6 +127,88 @@ pub enum DialogEvent {
         event_id: Uuid,
         error: Option<MessageError>,
     },
+    /// R37: out of the open lists until `until` (or the customer's next message).
+    DialogSnoozed {
+        #[serde(with = "time::serde::rfc3339")]
+        until: OffsetDateTime,
+    },
+    /// R37: back in the open lists.
+    DialogWoke {
+        reason: WakeReason,
+    },
+    /// R37: the `message_sent` just before is the channel's away reply for the closed period
+    /// that ends at `until` (when the shop opens; `null`: no opening within a year).
+    AwayReplySent {
+        message_id: MessageId,
+        #[serde(with = "time::serde::rfc3339::option")]
+        until: Option<OffsetDateTime>,
+    },
+    /// R37: the event's actor (a user) scheduled a message for `send_at`.
+    MessageScheduled {
+        schedule_id: ScheduleId,
+        #[serde(with = "time::serde::rfc3339")]
+        send_at: OffsetDateTime,
+        #[serde(flatten)]
+        content: ScheduledContent,
+    },
+    /// R37: its author changed a scheduled message (time and content, as now).
+    ScheduledMessageEdited {
+        schedule_id: ScheduleId,
+        #[serde(with = "time::serde::rfc3339")]
+        send_at: OffsetDateTime,
+        #[serde(flatten)]
+        content: ScheduledContent,
+    },
+    /// R37: cancelled before it was sent.
+    ScheduledMessageCancelled {
+        schedule_id: ScheduleId,
+    },
+    /// R37: sent as `message_id` (the `message_sent` just before).
+    ScheduledMessageSent {
+        schedule_id: ScheduleId,
+        message_id: MessageId,
+    },
+    /// R37: at its time the rules did not allow it; `error.code` is the refusal's API code.
+    ScheduledMessageFailed {
+        schedule_id: ScheduleId,
+        error: MessageError,
+    },
+}
+
+/// R37: why a snoozed dialog came back.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WakeReason {
+    /// Its time came.
+    Time,
+    /// The customer wrote.
+    Customer,
+    /// Someone un-snoozed it.
+    Manual,
+    /// It was closed.
+    Closed,
+}
+
+/// R37: what a scheduled message will send: text and attachments, or a template (R26) by code
+/// with its parameters, looked up in the channel's set when it is sent.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledContent {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<ScheduledTemplate>,
+}
+
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledTemplate {
+    pub code: String,
+    #[serde(default)]
+    pub params: Vec<String>,
 }
 
 impl DomainEvent for DialogEvent {
@@ -168,6 +250,17 @@ impl DomainEvent for DialogEvent {
             } => {
                 parts(text, attachments, quote, f);
                 for p in template.iter_mut().flat_map(|t| t.params.iter_mut()) {
+                    f(p);
+                }
+            }
+            DialogEvent::MessageScheduled { content, .. }
+            | DialogEvent::ScheduledMessageEdited { content, .. } => {
+                parts(&mut content.text, &mut content.attachments, &mut None, f);
+                for p in content
+                    .template
+                    .iter_mut()
+                    .flat_map(|t| t.params.iter_mut())
+                {
                     f(p);
                 }
             }

@@ -6,18 +6,20 @@ mod lifecycle;
 pub mod notes;
 #[cfg(test)]
 mod tests;
+pub mod timing;
 mod writing;
 
 pub use decide::{decide, may_delete, DialogCommand, Inbound, Outgoing};
-pub use events::DialogEvent;
+pub use events::{DialogEvent, ScheduledContent, ScheduledTemplate, WakeReason};
+pub use timing::{Away, Planned, Scheduled, ScheduledStatus};
 pub use writing::write_access;
 
 use crate::actor::{Actor, Assignee, Principal, Right};
 use crate::event::Recorded;
-use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, UserId};
+use crate::ids::{ChannelId, CustomerId, DialogId, MessageId, ScheduleId, UserId};
 use crate::message::MessageStatus;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use time::OffsetDateTime;
 
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -69,6 +71,12 @@ pub struct Dialog {
     pub last_customer_message: Option<OffsetDateTime>,
     /// R27
     pub notes: HashMap<crate::ids::NoteId, notes::NoteInfo>,
+    /// R37: out of the open lists until then.
+    pub snoozed_until: Option<OffsetDateTime>,
+    /// R37: when a manager, a bot or the away reply last wrote to the customer.
+    pub last_reply_at: Option<OffsetDateTime>,
+    /// R37: every scheduled message, with its status.
+    pub scheduled: BTreeMap<ScheduleId, Scheduled>,
 }
 
 impl Dialog {
@@ -222,6 +230,7 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
             attachments,
             ..
         } => {
+            state.last_reply_at = Some(at);
             state.messages.insert(
                 *message_id,
                 MessageInfo {
@@ -279,6 +288,16 @@ pub fn evolve(mut state: Dialog, recorded: &Recorded<DialogEvent>) -> Dialog {
         | DialogEvent::NoteDeleted { .. }
         | DialogEvent::MentionDone { .. } => {
             notes::evolve(&mut state, recorded.meta.actor, &recorded.event)
+        }
+        DialogEvent::DialogSnoozed { .. }
+        | DialogEvent::DialogWoke { .. }
+        | DialogEvent::AwayReplySent { .. }
+        | DialogEvent::MessageScheduled { .. }
+        | DialogEvent::ScheduledMessageEdited { .. }
+        | DialogEvent::ScheduledMessageCancelled { .. }
+        | DialogEvent::ScheduledMessageSent { .. }
+        | DialogEvent::ScheduledMessageFailed { .. } => {
+            timing::evolve(&mut state, recorded.meta.actor, &recorded.event)
         }
     }
     state

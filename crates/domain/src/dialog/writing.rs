@@ -67,6 +67,8 @@ pub(super) fn receive(
     } else {
         m.customer_id
     };
+    // R37: the customer's message brings a snoozed dialog back.
+    events.extend(super::timing::woken(state, super::WakeReason::Customer));
     events.push(DialogEvent::MessageReceived {
         message_id: m.message_id,
         external_id: m.external_id.clone(),
@@ -76,6 +78,11 @@ pub(super) fn receive(
         quote,
         sent_at: m.sent_at.unwrap_or(now),
     });
+    events.extend(
+        super::timing::away_reply(state, m, now)
+            .into_iter()
+            .flatten(),
+    );
     Ok(events)
 }
 

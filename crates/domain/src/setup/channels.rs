@@ -26,6 +26,9 @@ pub enum ChannelEvent {
         capabilities: Option<Capabilities>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limits: Option<AttachmentLimits>,
+        /// R37: the reply a customer gets outside working hours (`null`: none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        away_text: Option<Option<String>>,
     },
     /// R26: the integration published the channel's whole template set (replacing the last).
     TemplatesPublished { templates: Vec<Template> },
@@ -47,6 +50,8 @@ pub struct Channel {
     pub webhook_secret: String,
     /// R26
     pub templates: Vec<Template>,
+    /// R37
+    pub away_text: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +73,8 @@ pub enum ChannelCommand {
         webhook_url: Option<Option<String>>,
         capabilities: CapabilitiesPatch,
         limits: LimitsPatch,
+        /// R37: `Some(None)` removes the away text.
+        away_text: Option<Option<String>>,
     },
     /// R26: by the channel's integration.
     PublishTemplates { templates: Vec<Template> },
@@ -136,8 +143,12 @@ pub fn decide_channel(
             webhook_url,
             capabilities,
             limits,
+            away_text,
         } => {
             state.id.ok_or(DomainError::NotFound)?;
+            if let Some(Some(t)) = away_text {
+                check_name("away_text", t, crate::channel::MAX_TEXT_CHARS)?;
+            }
             let channel_type = state.channel_type.ok_or(DomainError::NotFound)?;
             if let Some(n) = name {
                 check_name("name", n, 200)?;
@@ -167,6 +178,7 @@ pub fn decide_channel(
                 webhook_url: webhook_url.clone(),
                 capabilities,
                 limits,
+                away_text: away_text.clone(),
             }])
         }
     }
@@ -194,6 +206,7 @@ pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> 
                 transport_token_hash: transport_token_hash.clone(),
                 webhook_secret: webhook_secret.clone(),
                 templates: Vec::new(),
+                away_text: None,
             }
         }
         ChannelEvent::TemplatesPublished { templates } => state.templates.clone_from(templates),
@@ -202,7 +215,11 @@ pub fn evolve_channel(mut state: Channel, recorded: &Recorded<ChannelEvent>) -> 
             webhook_url,
             capabilities,
             limits,
+            away_text,
         } => {
+            if let Some(t) = away_text {
+                state.away_text.clone_from(t);
+            }
             if let Some(n) = name {
                 state.name.clone_from(n);
             }

@@ -1,6 +1,7 @@
-//! Chat settings (`settings-chat`, R15): the time limits.
+//! Chat settings (`settings-chat`): R15's time limits and R37's calendar.
 
 use super::*;
+use crate::calendar::Calendar;
 
 /// R15: seconds, multiples of 10, at least 10; `warning_after <= limit`.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -54,6 +55,10 @@ impl TimeLimits {
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum SettingsEvent {
     TimeLimitsSet(TimeLimits),
+    /// R37: the shop's calendar, replacing the last one.
+    CalendarSet(Calendar),
+    /// R37: the shop keeps no calendar any more (always open).
+    CalendarRemoved {},
 }
 
 impl DomainEvent for SettingsEvent {
@@ -68,11 +73,14 @@ pub const SETTINGS_STREAM: &str = "settings-chat";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     pub time_limits: TimeLimits,
+    pub calendar: Option<Calendar>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingsCommand {
     SetTimeLimits(TimeLimits),
+    /// R37: `None` removes the calendar.
+    SetCalendar(Option<Calendar>),
 }
 
 pub fn decide_settings(
@@ -80,7 +88,19 @@ pub fn decide_settings(
     cmd: &Command<SettingsCommand>,
 ) -> Result<Vec<SettingsEvent>, DomainError> {
     require_right(&cmd.by, Right::SettingsManage)?;
-    let SettingsCommand::SetTimeLimits(limits) = &cmd.body;
+    let limits = match &cmd.body {
+        SettingsCommand::SetTimeLimits(limits) => limits,
+        SettingsCommand::SetCalendar(calendar) => {
+            if let Some(c) = calendar {
+                c.validate()?;
+            }
+            return Ok(match calendar {
+                _ if *calendar == state.calendar => vec![],
+                Some(c) => vec![SettingsEvent::CalendarSet(c.clone())],
+                None => vec![SettingsEvent::CalendarRemoved {}],
+            });
+        }
+    };
     if let Some(d) = &limits.default {
         d.validate()?;
     }
@@ -95,8 +115,11 @@ pub fn decide_settings(
 }
 
 pub fn evolve_settings(mut state: Settings, recorded: &Recorded<SettingsEvent>) -> Settings {
-    let SettingsEvent::TimeLimitsSet(limits) = &recorded.event;
-    state.time_limits = limits.clone();
+    match &recorded.event {
+        SettingsEvent::TimeLimitsSet(limits) => state.time_limits = limits.clone(),
+        SettingsEvent::CalendarSet(c) => state.calendar = Some(c.clone()),
+        SettingsEvent::CalendarRemoved {} => state.calendar = None,
+    }
     state
 }
 

@@ -217,6 +217,9 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | DomainError::ErasureUnsealed
         | DomainError::LastAdmin
         | DomainError::MessageDeleted
+        | DomainError::DialogClosed
+        | DomainError::ScheduledNotPending
+        | DomainError::TooManyScheduled { .. }
         | DomainError::ReplyWindowClosed => StatusCode::CONFLICT,
         DomainError::NotResponsible
         | DomainError::NotAuthor

@@ -108,6 +108,7 @@ pub fn hello(
             customer_blocked: false,
             channel: ChannelProfile::default_for(ChannelType::Telegram),
             erased_customers: vec![],
+            away: None,
         })),
     }
 }

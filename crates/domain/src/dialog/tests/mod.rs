@@ -74,6 +74,7 @@ fn inbound(ext: &str, text: &str) -> DialogCommand {
         customer_blocked: false,
         channel: profile(ChannelType::Telegram),
         erased_customers: vec![],
+        away: None,
     }))
 }
 
@@ -101,9 +102,12 @@ impl Given {
         Given(Dialog::default()).then(transport(), inbound("m1", "hello"))
     }
     fn then(self, by: Principal, body: DialogCommand) -> Self {
-        let events = decide(&self.0, &Command { by, at: T0, body }).expect("given command");
+        self.then_at(T0, by, body)
+    }
+    fn then_at(self, at: OffsetDateTime, by: Principal, body: DialogCommand) -> Self {
+        let events = decide(&self.0, &Command { by, at, body }).expect("given command");
         let meta = EventMeta {
-            at: T0,
+            at,
             actor: by.actor(),
         };
         Given(
@@ -117,7 +121,15 @@ impl Given {
         Given(self.0.clone()).then(by, body)
     }
     fn when(&self, by: Principal, body: DialogCommand) -> Result<Vec<DialogEvent>, DomainError> {
-        decide(&self.0, &Command { by, at: T0, body })
+        self.when_at(T0, by, body)
+    }
+    fn when_at(
+        &self,
+        at: OffsetDateTime,
+        by: Principal,
+        body: DialogCommand,
+    ) -> Result<Vec<DialogEvent>, DomainError> {
+        decide(&self.0, &Command { by, at, body })
     }
 }
 
@@ -174,4 +186,5 @@ mod messages;
 mod notes;
 mod opening;
 mod statuses;
+mod timing;
 mod window;
