@@ -56,6 +56,8 @@ pub struct App {
     pub keys: crate::privacy::Keys,
     /// One snapshot write at a time (they share the temporary file).
     snapshot_writes: tokio::sync::Mutex<()>,
+    /// R37: the time of every command and timer.
+    pub clock: crate::clock::Clock,
 }
 
 impl App {
@@ -69,7 +71,8 @@ impl App {
         presence: Arc<dyn Presence>,
         keys: crate::privacy::Keys,
     ) -> Result<Arc<App>, StoreError> {
-        let app = Self::open(store, snapshot_path, listeners, presence, None, keys).await?;
+        let clock = crate::clock::Clock::system();
+        let app = Self::open(store, snapshot_path, listeners, presence, None, keys, clock).await?;
         app.caught_up().await?;
         Ok(app)
     }
@@ -83,6 +86,7 @@ impl App {
         presence: Arc<dyn Presence>,
         follower_delay: Option<Duration>,
         keys: crate::privacy::Keys,
+        clock: crate::clock::Clock,
     ) -> Result<Arc<App>, StoreError> {
         let head = store.head().await?;
         keys.load(store.as_ref()).await?;
@@ -140,9 +144,24 @@ impl App {
             typing: Default::default(),
             keys,
             snapshot_writes: Default::default(),
+            clock,
         });
         crate::usecases::privacy::follow_erasures(&app, erased_rx);
         Ok(app)
+    }
+
+    /// A command by `by`, now (the application's clock).
+    pub fn command<C>(&self, by: chatd_domain::Principal, body: C) -> chatd_domain::Command<C> {
+        chatd_domain::Command {
+            by,
+            at: self.clock.now(),
+            body,
+        }
+    }
+
+    /// Now, by the application's clock.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
     }
 
     /// Wait until the read models have applied the log as it was at start.

@@ -26,6 +26,8 @@ pub type Duty = watch::Receiver<Option<Fence>>;
 /// Names of the duties, as stored.
 pub const WEBHOOKS: &str = "webhooks";
 pub const DISTRIBUTION: &str = "distribution";
+/// R37: snooze ends and scheduled messages.
+pub const TIMERS: &str = "timers";
 /// R28's last-admin guard is a lease taken for the check and the change, then given up.
 pub const ADMIN_GUARD: &str = "admin-guard";
 

@@ -114,9 +114,11 @@ pub fn queue(m: &ReadModel) -> Vec<&chatd_projections::model::dialogs::DialogRow
     if ruled.is_empty() {
         return Vec::new();
     }
+    // R37: a snoozed dialog waits out of the queue until it wakes.
     let Some(index) = m.dialogs.buckets.get(&Bucket {
         responsible: None,
         status: DialogStatus::Open,
+        snoozed: false,
     }) else {
         return Vec::new();
     };
@@ -128,7 +130,7 @@ pub fn queue(m: &ReadModel) -> Vec<&chatd_projections::model::dialogs::DialogRow
         .collect();
     // Deadline first (dialogs with one before those without), then arrival, oldest first.
     rows.sort_by_key(|row| {
-        let deadline = row.clock(&m.time_limits).map(|c| c.deadline());
+        let deadline = m.dialogs.waiting.clock(row).map(|c| c.deadline());
         let arrival = row.waiting_since.unwrap_or(row.opened_at);
         (deadline.is_none(), deadline, arrival, row.id)
     });
@@ -180,9 +182,11 @@ async fn drain_queue(app: &App, turns: &mut HashMap<(BotId, usize), usize>, fenc
 
 /// The dialogs `user` holds that their rules hand on while they are unavailable.
 fn handed_on(app: &App, m: &ReadModel, user: UserId) -> Vec<DialogId> {
+    // R37: a snoozed dialog stays with its manager; it is parked, not waiting.
     let Some(index) = m.dialogs.buckets.get(&Bucket {
         responsible: Some(Assignee::User { id: user }),
         status: DialogStatus::Open,
+        snoozed: false,
     }) else {
         return Vec::new();
     };
@@ -218,14 +222,19 @@ fn rule_for(
     })
 }
 
+/// A manager's open dialogs, snoozed ones included (R37: still theirs to answer).
 fn open_count(m: &ReadModel, user: UserId) -> usize {
-    m.dialogs
-        .buckets
-        .get(&Bucket {
-            responsible: Some(Assignee::User { id: user }),
-            status: DialogStatus::Open,
+    [false, true]
+        .into_iter()
+        .filter_map(|snoozed| {
+            m.dialogs.buckets.get(&Bucket {
+                responsible: Some(Assignee::User { id: user }),
+                status: DialogStatus::Open,
+                snoozed,
+            })
         })
-        .map_or(0, |i| i.activity.len())
+        .map(|i| i.activity.len())
+        .sum()
 }
 
 /// What the bot knows of `user` for R18's choice (`None`: no such user).
@@ -301,7 +310,7 @@ async fn distribute(
 /// Append a plan: the `Distribute` (guarded by the responsible the plan saw), then its order.
 async fn carry_out(app: &App, p: Plan, fence: &Fence) {
     let by = Principal::Bot { id: p.bot };
-    let at = time::OffsetDateTime::now_utc();
+    let at = app.now();
     let cmd = Command {
         by,
         at,

@@ -16,6 +16,8 @@
 //!   and presence shared through the store.
 //! - `privacy` (R35): the data keys: loaded at start, made on first use, fetched from the
 //!   store when another node made them, destroyed on erasure.
+//! - `clock` (R37): the application's time, the system's or a test clock that moves.
+//! - `timers` (R37): snoozes and scheduled messages fired at their time, once, under a lease.
 //! - `credentials`: argon2id passwords and opaque tokens.
 //! - `snapshot`: the read models' checkpoint file.
 //! - `error`: [`AppError`], which names no status code.
@@ -25,6 +27,7 @@
 //! projections only.
 
 mod app;
+pub mod clock;
 pub mod cluster;
 pub mod credentials;
 pub mod distribution;
@@ -34,6 +37,7 @@ pub mod privacy;
 mod runner;
 mod snapshot;
 pub mod throttle;
+pub mod timers;
 pub mod usecases;
 
 pub use app::{App, DistributionFeed, MIN_POSITION_WAIT};

@@ -3,11 +3,11 @@
 //! whom, customer unpinned or pinned). Newest first. Built from the stream rather than kept in
 //! memory, so it costs nothing until someone opens the dialog.
 
-use chatd_domain::dialog::DialogEvent;
+use chatd_domain::dialog::{DialogEvent, ScheduledContent, ScheduledStatus, WakeReason};
 use chatd_domain::template::TemplateUse;
 use chatd_domain::{
     Actor, Assignee, Attachment, MessageError, MessageId, MessageStatus, NoteId, Quote, Recorded,
-    UserId,
+    ScheduleId, UserId,
 };
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
@@ -44,6 +44,90 @@ pub enum SystemKind {
     },
     CustomerUnpinned,
     CustomerPinned,
+    /// R37
+    Snoozed {
+        until: OffsetDateTime,
+    },
+    /// R37
+    Woke {
+        reason: WakeReason,
+    },
+}
+
+/// R37: a scheduled message as it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineScheduled {
+    pub id: ScheduleId,
+    pub author: Actor,
+    pub send_at: OffsetDateTime,
+    pub content: ScheduledContent,
+    pub status: ScheduledStatus,
+    pub error: Option<MessageError>,
+    /// The message it was sent as.
+    pub message_id: Option<MessageId>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// R37: the dialog's scheduled messages, in the order they were scheduled.
+pub fn scheduled(events: &[Recorded<DialogEvent>]) -> Vec<TimelineScheduled> {
+    let mut out: Vec<TimelineScheduled> = Vec::new();
+    for r in events {
+        let at = r.meta.at;
+        let find = |out: &mut Vec<TimelineScheduled>, id: &ScheduleId| {
+            out.iter_mut().position(|s| s.id == *id)
+        };
+        match &r.event {
+            DialogEvent::MessageScheduled {
+                schedule_id,
+                send_at,
+                content,
+            } => out.push(TimelineScheduled {
+                id: *schedule_id,
+                author: r.meta.actor,
+                send_at: *send_at,
+                content: content.clone(),
+                status: ScheduledStatus::Pending,
+                error: None,
+                message_id: None,
+                created_at: at,
+                updated_at: at,
+            }),
+            DialogEvent::ScheduledMessageEdited {
+                schedule_id,
+                send_at,
+                content,
+            } => {
+                if let Some(i) = find(&mut out, schedule_id) {
+                    let s = &mut out[i];
+                    s.send_at = *send_at;
+                    s.content = content.clone();
+                    s.updated_at = at;
+                }
+            }
+            DialogEvent::ScheduledMessageCancelled { schedule_id }
+            | DialogEvent::ScheduledMessageSent { schedule_id, .. }
+            | DialogEvent::ScheduledMessageFailed { schedule_id, .. } => {
+                if let Some(i) = find(&mut out, schedule_id) {
+                    let s = &mut out[i];
+                    s.updated_at = at;
+                    match &r.event {
+                        DialogEvent::ScheduledMessageSent { message_id, .. } => {
+                            s.status = ScheduledStatus::Sent;
+                            s.message_id = Some(*message_id);
+                        }
+                        DialogEvent::ScheduledMessageFailed { error, .. } => {
+                            s.status = ScheduledStatus::Failed;
+                            s.error = Some(error.clone());
+                        }
+                        _ => s.status = ScheduledStatus::Cancelled,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// R27: an internal note as it is now.
@@ -203,7 +287,19 @@ pub fn build(events: &[Recorded<DialogEvent>]) -> Vec<Entry> {
             | DialogEvent::DraftSaved { .. }
             | DialogEvent::DraftCleared { .. }
             | DialogEvent::NoticeDelivered { .. }
-            | DialogEvent::DialogDeleted {} => {}
+            | DialogEvent::DialogDeleted {}
+            | DialogEvent::AwayReplySent { .. }
+            | DialogEvent::MessageScheduled { .. }
+            | DialogEvent::ScheduledMessageEdited { .. }
+            | DialogEvent::ScheduledMessageCancelled { .. }
+            | DialogEvent::ScheduledMessageSent { .. }
+            | DialogEvent::ScheduledMessageFailed { .. } => {}
+            DialogEvent::DialogSnoozed { until } => {
+                out.push(system(SystemKind::Snoozed { until: *until }))
+            }
+            DialogEvent::DialogWoke { reason } => {
+                out.push(system(SystemKind::Woke { reason: *reason }))
+            }
         }
     }
     // R22: a quote of a message deleted since shows nothing of it.

@@ -60,6 +60,9 @@ pub struct FileConfig {
     /// Testing only: the read models apply each batch of the log this many milliseconds late,
     /// to show that writes wait for the caller's own earlier writes (R38).
     pub test_follower_delay_ms: Option<u64>,
+    /// Testing only (R37): a clock an admin may set (`PUT /api/v1/test/clock`), starting at this
+    /// RFC 3339 time or `"now"` (`CHATD_TEST_CLOCK`). Never in service: it moves every timer.
+    pub test_clock: Option<String>,
 }
 
 /// Outgoing webhook delivery (SPEC §5).
@@ -149,6 +152,8 @@ pub struct Config {
     /// R34: a duty's lease time (`FileConfig::lease_ttl_s`).
     pub lease_ttl: std::time::Duration,
     pub test_follower_delay: Option<std::time::Duration>,
+    /// R37: the settable test clock, and where it starts (`None` inside: now).
+    pub test_clock: Option<Option<time::OffsetDateTime>>,
     /// R38: each request waits for its caller's own earlier writes (`http::own_writes`). Always
     /// on in service; `chatd-bench p2` turns it off once to show what it costs (`min_position`
     /// is honoured either way).
@@ -204,6 +209,8 @@ pub enum ConfigError {
     },
     #[error("unknown store kind {0:?} (known: embedded, postgres, kurrentdb)")]
     UnknownStore(String),
+    #[error("test_clock must be \"now\" or an RFC 3339 time, not {0:?}")]
+    TestClock(String),
     #[error("store = \"postgres\" needs a URL: [store] url = \"postgres://…\" or CHATD_POSTGRES")]
     PostgresUrlMissing,
 }
@@ -339,6 +346,18 @@ impl Config {
                 .test_follower_delay_ms
                 .filter(|ms| *ms > 0)
                 .map(std::time::Duration::from_millis),
+            test_clock: match std::env::var("CHATD_TEST_CLOCK")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .or(file.test_clock)
+            {
+                None => None,
+                Some(s) if s == "now" => Some(None),
+                Some(s) => Some(Some(
+                    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                        .map_err(|_| ConfigError::TestClock(s))?,
+                )),
+            },
             own_writes: true,
             seal_personal_data: true,
         })

@@ -162,6 +162,10 @@ pub async fn bind(config: &Config) -> Result<Starting, StartError> {
         hub.clone(),
         config.test_follower_delay,
         keys,
+        match config.test_clock {
+            Some(start) => chatd_app::clock::Clock::adjustable(start),
+            None => chatd_app::clock::Clock::system(),
+        },
     )
     .await?;
     app.sessions.set_idle(config.session_idle);
@@ -267,6 +271,8 @@ impl Starting {
         let bot =
             chatd_app::cluster::hold(&app, chatd_app::cluster::DISTRIBUTION, config.lease_ttl);
         chatd_app::distribution::start(&app, bot);
+        let timers = chatd_app::cluster::hold(&app, chatd_app::cluster::TIMERS, config.lease_ttl);
+        chatd_app::timers::start(&app, timers);
         let generated_admin_password = bootstrap_admin(&app, &config).await?;
         // Made before the first login needs it, so that no login pays for it (R32's timing).
         tokio::task::spawn_blocking(credentials::stand_in_hash);

@@ -2,7 +2,6 @@
 //! through the API; a channel's integration reports the customer's edits, deletions and
 //! reactions, naming the message by our id or by its own.
 
-use super::command;
 use super::statuses::{find_outgoing, profile};
 use crate::{App, AppError, Outcome};
 use chatd_domain::channel::ChannelProfile;
@@ -58,7 +57,7 @@ pub async fn change(
         .map(|r| r.channel_id)
         .ok_or(DomainError::NotFound)?;
     let cmd = c.command(message, profile(app, channel)?);
-    app.execute::<Dialog>(dialog, &command(by, cmd)).await
+    app.execute::<Dialog>(dialog, &app.command(by, cmd)).await
 }
 
 /// How the integration names a message.
@@ -81,7 +80,10 @@ pub async fn reported(
     let (dialog, message) = find(app, channel, &named).await?;
     let cmd = c.command(message, profile(app, channel)?);
     let out = app
-        .execute::<Dialog>(dialog, &command(Principal::Channel { id: channel }, cmd))
+        .execute::<Dialog>(
+            dialog,
+            &app.command(Principal::Channel { id: channel }, cmd),
+        )
         .await?;
     Ok((dialog, message, out))
 }

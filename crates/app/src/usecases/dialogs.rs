@@ -1,7 +1,7 @@
 //! What managers and bots do to a dialog (R2–R4, R7–R9, R11): write, hand on, and every other
 //! command, with what the decision needs looked up first.
 
-use super::{attachments, command};
+use super::attachments;
 use crate::{App, AppError, Outcome};
 use chatd_domain::dialog::{Dialog, DialogCommand, DialogEvent, Outgoing};
 use chatd_domain::{Assignee, DialogId, DomainError, MessageId, Principal};
@@ -23,7 +23,7 @@ pub async fn run(
     dialog: Uuid,
     body: DialogCommand,
 ) -> Result<Outcome<DialogEvent>, AppError> {
-    app.execute::<Dialog>(dialog, &command(by, body)).await
+    app.execute::<Dialog>(dialog, &app.command(by, body)).await
 }
 
 /// R3, R7–R9, R11: `by` writes into `dialog`. The outcome's events include the

@@ -3,12 +3,13 @@
 //! (`chatd_domain::identity`), so a retry, however concurrent, meets the first attempt on the
 //! same streams and records nothing new.
 
-use super::{attachments, command};
+use super::attachments;
 use crate::{App, AppError};
+use chatd_domain::calendar::OpenState;
 use chatd_domain::customer::{
     Customer, CustomerCommand, RefusedMessage, Registration, Source, Utm,
 };
-use chatd_domain::dialog::{Dialog, DialogCommand, Inbound};
+use chatd_domain::dialog::{Away, Dialog, DialogCommand, Inbound};
 use chatd_domain::{identity, ChannelId, DialogId, DomainError, MessageId, Principal};
 use chatd_store::Position;
 use time::OffsetDateTime;
@@ -59,7 +60,8 @@ pub async fn receive(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
 
 async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<Received, AppError> {
     let by = Principal::Channel { id: channel_id };
-    let (profile, channel_type, attachments) = {
+    let message_id = identity::message_of(channel_id, &msg.external_id);
+    let (profile, channel_type, attachments, away) = {
         let m = app.model();
         let attachments = attachments(&m, &by, &msg.attachment_ids)?;
         let c = m
@@ -67,7 +69,8 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
             .channels
             .get(&channel_id)
             .ok_or(DomainError::NotFound)?;
-        (c.profile(), c.channel_type, attachments)
+        let away = away_reply(&m, c, message_id, app.now());
+        (c.profile(), c.channel_type, attachments, away)
     };
 
     // R1: the customer of this external contact, registered on first contact. R35: after an
@@ -98,7 +101,7 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
                 utm: c.utm.clone(),
             },
         }));
-        app.execute::<Customer>(customer_id, &command(by, register))
+        app.execute::<Customer>(customer_id, &app.command(by, register))
             .await?;
         customer = app.current::<Customer>(customer_id).await?;
     }
@@ -114,16 +117,15 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
                 attachment_ids: attachments.iter().map(|a| a.file_id).collect(),
             },
         };
-        app.execute::<Customer>(customer_id, &command(by, refuse))
+        app.execute::<Customer>(customer_id, &app.command(by, refuse))
             .await?;
         return Err(AppError::InboundRefused);
     }
 
-    let message_id = identity::message_of(channel_id, &msg.external_id);
     // R1: one live dialog per external chat; after a deletion the next generation opens.
     for generation in 0u32.. {
         let dialog_id = identity::dialog_of(channel_id, &msg.external_chat_id, generation);
-        let cmd = command(
+        let cmd = app.command(
             by,
             DialogCommand::Receive(Box::new(Inbound {
                 dialog_id,
@@ -139,7 +141,7 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
                 customer_blocked: false,
                 channel: profile.clone(),
                 erased_customers: erased_customers.clone(),
-                away: None,
+                away: away.clone(),
             })),
         );
         match app.execute::<Dialog>(dialog_id, &cmd).await {
@@ -155,4 +157,28 @@ async fn receive_one(app: &App, channel_id: ChannelId, msg: Message) -> Result<R
         }
     }
     unreachable!("some generation of the dialog is not deleted")
+}
+
+/// R37: the channel's away reply, if it has one and the shop is closed now: with the closed
+/// period it would answer for. Whether it is sent is the dialog's decision.
+fn away_reply(
+    m: &chatd_projections::ReadModel,
+    channel: &chatd_projections::model::catalog::ChannelView,
+    message: MessageId,
+    now: OffsetDateTime,
+) -> Option<Away> {
+    let text = channel
+        .away_text
+        .as_ref()
+        .filter(|t| !t.trim().is_empty())?;
+    let calendar = m.calendar.as_ref()?;
+    match calendar.state(Some(channel.id), now) {
+        OpenState::Open { .. } => None,
+        OpenState::Closed { since, opens } => Some(Away {
+            message_id: MessageId::from(Uuid::new_v5(&message.0, b"away-reply")),
+            text: text.clone(),
+            since,
+            until: opens,
+        }),
+    }
 }

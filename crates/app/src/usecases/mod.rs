@@ -10,22 +10,13 @@ pub mod notes;
 pub mod privacy;
 pub mod sessions;
 pub mod statuses;
+pub mod timing;
 pub mod typing;
 pub mod users;
 
-use chatd_domain::{Attachment, Command, FileId, Principal};
+use chatd_domain::{Attachment, FileId, Principal};
 use chatd_projections::ReadModel;
-use time::OffsetDateTime;
 use uuid::Uuid;
-
-/// A command by `by`, now.
-pub fn command<C>(by: Principal, body: C) -> Command<C> {
-    Command {
-        by,
-        at: OffsetDateTime::now_utc(),
-        body,
-    }
-}
 
 /// The attachments a message names: files `by` may read (R32: its own unattached uploads, or
 /// files in dialogs it sees, which is how an attachment is re-sent). Anything else is unknown.

@@ -2,7 +2,6 @@
 //! to it; mentioned users must be active users who may see dialogs; a mention is closed by its
 //! user.
 
-use super::command;
 use crate::{App, AppError, Outcome};
 use chatd_domain::dialog::{Dialog, DialogCommand, DialogEvent};
 use chatd_domain::{DialogId, DomainError, MentionId, NoteId, Principal, Role, UserId};
@@ -23,7 +22,8 @@ async fn run(
     dialog: DialogId,
     body: DialogCommand,
 ) -> Result<Outcome<DialogEvent>, AppError> {
-    app.execute::<Dialog>(dialog.0, &command(by, body)).await
+    app.execute::<Dialog>(dialog.0, &app.command(by, body))
+        .await
 }
 
 /// `by` adds a note mentioning `mentions`.

@@ -7,7 +7,6 @@
 //! edge to delete from the file store. It is idempotent: erasing again appends nothing and
 //! finishes whatever an interrupted erasure left.
 
-use super::command;
 use crate::follower::Erased;
 use crate::{App, AppError, MIN_POSITION_WAIT};
 use chatd_domain::customer::{may_erase, Customer, CustomerCommand};
@@ -50,7 +49,7 @@ pub async fn erase(
     if !state.erased && !registration_sealed(app, customer).await? {
         return Err(DomainError::ErasureUnsealed.into());
     }
-    let cmd = command(
+    let cmd = app.command(
         by,
         CustomerCommand::Erase {
             reason: reason.to_owned(),

@@ -2,7 +2,6 @@
 //! user's stream (revoked by logout, deactivation and a new password), expiring 30 days after
 //! login or after an idle time (R28), and failed logins throttled (R28, see `throttle`).
 
-use super::command;
 use crate::throttle::{Policy, Throttle};
 use crate::{credentials, App, AppError, MIN_POSITION_WAIT};
 use chatd_domain::people::{User, UserCommand};
@@ -135,7 +134,7 @@ pub async fn log_in(
         expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(SESSION_DAYS),
     };
     let out = app
-        .execute::<User>(user_id, &command(Principal::System, start))
+        .execute::<User>(user_id, &app.command(Principal::System, start))
         .await?;
     app.wait_for(out.position, MIN_POSITION_WAIT).await?;
     Ok(LoggedIn {
@@ -153,7 +152,7 @@ pub async fn log_out(
 ) -> Result<Option<Position>, AppError> {
     let end = UserCommand::EndSession { token_hash };
     let out = app
-        .execute::<User>(user_id, &command(Principal::System, end))
+        .execute::<User>(user_id, &app.command(Principal::System, end))
         .await?;
     Ok(out.position)
 }
@@ -189,7 +188,7 @@ pub fn used(
             token_hash: token_hash.clone(),
         };
         let out = app2
-            .execute::<User>(user_id, &command(Principal::System, cmd))
+            .execute::<User>(user_id, &app2.command(Principal::System, cmd))
             .await;
         if let Ok(out) = out {
             let _ = app2.wait_for(out.position, MIN_POSITION_WAIT).await;

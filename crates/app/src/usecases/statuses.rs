@@ -1,7 +1,6 @@
 //! R14: delivery reports from a channel's integration: a status for one outgoing message (named
 //! by our id or by the integration's), or "the customer read everything up to a time".
 
-use super::command;
 use crate::{App, AppError, MIN_POSITION_WAIT};
 use chatd_domain::channel::ChannelProfile;
 use chatd_domain::dialog::{Dialog, DialogCommand};
@@ -84,7 +83,10 @@ pub async fn report(app: &App, channel: ChannelId, r: Report) -> Result<Reported
         channel: profile(app, channel)?,
     };
     let out = app
-        .execute::<Dialog>(dialog_id, &command(Principal::Channel { id: channel }, cmd))
+        .execute::<Dialog>(
+            dialog_id,
+            &app.command(Principal::Channel { id: channel }, cmd),
+        )
         .await?;
     Ok(Reported {
         dialog_id,
@@ -109,7 +111,10 @@ pub async fn read_until(
         channel: profile,
     };
     let out = app
-        .execute::<Dialog>(dialog_id, &command(Principal::Channel { id: channel }, cmd))
+        .execute::<Dialog>(
+            dialog_id,
+            &app.command(Principal::Channel { id: channel }, cmd),
+        )
         .await?;
     Ok((dialog_id, out.events.len(), out.position))
 }

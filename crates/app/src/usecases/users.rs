@@ -1,7 +1,6 @@
 //! Users: created and changed by admins (and, offline, by `chatd user`), with R28's guard that
 //! the service always keeps an active admin.
 
-use super::command;
 use crate::{cluster, App, AppError, Outcome};
 use chatd_domain::people::{keeps_an_admin, User, UserChanges, UserCommand, UserEvent};
 use chatd_domain::{GroupId, Principal, Role, UserId};
@@ -19,7 +18,7 @@ pub async fn create(
     password_hash: String,
 ) -> Result<(UserId, Outcome<UserEvent>), AppError> {
     let user_id = chatd_domain::identity::user_of(login);
-    let cmd = command(
+    let cmd = app.command(
         by,
         UserCommand::Create {
             user_id,
@@ -44,7 +43,7 @@ pub async fn update(
     user_id: UserId,
     changes: UserChanges,
 ) -> Result<Outcome<UserEvent>, AppError> {
-    let update = command(by, UserCommand::Update(changes.clone()));
+    let update = app.command(by, UserCommand::Update(changes.clone()));
     if !changes.may_remove_an_admin() {
         return app.execute::<User>(user_id, &update).await;
     }

@@ -169,8 +169,10 @@ pub enum DialogEvent {
         message_id: MessageId,
     },
     /// R37: at its time the rules did not allow it; `error.code` is the refusal's API code.
+    /// `author`: who scheduled it, told of the failure even if the dialog is no longer theirs.
     ScheduledMessageFailed {
         schedule_id: ScheduleId,
+        author: UserId,
         error: MessageError,
     },
 }

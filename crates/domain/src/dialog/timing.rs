@@ -300,7 +300,7 @@ pub(super) fn send_scheduled(
             });
             events
         }
-        Err(e) => vec![failed(id, &e)],
+        Err(e) => vec![failed(id, s.author, &e)],
     })
 }
 
@@ -316,14 +316,15 @@ pub(super) fn fail(
         return Err(DomainError::Forbidden);
     }
     Ok(match state.scheduled.get(&id) {
-        Some(s) if s.status == ScheduledStatus::Pending => vec![failed(id, error)],
+        Some(s) if s.status == ScheduledStatus::Pending => vec![failed(id, s.author, error)],
         _ => vec![],
     })
 }
 
-fn failed(schedule_id: ScheduleId, e: &DomainError) -> DialogEvent {
+fn failed(schedule_id: ScheduleId, author: UserId, e: &DomainError) -> DialogEvent {
     DialogEvent::ScheduledMessageFailed {
         schedule_id,
+        author,
         error: MessageError {
             code: e.code().into(),
             message: e.to_string(),

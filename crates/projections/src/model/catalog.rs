@@ -25,6 +25,9 @@ pub struct ChannelView {
     /// R26: the set the integration published last.
     #[serde(default)]
     pub templates: Vec<chatd_domain::template::Template>,
+    /// R37: the reply a customer gets outside working hours.
+    #[serde(default)]
+    pub away_text: Option<String>,
 }
 
 impl ChannelView {
@@ -190,6 +193,7 @@ impl ChannelView {
             transport_token_hash: self.transport_token_hash.clone(),
             webhook_secret: self.webhook_secret.clone(),
             templates: self.templates.clone(),
+            away_text: self.away_text.clone(),
         }
     }
 
@@ -204,6 +208,7 @@ impl ChannelView {
             transport_token_hash: c.transport_token_hash,
             webhook_secret: c.webhook_secret,
             templates: c.templates,
+            away_text: c.away_text,
         })
     }
 }

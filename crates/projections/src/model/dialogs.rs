@@ -3,6 +3,7 @@
 //! the buckets the viewer may see rather than a scan. Per-user unread state is kept so that the
 //! header counter (R5) is computed from a few counters and the user's own small sets.
 
+use chatd_domain::calendar::Calendar;
 use chatd_domain::dialog::{customer_visible, visible, DialogEvent, DialogStatus, Sight};
 use chatd_domain::setup::TimeLimits;
 use chatd_domain::waiting::Clock;
@@ -50,6 +51,9 @@ pub struct DialogRow {
     /// R25: when the customer last wrote (as reported, never later than receipt).
     #[serde(default)]
     pub last_customer_message: Option<OffsetDateTime>,
+    /// R37: out of the open lists until then.
+    #[serde(default)]
+    pub snoozed_until: Option<OffsetDateTime>,
     /// Boxed: most dialogs are read by few users, and an empty box costs 8 bytes, not 72.
     per_user: Option<Box<PerUser>>,
 }
@@ -96,13 +100,9 @@ impl DialogRow {
         self.sight().visible_to(p)
     }
 
-    /// R15: the dialog's waiting clock under `limits`, while it runs.
-    pub fn clock(&self, limits: &TimeLimits) -> Option<Clock> {
-        Clock::of(
-            self.status,
-            self.waiting_since,
-            limits.for_channel(self.channel_id),
-        )
+    /// R37: open but snoozed, so out of the open lists.
+    pub fn snoozed(&self) -> bool {
+        self.status == DialogStatus::Open && self.snoozed_until.is_some()
     }
 
     pub fn sight(&self) -> Sight {
@@ -118,10 +118,50 @@ impl DialogRow {
 /// dialogs in processing order as `(0, deadline nanos)`.
 pub type Key = (u8, i64, DialogId);
 
+/// What R15's clock runs on: the time limits, and R37's calendar when the shop keeps one.
+#[derive(Debug, Clone, Default)]
+pub struct Waiting {
+    pub limits: TimeLimits,
+    pub calendar: Option<Calendar>,
+}
+
+impl Waiting {
+    /// R15: the dialog's waiting clock, while it runs (in working time when the calendar says).
+    pub fn clock(&self, row: &DialogRow) -> Option<Clock> {
+        let limit = self.limits.for_channel(row.channel_id);
+        match &self.calendar {
+            Some(c) if c.working_hours_only => {
+                Clock::working(row.status, row.waiting_since, limit, c, row.channel_id)
+            }
+            _ => Clock::of(row.status, row.waiting_since, limit),
+        }
+    }
+
+    /// How long before a deadline its warning may come: the longest `limit - warning_after`,
+    /// and in working time up to eight days more (a long weekend with holidays between them).
+    fn warning_lead(&self) -> time::Duration {
+        let lead = std::iter::once(self.limits.default)
+            .chain(self.limits.channels.values().map(|l| Some(*l)))
+            .flatten()
+            .map(|l| i64::from(l.limit - l.warning_after))
+            .max()
+            .unwrap_or(0);
+        let calendar = self.calendar.as_ref().is_some_and(|c| c.working_hours_only);
+        time::Duration::seconds(lead)
+            + if calendar {
+                time::Duration::days(8)
+            } else {
+                time::Duration::ZERO
+            }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Bucket {
     pub responsible: Option<Assignee>,
     pub status: DialogStatus,
+    /// R37: open dialogs that are snoozed sit apart, out of the open lists.
+    pub snoozed: bool,
 }
 
 #[derive(Debug, Default)]
@@ -139,8 +179,8 @@ pub fn activity_key(row: &DialogRow) -> Key {
     (1, -nanos(row.last_activity_at), row.id)
 }
 
-pub fn processing_key(row: &DialogRow, limits: &TimeLimits) -> Key {
-    match row.clock(limits) {
+pub fn processing_key(row: &DialogRow, waiting: &Waiting) -> Key {
+    match waiting.clock(row) {
         Some(clock) => (0, nanos(clock.deadline()), row.id),
         None => activity_key(row),
     }
@@ -153,14 +193,15 @@ struct Placement {
     processing: Key,
 }
 
-fn placement(row: &DialogRow, limits: &TimeLimits) -> Option<Placement> {
+fn placement(row: &DialogRow, waiting: &Waiting) -> Option<Placement> {
     (!row.deleted).then(|| Placement {
         bucket: Bucket {
             responsible: row.responsible,
             status: row.status,
+            snoozed: row.snoozed(),
         },
         activity: activity_key(row),
-        processing: processing_key(row, limits),
+        processing: processing_key(row, waiting),
     })
 }
 
@@ -176,7 +217,7 @@ pub struct Dialogs {
     marked: HashMap<UserId, HashSet<DialogId>>,
     /// Dialogs pinned to each customer, for tag filters driven from customers.
     pub by_customer: HashMap<CustomerId, Vec<DialogId>>,
-    pub limits: TimeLimits,
+    pub waiting: Waiting,
 }
 
 impl Dialogs {
@@ -237,10 +278,10 @@ impl Dialogs {
         let Some(row) = self.rows.get_mut(&id) else {
             return;
         };
-        let before = placement(row, &self.limits);
+        let before = placement(row, &self.waiting);
         let inbound_before = (!row.deleted && row.inbound_count > 0).then_some(row.responsible);
         f(row);
-        let after = placement(row, &self.limits);
+        let after = placement(row, &self.waiting);
         let inbound_after = (!row.deleted && row.inbound_count > 0).then_some(row.responsible);
         if before != after {
             self.place(before, false);
@@ -285,21 +326,21 @@ impl Dialogs {
                 self.marked.entry(*user).or_default().insert(id);
             }
         }
-        let p = placement(&row, &self.limits);
+        let p = placement(&row, &self.waiting);
         self.rows.insert(id, row);
         self.place(p, true);
     }
 
-    /// New time limits move every waiting dialog in the processing order.
-    pub fn set_limits(&mut self, limits: TimeLimits) {
-        self.limits = limits;
+    /// New time limits or a new calendar move every waiting dialog in the processing order.
+    pub fn set_waiting(&mut self, waiting: Waiting) {
+        self.waiting = waiting;
         for (bucket, idx) in self.buckets.iter_mut() {
             let _ = bucket;
             idx.processing = idx
                 .activity
                 .iter()
                 .filter_map(|(_, _, id)| self.rows.get(id))
-                .map(|row| processing_key(row, &self.limits))
+                .map(|row| processing_key(row, &self.waiting))
                 .collect();
         }
     }
@@ -329,10 +370,11 @@ impl Dialogs {
                     opened_at: at,
                     answered: false,
                     last_customer_message: None,
+                    snoozed_until: None,
                     per_user: None,
                 };
                 self.link(*customer_id, id, true);
-                let p = placement(&row, &self.limits);
+                let p = placement(&row, &self.waiting);
                 self.rows.insert(id, row);
                 self.place(p, true);
             }
@@ -377,11 +419,16 @@ impl Dialogs {
                 ..
             } => {
                 let last = last_message(*message_id, *author, text, at);
+                // R37: the away reply (author `system`) answers nobody's question: the clock
+                // runs on and the dialog stays unanswered.
+                let reply = *author != Actor::System;
                 self.update(id, |row| {
                     row.last_message = Some(last);
                     row.last_activity_at = at;
-                    row.waiting_since = None;
-                    row.answered = true;
+                    if reply {
+                        row.waiting_since = None;
+                        row.answered = true;
+                    }
                 });
             }
             DialogEvent::MessageStatusChanged { .. } => {}
@@ -467,7 +514,17 @@ impl Dialogs {
             | DialogEvent::NoteAdded { .. }
             | DialogEvent::NoteEdited { .. }
             | DialogEvent::NoteDeleted { .. }
-            | DialogEvent::MentionDone { .. } => {}
+            | DialogEvent::MentionDone { .. }
+            | DialogEvent::AwayReplySent { .. }
+            | DialogEvent::MessageScheduled { .. }
+            | DialogEvent::ScheduledMessageEdited { .. }
+            | DialogEvent::ScheduledMessageCancelled { .. }
+            | DialogEvent::ScheduledMessageSent { .. }
+            | DialogEvent::ScheduledMessageFailed { .. } => {}
+            DialogEvent::DialogSnoozed { until } => {
+                self.update(id, |row| row.snoozed_until = Some(*until))
+            }
+            DialogEvent::DialogWoke { .. } => self.update(id, |row| row.snoozed_until = None),
         }
     }
 
@@ -479,17 +536,11 @@ impl Dialogs {
     /// R15: open waiting dialogs whose warning or limit falls in `(from, to]`: the moments their
     /// waiting level changes by itself. Walks only the processing-order keys near the window.
     pub fn crossing(&self, from: OffsetDateTime, to: OffsetDateTime) -> Vec<DialogId> {
-        // A warning comes `limit - warning_after` before the deadline; look that far ahead.
-        let ahead = std::iter::once(self.limits.default)
-            .chain(self.limits.channels.values().map(|l| Some(*l)))
-            .flatten()
-            .map(|l| i64::from(l.limit - l.warning_after))
-            .max()
-            .unwrap_or(0);
+        // A warning comes before the deadline; look that far ahead.
         let lo = (0, nanos(from), DialogId::from(uuid::Uuid::nil()));
         let hi = (
             0,
-            nanos(to + time::Duration::seconds(ahead)),
+            nanos(to + self.waiting.warning_lead()),
             DialogId::from(uuid::Uuid::max()),
         );
         let mut out = Vec::new();
@@ -501,7 +552,7 @@ impl Dialogs {
                 let crosses = self
                     .rows
                     .get(id)
-                    .and_then(|row| row.clock(&self.limits))
+                    .and_then(|row| self.waiting.clock(row))
                     .is_some_and(|clock| clock.crosses(from, to));
                 if crosses {
                     out.push(*id);

@@ -79,6 +79,8 @@ impl super::ReadModel {
         for d in &dialogs {
             self.dialogs.erase_row(*d);
             self.mentions.erase_dialog(*d);
+            // R37: nothing more is sent to an erased customer.
+            self.timers.forget_dialog(*d);
         }
         let dialogs: HashSet<DialogId> = dialogs.into_iter().collect();
         self.outbox

@@ -22,19 +22,23 @@ pub enum Sort {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StatusFilter {
+    /// Open and not snoozed.
     #[default]
     Open,
     Closed,
+    /// R37: open but snoozed.
+    Snoozed,
     All,
 }
 
 impl StatusFilter {
-    fn admits(self, s: DialogStatus) -> bool {
+    fn admits(self, s: DialogStatus, snoozed: bool) -> bool {
         matches!(
-            (self, s),
-            (StatusFilter::All, _)
-                | (StatusFilter::Open, DialogStatus::Open)
-                | (StatusFilter::Closed, DialogStatus::Closed)
+            (self, s, snoozed),
+            (StatusFilter::All, _, _)
+                | (StatusFilter::Open, DialogStatus::Open, false)
+                | (StatusFilter::Snoozed, DialogStatus::Open, true)
+                | (StatusFilter::Closed, DialogStatus::Closed, _)
         )
     }
 }
@@ -123,7 +127,7 @@ impl ReadModel {
         self.dialogs
             .buckets
             .keys()
-            .filter(|b| q.status.admits(b.status))
+            .filter(|b| q.status.admits(b.status, b.snoozed))
             .filter(|b| wanted.as_ref().is_none_or(|w| w.contains(&b.responsible)))
             .filter(|b| chatd_domain::dialog::visible(b.responsible, false, viewer))
             .copied()
@@ -181,7 +185,7 @@ impl ReadModel {
 
     /// One page of the dialog list for `viewer`.
     pub fn list(&self, viewer: &Principal, q: &ListQuery) -> Result<ListPage<'_>, ListError> {
-        if q.sort == Sort::ProcessingOrder && !self.dialogs.limits.any() {
+        if q.sort == Sort::ProcessingOrder && !self.dialogs.waiting.limits.any() {
             return Err(ListError::SortUnavailable);
         }
         let limit = q.limit.clamp(1, 200);
@@ -281,7 +285,7 @@ impl ReadModel {
         };
         let key_of = |row: &DialogRow| match q.sort {
             Sort::LastActivity => super::dialogs::activity_key(row),
-            Sort::ProcessingOrder => super::dialogs::processing_key(row, &self.dialogs.limits),
+            Sort::ProcessingOrder => super::dialogs::processing_key(row, &self.dialogs.waiting),
         };
         let mut found: Vec<(Key, &DialogRow)> = candidates
             .iter()
@@ -297,7 +301,7 @@ impl ReadModel {
             .filter_map(|c| self.dialogs.by_customer.get(c))
             .flatten()
             .filter_map(|d| self.dialogs.rows.get(d))
-            .filter(|row| row.is_visible_to(viewer) && q.status.admits(row.status))
+            .filter(|row| row.is_visible_to(viewer) && q.status.admits(row.status, row.snoozed()))
             .filter(|row| responsible_admits(viewer, &q.responsible, row.responsible))
             // The candidates already match the name (or the text had no words).
             .filter(|row| self.matches(row, q, None))
@@ -424,12 +428,26 @@ impl ReadModel {
             .map(|c| (*c, channels.get(c).copied().unwrap_or(0)))
             .collect();
         channels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        // R37: how many snoozed dialogs the other filters leave (few: a walk of their buckets).
+        let as_snoozed = ListQuery {
+            status: StatusFilter::Snoozed,
+            ..q.clone()
+        };
+        let snoozed = self
+            .buckets_for(viewer, &as_snoozed)
+            .iter()
+            .filter_map(|b| self.dialogs.buckets.get(b))
+            .flat_map(|idx| idx.activity.iter())
+            .filter_map(|(_, _, id)| self.dialogs.rows.get(id))
+            .filter(|row| self.matches(row, &as_snoozed, q_lower))
+            .count() as u64;
         Facets {
             tags,
             bots,
             managers,
             channels,
             unassigned: responsible.get(&None).copied().unwrap_or(0),
+            snoozed,
         }
     }
 }
@@ -441,6 +459,8 @@ pub struct Facets {
     pub managers: Vec<(UserId, u64)>,
     pub channels: Vec<(ChannelId, u64)>,
     pub unassigned: u64,
+    /// R37: snoozed dialogs the other filters leave.
+    pub snoozed: u64,
 }
 
 /// R16's free text: every word of the query starts some word of the name.

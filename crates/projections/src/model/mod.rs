@@ -11,8 +11,10 @@ pub mod mentions;
 pub mod outbox;
 pub mod people;
 pub mod snapshot;
+pub mod timers;
 
 use crate::codec::{category, decode_event, AnyEvent, DecodeFailure};
+use chatd_domain::calendar::Calendar;
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::setup::{SettingsEvent, TimeLimits};
 use chatd_domain::{DialogId, Recorded};
@@ -30,6 +32,10 @@ pub struct ReadModel {
     pub outbox: outbox::Outbox,
     pub mentions: mentions::Mentions,
     pub time_limits: TimeLimits,
+    /// R37: the shop's calendar, if it keeps one.
+    pub calendar: Option<Calendar>,
+    /// R37: snoozes and scheduled messages by when they are due.
+    pub timers: timers::Timers,
     /// Events of streams outside chatd's categories, skipped.
     pub foreign: u64,
     /// R35: opens sealed personal strings as events are applied.
@@ -66,9 +72,15 @@ impl ReadModel {
         };
         if category(&e.stream) == "settings" {
             if let AnyEvent::Settings(r) = &decoded {
-                let SettingsEvent::TimeLimitsSet(limits) = &r.event;
-                self.time_limits = limits.clone();
-                self.dialogs.set_limits(limits.clone());
+                match &r.event {
+                    SettingsEvent::TimeLimitsSet(limits) => self.time_limits = limits.clone(),
+                    SettingsEvent::CalendarSet(c) => self.calendar = Some(c.clone()),
+                    SettingsEvent::CalendarRemoved {} => self.calendar = None,
+                }
+                self.dialogs.set_waiting(dialogs::Waiting {
+                    limits: self.time_limits.clone(),
+                    calendar: self.calendar.clone(),
+                });
             }
             return Ok(Some(decoded));
         }
@@ -81,6 +93,7 @@ impl ReadModel {
                 let dialog_id = id.into();
                 self.dialogs.apply(r, dialog_id);
                 self.mentions.apply(r, dialog_id);
+                self.timers.apply(r, dialog_id);
                 self.follow_outgoing(r, dialog_id, e.position);
             }
             AnyEvent::Customer(r) => {

@@ -11,15 +11,18 @@ use super::files::{FileView, Files};
 use super::mentions::{MentionView, Mentions};
 use super::outbox::{Notice, Outbox, Pending};
 use super::people::{BotView, GroupView, People, SessionView, UserView};
+use super::timers::{PendingSchedule, Timers};
 use super::ReadModel;
+use chatd_domain::calendar::Calendar;
 use chatd_domain::setup::TimeLimits;
 use chatd_domain::{ChannelId, DialogId, MessageId};
 use chatd_store::Position;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a read model's shape or meaning changes: an older snapshot is then rebuilt from
-/// the log. 7: a self-mention gives no sight, a closed mention keeps its text.
-pub const FORMAT: u32 = 7;
+/// the log. 7: a self-mention gives no sight, a closed mention keeps its text. 8: R37's calendar,
+/// snoozes, pending scheduled messages, channels' away texts, the away reply not an answer.
+pub const FORMAT: u32 = 8;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
@@ -42,6 +45,8 @@ pub struct Snapshot {
     pub outgoing: Vec<(MessageId, DialogId)>,
     pub external: Vec<(ChannelId, String, MessageId)>,
     pub time_limits: TimeLimits,
+    pub calendar: Option<Calendar>,
+    pub scheduled: Vec<PendingSchedule>,
     pub foreign: u64,
 }
 
@@ -82,6 +87,8 @@ impl ReadModel {
                 .map(|((c, e), m)| (*c, e.clone(), *m))
                 .collect(),
             time_limits: self.time_limits.clone(),
+            calendar: self.calendar.clone(),
+            scheduled: self.timers.scheduled.values().copied().collect(),
             foreign: self.foreign,
         }
     }
@@ -108,8 +115,18 @@ impl ReadModel {
         let mut customers = Customers::default();
         s.customers.into_iter().for_each(|c| customers.insert(c));
         let mut dialogs = Dialogs::default();
-        dialogs.set_limits(s.time_limits.clone());
-        s.dialogs.into_iter().for_each(|d| dialogs.insert_row(d));
+        dialogs.set_waiting(super::dialogs::Waiting {
+            limits: s.time_limits.clone(),
+            calendar: s.calendar.clone(),
+        });
+        let mut timers = Timers::default();
+        for d in s.dialogs {
+            if !d.deleted {
+                timers.snooze(d.id, d.snoozed_until);
+            }
+            dialogs.insert_row(d);
+        }
+        s.scheduled.into_iter().for_each(|p| timers.schedule(p));
         let mut files = Files::default();
         s.files.into_iter().for_each(|f| files.insert(f));
         let outbox = Outbox {
@@ -134,6 +151,8 @@ impl ReadModel {
             files,
             outbox,
             time_limits: s.time_limits,
+            calendar: s.calendar,
+            timers,
             foreign: s.foreign,
             keys: Default::default(),
         })

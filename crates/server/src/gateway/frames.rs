@@ -96,6 +96,9 @@ pub enum FrameData {
     CustomerUpdated(CustomerUpdated),
     /// A user changed, or went online or offline.
     UserUpdated(UserUpdated),
+    /// R37: a scheduled message was scheduled, edited, cancelled, sent or failed: to whoever
+    /// sees the dialog, and a failure also to its author when the dialog is no longer theirs.
+    ScheduledUpdated(ScheduledFrame),
     /// The client missed more than this node kept, or fell too far behind: reload and reconnect.
     ResyncRequired(views::Empty),
 }
@@ -156,6 +159,22 @@ pub struct NoteFrame {
     pub mentions: Vec<views::ActorOut>,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+}
+
+/// R37: `change`: `scheduled`, `edited`, `cancelled`, `sent` or `failed`. The dialog's
+/// `GET /dialogs/{id}/scheduled` has the content.
+#[derive(Serialize, ToSchema)]
+pub struct ScheduledFrame {
+    pub dialog_id: uuid::Uuid,
+    pub schedule_id: uuid::Uuid,
+    pub change: &'static str,
+    /// On `scheduled` and `edited`.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub send_at: Option<OffsetDateTime>,
+    /// On `sent`: the message it became.
+    pub message_id: Option<uuid::Uuid>,
+    /// On `failed`: why (`code`: the API code the send was refused with).
+    pub error: Option<chatd_domain::MessageError>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -230,6 +249,9 @@ pub fn frames_for(
             by,
         } => {
             if let Some(frames) = note_frames(m, viewer, s.position, *id, event, *at, by) {
+                return frames;
+            }
+            if let Some(frames) = scheduled_frames(m, viewer, s.position, *id, event) {
                 return frames;
             }
             let was = before.is_some_and(|b| b.visible_to(viewer));
@@ -449,11 +471,98 @@ fn note_frames(
     Some(frames)
 }
 
-/// The users a dialog event concerns beyond who sees the dialog: the mentioned (R27).
+/// R37: the frame of a scheduled message's change, for whoever sees the dialog and, on a
+/// failure, its author; `None` for other events.
+fn scheduled_frames(
+    m: &ReadModel,
+    viewer: &Principal,
+    position: Position,
+    id: DialogId,
+    event: &DialogEvent,
+) -> Option<Vec<String>> {
+    let data = |schedule_id: &chatd_domain::ScheduleId, change| ScheduledFrame {
+        dialog_id: id.0,
+        schedule_id: schedule_id.0,
+        change,
+        send_at: None,
+        message_id: None,
+        error: None,
+    };
+    let (frame_data, author) = match event {
+        DialogEvent::MessageScheduled {
+            schedule_id,
+            send_at,
+            ..
+        }
+        | DialogEvent::ScheduledMessageEdited {
+            schedule_id,
+            send_at,
+            ..
+        } => {
+            let change = match event {
+                DialogEvent::MessageScheduled { .. } => "scheduled",
+                _ => "edited",
+            };
+            let send_at = Some(*send_at);
+            (
+                ScheduledFrame {
+                    send_at,
+                    ..data(schedule_id, change)
+                },
+                None,
+            )
+        }
+        DialogEvent::ScheduledMessageCancelled { schedule_id } => {
+            (data(schedule_id, "cancelled"), None)
+        }
+        DialogEvent::ScheduledMessageSent {
+            schedule_id,
+            message_id,
+        } => {
+            let message_id = Some(message_id.0);
+            (
+                ScheduledFrame {
+                    message_id,
+                    ..data(schedule_id, "sent")
+                },
+                None,
+            )
+        }
+        DialogEvent::ScheduledMessageFailed {
+            schedule_id,
+            author,
+            error,
+        } => {
+            let error = Some(error.clone());
+            (
+                ScheduledFrame {
+                    error,
+                    ..data(schedule_id, "failed")
+                },
+                Some(*author),
+            )
+        }
+        _ => return None,
+    };
+    let sees = m.dialogs.get(&id).is_some_and(|r| r.is_visible_to(viewer));
+    let told = sees || (author.is_some() && viewer.user_id() == author);
+    Some(if told {
+        vec![frame(
+            Some(position),
+            FrameData::ScheduledUpdated(frame_data),
+        )]
+    } else {
+        vec![]
+    })
+}
+
+/// The users a dialog event concerns beyond who sees the dialog: the mentioned (R27), the
+/// author of a scheduled message that failed (R37).
 pub fn concerned(event: &DialogEvent) -> &[UserId] {
     match event {
         DialogEvent::NoteAdded { mentions, .. } => mentions,
         DialogEvent::MentionDone { user_id, .. } => std::slice::from_ref(user_id),
+        DialogEvent::ScheduledMessageFailed { author, .. } => std::slice::from_ref(author),
         _ => &[],
     }
 }

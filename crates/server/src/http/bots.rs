@@ -3,7 +3,7 @@
 use super::extract::Caller;
 use super::json::Json;
 use super::people::ReadParams;
-use super::support::{command, settle, written_view};
+use super::support::{settle, written_view};
 use super::views::{BotOut, Items, OrderOut, Written};
 use super::Problem;
 use crate::app::{credentials, App};
@@ -58,7 +58,7 @@ async fn create_bot(
     let body = body.into_inner();
     let bot_id = BotId::from(Uuid::new_v4());
     let token = credentials::new_token();
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         BotCommand::Register {
             bot_id,
@@ -93,7 +93,7 @@ async fn update_bot(
     body: Json<BotPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         BotCommand::Update {
             name: body.name,

@@ -4,7 +4,7 @@
 use super::extract::Caller;
 use super::json::Json;
 use super::people::ReadParams;
-use super::support::{command, settle, written_view};
+use super::support::{settle, written_view};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
@@ -74,7 +74,7 @@ async fn create(
     let channel_id = ChannelId::from(Uuid::new_v4());
     let token = credentials::new_token();
     let secret = credentials::new_token();
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         ChannelCommand::Register {
             channel_id,
@@ -109,6 +109,10 @@ pub struct ChannelPatch {
     webhook_url: Option<Option<String>>,
     #[serde(default)]
     settings: ChannelSettings,
+    /// R37: the reply a customer gets outside working hours (once per closed period and
+    /// dialog); `null` removes it, absent leaves it.
+    #[serde(default, deserialize_with = "super::support_serde::double_option")]
+    away_text: Option<Option<String>>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/channels/{id}", tag = "channels", operation_id = "update_channel", params(("id" = uuid::Uuid, Path)), request_body = ChannelPatch, security(("bearer" = [])), responses((status = 200, body = Written<views::ChannelOut>), (status = 404, body = Problem), (status = 401, description = "unauthorized", body = Problem), (status = 403, description = "forbidden", body = Problem)))]
@@ -120,13 +124,14 @@ async fn update(
     body: Json<ChannelPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         ChannelCommand::Update {
             name: body.name,
             webhook_url: body.webhook_url,
             capabilities: body.settings.capabilities.unwrap_or_default(),
             limits: body.settings.limits.unwrap_or_default(),
+            away_text: body.away_text,
         },
     );
     let out = app.execute::<Channel>(*id, &cmd).await?;

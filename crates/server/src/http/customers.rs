@@ -3,7 +3,7 @@
 use super::extract::Caller;
 use super::json::Json;
 use super::people::ReadParams;
-use super::support::{act, command, settle, written, written_view};
+use super::support::{act, settle, written, written_view};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
 use super::{views, Problem};
@@ -160,7 +160,7 @@ async fn create_tag(
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let tag_id = TagId::from(Uuid::new_v4());
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         TagCommand::Create {
             tag_id,
@@ -200,7 +200,7 @@ async fn update_tag(
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let tag_id = TagId::from(*id);
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         TagCommand::Update {
             name: body.name,

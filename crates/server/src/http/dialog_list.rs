@@ -3,7 +3,7 @@
 
 use super::extract::Caller;
 use super::people::ReadParams;
-use super::support::{now, settle};
+use super::support::settle;
 use super::views::{Counted, DialogList, FacetsOut, UnreadCount};
 use super::{views, Problem};
 use crate::app::App;
@@ -39,6 +39,7 @@ fn ids<T: From<Uuid>>(field: &str, s: &Option<String>) -> Result<Vec<T>, Problem
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     sort: Option<String>,
+    /// `open` (default: open and not snoozed), `snoozed` (R37), `closed` or `all`.
     status: Option<String>,
     responsible: Option<String>,
     channel: Option<String>,
@@ -63,9 +64,10 @@ fn status_filter(s: Option<&str>) -> Result<StatusFilter, Problem> {
     match s {
         None | Some("open") => Ok(StatusFilter::Open),
         Some("closed") => Ok(StatusFilter::Closed),
+        Some("snoozed") => Ok(StatusFilter::Snoozed),
         Some("all") => Ok(StatusFilter::All),
         Some(other) => Err(invalid_query(format!(
-            "status {other:?}: open, closed or all"
+            "status {other:?}: open, snoozed, closed or all"
         ))),
     }
 }
@@ -172,7 +174,7 @@ fn queued(
         })
         .transpose()?;
     let m = app.model();
-    let t = now();
+    let t = app.now();
     let mut positions: std::collections::HashMap<chatd_domain::ChannelId, u64> =
         std::collections::HashMap::new();
     let mut items = Vec::new();
@@ -208,7 +210,7 @@ fn mentioned(app: &App, viewer: &Principal, limit: usize) -> HttpResponse {
             .cmp(&a.last_activity_at)
             .then(a.id.cmp(&b.id))
     });
-    let t = now();
+    let t = app.now();
     let items = rows
         .iter()
         .take(limit)
@@ -241,7 +243,7 @@ pub(super) async fn list_as(
     let page = m.list(viewer, &query).map_err(|e| match e {
         list::ListError::SortUnavailable => Problem::sort_unavailable(e.to_string()),
     })?;
-    let t = now();
+    let t = app.now();
     let items: Vec<_> = page
         .items
         .iter()
@@ -360,6 +362,7 @@ async fn facets(
         bots: (!bots.is_empty()).then_some(bots),
         managers,
         unassigned: f.unassigned,
+        snoozed: f.snoozed,
         channels,
         queued: queues,
     }))

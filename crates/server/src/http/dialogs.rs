@@ -4,7 +4,7 @@
 use super::extract::Caller;
 use super::json::Json;
 use super::people::ReadParams;
-use super::support::{next_offset, now, offset_page, settle, written};
+use super::support::{next_offset, offset_page, settle, written};
 use super::views::{DeleteResult, TimelineEntryOut};
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -68,7 +68,7 @@ async fn dialog_detail(
     settle(&app, p.min_position.as_deref()).await?;
     let m = app.model();
     let row = seen_row(&m, &caller, *id)?;
-    Ok(HttpResponse::Ok().json(views::dialog_detail(&m, row, &caller.principal, now())))
+    Ok(HttpResponse::Ok().json(views::dialog_detail(&m, row, &caller.principal, app.now())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -88,7 +88,14 @@ pub(super) fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEn
             note: views::note(m, dialog_id, n),
         },
         Entry::System { kind, by, at } => {
+            let (until, reason) = match kind {
+                SystemKind::Snoozed { until } => (Some(*until), None),
+                SystemKind::Woke { reason } => (None, Some(*reason)),
+                _ => (None, None),
+            };
             let (event, from, to) = match kind {
+                SystemKind::Snoozed { .. } => ("snoozed", None, None),
+                SystemKind::Woke { .. } => ("woke", None, None),
                 SystemKind::Opened => ("opened", None, None),
                 SystemKind::Closed => ("closed", None, None),
                 SystemKind::Reopened => ("reopened", None, None),
@@ -102,6 +109,8 @@ pub(super) fn entry_out(m: &ReadModel, dialog_id: Uuid, e: &Entry) -> TimelineEn
                 by: views::actor(m, by),
                 from: from.map(|a| views::assignee(m, &a)),
                 to: to.map(|a| views::assignee(m, &a)),
+                until,
+                reason,
             }
         }
     }

@@ -2,7 +2,7 @@
 //! message names by file id (new uploads and re-sent ones alike).
 
 use super::extract::{Caller, Transport};
-use super::support::{command, written};
+use super::support::written;
 #[allow(unused_imports)]
 use super::views::Written;
 use super::Problem;
@@ -177,7 +177,7 @@ async fn upload(
     let out = app
         .execute::<File>(
             meta.file_id,
-            &command(by, FileCommand::Upload(meta.clone())),
+            &app.command(by, FileCommand::Upload(meta.clone())),
         )
         .await?;
     written(StatusCode::CREATED, FileOut::new(&meta, base), out.position)

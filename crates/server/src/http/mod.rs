@@ -4,6 +4,7 @@ mod audit;
 pub mod body;
 mod bot_api;
 mod bots;
+mod channel_views;
 mod channels;
 mod config;
 pub mod console;
@@ -28,6 +29,7 @@ pub mod problem;
 mod settings;
 mod support;
 mod support_serde;
+mod timing;
 mod transport;
 mod transport_changes;
 pub mod views;
@@ -58,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(notes::routes)
                 .configure(customers::routes)
                 .configure(privacy::routes)
+                .configure(timing::routes)
                 .configure(settings::routes)
                 .configure(files::manager_routes),
         )

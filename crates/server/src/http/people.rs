@@ -2,7 +2,7 @@
 
 use super::extract::{Caller, Session};
 use super::json::Json;
-use super::support::{command, settle, written, written_view};
+use super::support::{settle, written, written_view};
 use super::views::GroupOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -254,7 +254,7 @@ async fn create_group(
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
     let group_id = GroupId::from(Uuid::new_v4());
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         GroupCommand::Create {
             group_id,
@@ -293,7 +293,7 @@ async fn update_group(
     body: Json<GroupPatch>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         GroupCommand::Update {
             name: body.name,

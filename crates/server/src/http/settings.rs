@@ -3,7 +3,7 @@
 use super::extract::Caller;
 use super::json::Json;
 use super::people::ReadParams;
-use super::support::{act, command, settle, written, written_view};
+use super::support::{act, settle, written, written_view};
 use super::views::QuickReplyOut;
 #[allow(unused_imports)]
 use super::views::{Empty, Items, Page, Written};
@@ -40,7 +40,7 @@ async fn put_limits(
     body: Json<TimeLimits>,
 ) -> Result<HttpResponse, Problem> {
     let limits = body.into_inner();
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         SettingsCommand::SetTimeLimits(limits.clone()),
     );
@@ -131,7 +131,7 @@ async fn create(
         }
     };
     let id = QuickReplyId::from(Uuid::new_v4());
-    let cmd = command(
+    let cmd = app.command(
         caller.principal,
         QuickReplyCommand::Create {
             quick_reply_id: id,

@@ -7,13 +7,6 @@ use actix_web::HttpResponse;
 use chatd_domain::Principal;
 use chatd_store::Position;
 use serde::Serialize;
-use time::OffsetDateTime;
-
-pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-pub use crate::app::usecases::command;
 
 pub fn parse_position(s: Option<&str>) -> Result<Option<Position>, Problem> {
     s.map(|s| {
@@ -69,7 +62,7 @@ pub async fn act<A: Cached>(
     by: Principal,
     body: A::Command,
 ) -> Result<HttpResponse, Problem> {
-    let out = app.execute::<A>(id, &command(by, body)).await?;
+    let out = app.execute::<A>(id, &app.command(by, body)).await?;
     written(StatusCode::OK, super::views::Empty {}, out.position)
 }
 

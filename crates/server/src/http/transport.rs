@@ -215,7 +215,7 @@ async fn publish_templates(
     let by = chatd_domain::Principal::Channel {
         id: transport.channel_id,
     };
-    let cmd = super::support::command(by, ChannelCommand::PublishTemplates { templates });
+    let cmd = app.command(by, ChannelCommand::PublishTemplates { templates });
     let out = app.execute::<Channel>(transport.channel_id.0, &cmd).await?;
     written(
         StatusCode::OK,

@@ -1,6 +1,6 @@
 //! The JSON shapes clients depend on (SPEC §5). Field names are a contract: add, never rename.
 
-use chatd_domain::channel::{AttachmentLimits, Capabilities, ChannelType};
+use chatd_domain::channel::ChannelType;
 use chatd_domain::customer::Source;
 use chatd_domain::dialog::DialogStatus;
 use chatd_domain::people::WorkStatus;
@@ -9,7 +9,6 @@ use chatd_domain::waiting;
 use chatd_domain::{
     Actor, Assignee, Attachment, MessageError, MessageStatus, Principal, Quote, Right, Role,
 };
-use chatd_projections::model::catalog::ChannelView;
 use chatd_projections::model::dialogs::DialogRow;
 use chatd_projections::model::people::UserView;
 use chatd_projections::timeline;
@@ -53,36 +52,7 @@ pub fn user(m: &ReadModel, u: &UserView, online: bool) -> UserOut {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ChannelOut {
-    pub id: Uuid,
-    #[serde(rename = "type")]
-    pub channel_type: ChannelType,
-    pub name: String,
-    /// `null` also for a caller without `settings.manage` (integrators put keys in URLs).
-    pub webhook_url: Option<String>,
-    pub capabilities: Capabilities,
-    pub limits: AttachmentLimits,
-    /// Shown once, on creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transport_token: Option<String>,
-    /// Shown once, on creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook_secret: Option<String>,
-}
-
-pub fn channel(c: &ChannelView) -> ChannelOut {
-    ChannelOut {
-        id: c.id.0,
-        channel_type: c.channel_type,
-        name: c.name.clone(),
-        webhook_url: c.webhook_url.clone(),
-        capabilities: c.capabilities.clone(),
-        limits: c.limits,
-        transport_token: None,
-        webhook_secret: None,
-    }
-}
+pub use super::channel_views::{channel, ChannelOut};
 
 #[derive(Serialize, ToSchema)]
 pub struct ChannelRef {
@@ -222,6 +192,9 @@ pub struct DialogRowOut {
     /// R31: the dialog's place in its channel's distribution queue (1 = next), in
     /// `queued=true` lists; `null` elsewhere.
     pub queue_position: Option<u64>,
+    /// R37: snoozed (out of the open lists) until then; `null` when not snoozed.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub snoozed_until: Option<OffsetDateTime>,
 }
 
 pub fn dialog_row(
@@ -275,8 +248,8 @@ pub fn dialog_row(
         waiting_since: row
             .waiting_since
             .filter(|_| row.status == DialogStatus::Open),
-        reply_deadline: row.clock(&m.time_limits).map(|c| c.deadline()),
-        waiting_level: waiting::level(row.clock(&m.time_limits), now),
+        reply_deadline: m.dialogs.waiting.clock(row).map(|c| c.deadline()),
+        waiting_level: waiting::level(m.dialogs.waiting.clock(row), now),
         reply_window_closes_at: channel.and_then(|c| {
             chatd_domain::template::window_closes_at(
                 row.last_customer_message,
@@ -284,6 +257,7 @@ pub fn dialog_row(
             )
         }),
         queue_position: None,
+        snoozed_until: row.snoozed_until.filter(|_| row.snoozed()),
     }
 }
 
@@ -299,6 +273,10 @@ pub struct DialogDetail {
     pub customer_card: Option<CustomerCard>,
     #[serde(with = "time::serde::rfc3339")]
     pub opened_at: OffsetDateTime,
+    /// R37: when the shop next opens for this dialog's channel, while it is closed; `null`
+    /// while open or without a calendar.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub shop_opens_at: Option<OffsetDateTime>,
 }
 
 pub fn dialog_detail(
@@ -321,6 +299,10 @@ pub fn dialog_detail(
             .filter(|_| sees)
             .and_then(|c| customer_card(m, &c)),
         opened_at: row.opened_at,
+        shop_opens_at: m.calendar.as_ref().and_then(|c| {
+            let opens = c.next_open(Some(row.channel_id), now);
+            opens.filter(|at| *at > now)
+        }),
     }
 }
 
@@ -431,13 +413,21 @@ pub enum TimelineEntryOut {
         note: NoteOut,
     },
     System {
-        /// `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`.
+        /// `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`,
+        /// `snoozed` (with `until`), `woke` (with `reason`: time, customer, manual, closed).
         event: &'static str,
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
         by: ActorOut,
         from: Option<ActorOut>,
         to: Option<ActorOut>,
+        #[serde(
+            with = "time::serde::rfc3339::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        until: Option<OffsetDateTime>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<chatd_domain::dialog::WakeReason>,
     },
 }
 
@@ -456,6 +446,8 @@ pub struct FacetsOut {
     pub bots: Option<Vec<Counted<ActorOut>>>,
     pub managers: Vec<Counted<ActorOut>>,
     pub unassigned: u64,
+    /// R37: snoozed dialogs the other filters leave (`status=snoozed` lists them).
+    pub snoozed: u64,
     pub channels: Vec<Counted<ChannelOut>>,
     /// R31: dialogs waiting in the distribution bot's queue, per channel (channels with none
     /// are left out).
