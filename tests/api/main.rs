@@ -21,6 +21,7 @@ mod queue;
 mod restart;
 mod schema;
 mod templates;
+mod time;
 mod transport;
 mod visibility;
 mod ws;

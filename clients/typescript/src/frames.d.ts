@@ -123,6 +123,11 @@ export interface components {
              */
             reply_window_closes_at?: string | null;
             responsible?: null | components["schemas"]["ActorOut"];
+            /**
+             * Format: date-time
+             * @description R37: snoozed (out of the open lists) until then; `null` when not snoozed.
+             */
+            snoozed_until?: string | null;
             status: components["schemas"]["DialogStatus"];
             /** Format: int64 */
             unread_count: number;
@@ -205,6 +210,14 @@ export interface components {
             data: components["schemas"]["UserUpdated"];
             /** @enum {string} */
             type: "user_updated";
+        } | {
+            /**
+             * @description R37: a scheduled message was scheduled, edited, cancelled, sent or failed: to whoever
+             *     sees the dialog, and a failure also to its author when the dialog is no longer theirs.
+             */
+            data: components["schemas"]["ScheduledFrame"];
+            /** @enum {string} */
+            type: "scheduled_updated";
         } | {
             /** @description The client missed more than this node kept, or fell too far behind: reload and reconnect. */
             data: components["schemas"]["Empty"];
@@ -338,6 +351,28 @@ export interface components {
         Right: "dialogs.delete" | "dialogs.view_all" | "settings.manage" | "quick_replies.manage_shared";
         /** @enum {string} */
         Role: "admin" | "chat_admin" | "manager" | "auditor";
+        /**
+         * @description R37: `change`: `scheduled`, `edited`, `cancelled`, `sent` or `failed`. The dialog's
+         *     `GET /dialogs/{id}/scheduled` has the content.
+         */
+        ScheduledFrame: {
+            change: string;
+            /** Format: uuid */
+            dialog_id: string;
+            error?: null | components["schemas"]["MessageError"];
+            /**
+             * Format: uuid
+             * @description On `sent`: the message it became.
+             */
+            message_id?: string | null;
+            /** Format: uuid */
+            schedule_id: string;
+            /**
+             * Format: date-time
+             * @description On `scheduled` and `edited`.
+             */
+            send_at?: string | null;
+        };
         /** @description Where a customer came from (R1): shown on the customer card and copied onto orders. */
         Source: {
             channel_id: components["schemas"]["ChannelId"];

@@ -697,6 +697,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_calendar"];
+        put: operations["set_calendar"];
+        post?: never;
+        delete: operations["remove_calendar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogs/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["snooze_dialog"];
+        delete: operations["unsnooze_dialog"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogs/{id}/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_scheduled"];
+        put?: never;
+        post: operations["schedule_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogs/{id}/scheduled/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["cancel_scheduled"];
+        options?: never;
+        head?: never;
+        patch: operations["edit_scheduled"];
+        trace?: never;
+    };
+    "/api/v1/test/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_test_clock"];
+        /** Testing only: the test clock (`test_clock` in the configuration); 404 otherwise. */
+        put: operations["set_test_clock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/time-limits": {
         parameters: {
             query?: never;
@@ -1357,6 +1438,42 @@ export interface components {
             active?: boolean | null;
             distribution?: components["schemas"]["DistributionRule"][] | null;
         };
+        /** @description R37: the shop's calendar. */
+        Calendar: {
+            /** @description An IANA time zone name, e.g. `Europe/Berlin`. */
+            time_zone: string;
+            /** @description The shop's weekly hours. */
+            week: components["schemas"]["Week"];
+            /**
+             * @description Local dates the shop is closed all day (every channel).
+             * @example [
+             *       "2026-12-25"
+             *     ]
+             */
+            holidays?: string[];
+            /** @description Channels with hours of their own instead of the shop's. */
+            channels?: {
+                [key: string]: components["schemas"]["Week"];
+            };
+            /** @description R15: count a dialog's waiting time in working hours only. */
+            working_hours_only?: boolean;
+        };
+        /** @description The calendar, and the shop's state now. */
+        CalendarOut: {
+            calendar?: null | components["schemas"]["Calendar"];
+            /** @description Open now (the shop's own hours; a channel may differ). */
+            open: boolean;
+            /**
+             * Format: date-time
+             * @description While open: when it closes.
+             */
+            closes_at?: string | null;
+            /**
+             * Format: date-time
+             * @description While closed: when it opens (`null`: not within a year).
+             */
+            opens_at?: string | null;
+        };
         /** @description What a channel declares it can carry (R20, R21–R23). */
         Capabilities: {
             /** @description Longest text the channel carries; the effective limit is the lower of this and R8's 2000. */
@@ -1432,12 +1549,19 @@ export interface components {
             transport_token?: string | null;
             /** @description Shown once, on creation. */
             webhook_secret?: string | null;
+            /** @description R37: the reply a customer gets outside working hours (`null`: none). */
+            away_text?: string | null;
         };
         ChannelPatch: {
             name?: string | null;
             /** @description `null` removes the webhook; absent leaves it. */
             webhook_url?: string | null;
             settings?: components["schemas"]["ChannelSettings"];
+            /**
+             * @description R37: the reply a customer gets outside working hours (once per closed period and
+             *     dialog); `null` removes it, absent leaves it.
+             */
+            away_text?: string | null;
         };
         ChannelRef: {
             /** Format: uuid */
@@ -1482,6 +1606,10 @@ export interface components {
             /** @description Every chained stream's head, sorted by name; left out when asked for `heads=false`. */
             heads?: components["schemas"]["HeadEntry"][] | null;
         };
+        ClockBody: {
+            /** Format: date-time */
+            now: string;
+        };
         Counted_ActorOut: {
             type: string;
             /** Format: uuid */
@@ -1504,6 +1632,8 @@ export interface components {
             transport_token?: string | null;
             /** @description Shown once, on creation. */
             webhook_secret?: string | null;
+            /** @description R37: the reply a customer gets outside working hours (`null`: none). */
+            away_text?: string | null;
         } & {
             /** Format: int64 */
             dialogs: number;
@@ -1581,6 +1711,12 @@ export interface components {
             customer_card?: null | components["schemas"]["CustomerCard"];
             /** Format: date-time */
             opened_at: string;
+            /**
+             * Format: date-time
+             * @description R37: when the shop next opens for this dialog's channel, while it is closed; `null`
+             *     while open or without a calendar.
+             */
+            shop_opens_at?: string | null;
         };
         /**
          * @description One of the customer's dialogs: its row, its timeline as it is now, and every event of its
@@ -1628,6 +1764,11 @@ export interface components {
              *     `queued=true` lists; `null` elsewhere.
              */
             queue_position?: number | null;
+            /**
+             * Format: date-time
+             * @description R37: snoozed (out of the open lists) until then; `null` when not snoozed.
+             */
+            snoozed_until?: string | null;
         };
         /** @enum {string} */
         DialogStatus: "open" | "closed";
@@ -1683,6 +1824,11 @@ export interface components {
             managers: components["schemas"]["Counted_ActorOut"][];
             /** Format: int64 */
             unassigned: number;
+            /**
+             * Format: int64
+             * @description R37: snoozed dialogs the other filters leave (`status=snoozed` lists them).
+             */
+            snoozed: number;
             channels: components["schemas"]["Counted_ChannelOut"][];
             /**
              * @description R31: dialogs waiting in the distribution bot's queue, per channel (channels with none
@@ -1801,6 +1947,8 @@ export interface components {
                 transport_token?: string | null;
                 /** @description Shown once, on creation. */
                 webhook_secret?: string | null;
+                /** @description R37: the reply a customer gets outside working hours (`null`: none). */
+                away_text?: string | null;
             }[];
         };
         Items_GroupOut: {
@@ -1838,6 +1986,32 @@ export interface components {
                 uses: number;
                 /** Format: uuid */
                 from_message_id?: string | null;
+            }[];
+        };
+        Items_ScheduledOut: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                dialog_id: string;
+                /** @description Who scheduled it (and will be its author). */
+                author: components["schemas"]["ActorOut"];
+                /** Format: date-time */
+                send_at: string;
+                status: components["schemas"]["ScheduledStatus"];
+                text: string;
+                attachments: components["schemas"]["Attachment"][];
+                template?: null | components["schemas"]["ScheduledTemplate"];
+                error?: null | components["schemas"]["MessageError"];
+                /**
+                 * Format: uuid
+                 * @description With `sent`: the message it became.
+                 */
+                message_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
         };
         Items_TagOut: {
@@ -2138,18 +2312,31 @@ export interface components {
                 /** @enum {string} */
                 type: "note";
             } | {
-                /** @description `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`. */
+                /**
+                 * @description `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`,
+                 *     `snoozed` (with `until`), `woke` (with `reason`: time, customer, manual, closed).
+                 */
                 event: string;
                 /** Format: date-time */
                 at: string;
                 by: components["schemas"]["ActorOut"];
                 from?: null | components["schemas"]["ActorOut"];
                 to?: null | components["schemas"]["ActorOut"];
+                /** Format: date-time */
+                until?: string | null;
+                reason?: null | components["schemas"]["WakeReason"];
                 /** @enum {string} */
                 type: "system";
             })[];
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             next_cursor?: string | null;
+        };
+        /** @description One opening period of a day, `from` before `to`. */
+        Period: {
+            /** @example 09:00 */
+            from: string;
+            /** @example 18:00 */
+            to: string;
         };
         PinBody: {
             /** Format: uuid */
@@ -2260,12 +2447,67 @@ export interface components {
         Right: "dialogs.delete" | "dialogs.view_all" | "settings.manage" | "quick_replies.manage_shared";
         /** @enum {string} */
         Role: "admin" | "chat_admin" | "manager" | "auditor";
+        ScheduleBody: {
+            /**
+             * Format: date-time
+             * @description When to send it (RFC 3339; in the future, at most a year ahead).
+             */
+            send_at: string;
+            text?: string | null;
+            attachment_ids?: string[] | null;
+            template?: null | components["schemas"]["TemplateRef"];
+        };
+        SchedulePatch: {
+            /** Format: date-time */
+            send_at?: string | null;
+            text?: string | null;
+            attachment_ids?: string[] | null;
+            template?: null | components["schemas"]["TemplateRef"];
+        };
+        /** @description A scheduled message. */
+        ScheduledOut: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            dialog_id: string;
+            /** @description Who scheduled it (and will be its author). */
+            author: components["schemas"]["ActorOut"];
+            /** Format: date-time */
+            send_at: string;
+            status: components["schemas"]["ScheduledStatus"];
+            text: string;
+            attachments: components["schemas"]["Attachment"][];
+            template?: null | components["schemas"]["ScheduledTemplate"];
+            error?: null | components["schemas"]["MessageError"];
+            /**
+             * Format: uuid
+             * @description With `sent`: the message it became.
+             */
+            message_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        ScheduledStatus: "pending" | "sent" | "failed" | "cancelled";
+        ScheduledTemplate: {
+            code: string;
+            params?: string[];
+        };
         SendBody: {
             template?: null | components["schemas"]["TemplateBody"];
             text?: string;
             /** Format: uuid */
             quote_message_id?: string | null;
             attachment_ids?: string[];
+        };
+        SnoozeBody: {
+            /**
+             * Format: date-time
+             * @description Until when (RFC 3339; in the future, at most a year ahead).
+             */
+            until: string;
         };
         /** @description Where a customer came from (R1): shown on the customer card and copied onto orders. */
         Source: {
@@ -2311,6 +2553,10 @@ export interface components {
             code: string;
             params?: string[];
         };
+        TemplateRef: {
+            code: string;
+            params?: string[];
+        };
         TemplateSet: {
             /** @description The channel's whole set: templates not listed are gone. */
             templates: components["schemas"]["Template"][];
@@ -2353,13 +2599,19 @@ export interface components {
             /** @enum {string} */
             type: "note";
         } | {
-            /** @description `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`. */
+            /**
+             * @description `opened`, `closed`, `reopened`, `reassigned`, `customer_unpinned`, `customer_pinned`,
+             *     `snoozed` (with `until`), `woke` (with `reason`: time, customer, manual, closed).
+             */
             event: string;
             /** Format: date-time */
             at: string;
             by: components["schemas"]["ActorOut"];
             from?: null | components["schemas"]["ActorOut"];
             to?: null | components["schemas"]["ActorOut"];
+            /** Format: date-time */
+            until?: string | null;
+            reason?: null | components["schemas"]["WakeReason"];
             /** @enum {string} */
             type: "system";
         };
@@ -2417,6 +2669,11 @@ export interface components {
          * @enum {string}
          */
         WaitingLevel: "none" | "warning" | "danger";
+        /**
+         * @description R37: why a snoozed dialog came back.
+         * @enum {string}
+         */
+        WakeReason: "time" | "customer" | "manual" | "closed";
         WebhookAttachment: {
             /** Format: uuid */
             file_id: string;
@@ -2515,6 +2772,16 @@ export interface components {
         WebhookReply: {
             external_message_id?: string | null;
         };
+        /** @description Opening periods per weekday; a day not listed is closed. */
+        Week: {
+            mon?: components["schemas"]["Period"][];
+            tue?: components["schemas"]["Period"][];
+            wed?: components["schemas"]["Period"][];
+            thu?: components["schemas"]["Period"][];
+            fri?: components["schemas"]["Period"][];
+            sat?: components["schemas"]["Period"][];
+            sun?: components["schemas"]["Period"][];
+        };
         /** @enum {string} */
         WorkStatus: "free" | "busy" | "lunch" | "break";
         /**
@@ -2550,6 +2817,27 @@ export interface components {
          * @description A write's answer: the resource, plus `position`, the global position of the write's last event
          *     (or of the log when it changed nothing) for the next read's `min_position`.
          */
+        Written_CalendarOut: {
+            calendar?: null | components["schemas"]["Calendar"];
+            /** @description Open now (the shop's own hours; a channel may differ). */
+            open: boolean;
+            /**
+             * Format: date-time
+             * @description While open: when it closes.
+             */
+            closes_at?: string | null;
+            /**
+             * Format: date-time
+             * @description While closed: when it opens (`null`: not within a year).
+             */
+            opens_at?: string | null;
+        } & {
+            position?: string | null;
+        };
+        /**
+         * @description A write's answer: the resource, plus `position`, the global position of the write's last event
+         *     (or of the log when it changed nothing) for the next read's `min_position`.
+         */
         Written_ChannelOut: {
             /** Format: uuid */
             id: string;
@@ -2563,6 +2851,8 @@ export interface components {
             transport_token?: string | null;
             /** @description Shown once, on creation. */
             webhook_secret?: string | null;
+            /** @description R37: the reply a customer gets outside working hours (`null`: none). */
+            away_text?: string | null;
         } & {
             position?: string | null;
         };
@@ -2753,6 +3043,36 @@ export interface components {
             message_id: string;
             /** @description `false` when the report changed nothing (a repeated one). */
             changed: boolean;
+        } & {
+            position?: string | null;
+        };
+        /**
+         * @description A write's answer: the resource, plus `position`, the global position of the write's last event
+         *     (or of the log when it changed nothing) for the next read's `min_position`.
+         */
+        Written_ScheduledOut: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            dialog_id: string;
+            /** @description Who scheduled it (and will be its author). */
+            author: components["schemas"]["ActorOut"];
+            /** Format: date-time */
+            send_at: string;
+            status: components["schemas"]["ScheduledStatus"];
+            text: string;
+            attachments: components["schemas"]["Attachment"][];
+            template?: null | components["schemas"]["ScheduledTemplate"];
+            error?: null | components["schemas"]["MessageError"];
+            /**
+             * Format: uuid
+             * @description With `sent`: the message it became.
+             */
+            message_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         } & {
             position?: string | null;
         };
@@ -3473,6 +3793,7 @@ export interface operations {
         parameters: {
             query?: {
                 sort?: string;
+                /** @description `open` (default: open and not snoozed), `snoozed` (R37), `closed` or `all`. */
                 status?: string;
                 responsible?: string;
                 channel?: string;
@@ -5026,6 +5347,492 @@ export interface operations {
             };
         };
     };
+    get_calendar: {
+        parameters: {
+            query?: {
+                min_position?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    set_calendar: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Calendar"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_CalendarOut"];
+                };
+            };
+            /** @description missing_right: settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed: an unknown time zone, overlapping or backward periods, too many */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_calendar: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the shop keeps no calendar: always open */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_Empty"];
+                };
+            };
+            /** @description missing_right: settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    snooze_dialog: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnoozeBody"];
+            };
+        };
+        responses: {
+            /** @description out of the open lists (under `status=snoozed`) until `until` or the customer's next message; a `dialog_updated` frame then */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_Empty"];
+                };
+            };
+            /** @description not_responsible */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found: no such dialog, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description dialog_closed: a closed dialog is not snoozed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed: `until` not in the future or more than a year ahead */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsnooze_dialog: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description back in the open lists; a no-op when not snoozed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_Empty"];
+                };
+            };
+            /** @description not_responsible */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_scheduled: {
+        parameters: {
+            query?: {
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the timeline's scheduled part, in the order they were scheduled: pending ones and what became of the others */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Items_ScheduledOut"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schedule_message: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleBody"];
+            };
+        };
+        responses: {
+            /** @description scheduled; at `send_at` it is sent by the ordinary send as its author, or becomes `failed` with the reason */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_ScheduledOut"];
+                };
+            };
+            /** @description not_responsible */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found, template_not_found, unknown file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too_many_scheduled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed, empty_message, text_too_long, too_many_attachments */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_scheduled: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cancelled (by its author, an admin or a chat admin) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_Empty"];
+                };
+            };
+            /** @description not_author */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description scheduled_not_pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_scheduled: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePatch"];
+            };
+        };
+        responses: {
+            /** @description what is given replaces what it holds (text and attachments together, or a template) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Written_ScheduledOut"];
+                };
+            };
+            /** @description not_author */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description scheduled_not_pending: sent, failed or cancelled already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_test_clock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockBody"];
+                };
+            };
+            /** @description not_found: no test clock */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_test_clock: {
+        parameters: {
+            query?: {
+                /** @description R38: act only once the read models have reached this position (5 s at most, then 503 `projection_lagging`), e.g. the `position` of a write on another node */
+                min_position?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockBody"];
+            };
+        };
+        responses: {
+            /** @description the clock now says `now`; due timers fire */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockBody"];
+                };
+            };
+            /** @description not_found: no test clock (always, in service) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_time_limits: {
         parameters: {
             query?: {
@@ -6246,6 +7053,7 @@ export interface operations {
         parameters: {
             query?: {
                 sort?: string;
+                /** @description `open` (default: open and not snoozed), `snoozed` (R37), `closed` or `all`. */
                 status?: string;
                 responsible?: string;
                 channel?: string;

@@ -131,7 +131,7 @@ pub async fn log_in(
     let token = credentials::new_token();
     let start = UserCommand::StartSession {
         token_hash: credentials::token_hash(&token),
-        expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(SESSION_DAYS),
+        expires_at: app.now() + time::Duration::days(SESSION_DAYS),
     };
     let out = app
         .execute::<User>(user_id, &app.command(Principal::System, start))
@@ -167,7 +167,7 @@ pub fn used(
     token_hash: &str,
     last_used: time::OffsetDateTime,
 ) {
-    if time::OffsetDateTime::now_utc() - last_used < app.sessions.idle() / RECORD_USE_EVERY {
+    if app.now() - last_used < app.sessions.idle() / RECORD_USE_EVERY {
         return;
     }
     if !app

@@ -93,14 +93,17 @@ pub fn watch_waiting_levels(app: &Arc<App>, hub: Arc<Hub>) {
     let weak = Arc::downgrade(app);
     let mut stopping = app.stopping();
     app.spawn(async move {
-        let mut last = time::OffsetDateTime::now_utc();
+        let mut last = match weak.upgrade() {
+            Some(app) => app.now(),
+            None => return,
+        };
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(TICK) => {}
                 _ = stopping.wait_for(|s| *s) => return,
             }
             let Some(app) = weak.upgrade() else { return };
-            let now = time::OffsetDateTime::now_utc();
+            let now = app.now();
             let m = app.model();
             let position = m.position.unwrap_or(Position::single(0));
             for id in m.dialogs.crossing(last, now) {

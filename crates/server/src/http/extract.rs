@@ -58,7 +58,7 @@ impl Session {
         let unknown = || unauthorized("the token is unknown, expired or revoked");
         let user = model
             .people
-            .session(&hash, OffsetDateTime::now_utc(), app.sessions.idle())
+            .session(&hash, app.now(), app.sessions.idle())
             .ok_or_else(unknown)?;
         Ok(Session {
             principal: model.people.principal_of(user),

@@ -4,7 +4,7 @@
 
 use super::{
     audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, messages,
-    notes, people, privacy, settings, transport, transport_changes,
+    notes, people, privacy, settings, timing, transport, transport_changes,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -126,6 +126,17 @@ impl Modify for WritesTakeMinPosition {
         customers::delete_tag,
         privacy::erase,
         privacy::export,
+        timing::get_calendar,
+        timing::put_calendar,
+        timing::remove_calendar,
+        timing::snooze,
+        timing::unsnooze,
+        timing::list_scheduled,
+        timing::schedule,
+        timing::edit_scheduled,
+        timing::cancel_scheduled,
+        timing::set_clock,
+        timing::get_clock,
         settings::get_limits,
         settings::put_limits,
         settings::list,
