@@ -480,6 +480,20 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
     assert_eq!(settled.status, 200);
     let reply = reply.body["id"].as_str().unwrap().to_owned();
     let mine_customer = app.customer_of(&admin, &mine).await;
+    // R37: m1's scheduled message in the hidden dialog.
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let scheduled = app
+        .call(
+            "POST",
+            &format!("/api/v1/dialogs/{hidden}/scheduled"),
+            Some(&t1),
+            Some(json!({"send_at": tomorrow, "text": "later"})),
+        )
+        .await;
+    assert_eq!(scheduled.status, 201, "{scheduled:?}");
+    let scheduled = scheduled.body["id"].as_str().unwrap().to_owned();
 
     let doc = app.get("/api/v1/openapi.json").await;
     let doc: Value = doc.json().await.expect("the OpenAPI document");
@@ -533,6 +547,13 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                 ("PATCH", "/api/v1/dialogs/{id}/notes/{note_id}") => {
                     Some(json!({"text": "stolen"}))
                 }
+                ("POST", "/api/v1/dialogs/{id}/snooze") => Some(json!({"until": tomorrow})),
+                ("POST", "/api/v1/dialogs/{id}/scheduled") => {
+                    Some(json!({"send_at": tomorrow, "text": "stolen"}))
+                }
+                ("PATCH", "/api/v1/dialogs/{id}/scheduled/{schedule_id}") => {
+                    Some(json!({"text": "stolen"}))
+                }
                 ("PATCH", _) => Some(json!({"name": "renamed"})),
                 _ => None,
             };
@@ -540,7 +561,8 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
                 .replace("{id}", id)
                 .replace("{tag_id}", &tag)
                 .replace("{message_id}", &message)
-                .replace("{note_id}", &note);
+                .replace("{note_id}", &note)
+                .replace("{schedule_id}", &scheduled);
             let a = app.call(&method, &url, Some(&t2), body).await;
             assert_eq!(a.status, expected, "{method} {path}: {a:?}");
             if expected == 404 {
@@ -554,6 +576,18 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
     let d = app.detail(&t1, &hidden, None).await;
     assert_eq!(d.body["responsible"]["id"], m1.as_str());
     assert_eq!(d.body["status"], "open");
+    assert_eq!(d.body["snoozed_until"], Value::Null, "not snoozed");
+    let s = app
+        .call(
+            "GET",
+            &format!("/api/v1/dialogs/{hidden}/scheduled"),
+            Some(&t1),
+            None,
+        )
+        .await;
+    assert_eq!(s.body["items"].as_array().map(Vec::len), Some(1), "{s:?}");
+    assert_eq!(s.body["items"][0]["status"], "pending");
+    assert_eq!(s.body["items"][0]["text"], "later");
     assert_eq!(
         app.message_status(&t1, &hidden, &message).await,
         "queued",
