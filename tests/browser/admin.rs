@@ -109,6 +109,7 @@ async fn an_admin_edits_what_they_created() {
         ("reactions", "false"),
         ("warning_after", "60"),
         ("limit", "120"),
+        ("away_text", "We answer from 9:00 on weekdays."),
     ])
     .await;
     let channels = app
@@ -118,6 +119,7 @@ async fn an_admin_edits_what_they_created() {
     assert_eq!(c["webhook_url"], "https://hooks.shop.example/chatd");
     assert_eq!(c["capabilities"]["reactions"], false);
     assert_eq!(c["capabilities"]["text_max_len"], 2000, "the rest kept");
+    assert_eq!(c["away_text"], "We answer from 9:00 on weekdays.", "R37");
     let limits = app
         .call("GET", "/api/v1/settings/time-limits", Some(&admin), None)
         .await;
@@ -126,6 +128,37 @@ async fn an_admin_edits_what_they_created() {
         "{:?}",
         limits.body
     );
+
+    // R37: the shop's hours, in its time zone, with a holiday.
+    b.admin_tab("hours").await;
+    b.client
+        .execute(
+            "document.querySelector('[aria-label=\"Time zone\"]').value = 'Europe/Berlin';
+             document.querySelector('[aria-label=\"Saturday hours\"]').value = '10:00-14:00';
+             document.querySelector('[aria-label=\"Holidays\"]').value = '2026-12-25';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.element("form.hours button.primary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.sees("Hours saved").await;
+    let cal = app
+        .call("GET", "/api/v1/settings/calendar", Some(&admin), None)
+        .await;
+    let c = &cal.body["calendar"];
+    assert_eq!(c["time_zone"], "Europe/Berlin", "{cal:?}");
+    assert_eq!(c["week"]["sat"], json!([{"from": "10:00", "to": "14:00"}]));
+    assert_eq!(
+        c["week"]["mon"],
+        json!([{"from": "09:00", "to": "18:00"}]),
+        "the default weekday"
+    );
+    assert_eq!(c["holidays"], json!(["2026-12-25"]));
+    b.sees("now").await;
 
     b.admin_tab("replies").await;
     b.press("Edit quick reply hi").await;

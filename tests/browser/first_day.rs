@@ -11,6 +11,7 @@ struct Desk {
     app: TestApp,
     admin: String,
     maria: String,
+    maria_id: String,
     transport: String,
     dialogs: Vec<String>,
     tag: String,
@@ -50,6 +51,7 @@ async fn desk() -> Desk {
         app,
         admin,
         maria: maria_token,
+        maria_id: maria.clone(),
         transport,
         dialogs,
         tag,
@@ -379,7 +381,7 @@ async fn the_filter_window_is_the_seeds(b: &Browser, d: &Desk) {
     .await;
     b.client
         .execute(
-            "document.querySelectorAll('input[name=status]')[2].click()",
+            "[...document.querySelectorAll('input[name=status]')].find(i => i.parentElement.textContent === 'all').click()",
             vec![],
         )
         .await
@@ -460,6 +462,75 @@ async fn offline_the_indicator_shows_and_the_text_is_kept(b: &Browser, d: Desk) 
     assert_eq!(b.reply_box().await, "We take cards and PayPal");
 }
 
+/// Step 14 (R37): a dialog is snoozed from its header and woken again; a reply typed in the
+/// composer is scheduled for later (the box empties, the message waits in "Send later") and
+/// cancelled there.
+async fn snooze_and_send_later(b: &Browser, d: &Desk) {
+    let id = d
+        .app
+        .dialog(&d.transport, "dee", "Is the red one back in stock?")
+        .await;
+    assert_eq!(d.app.reassign(&d.admin, &id, &d.maria_id).await.status, 200);
+    b.open_dialog(&id, "Is the red one back in stock?").await;
+    b.click_button("Snooze").await;
+    b.sees("Snoozed until").await;
+    let snoozed = d
+        .app
+        .call(
+            "GET",
+            "/api/v1/dialogs?status=snoozed",
+            Some(&d.maria),
+            None,
+        )
+        .await;
+    assert_eq!(ids(&snoozed.body), vec![id.clone()], "{snoozed:?}");
+    b.click_button("Wake now").await;
+    b.until(
+        "the header no longer says snoozed",
+        "return !document.querySelector('.dialog-head').textContent.includes('Snoozed until')",
+    )
+    .await;
+    let open = d
+        .app
+        .call(
+            "GET",
+            "/api/v1/dialogs?status=snoozed",
+            Some(&d.maria),
+            None,
+        )
+        .await;
+    assert!(ids(&open.body).is_empty(), "{open:?}");
+
+    b.element("#composer-text")
+        .await
+        .send_keys("The red one arrives on Monday")
+        .await
+        .unwrap();
+    b.element("details.later summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.click_button("Schedule").await;
+    b.element("ul.scheduled li.scheduled-pending").await;
+    assert_eq!(b.reply_box().await, "", "what was scheduled left the box");
+    let path = format!("/api/v1/dialogs/{id}/scheduled");
+    let listed = d.app.call("GET", &path, Some(&d.maria), None).await;
+    assert_eq!(listed.body["items"][0]["status"], "pending", "{listed:?}");
+    assert_eq!(
+        listed.body["items"][0]["text"],
+        "The red one arrives on Monday"
+    );
+    b.click_button("Cancel").await;
+    b.until(
+        "the cancelled message leaves the list",
+        "return !document.querySelector('ul.scheduled li.scheduled-pending')",
+    )
+    .await;
+    let listed = d.app.call("GET", &path, Some(&d.maria), None).await;
+    assert_eq!(listed.body["items"][0]["status"], "cancelled", "{listed:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_managers_first_day_goes_right() {
     let Some(b) = Browser::start().await else {
@@ -482,6 +553,7 @@ async fn a_managers_first_day_goes_right() {
     the_filter_window_is_the_seeds(&b, &d).await;
     the_keyboard_reaches_the_reply_box_and_message_actions(&b, &d).await;
     actions_are_offered_only_where_allowed(&b, &d).await;
+    snooze_and_send_later(&b, &d).await;
     let problems = b.problems(&d.app.base).await;
     assert!(problems.is_empty(), "{problems:?}");
     offline_the_indicator_shows_and_the_text_is_kept(&b, d).await;

@@ -11,6 +11,7 @@ const TABS = [
   ["channels", "Channels"],
   ["tags", "Tags"],
   ["limits", "Time limits"],
+  ["hours", "Hours"],
   ["bots", "Bots"],
   ["replies", "Quick replies"],
 ];
@@ -237,10 +238,11 @@ export class Admin {
         check("reactions", "Carries reactions"),
         ["warning_after", "Own time limit: warning after (s, empty: the default)", h("input", { type: "number", min: 10, step: 10, value: own?.warning_after ?? "" })],
         ["limit", "Own time limit: limit (s)", h("input", { type: "number", min: 10, step: 10, value: own?.limit ?? "" })],
+        ["away_text", "Away reply outside working hours (empty: none)", h("textarea", { maxlength: 2000, dir: "auto", value: c.away_text ?? "" })],
       ],
       async (v) => {
         const capabilities = { text_max_len: v.text_max_len, reply_window_s: v.reply_window_s, editing: v.editing, deleting: v.deleting, delivered_status: v.delivered_status, read_status: v.read_status, reactions: v.reactions };
-        const r = await this.api.PATCH("/api/v1/channels/{id}", { params: { id: c.id }, body: { name: v.name, webhook_url: v.webhook_url || null, settings: { capabilities } } });
+        const r = await this.api.PATCH("/api/v1/channels/{id}", { params: { id: c.id }, body: { name: v.name, webhook_url: v.webhook_url || null, settings: { capabilities }, away_text: v.away_text.trim() ? v.away_text : null } });
         if (r.error) return r;
         const channels = { ...(limits?.channels ?? {}) };
         if (v.warning_after != null && v.limit != null) channels[c.id] = { warning_after: v.warning_after, limit: v.limit };
@@ -355,6 +357,52 @@ export class Admin {
         ],
         (v) => this.api.PUT("/api/v1/settings/time-limits", { body: { default: v, channels: limits.data?.channels ?? {} } }),
         "Save",
+      ),
+    ];
+  }
+
+  /** R37: the shop's hours. Each day is a list of periods, "09:00-13:00, 14:00-18:00". */
+  async hours() {
+    const r = await this.api.GET("/api/v1/settings/calendar");
+    const cal = r.data?.calendar;
+    const days = [["mon", "Monday"], ["tue", "Tuesday"], ["wed", "Wednesday"], ["thu", "Thursday"], ["fri", "Friday"], ["sat", "Saturday"], ["sun", "Sunday"]];
+    const text = (periods) => (periods ?? []).map((p) => `${p.from}-${p.to}`).join(", ");
+    const parse = (s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => {
+          const [from, to] = x.split("-").map((t) => t.trim());
+          return { from, to };
+        });
+    const state = !cal ? "No calendar: the shop counts as always open (no away replies)." : r.data.open ? `Open now${r.data.closes_at ? `, until ${new Date(r.data.closes_at).toLocaleString()}` : ""}.` : `Closed now${r.data.opens_at ? `; opens ${new Date(r.data.opens_at).toLocaleString()}` : ""}.`;
+    const inputs = {
+      time_zone: h("input", { required: true, value: cal?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC", "aria-label": "Time zone" }),
+      holidays: h("input", { value: (cal?.holidays ?? []).join(", "), placeholder: "2026-12-25, 2027-01-01", "aria-label": "Holidays" }),
+      working_hours_only: h("input", { type: "checkbox", checked: !!cal?.working_hours_only }),
+    };
+    const dayInputs = Object.fromEntries(days.map(([k, label]) => [k, h("input", { value: text(cal?.week?.[k] ?? (cal ? [] : k === "sat" || k === "sun" ? [] : [{ from: "09:00", to: "18:00" }])), placeholder: "closed", "aria-label": `${label} hours` })]));
+    const save = async (e) => {
+      e.preventDefault();
+      const week = Object.fromEntries(days.map(([k]) => [k, parse(dayInputs[k].value)]));
+      const holidays = inputs.holidays.value.split(",").map((d) => d.trim()).filter(Boolean);
+      const put = await this.api.PUT("/api/v1/settings/calendar", { body: { time_zone: inputs.time_zone.value.trim(), week, holidays, channels: cal?.channels ?? {}, working_hours_only: inputs.working_hours_only.checked } });
+      if (put.error) return toast(problem(put));
+      toast("Hours saved");
+      this.tab("hours");
+    };
+    return [
+      h("p", { role: "status" }, state),
+      h(
+        "form.hours",
+        { onsubmit: save },
+        h("label", {}, "Time zone (IANA, e.g. Europe/Berlin)", inputs.time_zone),
+        days.map(([k, label]) => h("label", {}, label, dayInputs[k])),
+        h("label", {}, "Holidays (dates, comma-separated)", inputs.holidays),
+        h("label.check", {}, inputs.working_hours_only, "Time limits count working hours only"),
+        h("p.muted", {}, "A day's periods as 09:00-13:00, 14:00-18:00; empty is closed. Away replies are set per channel."),
+        h("div.bar", {}, h("button.primary", { type: "submit" }, "Save hours"), " ", cal ? h("button", { type: "button", onclick: async () => { const d = await this.api.DELETE("/api/v1/settings/calendar"); if (d.error) toast(problem(d)); this.tab("hours"); } }, "Remove calendar") : null),
       ),
     ];
   }

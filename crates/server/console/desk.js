@@ -65,6 +65,8 @@ export class Desk {
         feed.on("dialog_updated", upsert),
         feed.on("mention_new", (f) => this.upsert(f.data.dialog)),
         feed.on("dialog_removed", (f) => this.remove(f.data.dialog_id)),
+        // R37: a scheduled message of one's own that could not be sent, wherever one is.
+        feed.on("scheduled_updated", (f) => f.data.change === "failed" && toast(`A scheduled message was not sent: ${f.data.error?.message ?? "refused"}`, 10000)),
         feed.on("*", (f) => this.current?.frame(f)),
       );
     }
@@ -134,7 +136,8 @@ export class Desk {
   upsert(row, append = false) {
     if (!row) return;
     const q = this.query;
-    const matches = q.mentioned || q.queued || q.status === "all" || row.status === q.status;
+    const state = row.status === "open" && row.snoozed_until ? "snoozed" : row.status;
+    const matches = q.mentioned || q.queued || q.status === "all" || state === q.status;
     const old = this.rows.get(row.id);
     // The open dialog stays in view when it leaves the filter (closing one's own dialog, R39):
     // its row is shown as it is now, and goes at the next reload.
@@ -220,7 +223,7 @@ export class Desk {
       h(
         "div.row-main",
         {},
-        h("div.row-name", {}, row.customer?.name ?? "Unpinned customer", h("span.row-channel", {}, row.channel?.name ?? ""), row.status === "closed" ? h("span.muted", {}, " · closed") : null),
+        h("div.row-name", {}, row.customer?.name ?? "Unpinned customer", h("span.row-channel", {}, row.channel?.name ?? ""), row.status === "closed" ? h("span.muted", {}, " · closed") : null, row.snoozed_until ? h("span.muted", { title: `Snoozed until ${new Date(row.snoozed_until).toLocaleString()}` }, " · 💤 snoozed") : null),
         h("div", {}, (row.customer?.pinned_tags ?? []).map((t) => h(`span.tag.tag-${t.color}`, {}, t.name))),
         last,
         row.queue_position != null ? h("div.muted", {}, `Queue position ${row.queue_position}`) : null,
@@ -338,7 +341,7 @@ export class Desk {
     fill(
       this.filters,
       h("div.filter-bar", {}, h("span.muted", {}, this.activeFilters() ? "Filtered: the list shows only what matches." : "Showing every dialog you may see.")),
-      h("fieldset", {}, h("legend", {}, "Status"), ["open", "closed", "all"].map((s) => radio("status", s, s, q.status, (v) => (q.status = v)))),
+      h("fieldset", {}, h("legend", {}, "Status"), ["open", "snoozed", "closed", "all"].map((s) => radio("status", s, s, q.status, (v) => (q.status = v)))),
       h(
         "fieldset",
         {},

@@ -3,6 +3,7 @@
 // edits, deletions, reactions), and the typing area (2000-character counter, quote, files by
 // paperclip or drag and drop within the channel's limits, quick replies, templates, notes,
 // a draft kept on the server as you type).
+import { snoozeControls, Later } from "/console/later.js";
 import { h, fill, toast, problem, CHANNEL_ICONS, STATUS_MARKS, failureSentence, time, actorName, debounce, imageUrl, download } from "/console/ui.js";
 import { CustomerCard } from "/console/card.js";
 
@@ -115,6 +116,7 @@ export class DialogView {
         this.api.POST("/api/v1/dialogs/{id}/read", { params: { id: this.id } });
       }
     }
+    if (f.type === "scheduled_updated") this.later?.load();
     if (f.type === "dialog_updated" && d.dialog) {
       Object.assign(this.detail, d.dialog);
       this.renderHead();
@@ -166,6 +168,7 @@ export class DialogView {
         card ? (card.blocked ? action("Unblock customer", () => this.block(false), "", may.write) : action("Block customer", () => this.block(true), ".danger", may.write)) : null,
         card ? action("Unpin customer", () => this.unpin(), ".danger", may.write) : null,
         action("Attachments", () => this.attachments()),
+        snoozeControls(this, may.close, may.why),
         this.ctx.me.user.role === "admin" ? action("History", () => this.ctx.show("audit", this.id)) : null,
       ),
       may.write ? null : h("p.muted.why", {}, `${may.why} You can read it and add internal notes.`),
@@ -451,7 +454,9 @@ export class DialogView {
         h("button.primary", { disabled: blocked, onclick: () => this.send() }, "Send"),
         this.sendWhy = h("span.why", { "aria-live": "polite" }),
       ),
+      this.mayWrite && !blocked ? (this.later = new Later(this)).el : null,
     );
+    this.later?.load();
     this.maxText = max;
     this.sendButton = this.composer.querySelector("button.primary");
     this.composer.insertBefore(this.mentionBox, this.textarea.nextSibling);
@@ -633,6 +638,13 @@ export class DialogView {
       return toast("Not sent: chatd cannot be reached. Your text is kept; send it again when the connection is back.");
     }
     if (r.error) return toast(problem(r));
+    this.clearComposer(note);
+    this.loadTimeline();
+  }
+
+  /** What was sent (now or for later) leaves the composer, and no draft of it stays behind:
+   * not the note's, not the reply's (R11, R39). */
+  clearComposer(note = false) {
     this.saveDraft.cancel();
     this.dirty = false;
     this.textarea.value = "";
@@ -643,13 +655,11 @@ export class DialogView {
     this.renderQuote();
     fill(this.fileBox);
     this.updateCount();
-    // Whatever was sent, no draft of it stays behind: not the note's, not the reply's (R11, R39).
     sessionStorage.removeItem(this.noteKey);
     if (this.serverDraft || !note) {
       this.serverDraft = "";
       this.api.DELETE("/api/v1/dialogs/{id}/draft", { params: { id: this.id } });
     }
-    this.loadTimeline();
   }
 
   async sendTemplate(t) {

@@ -160,8 +160,8 @@ pub struct Calendar {
     pub time_zone: String,
     /// The shop's weekly hours.
     pub week: Week,
-    /// Local dates the shop is closed all day (every channel).
-    #[serde(default)]
+    /// Local dates the shop is closed all day (every channel), `YYYY-MM-DD`.
+    #[serde(default, with = "dates")]
     #[cfg_attr(feature = "schema", schema(value_type = Vec<String>, example = json!(["2026-12-25"])))]
     pub holidays: Vec<Date>,
     /// Channels with hours of their own instead of the shop's.
@@ -170,6 +170,30 @@ pub struct Calendar {
     /// R15: count a dialog's waiting time in working hours only.
     #[serde(default)]
     pub working_hours_only: bool,
+}
+
+/// Dates as `YYYY-MM-DD` strings.
+mod dates {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[year]-[month]-[day]");
+
+    pub fn serialize<S: Serializer>(dates: &[Date], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(dates.iter().map(|d| d.format(FORMAT).unwrap_or_default()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| {
+                Date::parse(s, FORMAT).map_err(|_| {
+                    serde::de::Error::custom(format!("{s:?} is not a date YYYY-MM-DD"))
+                })
+            })
+            .collect()
+    }
 }
 
 /// Whether the shop is open at an instant, and until or from when.

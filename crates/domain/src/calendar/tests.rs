@@ -218,6 +218,19 @@ fn r37_adjacent_periods_are_one_opening() {
 }
 
 #[test]
+fn r37_holidays_are_dates_on_the_wire() {
+    let c = Calendar {
+        holidays: vec![date!(2026 - 12 - 25)],
+        ..berlin()
+    };
+    let json = serde_json::to_value(&c).unwrap();
+    assert_eq!(json["holidays"], serde_json::json!(["2026-12-25"]));
+    assert_eq!(serde_json::from_value::<Calendar>(json).unwrap(), c);
+    let bad = r#"{"time_zone":"UTC","week":{},"holidays":["25.12.2026"]}"#;
+    assert!(serde_json::from_str::<Calendar>(bad).is_err());
+}
+
+#[test]
 fn r37_a_calendar_is_validated() {
     let mut c = berlin();
     c.week.mon = vec![p("09:00", "12:00"), p("11:00", "13:00")];

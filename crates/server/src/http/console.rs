@@ -36,6 +36,7 @@ assets! {
     "ui.js" => "../../console/ui.js", "text/javascript; charset=utf-8";
     "desk.js" => "../../console/desk.js", "text/javascript; charset=utf-8";
     "dialog.js" => "../../console/dialog.js", "text/javascript; charset=utf-8";
+    "later.js" => "../../console/later.js", "text/javascript; charset=utf-8";
     "card.js" => "../../console/card.js", "text/javascript; charset=utf-8";
     "admin.js" => "../../console/admin.js", "text/javascript; charset=utf-8";
     "audit.js" => "../../console/audit.js", "text/javascript; charset=utf-8";
