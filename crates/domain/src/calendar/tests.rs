@@ -169,7 +169,7 @@ fn r37_changing_the_time_zone_moves_the_hours() {
     c.time_zone = "Mars/Olympus".into();
     assert!(matches!(
         c.validate(),
-        Err(DomainError::Invalid { ref field, .. }) if *field == "time_zone"
+        Err(DomainError::Invalid { field, .. }) if field == "time_zone"
     ));
 }
 

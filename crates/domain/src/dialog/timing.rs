@@ -213,7 +213,7 @@ pub(super) fn schedule(
     }])
 }
 
-fn pending<'a>(state: &'a Dialog, id: ScheduleId) -> Result<&'a Scheduled, DomainError> {
+fn pending(state: &Dialog, id: ScheduleId) -> Result<&Scheduled, DomainError> {
     let s = state.scheduled.get(&id).ok_or(DomainError::NotFound)?;
     if s.status == ScheduledStatus::Pending {
         Ok(s)

@@ -56,7 +56,7 @@ impl TimeLimits {
 pub enum SettingsEvent {
     TimeLimitsSet(TimeLimits),
     /// R37: the shop's calendar, replacing the last one.
-    CalendarSet(Calendar),
+    CalendarSet(Box<Calendar>),
     /// R37: the shop keeps no calendar any more (always open).
     CalendarRemoved {},
 }
@@ -73,14 +73,14 @@ pub const SETTINGS_STREAM: &str = "settings-chat";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     pub time_limits: TimeLimits,
-    pub calendar: Option<Calendar>,
+    pub calendar: Option<Box<Calendar>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingsCommand {
     SetTimeLimits(TimeLimits),
     /// R37: `None` removes the calendar.
-    SetCalendar(Option<Calendar>),
+    SetCalendar(Option<Box<Calendar>>),
 }
 
 pub fn decide_settings(

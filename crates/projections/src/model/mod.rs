@@ -74,7 +74,7 @@ impl ReadModel {
             if let AnyEvent::Settings(r) = &decoded {
                 match &r.event {
                     SettingsEvent::TimeLimitsSet(limits) => self.time_limits = limits.clone(),
-                    SettingsEvent::CalendarSet(c) => self.calendar = Some(c.clone()),
+                    SettingsEvent::CalendarSet(c) => self.calendar = Some((**c).clone()),
                     SettingsEvent::CalendarRemoved {} => self.calendar = None,
                 }
                 self.dialogs.set_waiting(dialogs::Waiting {

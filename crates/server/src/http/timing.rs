@@ -75,7 +75,7 @@ async fn put_calendar(
     let calendar = body.into_inner();
     let cmd = app.command(
         caller.principal,
-        SettingsCommand::SetCalendar(Some(calendar.clone())),
+        SettingsCommand::SetCalendar(Some(Box::new(calendar.clone()))),
     );
     let out = app.execute::<Settings>(SETTINGS_ID, &cmd).await?;
     written(
