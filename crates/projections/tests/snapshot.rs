@@ -92,6 +92,31 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
         t0,
         &SettingsEvent::TimeLimitsSet(limits),
     );
+    // R37: R15 in working hours, on a calendar open around the clock on weekdays only.
+    let day = vec![chatd_domain::calendar::Period {
+        from: chatd_domain::calendar::LocalTime(0),
+        to: chatd_domain::calendar::LocalTime(24 * 60),
+    }];
+    let calendar = chatd_domain::calendar::Calendar {
+        time_zone: "Europe/Berlin".into(),
+        week: chatd_domain::calendar::Week {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day,
+            ..Default::default()
+        },
+        holidays: vec![],
+        channels: Default::default(),
+        working_hours_only: true,
+    };
+    log.put(
+        "settings-chat".into(),
+        Actor::System,
+        t0,
+        &SettingsEvent::CalendarSet(Box::new(calendar)),
+    );
     let channel = Uuid::new_v4().into();
     let t = ChannelType::Livechat;
     log.put(
@@ -292,6 +317,35 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
                 log.put(s.clone(), by, at, &DialogEvent::NoteDeleted { note_id });
             }
         }
+        // R37: some dialogs snoozed (a few woken again), some messages scheduled (a few sent
+        // or cancelled).
+        if i % 6 == 1 {
+            let until = at + time::Duration::hours(i as i64);
+            let by = Actor::User { id: m };
+            log.put(s.clone(), by, at, &DialogEvent::DialogSnoozed { until });
+            if i % 12 == 7 {
+                let e = DialogEvent::DialogWoke {
+                    reason: chatd_domain::dialog::WakeReason::Manual,
+                };
+                log.put(s.clone(), by, at, &e);
+            }
+        }
+        if i % 7 == 3 {
+            let schedule_id = chatd_domain::ScheduleId::from(Uuid::new_v4());
+            let e = DialogEvent::MessageScheduled {
+                schedule_id,
+                send_at: at + time::Duration::minutes(i as i64),
+                content: chatd_domain::dialog::ScheduledContent {
+                    text: format!("later {i}"),
+                    ..Default::default()
+                },
+            };
+            log.put(s.clone(), Actor::User { id: m }, at, &e);
+            if i % 14 == 10 {
+                let e = DialogEvent::ScheduledMessageCancelled { schedule_id };
+                log.put(s.clone(), Actor::User { id: m }, at, &e);
+            }
+        }
         if i % 9 == 4 {
             log.put(s.clone(), Actor::System, at, &DialogEvent::DialogClosed {});
         }
@@ -303,7 +357,9 @@ fn world() -> (Log, Vec<UserId>, Vec<TagId>) {
 }
 
 fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
-    let mut out = String::new();
+    // R37: every timer, in due order.
+    let far = OffsetDateTime::now_utc() + time::Duration::days(3650);
+    let mut out = format!("timers {:?}\n", m.timers.due(far, usize::MAX));
     let admin = Principal::User {
         id: Uuid::nil().into(),
         role: Role::Admin,
@@ -392,6 +448,18 @@ fn answers(m: &ReadModel, managers: &[UserId], tags: &[TagId]) -> String {
             open.sort();
             out.push_str(&format!("mentions {mentions:?} open {open:?}\n"));
         }
+        out.push_str(&format!(
+            "snoozed {:?}\n",
+            m.list(
+                v,
+                &ListQuery {
+                    status: StatusFilter::Snoozed,
+                    limit: 500,
+                    ..Default::default()
+                }
+            )
+            .map(|p| chatd_projections::model::list::ids(&p))
+        ));
         out.push_str(&format!(
             "facets {:?}\n",
             m.facets(
