@@ -43,7 +43,7 @@ fn launch(dir: &Path, url: &str) -> support::Served {
     std::fs::write(
         dir.join("chatd.toml"),
         format!(
-            "lease_ttl_s = {LEASE_S}\nmaster_key_file = {:?}\n[webhooks]\nbase_delay_ms = 100\nmax_delay_ms = 300\nattempts = 1000\n",
+            "lease_ttl_s = {LEASE_S}\ntest_clock = \"now\"\nmaster_key_file = {:?}\n[webhooks]\nbase_delay_ms = 100\nmax_delay_ms = 300\nattempts = 1000\n",
             master.display().to_string()
         ),
     )
@@ -499,6 +499,80 @@ async fn three_nodes_on_one_postgres_are_one_service() {
         bot_node + 1,
         others[0] + 1,
         others[1] + 1
+    );
+
+    // 6. R37's timers fire once across the nodes, from the `timers` holder, although every
+    // node's clock passes their time: four messages scheduled through other nodes than the
+    // ones their dialogs were opened on, then all three clocks moved past them.
+    let hook = Receiver::start(&[]).await;
+    let (_, transport_c, _) = nodes[0]
+        .app
+        .channel_with_webhook(&admin[0], "telegram", &hook.url)
+        .await;
+    let clock = nodes[0]
+        .app
+        .call("GET", "/api/v1/test/clock", Some(&admin[0]), None)
+        .await;
+    let now = time::OffsetDateTime::parse(
+        clock.body["now"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let send_at = rfc(now + time::Duration::hours(1));
+    for n in 0..4 {
+        let d = nodes[n % 3]
+            .app
+            .dialog(&transport_c, &format!("t{n}"), "ping")
+            .await;
+        let via = (n + 1) % 3;
+        let tok = admin_of(via, &admin, &back_admin, holder);
+        eventually(|| async { nodes[via].app.detail(&tok, &d, None).await.status == 200 }).await;
+        let a = nodes[via]
+            .app
+            .call(
+                "POST",
+                &format!("/api/v1/dialogs/{d}/scheduled"),
+                Some(&tok),
+                Some(json!({"send_at": send_at, "text": format!("timer {n}")})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{a:?}");
+    }
+    let later = rfc(now + time::Duration::hours(1) + time::Duration::minutes(1));
+    for (i, node) in nodes.iter().enumerate() {
+        let tok = admin_of(i, &admin, &back_admin, holder);
+        let a = node
+            .app
+            .call(
+                "PUT",
+                "/api/v1/test/clock",
+                Some(&tok),
+                Some(json!({"now": later})),
+            )
+            .await;
+        assert_eq!(a.status, 200, "{a:?}");
+    }
+    hook.wait_for(4).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut texts: Vec<String> = hook
+        .hits()
+        .iter()
+        .map(|h| h.json()["data"]["text"].as_str().unwrap().to_owned())
+        .collect();
+    texts.sort();
+    assert_eq!(
+        texts,
+        ["timer 0", "timer 1", "timer 2", "timer 3"],
+        "each scheduled message sent once"
+    );
+    let timers_node = holder_index(&db, chatd_app::cluster::TIMERS, &nodes).await;
+    println!(
+        "timers on node {}: 4 scheduled messages sent once each while all three clocks passed them",
+        timers_node + 1
     );
     drop(pg);
 }
