@@ -1445,7 +1445,7 @@ export interface components {
             /** @description The shop's weekly hours. */
             week: components["schemas"]["Week"];
             /**
-             * @description Local dates the shop is closed all day (every channel).
+             * @description Local dates the shop is closed all day (every channel), `YYYY-MM-DD`.
              * @example [
              *       "2026-12-25"
              *     ]
