@@ -104,6 +104,19 @@ async fn chatd_demo_fills_a_shop_in_every_state_and_only_an_empty_store() {
         .map(|c| c.get("type").and_then(Value::as_str).unwrap())
         .collect();
     assert_eq!(kinds.len(), 7, "a channel of every type: {kinds:?}");
+    // R37: the shop keeps hours, and every channel answers for it while it is closed.
+    let cal = app
+        .call("GET", "/api/v1/settings/calendar", Some(&admin), None)
+        .await;
+    assert_eq!(
+        cal.body["calendar"]["time_zone"], "Europe/Berlin",
+        "{cal:?}"
+    );
+    assert!(channels.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["away_text"].as_str().is_some_and(|t| !t.is_empty())));
     let rows = app
         .all_items(&admin, "/api/v1/dialogs?status=all&limit=200", "cursor")
         .await;

@@ -316,6 +316,25 @@ async fn fill(d: &Demo) -> Result<Vec<live::Channel>, String> {
     for n in 0..300usize {
         dialog(d, n, &channels, &managers, &tags, &admin, now).await?;
     }
+    // R37, after the history: the shop's hours, and an away reply on every channel for what
+    // customers write (live) while it is closed.
+    let day = json!([{"from": "09:00", "to": "18:00"}]);
+    d.call(
+        "PUT",
+        "/api/v1/settings/calendar",
+        a,
+        Some(json!({"time_zone": "Europe/Berlin", "week": {"mon": day, "tue": day, "wed": day, "thu": day, "fri": day, "sat": [{"from": "10:00", "to": "14:00"}]}, "holidays": ["2026-12-25", "2026-12-26", "2027-01-01"]})),
+    )
+    .await?;
+    for c in &printed {
+        d.call(
+            "PATCH",
+            &format!("/api/v1/channels/{}", c.id),
+            a,
+            Some(json!({"away_text": "Thanks for your message! We are closed now and answer from 9:00 (Berlin time) on weekdays."})),
+        )
+        .await?;
+    }
     Ok(printed)
 }
 
