@@ -316,7 +316,10 @@ fn naive(w: &World, viewer: &Principal, q: &ListQuery) -> usize {
         .filter(|r| r.is_visible_to(viewer))
         .filter(|r| match q.status {
             StatusFilter::All => true,
-            StatusFilter::Open => r.status == chatd_domain::dialog::DialogStatus::Open,
+            StatusFilter::Open => {
+                r.status == chatd_domain::dialog::DialogStatus::Open && !r.snoozed()
+            }
+            StatusFilter::Snoozed => r.snoozed(),
             StatusFilter::Closed => r.status == chatd_domain::dialog::DialogStatus::Closed,
         })
         .filter(|r| q.channels.is_empty() || q.channels.contains(&r.channel_id))
