@@ -81,13 +81,34 @@ fn dependencies_point_inwards() {
             "chatd-store"
         ])
     );
-    // The domain is pure: no I/O, no clock, no framework.
-    let allowed = set(&["serde", "serde_json", "thiserror", "time", "utoipa", "uuid"]);
+    // The domain is pure: no I/O, no clock, no framework. R37's time zones come from jiff with
+    // its tz database compiled in: none of its features that read the system's zone files.
+    let allowed = set(&[
+        "jiff",
+        "serde",
+        "serde_json",
+        "thiserror",
+        "time",
+        "utoipa",
+        "uuid",
+    ]);
     let extra: Vec<_> = dependencies("domain")
         .difference(&allowed)
         .cloned()
         .collect();
     assert!(extra.is_empty(), "the domain depends on {extra:?}");
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let jiff = manifest
+        .lines()
+        .find(|l| l.starts_with("jiff "))
+        .expect("jiff in the workspace's dependencies");
+    assert!(
+        jiff.contains("default-features = false")
+            && jiff.contains("tzdb-bundle-always")
+            && !jiff.contains("tz-system")
+            && !jiff.contains("tzdb-zoneinfo"),
+        "jiff without I/O: {jiff}"
+    );
 }
 
 #[test]

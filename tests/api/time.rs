@@ -315,30 +315,10 @@ async fn schedule(
     at_: OffsetDateTime,
     text: &str,
 ) -> String {
-    let a = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{dialog}/scheduled"),
-            Some(token),
-            Some(json!({"send_at": at(at_), "text": text})),
-        )
-        .await;
+    let a = app.schedule(token, dialog, &at(at_), text).await;
     assert_eq!(a.status, 201, "{a:?}");
     assert_eq!(a.body["status"], "pending");
     a.body["id"].as_str().unwrap().to_owned()
-}
-
-async fn scheduled(app: &TestApp, token: &str, dialog: &str) -> Vec<Value> {
-    let a = app
-        .call(
-            "GET",
-            &format!("/api/v1/dialogs/{dialog}/scheduled"),
-            Some(token),
-            None,
-        )
-        .await;
-    assert_eq!(a.status, 200, "{a:?}");
-    a.body["items"].as_array().unwrap().clone()
 }
 
 #[tokio::test]
@@ -385,13 +365,13 @@ async fn r37_a_scheduled_message_reaches_the_webhook_at_its_time_once_across_a_r
     let hits = receiver.wait_for(1).await;
     assert_eq!(hits[0].json()["data"]["text"], "Your parcel ships at 9");
     eventually(|| async {
-        let items = scheduled(&app, &manager, &dialog).await;
+        let items = app.scheduled(&manager, &dialog).await;
         items
             .iter()
             .any(|s| s["id"] == id.as_str() && s["status"] == "sent")
     })
     .await;
-    let items = scheduled(&app, &manager, &dialog).await;
+    let items = app.scheduled(&manager, &dialog).await;
     let sent = items.iter().find(|s| s["id"] == id.as_str()).unwrap();
     let message = sent["message_id"].as_str().unwrap();
     let found = app.timeline_message(&manager, &dialog, message).await;
@@ -446,7 +426,7 @@ async fn r37_a_scheduled_message_to_a_customer_blocked_meanwhile_fails_visibly()
     assert_eq!(frame["data"]["change"], "failed", "{frame}");
     assert_eq!(frame["data"]["schedule_id"], id.as_str());
     assert_eq!(frame["data"]["error"]["code"], "customer_blocked");
-    let items = scheduled(&app, &manager, &dialog).await;
+    let items = app.scheduled(&manager, &dialog).await;
     assert_eq!(items[0]["status"], "failed");
     assert_eq!(items[0]["error"]["code"], "customer_blocked");
     // Nothing was sent, and a failed message cannot be edited.

@@ -484,14 +484,7 @@ async fn r32_every_route_with_an_id_answers_404_to_a_manager_who_cannot_see_the_
     let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let scheduled = app
-        .call(
-            "POST",
-            &format!("/api/v1/dialogs/{hidden}/scheduled"),
-            Some(&t1),
-            Some(json!({"send_at": tomorrow, "text": "later"})),
-        )
-        .await;
+    let scheduled = app.schedule(&t1, &hidden, &tomorrow, "later").await;
     assert_eq!(scheduled.status, 201, "{scheduled:?}");
     let scheduled = scheduled.body["id"].as_str().unwrap().to_owned();
 

@@ -472,6 +472,25 @@ impl TestApp {
         .await
     }
 
+    /// R37: `token` schedules `text` in `dialog` for `send_at` (RFC 3339).
+    pub async fn schedule(&self, token: &str, dialog: &str, send_at: &str, text: &str) -> Answer {
+        self.call(
+            "POST",
+            &format!("/api/v1/dialogs/{dialog}/scheduled"),
+            Some(token),
+            Some(serde_json::json!({"send_at": send_at, "text": text})),
+        )
+        .await
+    }
+
+    /// R37: a dialog's scheduled messages as `token` sees them.
+    pub async fn scheduled(&self, token: &str, dialog: &str) -> Vec<Value> {
+        let path = format!("/api/v1/dialogs/{dialog}/scheduled");
+        let a = self.call("GET", &path, Some(token), None).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        a.body["items"].as_array().unwrap().clone()
+    }
+
     /// `GET /api/v1/dialogs/{dialog}` as `token`, after `min_position` when given.
     pub async fn detail(&self, token: &str, dialog: &str, min_position: Option<&str>) -> Answer {
         let path = match min_position {
