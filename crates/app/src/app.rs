@@ -26,7 +26,7 @@ pub struct App {
     snapshot_path: Option<std::path::PathBuf>,
     /// The position the read models were restored at, when a snapshot was used.
     pub restored_from: Option<Position>,
-    model: Arc<RwLock<ReadModel>>,
+    pub(crate) model: Arc<RwLock<ReadModel>>,
     progress: watch::Receiver<Option<Position>>,
     /// Aggregates kept folded in memory, by type (see `runner`).
     pub(crate) caches: runner::Caches,
@@ -147,6 +147,9 @@ impl App {
             clock,
         });
         crate::usecases::privacy::follow_erasures(&app, erased_rx);
+        if restored_from.is_some() {
+            crate::reports::rebuild(&app);
+        }
         Ok(app)
     }
 

@@ -17,6 +17,7 @@
 //! - `privacy` (R35): the data keys: loaded at start, made on first use, fetched from the
 //!   store when another node made them, destroyed on erasure.
 //! - `clock` (R37): the application's time, the system's or a test clock that moves.
+//! - `reports` (R36): rebuilds the reports' facts from the log after a start from a snapshot.
 //! - `timers` (R37): snoozes and scheduled messages fired at their time, once, under a lease.
 //! - `credentials`: argon2id passwords and opaque tokens.
 //! - `snapshot`: the read models' checkpoint file.
@@ -34,6 +35,7 @@ pub mod distribution;
 mod error;
 pub mod follower;
 pub mod privacy;
+mod reports;
 mod runner;
 mod snapshot;
 pub mod throttle;

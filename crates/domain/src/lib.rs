@@ -31,6 +31,7 @@ pub mod ids;
 pub mod message;
 pub mod order;
 pub mod people;
+pub mod reports;
 pub mod setup;
 pub mod template;
 pub mod waiting;

@@ -10,6 +10,8 @@ pub mod list;
 pub mod mentions;
 pub mod outbox;
 pub mod people;
+pub mod report_query;
+pub mod reports;
 pub mod snapshot;
 pub mod timers;
 
@@ -36,6 +38,8 @@ pub struct ReadModel {
     pub calendar: Option<Calendar>,
     /// R37: snoozes and scheduled messages by when they are due.
     pub timers: timers::Timers,
+    /// R36: the facts of every report (not in the snapshot: rebuilt from the log).
+    pub reports: reports::Reports,
     /// Events of streams outside chatd's categories, skipped.
     pub foreign: u64,
     /// R35: opens sealed personal strings as events are applied.
@@ -81,6 +85,9 @@ impl ReadModel {
                     limits: self.time_limits.clone(),
                     calendar: self.calendar.clone(),
                 });
+                if !matches!(r.event, SettingsEvent::TimeLimitsSet(_)) {
+                    self.reports.recompute_working(self.calendar.as_ref());
+                }
             }
             return Ok(Some(decoded));
         }
@@ -94,6 +101,9 @@ impl ReadModel {
                 self.dialogs.apply(r, dialog_id);
                 self.mentions.apply(r, dialog_id);
                 self.timers.apply(r, dialog_id);
+                if !self.reports.rebuilding {
+                    self.reports.apply(r, dialog_id, self.calendar.as_ref());
+                }
                 self.follow_outgoing(r, dialog_id, e.position);
             }
             AnyEvent::Customer(r) => {

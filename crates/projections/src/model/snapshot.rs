@@ -153,6 +153,8 @@ impl ReadModel {
             time_limits: s.time_limits,
             calendar: s.calendar,
             timers,
+            // R36: rebuilt from the log after a start from a snapshot.
+            reports: super::reports::Reports::pending(),
             foreign: s.foreign,
             keys: Default::default(),
         })

@@ -26,6 +26,7 @@ pub mod own_writes;
 mod people;
 mod privacy;
 pub mod problem;
+mod reports;
 mod settings;
 mod support;
 mod support_serde;
@@ -61,6 +62,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(customers::routes)
                 .configure(privacy::routes)
                 .configure(timing::routes)
+                .configure(reports::routes)
                 .configure(settings::routes)
                 .configure(files::manager_routes),
         )

@@ -4,7 +4,7 @@
 
 use super::{
     audit, bot_api, bots, channels, customers, dialog_list, dialogs, files, health, messages,
-    notes, people, privacy, settings, timing, transport, transport_changes,
+    notes, people, privacy, reports, settings, timing, transport, transport_changes,
 };
 use crate::delivery::webhook;
 use actix_web::{get, HttpResponse};
@@ -126,6 +126,8 @@ impl Modify for WritesTakeMinPosition {
         customers::delete_tag,
         privacy::erase,
         privacy::export,
+        reports::summary,
+        reports::dialogs,
         timing::get_calendar,
         timing::put_calendar,
         timing::remove_calendar,

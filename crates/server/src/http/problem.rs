@@ -160,6 +160,18 @@ impl Problem {
         }
     }
 
+    /// R36: the reports are being rebuilt from the log after a start (seconds).
+    pub fn reports_rebuilding() -> Self {
+        Problem {
+            retry_after: Some(2),
+            ..Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "reports_rebuilding",
+                "the reports are being rebuilt from the log after a start; try again shortly",
+            )
+        }
+    }
+
     /// R29: the log does not verify, so no checkpoint is signed (logged: someone changed the
     /// store, or it is damaged).
     pub fn log_not_intact(detail: impl Into<String>) -> Self {

@@ -1,0 +1,272 @@
+//! R36: the facts of every report, folded from the dialogs' events by the domain's definitions
+//! (`chatd_domain::reports`), kept by UTC day so a period is a walk of its days. Not in the
+//! snapshot: chatd rebuilds them from the log on every start (see `chatd_app::reports`), so a
+//! changed definition recomputes every past figure. Working-hours figures are recomputed from
+//! the shop's calendar as it is now whenever it changes. `query` groups them.
+
+use chatd_domain::calendar::Calendar;
+use chatd_domain::dialog::DialogEvent;
+use chatd_domain::reports::{Fact, Measure, ReportFold};
+use chatd_domain::{Assignee, ChannelId, CustomerId, DialogId, Recorded, UserId};
+use std::collections::{BTreeMap, HashMap};
+use time::OffsetDateTime;
+
+const DAY: i64 = 86_400;
+const HOUR: i64 = 3_600;
+const NONE: u32 = u32::MAX;
+
+/// One fact, compactly: seconds since the epoch, indexes into the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rec {
+    pub at: i64,
+    pub dialog: u32,
+    pub manager: u32,
+    pub measure: Measure,
+    /// Durations: the interval's start and length in seconds, and its working seconds under
+    /// the calendar now (`-1` without one).
+    pub start: i64,
+    pub seconds: i32,
+    pub working: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DialogInfo {
+    pub id: DialogId,
+    pub channel: ChannelId,
+    pub customer: Option<CustomerId>,
+    /// R13: a deleted dialog leaves every figure (but the load it made while open).
+    pub deleted: bool,
+    fold: ReportFold,
+    /// Whom it loads now: open, with this manager responsible.
+    loads: Option<u32>,
+    responsible: Option<Assignee>,
+    open: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Reports {
+    /// A rebuild from the log is under way (after a start from a snapshot): nothing to answer
+    /// yet, and nothing applied here meanwhile.
+    pub rebuilding: bool,
+    pub dialogs: Vec<DialogInfo>,
+    index: HashMap<DialogId, u32>,
+    pub managers: Vec<UserId>,
+    manager_index: HashMap<UserId, u32>,
+    /// Facts by UTC day.
+    pub days: BTreeMap<i64, Vec<Rec>>,
+    /// Load: changes of each manager's open dialogs, by UTC hour.
+    pub load: BTreeMap<(i64, u32), i32>,
+}
+
+impl Reports {
+    /// Empty, waiting for a rebuild from the log.
+    pub fn pending() -> Reports {
+        Reports {
+            rebuilding: true,
+            ..Reports::default()
+        }
+    }
+}
+
+fn secs(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp()
+}
+
+impl Reports {
+    pub fn manager_idx(&mut self, u: UserId) -> u32 {
+        if let Some(i) = self.manager_index.get(&u) {
+            return *i;
+        }
+        let i = self.managers.len() as u32;
+        self.managers.push(u);
+        self.manager_index.insert(u, i);
+        i
+    }
+
+    pub fn manager_of(&self, u: &UserId) -> Option<u32> {
+        self.manager_index.get(u).copied()
+    }
+
+    fn loads(&mut self, idx: u32, at: i64) {
+        let d = &self.dialogs[idx as usize];
+        let now = if d.open && !d.deleted {
+            match d.responsible {
+                Some(Assignee::User { id }) => Some(id),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let now = now.map(|u| self.manager_idx(u));
+        let before = self.dialogs[idx as usize].loads;
+        if before == now {
+            return;
+        }
+        let hour = at.div_euclid(HOUR);
+        if let Some(m) = before {
+            *self.load.entry((hour, m)).or_default() -= 1;
+        }
+        if let Some(m) = now {
+            *self.load.entry((hour, m)).or_default() += 1;
+        }
+        self.dialogs[idx as usize].loads = now;
+    }
+
+    pub fn apply(&mut self, r: &Recorded<DialogEvent>, id: DialogId, calendar: Option<&Calendar>) {
+        let idx = match (&r.event, self.index.get(&id)) {
+            (_, Some(i)) => *i,
+            (
+                DialogEvent::DialogOpened {
+                    channel_id,
+                    customer_id,
+                    ..
+                },
+                None,
+            ) => {
+                let i = self.dialogs.len() as u32;
+                self.dialogs.push(DialogInfo {
+                    id,
+                    channel: *channel_id,
+                    customer: *customer_id,
+                    deleted: false,
+                    fold: ReportFold::default(),
+                    loads: None,
+                    responsible: None,
+                    open: false,
+                });
+                self.index.insert(id, i);
+                i
+            }
+            _ => return,
+        };
+        let at = r.meta.at;
+        {
+            let d = &mut self.dialogs[idx as usize];
+            match &r.event {
+                DialogEvent::DialogOpened { .. } | DialogEvent::DialogReopened {} => d.open = true,
+                DialogEvent::DialogClosed {} => d.open = false,
+                DialogEvent::Reassigned { to, .. } => d.responsible = Some(*to),
+                DialogEvent::DialogDeleted {} => d.deleted = true,
+                DialogEvent::CustomerPinned { customer_id } => d.customer = Some(*customer_id),
+                DialogEvent::CustomerUnpinned { .. } => d.customer = None,
+                _ => {}
+            }
+        }
+        self.loads(idx, secs(at));
+        let facts = self.dialogs[idx as usize].fold.apply(at, &r.event);
+        for f in facts {
+            self.record(idx, f, calendar);
+        }
+    }
+
+    fn record(&mut self, dialog: u32, f: Fact, calendar: Option<&Calendar>) {
+        let manager = f.manager.map_or(NONE, |u| self.manager_idx(u));
+        let (start, seconds, working) = match f.interval {
+            Some((a, b)) => {
+                let channel = self.dialogs[dialog as usize].channel;
+                let working = calendar.map_or(-1, |c| {
+                    c.working_seconds(Some(channel), a, b)
+                        .clamp(0, i32::MAX as i64) as i32
+                });
+                let s = (b - a).whole_seconds().clamp(0, i32::MAX as i64) as i32;
+                (secs(a), s, working)
+            }
+            None => (0, 0, -1),
+        };
+        let rec = Rec {
+            at: secs(f.at),
+            dialog,
+            manager,
+            measure: f.measure,
+            start,
+            seconds,
+            working,
+        };
+        self.days
+            .entry(rec.at.div_euclid(DAY))
+            .or_default()
+            .push(rec);
+    }
+
+    /// The calendar changed: every working-hours figure again, under the calendar now.
+    pub fn recompute_working(&mut self, calendar: Option<&Calendar>) {
+        let channels: Vec<ChannelId> = self.dialogs.iter().map(|d| d.channel).collect();
+        for rec in self.days.values_mut().flatten() {
+            if !rec.measure.is_duration() {
+                continue;
+            }
+            rec.working = match calendar {
+                None => -1,
+                Some(c) => {
+                    let a = OffsetDateTime::from_unix_timestamp(rec.start)
+                        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+                    let b = a + time::Duration::seconds(rec.seconds.into());
+                    let channel = channels[rec.dialog as usize];
+                    c.working_seconds(Some(channel), a, b)
+                        .clamp(0, i32::MAX as i64) as i32
+                }
+            };
+        }
+    }
+
+    /// Facts whose moment is in `[from, to)`, day by day.
+    pub fn facts(&self, from: i64, to: i64) -> impl Iterator<Item = &Rec> {
+        self.days
+            .range(from.div_euclid(DAY)..=to.div_euclid(DAY))
+            .flat_map(|(_, v)| v.iter())
+            .filter(move |r| r.at >= from && r.at < to)
+    }
+
+    /// Each manager's open dialogs at each of `moments` (ascending), from the load changes.
+    pub fn load_at(&self, moments: &[i64]) -> Vec<HashMap<u32, i64>> {
+        let mut out = Vec::with_capacity(moments.len());
+        let mut running: HashMap<u32, i64> = HashMap::new();
+        let mut changes = self.load.iter().peekable();
+        for t in moments {
+            let hour = t.div_euclid(HOUR);
+            while let Some(((h, m), delta)) = changes.peek() {
+                if *h >= hour {
+                    break;
+                }
+                *running.entry(*m).or_default() += i64::from(**delta);
+                changes.next();
+            }
+            out.push(running.clone());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatd_domain::{Actor, EventMeta};
+    use time::macros::datetime;
+
+    #[test]
+    fn r36_facts_are_kept_by_day_and_a_period_walks_its_days() {
+        let mut r = Reports::default();
+        let id = DialogId::from(uuid::Uuid::from_u128(1));
+        let at = datetime!(2026-11-23 23:30 UTC);
+        let rec = |event| Recorded {
+            meta: EventMeta {
+                at,
+                actor: Actor::System,
+            },
+            event,
+        };
+        r.apply(
+            &rec(DialogEvent::DialogOpened {
+                dialog_id: id,
+                channel_id: uuid::Uuid::nil().into(),
+                external_chat_id: String::new(),
+                customer_id: None,
+            }),
+            id,
+            None,
+        );
+        let day = secs(datetime!(2026-11-23 00:00 UTC));
+        assert_eq!(r.facts(day, day + DAY).count(), 1);
+        assert_eq!(r.facts(day + DAY, day + 2 * DAY).count(), 0);
+    }
+}
