@@ -18,6 +18,7 @@ mod notes;
 mod operations;
 mod postgres;
 mod queue;
+mod reports;
 mod restart;
 mod schema;
 mod templates;

@@ -697,6 +697,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/dialogs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["report_dialogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/calendar": {
         parameters: {
             query?: never;
@@ -1733,6 +1765,52 @@ export interface components {
             /** @description The read models' position this page was read at. */
             position?: string | null;
         };
+        DialogReport: {
+            /** Format: int32 */
+            definitions_version: number;
+            items: components["schemas"]["DialogReportRow"][];
+            /** @description Rows after these (`null`: none). */
+            next_offset?: number | null;
+        };
+        /** @description One dialog's figures in the period. */
+        DialogReportRow: {
+            /** Format: uuid */
+            dialog_id: string;
+            channel: components["schemas"]["ChannelRef"];
+            /** @description The pinned customer's name (`null` when none is pinned). */
+            customer?: string | null;
+            /**
+             * Format: int64
+             * @description Openings (opened or reopened) in the period.
+             */
+            openings: number;
+            /** Format: int64 */
+            closed: number;
+            /** Format: int64 */
+            messages_in: number;
+            /**
+             * Format: int64
+             * @description By people and bots, templates included (away replies not).
+             */
+            messages_out: number;
+            /**
+             * Format: int64
+             * @description Seconds: the first opening's first response by a person.
+             */
+            first_response_s?: number | null;
+            /**
+             * Format: int64
+             * @description Seconds: the same, by a person or a bot.
+             */
+            first_response_incl_bot_s?: number | null;
+            /**
+             * Format: int64
+             * @description Seconds: every closed opening's resolution, summed.
+             */
+            resolution_s?: number | null;
+            /** @description Every customer turn's response. */
+            response: components["schemas"]["StatOut"];
+        };
         DialogRowOut: {
             /** Format: uuid */
             id: string;
@@ -1836,6 +1914,68 @@ export interface components {
              */
             queued: components["schemas"]["QueueCount"][];
         };
+        /** @description One group's figures (docs/REPORTS.md defines each). */
+        FiguresOut: {
+            /**
+             * Format: int64
+             * @description Dialogs opened (a first customer message).
+             */
+            opened: number;
+            /** Format: int64 */
+            reopened: number;
+            /** Format: int64 */
+            closed: number;
+            /**
+             * Format: int64
+             * @description Customer messages.
+             */
+            messages_in: number;
+            /**
+             * Format: int64
+             * @description Free-form messages by people (users).
+             */
+            messages_by_person: number;
+            /**
+             * Format: int64
+             * @description Free-form messages by bots.
+             */
+            messages_by_bot: number;
+            /**
+             * Format: int64
+             * @description Templates (R26), by people or bots.
+             */
+            templates: number;
+            /**
+             * Format: int64
+             * @description R37's away replies (never an answer).
+             */
+            away_replies: number;
+            /** @description From an opening's first customer message to the first reply by a person. */
+            first_response: components["schemas"]["StatOut"];
+            /** @description The same, to the first reply by a person or a bot. */
+            first_response_incl_bot: components["schemas"]["StatOut"];
+            /** @description Every customer turn, to the next reply by a person. */
+            response: components["schemas"]["StatOut"];
+            /** @description Opening (or reopening) to closing. */
+            resolution: components["schemas"]["StatOut"];
+            working?: null | components["schemas"]["WorkingOut"];
+            /**
+             * Format: int64
+             * @description R15: responses that reached the warning level.
+             */
+            warnings: number;
+            /**
+             * Format: int64
+             * @description R15: responses that reached the limit (the danger level).
+             */
+            breaches: number;
+            /**
+             * Format: int64
+             * @description Open dialogs of the group's managers at the group's end (periods and managers; `null`
+             *     for channels and tags).
+             */
+            open_at_end?: number | null;
+        };
         /**
          * Format: uuid
          * @description An uploaded file; attachments reference files by this id.
@@ -1861,11 +2001,14 @@ export interface components {
             /** @description A JPEG thumbnail, for images that decode. */
             preview_url?: string | null;
         };
-        GroupOut: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            rights: components["schemas"]["Right"][];
+        GroupOut: components["schemas"]["FiguresOut"] & {
+            /**
+             * @description The period's label (`2026-11-23`; a week by its Monday; `2026-11`), or the manager's,
+             *     channel's or tag's id (`null`: nobody's, or no tag).
+             */
+            key?: string | null;
+            /** @description What to show: the period, the manager's or channel's name, the tag's name. */
+            label: string;
         };
         GroupPatch: {
             name?: string | null;
@@ -2515,11 +2658,57 @@ export interface components {
             channel_type: components["schemas"]["ChannelType"];
             utm?: components["schemas"]["Utm"];
         };
+        /** @description A duration's summary, in seconds. */
+        StatOut: {
+            /**
+             * Format: int64
+             * @description How many intervals were measured.
+             */
+            count: number;
+            /**
+             * Format: double
+             * @description Seconds (`null` with none).
+             */
+            mean_s?: number | null;
+            /**
+             * Format: int64
+             * @description Seconds: the lower median (nearest rank).
+             */
+            median_s?: number | null;
+            /**
+             * Format: int64
+             * @description Seconds: the 90th percentile (nearest rank).
+             */
+            p90_s?: number | null;
+        };
         /**
          * @description R18: how the distribution bot picks a manager.
          * @enum {string}
          */
         Strategy: "round_robin" | "least_loaded";
+        SummaryOut: {
+            /**
+             * Format: int32
+             * @description The version of the definitions used (docs/REPORTS.md).
+             */
+            definitions_version: number;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description The time zone periods are cut in: the calendar's, else UTC. */
+            time_zone: string;
+            group_by: string;
+            /** @description `true` when the shop keeps a calendar: `working` figures are given. */
+            working_hours: boolean;
+            /**
+             * Format: uuid
+             * @description Only this manager's figures (a manager's own report).
+             */
+            manager?: string | null;
+            groups: components["schemas"]["GroupOut"][];
+            total: components["schemas"]["FiguresOut"];
+        };
         TagBody: {
             /** Format: uuid */
             tag_id: string;
@@ -2784,6 +2973,13 @@ export interface components {
         };
         /** @enum {string} */
         WorkStatus: "free" | "busy" | "lunch" | "break";
+        /** @description The same durations counted in the shop's working hours only (its calendar as it is now). */
+        WorkingOut: {
+            first_response: components["schemas"]["StatOut"];
+            first_response_incl_bot: components["schemas"]["StatOut"];
+            response: components["schemas"]["StatOut"];
+            resolution: components["schemas"]["StatOut"];
+        };
         /**
          * @description A write's answer: the resource, plus `position`, the global position of the write's last event
          *     (or of the log when it changed nothing) for the next read's `min_position`.
@@ -5338,6 +5534,122 @@ export interface operations {
             };
             /** @description not_found: no such customer, or not reachable by the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_summary: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start: an RFC 3339 time, or a date `YYYY-MM-DD` (that day's start in the shop's time
+                 *     zone). Default: seven days before `to`.
+                 */
+                from?: string;
+                /**
+                 * @description End (exclusive): an RFC 3339 time, or a date (inclusive: up to that day's end in the
+                 *     shop's time zone). Default: now. At most 400 days after `from`.
+                 */
+                to?: string;
+                /** @description `day` (default), `week`, `month` (in the shop's time zone), `manager`, `channel` or `tag`. */
+                group_by?: string;
+                channel?: string;
+                /** @description Only this manager's figures (a manager always gets their own). */
+                manager?: string;
+                tag?: string;
+                /** @description `/reports/dialogs`: rows to skip and to give (at most 10000). */
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the period's figures by group, and in total; `text/csv` with `Accept: text/csv` (one row per group, then the total) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryOut"];
+                };
+            };
+            /** @description invalid_query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description reports_rebuilding: rebuilt from the log after a start; `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_dialogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start: an RFC 3339 time, or a date `YYYY-MM-DD` (that day's start in the shop's time
+                 *     zone). Default: seven days before `to`.
+                 */
+                from?: string;
+                /**
+                 * @description End (exclusive): an RFC 3339 time, or a date (inclusive: up to that day's end in the
+                 *     shop's time zone). Default: now. At most 400 days after `from`.
+                 */
+                to?: string;
+                /** @description `day` (default), `week`, `month` (in the shop's time zone), `manager`, `channel` or `tag`. */
+                group_by?: string;
+                channel?: string;
+                /** @description Only this manager's figures (a manager always gets their own). */
+                manager?: string;
+                tag?: string;
+                /** @description `/reports/dialogs`: rows to skip and to give (at most 10000). */
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per dialog with a fact in the period, in the order of its first; `text/csv` with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialogReport"];
+                };
+            };
+            /** @description invalid_query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description reports_rebuilding */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

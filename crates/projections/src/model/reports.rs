@@ -168,7 +168,8 @@ impl Reports {
                     c.working_seconds(Some(channel), a, b)
                         .clamp(0, i32::MAX as i64) as i32
                 });
-                let s = (b - a).whole_seconds().clamp(0, i32::MAX as i64) as i32;
+                // To the nearest second (events a few milliseconds apart are not a second short).
+                let s = (b - a).as_seconds_f64().round().clamp(0.0, i32::MAX as f64) as i32;
                 (secs(a), s, working)
             }
             None => (0, 0, -1),
