@@ -531,6 +531,29 @@ async fn snooze_and_send_later(b: &Browser, d: &Desk) {
     assert_eq!(listed.body["items"][0]["status"], "cancelled", "{listed:?}");
 }
 
+/// Step 15 (R36): the Reports page draws its charts (inline SVG) and a table of the
+/// manager's own figures; the CSV downloads come from the same figures.
+async fn the_reports_page_draws_a_chart(b: &Browser) {
+    b.element("nav button[data-view='reports']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.sees("your own figures").await;
+    b.element("figure.chart svg.chart-svg rect.bar").await;
+    b.until(
+        "a chart per figure, and the total row",
+        "return document.querySelectorAll('figure.chart svg').length === 2
+           && [...document.querySelectorAll('table.report th')].some(t => t.textContent === 'Total')",
+    )
+    .await;
+    b.element("nav button[data-view='desk']")
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_managers_first_day_goes_right() {
     let Some(b) = Browser::start().await else {
@@ -554,6 +577,7 @@ async fn a_managers_first_day_goes_right() {
     the_keyboard_reaches_the_reply_box_and_message_actions(&b, &d).await;
     actions_are_offered_only_where_allowed(&b, &d).await;
     snooze_and_send_later(&b, &d).await;
+    the_reports_page_draws_a_chart(&b).await;
     let problems = b.problems(&d.app.base).await;
     assert!(problems.is_empty(), "{problems:?}");
     offline_the_indicator_shows_and_the_text_is_kept(&b, d).await;

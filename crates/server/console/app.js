@@ -6,6 +6,7 @@ import { h, fill, toast, problem } from "/console/ui.js";
 import { Desk } from "/console/desk.js";
 import { Admin } from "/console/admin.js";
 import { Audit } from "/console/audit.js";
+import { Reports } from "/console/reports.js";
 
 const root = document.getElementById("app");
 const api = createClient({ baseUrl: location.origin });
@@ -50,6 +51,7 @@ async function start() {
   const role = me.data.user.role;
   const tabs = [];
   if (role !== "auditor") tabs.push(["desk", "Dialogs"]);
+  if (role !== "auditor") tabs.push(["reports", "Reports"]);
   if (role === "admin" || role === "chat_admin") tabs.push(["admin", "Administration"]);
   if (role === "admin" || role === "auditor") tabs.push(["audit", "Audit"]);
   session.counter = h("span.counter", { title: "Unread dialogs", "aria-label": "unread dialogs" });
@@ -98,7 +100,7 @@ function show(view, arg) {
   for (const b of session.nav.querySelectorAll("button")) b.setAttribute("aria-current", b.dataset.view === view ? "page" : "false");
   session.view?.close?.();
   const ctx = { api, me: session.me, feed: session.feed, show };
-  session.view = view === "desk" ? (session.desk = new Desk(ctx)) : view === "admin" ? new Admin(ctx) : new Audit(ctx, arg);
+  session.view = view === "desk" ? (session.desk = new Desk(ctx)) : view === "admin" ? new Admin(ctx) : view === "reports" ? new Reports(ctx) : new Audit(ctx, arg);
   fill(session.main, session.view.el);
   session.view.open?.();
 }

@@ -40,6 +40,7 @@ assets! {
     "card.js" => "../../console/card.js", "text/javascript; charset=utf-8";
     "admin.js" => "../../console/admin.js", "text/javascript; charset=utf-8";
     "audit.js" => "../../console/audit.js", "text/javascript; charset=utf-8";
+    "reports.js" => "../../console/reports.js", "text/javascript; charset=utf-8";
     "lib/index.js" => "../../../../clients/typescript/src/index.js", "text/javascript; charset=utf-8";
     "lib/client.js" => "../../../../clients/typescript/src/client.js", "text/javascript; charset=utf-8";
     "lib/feed.js" => "../../../../clients/typescript/src/feed.js", "text/javascript; charset=utf-8";
