@@ -2,6 +2,7 @@
 
 mod alloc;
 mod p1;
+mod p10;
 mod p2;
 mod p3;
 mod p4;
@@ -37,7 +38,8 @@ struct Args {
     /// Timed list pages per P4 case.
     #[arg(long, default_value_t = 2000)]
     p4_samples: usize,
-    /// Run only these bars (p1, p2, p3, p4, p5, p9); all when empty (p4 includes P6).
+    /// Run only these bars (p1, p2, p3, p4, p5, p9, p10); all when empty (p4 includes P6; p10
+    /// runs on p4's million dialogs).
     only: Vec<String>,
 }
 
@@ -63,8 +65,8 @@ async fn main() {
     if wants("p3") {
         p3::run(args.p3_sockets, args.p3_rate, args.seconds).await;
     }
-    if wants("p4") {
-        p4::run(args.p4_dialogs, args.p4_samples);
+    if wants("p4") || wants("p10") {
+        p4::run(args.p4_dialogs, args.p4_samples, wants("p4"), wants("p10"));
     }
     if wants("p5") {
         p5::run(args.p5_events).await;

@@ -336,8 +336,14 @@ fn naive(w: &World, viewer: &Principal, q: &ListQuery) -> usize {
     rows.len()
 }
 
-pub fn run(dialogs: usize, samples: usize) {
+pub fn run(dialogs: usize, samples: usize, p4: bool, p10: bool) {
     let w = build(dialogs);
+    if p10 {
+        crate::p10::run(&w, samples);
+    }
+    if !p4 {
+        return;
+    }
     println!(
         "P4  dialog list over {dialogs} dialogs ({} events applied in {:.1} s: {:.0} events/s into every read model)",
         w.events,

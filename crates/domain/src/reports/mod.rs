@@ -61,8 +61,9 @@ impl Measure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fact {
     pub measure: Measure,
-    /// The moment the fact belongs to: the event's for counts, the opening's start for first
-    /// response and resolution, the turn's start for a response.
+    /// The moment the fact belongs to: the event's for counts, and for a duration the start of
+    /// its interval (the opening's first customer message for a first response, the opening's
+    /// start for a resolution, the turn's start for a response).
     pub at: OffsetDateTime,
     /// The manager it is attributed to: the replier for response times, the responsible at
     /// the moment for counts and resolution; `None` for unassigned, bots and the system.
@@ -173,13 +174,12 @@ impl ReportFold {
         if kind == Measure::AwayReply {
             return facts;
         }
-        let opening = self.opened_at.unwrap_or(at);
         if let Some(first) = self.first_customer {
             if !self.first_any_done {
                 self.first_any_done = true;
                 facts.push(Fact {
                     measure: Measure::FirstResponseInclBot,
-                    at: opening,
+                    at: first,
                     manager: person,
                     interval: Some((first, at)),
                 });
@@ -188,7 +188,7 @@ impl ReportFold {
                 self.first_person_done = true;
                 facts.push(Fact {
                     measure: Measure::FirstResponse,
-                    at: opening,
+                    at: first,
                     manager: person,
                     interval: Some((first, at)),
                 });
@@ -278,17 +278,24 @@ pub fn day_start(zone: &str, date: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok()
 }
 
-/// The lower median and the 90th percentile (nearest rank) of `values`, which it sorts.
-pub fn median_p90(values: &mut [i64]) -> Option<(i64, i64)> {
+/// The lower median and the 90th percentile (nearest rank) of `values`, which it reorders
+/// (two selections, linear time, no full sort).
+pub fn median_p90<T: Ord + Copy>(values: &mut [T]) -> Option<(T, T)> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
-    let rank = |q: f64| {
-        let r = (q * values.len() as f64).ceil() as usize;
-        values[r.clamp(1, values.len()) - 1]
+    let n = values.len();
+    let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+    let (m, p) = (rank(0.5), rank(0.9));
+    let (_, p90, _) = values.select_nth_unstable(p);
+    let p90 = *p90;
+    // Everything before `p` is not larger: the median is among them (or is it).
+    let median = if m == p {
+        p90
+    } else {
+        *values[..p].select_nth_unstable(m).1
     };
-    Some((rank(0.5), rank(0.9)))
+    Some((median, p90))
 }
 
 #[cfg(test)]

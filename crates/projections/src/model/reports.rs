@@ -15,18 +15,30 @@ const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
 const NONE: u32 = u32::MAX;
 
-/// One fact, compactly: seconds since the epoch, indexes into the tables.
+/// Seconds of [`Rec::at`] count from here (2000-01-01 UTC): 24 bytes a fact.
+pub const EPOCH: i64 = 946_684_800;
+
+/// One fact, compactly (24 bytes): its moment, indexes into the tables, and for a duration its
+/// length. A duration starts at its moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rec {
-    pub at: i64,
+    /// Seconds since [`EPOCH`].
+    pub at: u32,
     pub dialog: u32,
     pub manager: u32,
+    /// The dialog's channel, by index (`Reports::channels`).
+    pub channel: u16,
     pub measure: Measure,
-    /// Durations: the interval's start and length in seconds, and its working seconds under
-    /// the calendar now (`-1` without one).
-    pub start: i64,
+    /// Durations: seconds, and working seconds under the calendar now (`-1` without one).
     pub seconds: i32,
     pub working: i32,
+}
+
+impl Rec {
+    /// Seconds since 1970.
+    pub fn unix(&self) -> i64 {
+        i64::from(self.at) + EPOCH
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +64,10 @@ pub struct Reports {
     index: HashMap<DialogId, u32>,
     pub managers: Vec<UserId>,
     manager_index: HashMap<UserId, u32>,
+    pub channels: Vec<ChannelId>,
+    channel_index: HashMap<ChannelId, u16>,
+    /// Per dialog index: deleted (kept apart from `dialogs`: a report walks it for every fact).
+    pub deleted: Vec<bool>,
     /// Facts by UTC day.
     pub days: BTreeMap<i64, Vec<Rec>>,
     /// Load: changes of each manager's open dialogs, by UTC hour.
@@ -85,6 +101,20 @@ impl Reports {
 
     pub fn manager_of(&self, u: &UserId) -> Option<u32> {
         self.manager_index.get(u).copied()
+    }
+
+    pub fn channel_of(&self, c: &ChannelId) -> Option<u16> {
+        self.channel_index.get(c).copied()
+    }
+
+    fn channel_idx(&mut self, c: ChannelId) -> u16 {
+        if let Some(i) = self.channel_index.get(&c) {
+            return *i;
+        }
+        let i = self.channels.len().min(u16::MAX as usize) as u16;
+        self.channels.push(c);
+        self.channel_index.insert(c, i);
+        i
     }
 
     fn loads(&mut self, idx: u32, at: i64) {
@@ -135,6 +165,7 @@ impl Reports {
                     open: false,
                 });
                 self.index.insert(id, i);
+                self.deleted.push(false);
                 i
             }
             _ => return,
@@ -146,7 +177,10 @@ impl Reports {
                 DialogEvent::DialogOpened { .. } | DialogEvent::DialogReopened {} => d.open = true,
                 DialogEvent::DialogClosed {} => d.open = false,
                 DialogEvent::Reassigned { to, .. } => d.responsible = Some(*to),
-                DialogEvent::DialogDeleted {} => d.deleted = true,
+                DialogEvent::DialogDeleted {} => {
+                    d.deleted = true;
+                    self.deleted[idx as usize] = true;
+                }
                 DialogEvent::CustomerPinned { customer_id } => d.customer = Some(*customer_id),
                 DialogEvent::CustomerUnpinned { .. } => d.customer = None,
                 _ => {}
@@ -161,7 +195,8 @@ impl Reports {
 
     fn record(&mut self, dialog: u32, f: Fact, calendar: Option<&Calendar>) {
         let manager = f.manager.map_or(NONE, |u| self.manager_idx(u));
-        let (start, seconds, working) = match f.interval {
+        let channel = self.channel_idx(self.dialogs[dialog as usize].channel);
+        let (seconds, working) = match f.interval {
             Some((a, b)) => {
                 let channel = self.dialogs[dialog as usize].channel;
                 let working = calendar.map_or(-1, |c| {
@@ -170,21 +205,21 @@ impl Reports {
                 });
                 // To the nearest second (events a few milliseconds apart are not a second short).
                 let s = (b - a).as_seconds_f64().round().clamp(0.0, i32::MAX as f64) as i32;
-                (secs(a), s, working)
+                (s, working)
             }
-            None => (0, 0, -1),
+            None => (0, -1),
         };
         let rec = Rec {
-            at: secs(f.at),
+            at: (secs(f.at) - EPOCH).clamp(0, u32::MAX as i64) as u32,
             dialog,
             manager,
+            channel,
             measure: f.measure,
-            start,
             seconds,
             working,
         };
         self.days
-            .entry(rec.at.div_euclid(DAY))
+            .entry(rec.unix().div_euclid(DAY))
             .or_default()
             .push(rec);
     }
@@ -199,7 +234,7 @@ impl Reports {
             rec.working = match calendar {
                 None => -1,
                 Some(c) => {
-                    let a = OffsetDateTime::from_unix_timestamp(rec.start)
+                    let a = OffsetDateTime::from_unix_timestamp(rec.unix())
                         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
                     let b = a + time::Duration::seconds(rec.seconds.into());
                     let channel = channels[rec.dialog as usize];
@@ -215,7 +250,7 @@ impl Reports {
         self.days
             .range(from.div_euclid(DAY)..=to.div_euclid(DAY))
             .flat_map(|(_, v)| v.iter())
-            .filter(move |r| r.at >= from && r.at < to)
+            .filter(move |r| r.unix() >= from && r.unix() < to)
     }
 
     /// Each manager's open dialogs at each of `moments` (ascending), from the load changes.
