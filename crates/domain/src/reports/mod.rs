@@ -77,13 +77,40 @@ pub struct Fact {
 pub struct ReportFold {
     responsible: Option<Assignee>,
     /// The current opening's start, while the dialog is open.
-    opened_at: Option<OffsetDateTime>,
+    opened_at: Moment,
     /// The opening's first customer message (as R15 dates it).
-    first_customer: Option<OffsetDateTime>,
+    first_customer: Moment,
     first_person_done: bool,
     first_any_done: bool,
     /// The customer's turn waiting for a person's reply: since when.
-    turn: Option<OffsetDateTime>,
+    turn: Moment,
+}
+
+/// A moment to the second in 4 bytes (there is a fold per dialog): seconds since 2000-01-01
+/// UTC, `0` for none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Moment(u32);
+
+impl Moment {
+    const EPOCH: i64 = 946_684_800;
+
+    fn of(t: OffsetDateTime) -> Moment {
+        Moment((t.unix_timestamp() - Self::EPOCH).clamp(1, u32::MAX as i64) as u32)
+    }
+
+    fn get(self) -> Option<OffsetDateTime> {
+        (self.0 != 0)
+            .then(|| OffsetDateTime::from_unix_timestamp(i64::from(self.0) + Self::EPOCH).ok())
+            .flatten()
+    }
+
+    fn or(self, t: OffsetDateTime) -> Moment {
+        if self.0 == 0 {
+            Moment::of(t)
+        } else {
+            self
+        }
+    }
 }
 
 fn manager_of(a: Option<Assignee>) -> Option<UserId> {
@@ -94,6 +121,11 @@ fn manager_of(a: Option<Assignee>) -> Option<UserId> {
 }
 
 impl ReportFold {
+    /// The dialog's responsible, as its events said.
+    pub fn responsible(&self) -> Option<Assignee> {
+        self.responsible
+    }
+
     /// The facts `e` (recorded at `at`) completes.
     pub fn apply(&mut self, at: OffsetDateTime, e: &DialogEvent) -> Vec<Fact> {
         let count = |measure, manager| Fact {
@@ -107,7 +139,7 @@ impl ReportFold {
             DialogEvent::DialogOpened { .. } | DialogEvent::DialogReopened {} => {
                 *self = ReportFold {
                     responsible: self.responsible,
-                    opened_at: Some(at),
+                    opened_at: Moment::of(at),
                     ..ReportFold::default()
                 };
                 let m = match e {
@@ -120,9 +152,9 @@ impl ReportFold {
                 // R15's date of a customer message: as the integration says, never later than
                 // its receipt.
                 let wrote = (*sent_at).min(at);
-                if self.opened_at.is_some() {
-                    self.first_customer.get_or_insert(wrote);
-                    self.turn.get_or_insert(wrote);
+                if self.opened_at.get().is_some() {
+                    self.first_customer = self.first_customer.or(wrote);
+                    self.turn = self.turn.or(wrote);
                 }
                 vec![count(Measure::MessageIn, responsible)]
             }
@@ -135,7 +167,7 @@ impl ReportFold {
             }
             DialogEvent::DialogClosed {} => {
                 let mut facts = Vec::with_capacity(2);
-                if let Some(start) = self.opened_at {
+                if let Some(start) = self.opened_at.get() {
                     facts.push(Fact {
                         measure: Measure::Resolution,
                         at: start,
@@ -174,7 +206,7 @@ impl ReportFold {
         if kind == Measure::AwayReply {
             return facts;
         }
-        if let Some(first) = self.first_customer {
+        if let Some(first) = self.first_customer.get() {
             if !self.first_any_done {
                 self.first_any_done = true;
                 facts.push(Fact {
@@ -195,7 +227,7 @@ impl ReportFold {
             }
         }
         if person.is_some() {
-            if let Some(start) = self.turn.take() {
+            if let Some(start) = std::mem::take(&mut self.turn).get() {
                 facts.push(Fact {
                     measure: Measure::Response,
                     at: start,

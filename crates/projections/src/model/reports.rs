@@ -7,7 +7,7 @@
 use chatd_domain::calendar::Calendar;
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::reports::{Fact, Measure, ReportFold};
-use chatd_domain::{Assignee, ChannelId, CustomerId, DialogId, Recorded, UserId};
+use chatd_domain::{Assignee, ChannelId, DialogId, Recorded, UserId};
 use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
@@ -41,17 +41,16 @@ impl Rec {
     }
 }
 
+/// What a report keeps of one dialog (kept small: there is one per dialog). Its customer is
+/// the list row's; whether it was deleted is in `Reports::deleted`.
 #[derive(Debug, Clone)]
 pub struct DialogInfo {
     pub id: DialogId,
-    pub channel: ChannelId,
-    pub customer: Option<CustomerId>,
-    /// R13: a deleted dialog leaves every figure (but the load it made while open).
-    pub deleted: bool,
+    /// The channel, by index (`Reports::channels`).
+    pub channel: u16,
     fold: ReportFold,
     /// Whom it loads now: open, with this manager responsible.
     loads: Option<u32>,
-    responsible: Option<Assignee>,
     open: bool,
 }
 
@@ -66,7 +65,8 @@ pub struct Reports {
     manager_index: HashMap<UserId, u32>,
     pub channels: Vec<ChannelId>,
     channel_index: HashMap<ChannelId, u16>,
-    /// Per dialog index: deleted (kept apart from `dialogs`: a report walks it for every fact).
+    /// Per dialog index: deleted (R13: a deleted dialog leaves every figure but the load it
+    /// made while open). Kept apart from `dialogs`: a report reads it for every fact.
     pub deleted: Vec<bool>,
     /// Facts by UTC day.
     pub days: BTreeMap<i64, Vec<Rec>>,
@@ -119,8 +119,8 @@ impl Reports {
 
     fn loads(&mut self, idx: u32, at: i64) {
         let d = &self.dialogs[idx as usize];
-        let now = if d.open && !d.deleted {
-            match d.responsible {
+        let now = if d.open && !self.deleted[idx as usize] {
+            match d.fold.responsible() {
                 Some(Assignee::User { id }) => Some(id),
                 _ => None,
             }
@@ -145,23 +145,14 @@ impl Reports {
     pub fn apply(&mut self, r: &Recorded<DialogEvent>, id: DialogId, calendar: Option<&Calendar>) {
         let idx = match (&r.event, self.index.get(&id)) {
             (_, Some(i)) => *i,
-            (
-                DialogEvent::DialogOpened {
-                    channel_id,
-                    customer_id,
-                    ..
-                },
-                None,
-            ) => {
+            (DialogEvent::DialogOpened { channel_id, .. }, None) => {
                 let i = self.dialogs.len() as u32;
+                let channel = self.channel_idx(*channel_id);
                 self.dialogs.push(DialogInfo {
                     id,
-                    channel: *channel_id,
-                    customer: *customer_id,
-                    deleted: false,
+                    channel,
                     fold: ReportFold::default(),
                     loads: None,
-                    responsible: None,
                     open: false,
                 });
                 self.index.insert(id, i);
@@ -171,23 +162,15 @@ impl Reports {
             _ => return,
         };
         let at = r.meta.at;
-        {
-            let d = &mut self.dialogs[idx as usize];
-            match &r.event {
-                DialogEvent::DialogOpened { .. } | DialogEvent::DialogReopened {} => d.open = true,
-                DialogEvent::DialogClosed {} => d.open = false,
-                DialogEvent::Reassigned { to, .. } => d.responsible = Some(*to),
-                DialogEvent::DialogDeleted {} => {
-                    d.deleted = true;
-                    self.deleted[idx as usize] = true;
-                }
-                DialogEvent::CustomerPinned { customer_id } => d.customer = Some(*customer_id),
-                DialogEvent::CustomerUnpinned { .. } => d.customer = None,
-                _ => {}
-            }
+        let d = &mut self.dialogs[idx as usize];
+        match &r.event {
+            DialogEvent::DialogOpened { .. } | DialogEvent::DialogReopened {} => d.open = true,
+            DialogEvent::DialogClosed {} => d.open = false,
+            DialogEvent::DialogDeleted {} => self.deleted[idx as usize] = true,
+            _ => {}
         }
+        let facts = d.fold.apply(at, &r.event);
         self.loads(idx, secs(at));
-        let facts = self.dialogs[idx as usize].fold.apply(at, &r.event);
         for f in facts {
             self.record(idx, f, calendar);
         }
@@ -195,10 +178,10 @@ impl Reports {
 
     fn record(&mut self, dialog: u32, f: Fact, calendar: Option<&Calendar>) {
         let manager = f.manager.map_or(NONE, |u| self.manager_idx(u));
-        let channel = self.channel_idx(self.dialogs[dialog as usize].channel);
+        let channel = self.dialogs[dialog as usize].channel;
         let (seconds, working) = match f.interval {
             Some((a, b)) => {
-                let channel = self.dialogs[dialog as usize].channel;
+                let channel = self.channels[channel as usize];
                 let working = calendar.map_or(-1, |c| {
                     c.working_seconds(Some(channel), a, b)
                         .clamp(0, i32::MAX as i64) as i32
@@ -218,15 +201,23 @@ impl Reports {
             seconds,
             working,
         };
-        self.days
-            .entry(rec.unix().div_euclid(DAY))
-            .or_default()
-            .push(rec);
+        let day = rec.unix().div_euclid(DAY);
+        if !self.days.contains_key(&day) {
+            // A new day: the last one is (nearly) complete; give back its growth room.
+            if let Some((_, last)) = self.days.range_mut(..day).next_back() {
+                last.shrink_to_fit();
+            }
+        }
+        self.days.entry(day).or_default().push(rec);
     }
 
     /// The calendar changed: every working-hours figure again, under the calendar now.
     pub fn recompute_working(&mut self, calendar: Option<&Calendar>) {
-        let channels: Vec<ChannelId> = self.dialogs.iter().map(|d| d.channel).collect();
+        let channels: Vec<ChannelId> = self
+            .dialogs
+            .iter()
+            .map(|d| self.channels[d.channel as usize])
+            .collect();
         for rec in self.days.values_mut().flatten() {
             if !rec.measure.is_duration() {
                 continue;

@@ -17,8 +17,8 @@ impl ReadModel {
                 (
                     DialogFigures {
                         dialog_id: Some(d.id),
-                        channel_id: Some(d.channel),
-                        customer_id: d.customer,
+                        channel_id: r.channels.get(d.channel as usize).copied(),
+                        customer_id: self.customer_of(d.id),
                         ..Default::default()
                     },
                     Vec::new(),

@@ -285,6 +285,11 @@ impl ReadModel {
             .filter(move |f| self.passes(q, manager, channel, f))
     }
 
+    /// The customer pinned to a dialog now (the list row's).
+    fn customer_of(&self, d: DialogId) -> Option<chatd_domain::CustomerId> {
+        self.dialogs.get(&d).and_then(|row| row.customer_id)
+    }
+
     fn tags_of(&self, c: Option<chatd_domain::CustomerId>) -> impl Iterator<Item = TagId> + '_ {
         c.and_then(|c| self.customers.get(&c))
             .into_iter()
@@ -364,7 +369,7 @@ impl ReadModel {
                     ctx.add(&mut p.total, f);
                     let d = &r.dialogs[f.dialog as usize];
                     let mut any = false;
-                    for t in self.tags_of(d.customer) {
+                    for t in self.tags_of(self.customer_of(d.id)) {
                         any = true;
                         ctx.add(p.tags.entry(Some(t)).or_default(), f);
                     }
@@ -446,7 +451,7 @@ impl ReadModel {
             && manager.is_none_or(|m| m == Some(f.manager))
             && q.tag.is_none_or(|t| {
                 let d = &r.dialogs[f.dialog as usize];
-                self.tags_of(d.customer).any(|x| x == t)
+                self.tags_of(self.customer_of(d.id)).any(|x| x == t)
             })
     }
 
