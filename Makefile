@@ -4,6 +4,8 @@ CARGO ?= cargo
 .PHONY: run demo test bench build fmt clippy client client-test browser-test
 
 CLIENT := clients/typescript
+# Where cargo builds: CARGO_TARGET_DIR when set, else ./target.
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
 NODE := $(shell command -v node 2>/dev/null)
 
 ## Start chatd on the embedded store in ./data (http://127.0.0.1:8080).
@@ -35,7 +37,7 @@ ifeq ($(NODE),)
 else
 	$(CARGO) test --workspace --no-run
 	cd $(CLIENT) && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
-	cd $(CLIENT) && CHATD_BIN=$(CURDIR)/target/debug/chatd node $$(node -e 'process.stdout.write(typeof WebSocket === "undefined" ? "--experimental-websocket" : "")') --test test/
+	cd $(CLIENT) && CHATD_BIN=$(TARGET_DIR)/debug/chatd node $$(node -e 'process.stdout.write(typeof WebSocket === "undefined" ? "--experimental-websocket" : "")') --test test/
 endif
 
 ## Regenerate the client's types from api-schema/ (after the schemas change).
