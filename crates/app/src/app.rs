@@ -58,6 +58,10 @@ pub struct App {
     snapshot_writes: tokio::sync::Mutex<()>,
     /// R37: the time of every command and timer.
     pub clock: crate::clock::Clock,
+    /// Commands for one stream take turns (`lanes`).
+    pub(crate) lanes: crate::lanes::Lanes,
+    /// Appends that lost the version check and were decided again (a metric, and tests).
+    pub(crate) conflicts: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -145,6 +149,8 @@ impl App {
             keys,
             snapshot_writes: Default::default(),
             clock,
+            lanes: Default::default(),
+            conflicts: Default::default(),
         });
         crate::usecases::privacy::follow_erasures(&app, erased_rx);
         if restored_from.is_some() {

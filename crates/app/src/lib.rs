@@ -3,6 +3,7 @@
 //!
 //! - `app`: [`App`], which owns the store handle, the read models, the typed aggregate caches
 //!   and every background task (joined on [`App::shutdown`]); `min_position` waits.
+//! - `lanes`: commands for one stream take turns on this node (hot dialogs, no retries).
 //! - `runner`: the command runner, `App::execute::<A>(id, command)`, with optimistic
 //!   concurrency and retries; `current` and `history` for reads of one aggregate.
 //! - `follower`: the loop that applies the log to the read models and tells [`Listener`]s (the
@@ -34,6 +35,7 @@ pub mod credentials;
 pub mod distribution;
 mod error;
 pub mod follower;
+mod lanes;
 pub mod privacy;
 mod reports;
 mod runner;

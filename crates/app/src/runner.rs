@@ -131,6 +131,8 @@ impl App {
         fence: Option<&chatd_store::cluster::Fence>,
     ) -> Result<Outcome<A::Event>, AppError> {
         let stream = A::stream(id);
+        // Hot dialogs: this node's commands on the stream take turns (see `lanes`).
+        let _turn = self.lanes.enter(&stream).await;
         for _ in 0..ATTEMPTS {
             let (state, version) = self.load::<A>(&stream).await?;
             let events = match state.decide(cmd) {
@@ -181,6 +183,9 @@ impl App {
                 }
                 Err(StoreError::WrongExpectedVersion { .. }) => {
                     // Someone else appended: the next load folds their events in.
+                    self.conflicts
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    metrics::counter!("chatd_append_conflicts_total").increment(1);
                     self.keep(&stream, state, version);
                     continue;
                 }
@@ -433,5 +438,75 @@ mod tests {
             .map(|e| e.version)
             .collect();
         assert_eq!(versions, vec![0, 1, 2, 3, 4]);
+    }
+
+    fn receive(channel: chatd_domain::ChannelId, dialog_id: Uuid, ext: &str) -> DialogCommand {
+        DialogCommand::Receive(Box::new(Inbound {
+            dialog_id: dialog_id.into(),
+            channel_id: channel,
+            external_chat_id: "c".into(),
+            customer_id: None,
+            message_id: Uuid::new_v5(&dialog_id, ext.as_bytes()).into(),
+            external_id: ext.into(),
+            text: "photo".into(),
+            attachments: vec![],
+            quote_external_id: None,
+            sent_at: None,
+            customer_blocked: false,
+            channel: ChannelProfile::default_for(ChannelType::Custom),
+            erased_customers: vec![],
+            away: None,
+        }))
+    }
+
+    /// Hot dialogs (issue 32): fifty commands on one dialog at once each apply exactly once, in
+    /// some order, and none loses a version check: they took turns.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn fifty_concurrent_commands_on_one_dialog_take_turns_and_apply_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
+        let app = App::start(
+            store.clone(),
+            None,
+            vec![],
+            std::sync::Arc::new(crate::Nobody),
+            crate::privacy::Keys::off(),
+        )
+        .await
+        .unwrap();
+        let channel = Uuid::new_v4().into();
+        let dialog_id = Uuid::new_v4();
+        let by = Principal::Channel { id: channel };
+        app.execute::<Dialog>(dialog_id, &cmd(by, receive(channel, dialog_id, "first")))
+            .await
+            .unwrap();
+        let runs: Vec<_> = (0..50)
+            .map(|n| {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let c = cmd(by, receive(channel, dialog_id, &format!("album-{n}")));
+                    app.execute::<Dialog>(dialog_id, &c).await
+                })
+            })
+            .collect();
+        for r in runs {
+            let out = r
+                .await
+                .unwrap()
+                .expect("no conflict surfaced to the caller");
+            assert_eq!(out.events.len(), 1, "each applied once");
+        }
+        assert_eq!(
+            app.conflicts.load(std::sync::atomic::Ordering::Relaxed),
+            0,
+            "no version check lost: the commands took turns"
+        );
+        let history = app.history::<Dialog>(dialog_id).await.unwrap();
+        let received = history
+            .iter()
+            .filter(|(_, r)| matches!(r.event, DialogEvent::MessageReceived { .. }))
+            .count();
+        assert_eq!(received, 51);
+        assert_eq!(app.lanes.len(), 0, "no lane outlives its commands");
     }
 }
