@@ -131,6 +131,8 @@ async fn an_admin_edits_what_they_created() {
 
     // R37: the shop's hours, in its time zone, with a holiday.
     b.admin_tab("hours").await;
+    // The tab renders once the calendar has been fetched.
+    b.element("form.hours [aria-label='Saturday hours']").await;
     b.client
         .execute(
             "document.querySelector('[aria-label=\"Time zone\"]').value = 'Europe/Berlin';
