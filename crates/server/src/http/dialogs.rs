@@ -46,15 +46,22 @@ pub(super) fn visible_row<'m>(
     row_if(m, id, |r| r.is_visible_to(&caller.principal))
 }
 
-/// A dialog's timeline as it is now, folded from its stream (oldest first).
-pub(super) async fn timeline_now(app: &App, dialog: Uuid) -> Result<Vec<Entry>, Problem> {
-    let history: Vec<Recorded<DialogEvent>> = app
+/// A dialog's events, oldest first (what its timeline and its scheduled part are folded from).
+pub(super) async fn history_of(
+    app: &App,
+    dialog: Uuid,
+) -> Result<Vec<Recorded<DialogEvent>>, Problem> {
+    Ok(app
         .history::<Dialog>(dialog)
         .await?
         .into_iter()
         .map(|(_, r)| r)
-        .collect();
-    Ok(timeline::build(&history))
+        .collect())
+}
+
+/// A dialog's timeline as it is now, folded from its stream (oldest first).
+pub(super) async fn timeline_now(app: &App, dialog: Uuid) -> Result<Vec<Entry>, Problem> {
+    Ok(timeline::build(&history_of(app, dialog).await?))
 }
 
 #[utoipa::path(operation_id = "get_dialog", get, path = "/api/v1/dialogs/{id}", tag = "dialogs", params(("id" = uuid::Uuid, Path), ReadParams), security(("bearer" = [])), responses((status = 200, body = views::DialogDetail), (status = 404, description = "not_found: no such dialog, or not visible to the caller (an open mention makes it visible, R27)", body = Problem)))]

@@ -99,6 +99,14 @@ fn query(m: &ReadModel, p: &ReportParams, caller: &Caller) -> Result<ReportQuery
     Ok(q)
 }
 
+/// `p` as a query, once the reports are there (503 while they are rebuilt after a start).
+fn ready_query(m: &ReadModel, p: &ReportParams, caller: &Caller) -> Result<ReportQuery, Problem> {
+    if m.reports.rebuilding {
+        return Err(Problem::reports_rebuilding());
+    }
+    query(m, p, caller)
+}
+
 /// A duration's summary, in seconds.
 #[derive(Serialize, ToSchema)]
 pub struct StatOut {
@@ -391,10 +399,7 @@ async fn summary(
     req: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let m = app.model();
-    if m.reports.rebuilding {
-        return Err(Problem::reports_rebuilding());
-    }
-    let q = query(&m, &p, &caller)?;
+    let q = ready_query(&m, &p, &caller)?;
     let s = m.report_summary(&q);
     let out = SummaryOut {
         definitions_version: DEFINITIONS,
@@ -492,10 +497,7 @@ async fn dialogs(
     req: HttpRequest,
 ) -> Result<HttpResponse, Problem> {
     let m = app.model();
-    if m.reports.rebuilding {
-        return Err(Problem::reports_rebuilding());
-    }
-    let q = query(&m, &p, &caller)?;
+    let q = ready_query(&m, &p, &caller)?;
     let all = m.report_dialogs(&q);
     let skip = p.offset.unwrap_or(0);
     let take = p.limit.unwrap_or(MAX_ROWS).clamp(1, MAX_ROWS);

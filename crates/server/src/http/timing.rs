@@ -13,9 +13,9 @@ use crate::app::App;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chatd_domain::calendar::{Calendar, OpenState};
-use chatd_domain::dialog::{Dialog, DialogEvent, ScheduledStatus, ScheduledTemplate};
+use chatd_domain::dialog::{ScheduledStatus, ScheduledTemplate};
 use chatd_domain::setup::{Settings, SettingsCommand, SETTINGS_ID};
-use chatd_domain::{Actor, Attachment, MessageError, Recorded, Role, ScheduleId};
+use chatd_domain::{Actor, Attachment, MessageError, Role, ScheduleId};
 use chatd_projections::timeline::{self, TimelineScheduled};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -180,12 +180,7 @@ async fn scheduled_of(
         row.ok_or_else(Problem::not_found)?
             .is_visible_to(&caller.principal)
     };
-    let history: Vec<Recorded<DialogEvent>> = app
-        .history::<Dialog>(dialog)
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
+    let history = super::dialogs::history_of(app, dialog).await?;
     let me = Actor::User { id: caller.user_id };
     let items: Vec<_> = timeline::scheduled(&history)
         .into_iter()
