@@ -70,3 +70,45 @@ async fn read_models_resume_from_the_snapshot_and_catch_up_from_its_position() {
     assert_eq!(tags.body["items"].as_array().unwrap().len(), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_earlier_builds_json_snapshot_is_read_once_and_replaced() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "telegram").await;
+    let dialog = app
+        .dialog(&transport, "c1", "kept in the old snapshot")
+        .await;
+    let dir = app.stop().await;
+
+    // What an earlier build wrote: the same models as JSON, beside no binary file.
+    let binary = dir.path().join(chatd_server::server::SNAPSHOT_FILE);
+    let model =
+        chatd_projections::model::snapshot::binary::decode(&std::fs::read(&binary).unwrap())
+            .expect("the binary snapshot reads back");
+    let legacy = binary.with_file_name("readmodels.snapshot.json");
+    std::fs::write(&legacy, serde_json::to_vec(&model.snapshot()).unwrap()).unwrap();
+    std::fs::remove_file(&binary).unwrap();
+
+    let app = spawn_app_in(dir).await;
+    assert_eq!(
+        app.restored_from(),
+        model.position.map(|p| p.to_string()),
+        "restored from the JSON snapshot, not rebuilt"
+    );
+    assert!(binary.exists(), "replaced by a binary snapshot at once");
+    assert!(!legacy.exists(), "the JSON snapshot is gone");
+    let admin = app.admin().await;
+    let d = app.detail(&admin, &dialog, None).await;
+    assert_eq!(d.body["last_message"]["text"], "kept in the old snapshot");
+    let dir = app.stop().await;
+
+    let app = spawn_app_in(dir).await;
+    assert!(
+        app.restored_from().is_some(),
+        "and from the binary one next"
+    );
+    let d = app.detail(&app.admin().await, &dialog, None).await;
+    assert_eq!(d.body["last_message"]["text"], "kept in the old snapshot");
+    app.stop().await;
+}

@@ -501,11 +501,9 @@ async fn snooze_and_send_later(b: &Browser, d: &Desk) {
         .await;
     assert!(ids(&open.body).is_empty(), "{open:?}");
 
-    b.element("#composer-text")
-        .await
-        .send_keys("The red one arrives on Monday")
-        .await
-        .unwrap();
+    // The wake's frame may re-render the composer while it is typed into.
+    b.type_into("#composer-text", "The red one arrives on Monday")
+        .await;
     b.element("details.later summary")
         .await
         .click()

@@ -92,6 +92,21 @@ impl Browser {
         }
     }
 
+    /// Type `text` into `css`, again into the new element when a re-render (a live frame)
+    /// replaced the one being typed into.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let typed = self
+            .poll(|c| async move {
+                let e = c.find(Locator::Css(css)).await.ok()?;
+                e.clear().await.ok()?;
+                e.send_keys(text).await.ok()
+            })
+            .await;
+        if typed.is_none() {
+            self.fail(&format!("could not type into {css}")).await;
+        }
+    }
+
     /// `f` until it answers, for up to 10 s.
     pub async fn poll<'a, T, F, Fut>(&'a self, f: F) -> Option<T>
     where

@@ -98,6 +98,8 @@ impl App {
             Some(path) => snapshot::load(path, head).await,
             None => None,
         };
+        let legacy = restored.as_ref().is_some_and(|r| r.legacy);
+        let restored = restored.map(|r| r.model);
         let restored_from = restored.as_ref().and_then(|m| m.position);
         let mut model = restored.unwrap_or_default();
         model.keys = keys.ring.clone();
@@ -155,6 +157,10 @@ impl App {
         crate::usecases::privacy::follow_erasures(&app, erased_rx);
         if restored_from.is_some() {
             crate::reports::rebuild(&app);
+        }
+        if legacy {
+            // An earlier build's JSON snapshot is read once and replaced.
+            app.save_snapshot().await;
         }
         Ok(app)
     }
@@ -221,8 +227,8 @@ impl App {
             return;
         };
         let _one = self.snapshot_writes.lock().await;
-        let snap = self.model().snapshot();
-        match tokio::task::spawn_blocking(move || snapshot::save(&path, &snap)).await {
+        let model = self.model.clone();
+        match tokio::task::spawn_blocking(move || snapshot::save(&path, &model)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "could not write the read-model snapshot"),
             Err(e) => tracing::warn!(error = %e, "snapshot task failed"),

@@ -7,6 +7,7 @@ mod p2;
 mod p3;
 mod p4;
 mod p5;
+mod p7;
 mod p9;
 mod stats;
 mod workload;
@@ -38,7 +39,7 @@ struct Args {
     /// Timed list pages per P4 case.
     #[arg(long, default_value_t = 2000)]
     p4_samples: usize,
-    /// Run only these bars (p1, p2, p3, p4, p5, p9, p10); all when empty (p4 includes P6; p10
+    /// Run only these bars (p1, p2, p3, p4, p5, p9, p10); all when empty (p4 includes P6 and P7; p10
     /// runs on p4's million dialogs).
     only: Vec<String>,
 }
@@ -48,6 +49,9 @@ async fn main() {
     if std::env::var_os("CHATD_P3_CLIENT").is_some() {
         p3::client().await;
         return;
+    }
+    if let Some(path) = std::env::var_os(p7::RESTORE_CHILD) {
+        p7::restore_child(&path);
     }
     let args = Args::parse();
     let wants = |bar: &str| args.only.is_empty() || args.only.iter().any(|o| o == bar);

@@ -337,7 +337,7 @@ fn naive(w: &World, viewer: &Principal, q: &ListQuery) -> usize {
 }
 
 pub fn run(dialogs: usize, samples: usize, p4: bool, p10: bool) {
-    let w = build(dialogs);
+    let mut w = build(dialogs);
     if p10 {
         crate::p10::run(&w, samples);
     }
@@ -451,24 +451,7 @@ pub fn run(dialogs: usize, samples: usize, p4: bool, p10: bool) {
         "baseline: scan+filter+sort all rows (tags+channel)",
         percentiles(&h)
     );
-    let started = Instant::now();
-    let json = serde_json::to_vec(&w.model.snapshot()).expect("snapshot serialises");
-    let wrote = started.elapsed();
-    let started = Instant::now();
-    let snap: chatd_projections::model::snapshot::Snapshot =
-        serde_json::from_slice(&json).expect("snapshot reads back");
-    let restored = ReadModel::restore(snap).expect("same format");
-    let read = started.elapsed();
-    assert_eq!(restored.dialogs.rows.len(), dialogs);
-    println!(
-        "    read-model snapshot: {:.0} MB, taken and encoded in {:.1} s, restored in {:.1} s (replaying the {} events: {:.1} s)",
-        json.len() as f64 / 1e6,
-        wrote.as_secs_f64(),
-        read.as_secs_f64(),
-        w.events,
-        w.build_secs
-    );
-    drop(restored);
+    crate::p7::run(&mut w, dialogs);
     println!(
         "P6  memory: list read model {:.0} bytes per dialog (row, both sort indexes, unread state) (bar <= 1024); customer cards {:.0} bytes per customer",
         w.bytes_per_dialog, w.bytes_per_customer

@@ -19,3 +19,12 @@ pub fn percentiles(h: &Histogram<u64>) -> String {
 pub fn rate(n: u64, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64().max(1e-9)
 }
+
+/// How every bar's line ends: whether the figure meets it.
+pub fn met(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT met"
+    }
+}

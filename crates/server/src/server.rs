@@ -39,7 +39,7 @@ pub enum StartError {
 }
 
 /// The read models' snapshot in the data directory.
-pub const SNAPSHOT_FILE: &str = "readmodels.snapshot.json";
+pub const SNAPSHOT_FILE: &str = "readmodels.snapshot";
 /// How often the snapshot is refreshed while the log moves (and always on a graceful stop).
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(300);
 /// R34: how often a node tells the others who is online on it.

@@ -65,6 +65,7 @@ pub struct OrderView {
     pub customer_id: Option<CustomerId>,
     pub manager_id: Option<UserId>,
     pub status: OrderStatus,
+    #[serde(with = "super::compact::opt_source")]
     pub source: Option<Source>,
     pub created_at: OffsetDateTime,
 }

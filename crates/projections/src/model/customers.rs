@@ -15,6 +15,7 @@ pub struct CustomerView {
     pub avatar_url: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    #[serde(with = "super::compact::source")]
     pub source: Source,
     pub blocked: bool,
     /// tag -> pinned
@@ -23,13 +24,55 @@ pub struct CustomerView {
     #[serde(default)]
     pub erased: bool,
     /// R35: files their refused messages carried (they go with the customer).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub refused_files: Vec<chatd_domain::FileId>,
 }
 
 impl CustomerView {
     pub fn pinned_tags(&self) -> impl Iterator<Item = TagId> + '_ {
         self.tags.iter().filter(|(_, p)| **p).map(|(t, _)| *t)
+    }
+}
+
+/// Customer cards being restored from a snapshot, every index kept in step; the name words are
+/// gathered and sorted once, then built into their tree in one go.
+#[derive(Default)]
+pub(crate) struct Restoring {
+    customers: Customers,
+    words: Vec<(String, CustomerId)>,
+}
+
+impl Restoring {
+    pub fn reserve(&mut self, cards: usize) {
+        self.customers.by_id.reserve(cards);
+        self.customers.by_external.reserve(cards);
+        self.words.reserve(cards * 2);
+    }
+
+    pub fn insert(&mut self, c: CustomerView) {
+        let all = &mut self.customers;
+        if !c.erased {
+            all.by_external
+                .insert((c.source.channel_id, c.external_id.clone()), c.id);
+            self.words.extend(words(&c.name).map(|w| (w, c.id)));
+        }
+        for t in c.tags.keys() {
+            all.by_tag.entry(*t).or_default().insert(c.id);
+        }
+        all.by_id.insert(c.id, c);
+    }
+
+    pub fn finish(mut self) -> Customers {
+        self.words.sort_unstable();
+        let mut grouped: Vec<(String, Vec<CustomerId>)> = Vec::new();
+        for (w, id) in self.words {
+            match grouped.last_mut() {
+                Some((last, ids)) if *last == w => ids.push(id),
+                _ => grouped.push((w, vec![id])),
+            }
+        }
+        self.customers.by_word = grouped.into_iter().collect();
+        self.customers
     }
 }
 
@@ -96,21 +139,6 @@ impl Customers {
                 card.tags.remove(&tag);
             }
         }
-    }
-
-    /// A customer card with every index kept in step (restoring a snapshot).
-    pub(crate) fn insert(&mut self, c: CustomerView) {
-        if !c.erased {
-            self.by_external
-                .insert((c.source.channel_id, c.external_id.clone()), c.id);
-            for w in words(&c.name) {
-                self.by_word.entry(w).or_default().push(c.id);
-            }
-        }
-        for t in c.tags.keys() {
-            self.by_tag.entry(*t).or_default().insert(c.id);
-        }
-        self.by_id.insert(c.id, c);
     }
 
     /// R35: the card keeps no name or contact, and no index finds it by them.

@@ -9,7 +9,9 @@ use time::OffsetDateTime;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileView {
+    #[serde(with = "super::compact::file_meta")]
     pub meta: FileMeta,
+    #[serde(with = "super::compact::actor")]
     pub uploaded_by: Actor,
     pub uploaded_at: OffsetDateTime,
     /// Dialogs with a message carrying this file, in the order it was first attached there.

@@ -14,6 +14,7 @@ pub struct MentionView {
     pub dialog_id: DialogId,
     pub note_id: NoteId,
     /// Who wrote the note.
+    #[serde(with = "super::compact::actor")]
     pub by: Actor,
     pub text: String,
     pub open: bool,

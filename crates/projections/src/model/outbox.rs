@@ -20,9 +20,12 @@ pub struct Pending {
     pub external_chat_id: String,
     /// Where it was sent in the log: deliveries of one dialog go in this order.
     pub position: Position,
+    #[serde(with = "super::compact::actor")]
     pub author: Actor,
     pub text: String,
+    #[serde(with = "super::compact::attachments")]
     pub attachments: Vec<Attachment>,
+    #[serde(with = "super::compact::quote")]
     pub quote: Option<Quote>,
     pub created_at: OffsetDateTime,
     /// R26
@@ -56,6 +59,7 @@ pub struct Notice {
     pub external_chat_id: String,
     pub position: Position,
     /// Who made the change.
+    #[serde(with = "super::compact::actor")]
     pub by: Actor,
     pub kind: NoticeKind,
     pub at: OffsetDateTime,

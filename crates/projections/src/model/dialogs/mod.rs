@@ -11,6 +11,9 @@ use chatd_domain::{
     Actor, Assignee, ChannelId, CustomerId, DialogId, MessageId, Principal, Recorded, UserId,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
+
+mod restore;
+pub(crate) use restore::Restoring;
 use time::OffsetDateTime;
 
 /// Characters of the last message kept in the list row.
@@ -19,6 +22,7 @@ pub const PREVIEW_CHARS: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LastMessage {
     pub id: MessageId,
+    #[serde(with = "super::compact::actor")]
     pub author: Actor,
     pub text: String,
     pub at: OffsetDateTime,
@@ -37,6 +41,7 @@ pub struct DialogRow {
     #[serde(default)]
     pub opener: Option<CustomerId>,
     pub status: DialogStatus,
+    #[serde(with = "super::compact::assignee")]
     pub responsible: Option<Assignee>,
     pub deleted: bool,
     pub inbound_count: u64,
@@ -293,7 +298,6 @@ impl Dialogs {
         }
     }
 
-    /// A row with every index and counter kept in step (restoring a snapshot).
     /// R35: the row keeps no chat id, preview or draft text (nothing the list sorts by).
     pub(crate) fn erase_row(&mut self, id: DialogId) {
         let Some(row) = self.rows.get_mut(&id) else {
@@ -308,27 +312,6 @@ impl Dialogs {
                 super::erasure::wipe(d);
             }
         }
-    }
-
-    pub(crate) fn insert_row(&mut self, row: DialogRow) {
-        let id = row.id;
-        self.link(row.customer_id, id, true);
-        if !row.deleted && row.inbound_count > 0 {
-            self.count_inbound(Some(row.responsible), 1);
-        }
-        if let Some(p) = row.users() {
-            for (user, seen) in &p.read_seen {
-                if row.inbound_count > 0 && *seen >= row.inbound_count {
-                    self.caught_up.entry(*user).or_default().insert(id);
-                }
-            }
-            for user in &p.marked_unread {
-                self.marked.entry(*user).or_default().insert(id);
-            }
-        }
-        let p = placement(&row, &self.waiting);
-        self.rows.insert(id, row);
-        self.place(p, true);
     }
 
     /// New time limits or a new calendar move every waiting dialog in the processing order.

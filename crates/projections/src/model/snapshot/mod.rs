@@ -4,9 +4,11 @@
 //! is ignored and the models are rebuilt from position 0. Read models are derived data: losing a
 //! snapshot costs time, never correctness.
 
+pub mod binary;
+
 use super::catalog::{Catalog, ChannelView, OrderView, QuickReplyView, TagView};
-use super::customers::{CustomerView, Customers};
-use super::dialogs::{DialogRow, Dialogs};
+use super::customers::{self, CustomerView, Customers};
+use super::dialogs::{self, DialogRow};
 use super::files::{FileView, Files};
 use super::mentions::{MentionView, Mentions};
 use super::outbox::{Notice, Outbox, Pending};
@@ -98,38 +100,30 @@ impl ReadModel {
         if s.format != FORMAT {
             return None;
         }
-        let mut people = People::default();
-        s.users.into_iter().for_each(|u| people.insert_user(u));
-        s.groups.into_iter().for_each(|g| people.insert_group(g));
+        let mut head = Head {
+            position: s.position,
+            time_limits: s.time_limits,
+            calendar: s.calendar,
+            foreign: s.foreign,
+            scheduled: s.scheduled,
+            ..Head::default()
+        };
+        s.users.into_iter().for_each(|u| head.people.insert_user(u));
+        s.groups
+            .into_iter()
+            .for_each(|g| head.people.insert_group(g));
         s.sessions
             .into_iter()
-            .for_each(|session| people.insert_session(session));
-        s.bots.into_iter().for_each(|b| people.insert_bot(b));
-        let mut catalog = Catalog::default();
+            .for_each(|session| head.people.insert_session(session));
+        s.bots.into_iter().for_each(|b| head.people.insert_bot(b));
         s.channels
             .into_iter()
-            .for_each(|c| catalog.insert_channel(c));
-        catalog.tags = s.tags.into_iter().map(|t| (t.id, t)).collect();
-        catalog.quick_replies = s.quick_replies.into_iter().map(|q| (q.id, q)).collect();
-        catalog.orders = s.orders.into_iter().map(|o| (o.id, o)).collect();
-        let mut customers = Customers::default();
-        s.customers.into_iter().for_each(|c| customers.insert(c));
-        let mut dialogs = Dialogs::default();
-        dialogs.set_waiting(super::dialogs::Waiting {
-            limits: s.time_limits.clone(),
-            calendar: s.calendar.clone(),
-        });
-        let mut timers = Timers::default();
-        for d in s.dialogs {
-            if !d.deleted {
-                timers.snooze(d.id, d.snoozed_until);
-            }
-            dialogs.insert_row(d);
-        }
-        s.scheduled.into_iter().for_each(|p| timers.schedule(p));
-        let mut files = Files::default();
-        s.files.into_iter().for_each(|f| files.insert(f));
-        let outbox = Outbox {
+            .for_each(|c| head.catalog.insert_channel(c));
+        head.catalog.tags = s.tags.into_iter().map(|t| (t.id, t)).collect();
+        head.catalog.quick_replies = s.quick_replies.into_iter().map(|q| (q.id, q)).collect();
+        head.catalog.orders = s.orders.into_iter().map(|o| (o.id, o)).collect();
+        s.files.into_iter().for_each(|f| head.files.insert(f));
+        head.outbox = Outbox {
             pending: s.pending.into_iter().map(|p| (p.message_id, p)).collect(),
             notices: s.notices.into_iter().map(|n| (n.event_id, n)).collect(),
             dialog_of: s.outgoing.into_iter().collect(),
@@ -139,24 +133,88 @@ impl ReadModel {
                 .map(|(c, e, m)| ((c, e), m))
                 .collect(),
         };
-        let mut mentions = Mentions::default();
-        s.mentions.into_iter().for_each(|m| mentions.insert(m));
-        Some(ReadModel {
-            position: s.position,
-            mentions,
-            people,
-            catalog,
+        s.mentions.into_iter().for_each(|m| head.mentions.insert(m));
+        let mut customers = customers::Restoring::default();
+        s.customers.into_iter().for_each(|c| customers.insert(c));
+        let mut dialogs = DialogsPart::new(head.waiting());
+        s.dialogs.into_iter().for_each(|d| dialogs.insert(d));
+        Some(head.assemble(customers.finish(), dialogs))
+    }
+}
+
+/// Everything of a snapshot but its customers and dialogs: small, restored first, because the
+/// dialogs' order depends on its time limits and calendar.
+#[derive(Default)]
+pub(crate) struct Head {
+    pub position: Option<Position>,
+    pub people: People,
+    pub catalog: Catalog,
+    pub files: Files,
+    pub outbox: Outbox,
+    pub mentions: Mentions,
+    pub time_limits: TimeLimits,
+    pub calendar: Option<Calendar>,
+    pub scheduled: Vec<PendingSchedule>,
+    pub foreign: u64,
+}
+
+/// The dialogs being restored, with the snoozes they carry.
+pub(crate) struct DialogsPart {
+    dialogs: dialogs::Restoring,
+    timers: Timers,
+}
+
+impl DialogsPart {
+    pub fn new(waiting: super::dialogs::Waiting) -> Self {
+        DialogsPart {
+            dialogs: dialogs::Restoring::new(waiting),
+            timers: Timers::default(),
+        }
+    }
+
+    pub fn reserve(&mut self, rows: usize) {
+        self.dialogs.reserve(rows);
+    }
+
+    pub fn insert(&mut self, d: DialogRow) {
+        if !d.deleted {
+            self.timers.snooze(d.id, d.snoozed_until);
+        }
+        self.dialogs.insert(d);
+    }
+}
+
+impl Head {
+    pub fn waiting(&self) -> super::dialogs::Waiting {
+        super::dialogs::Waiting {
+            limits: self.time_limits.clone(),
+            calendar: self.calendar.clone(),
+        }
+    }
+
+    pub fn assemble(self, customers: Customers, part: DialogsPart) -> ReadModel {
+        let DialogsPart {
+            dialogs,
+            mut timers,
+        } = part;
+        let dialogs = dialogs.finish();
+        self.scheduled.into_iter().for_each(|p| timers.schedule(p));
+        ReadModel {
+            position: self.position,
+            mentions: self.mentions,
+            people: self.people,
+            catalog: self.catalog,
             customers,
             dialogs,
-            files,
-            outbox,
-            time_limits: s.time_limits,
-            calendar: s.calendar,
+            files: self.files,
+            outbox: self.outbox,
+            time_limits: self.time_limits,
+            calendar: self.calendar,
             timers,
             // R36: rebuilt from the log after a start from a snapshot.
             reports: super::reports::Reports::pending(),
-            foreign: s.foreign,
+            foreign: self.foreign,
             keys: Default::default(),
-        })
+        }
     }
 }
