@@ -78,10 +78,10 @@ impl Restoring {
 
 #[derive(Debug, Default)]
 pub struct Customers {
-    pub by_id: HashMap<CustomerId, CustomerView>,
+    pub by_id: HashMap<CustomerId, CustomerView, super::IdHash>,
     by_external: HashMap<(ChannelId, String), CustomerId>,
     /// Customers holding each tag: R16's tag filters start from the rarest tag.
-    pub by_tag: HashMap<TagId, HashSet<CustomerId>>,
+    pub by_tag: HashMap<TagId, HashSet<CustomerId, super::IdHash>>,
     /// Lowercased words of customer names: R16's free text matches word prefixes through it.
     pub by_word: BTreeMap<String, Vec<CustomerId>>,
 }

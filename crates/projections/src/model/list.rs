@@ -256,7 +256,7 @@ impl ReadModel {
     ) -> Option<ListPage<'_>> {
         const FEW: usize = 250_000;
         // Holders of every tag asked for, rarest first; a tag nobody holds matches nothing.
-        let mut sets: Vec<&HashSet<CustomerId>> = Vec::with_capacity(q.tags.len());
+        let mut sets: Vec<&HashSet<CustomerId, super::IdHash>> = Vec::with_capacity(q.tags.len());
         for t in &q.tags {
             match self.customers.by_tag.get(t) {
                 Some(set) if !set.is_empty() => sets.push(set),

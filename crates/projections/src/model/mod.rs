@@ -24,6 +24,11 @@ use chatd_domain::{DialogId, Recorded};
 use chatd_store::{Position, RecordedEvent};
 use uuid::Uuid;
 
+/// Hashing for maps keyed by ids chatd made (UUIDs, random or derived through SHA-1, so an outsider
+/// cannot choose their bits): foldhash, seeded per process, a few cycles a key where SipHash takes
+/// dozens. Keys an outsider picks (external ids, names) keep the standard SipHash.
+pub type IdHash = foldhash::fast::RandomState;
+
 #[derive(Debug, Default)]
 pub struct ReadModel {
     pub position: Option<Position>,

@@ -212,7 +212,7 @@ fn placement(row: &DialogRow, waiting: &Waiting) -> Option<Placement> {
 
 #[derive(Debug, Default)]
 pub struct Dialogs {
-    pub rows: HashMap<DialogId, DialogRow>,
+    pub rows: HashMap<DialogId, DialogRow, super::IdHash>,
     pub buckets: HashMap<Bucket, Index>,
     /// Non-deleted dialogs with at least one customer message, per responsible.
     with_inbound: HashMap<Option<Assignee>, u64>,
@@ -221,7 +221,7 @@ pub struct Dialogs {
     /// Per user: dialogs marked unread.
     marked: HashMap<UserId, HashSet<DialogId>>,
     /// Dialogs pinned to each customer, for tag filters driven from customers.
-    pub by_customer: HashMap<CustomerId, Vec<DialogId>>,
+    pub by_customer: HashMap<CustomerId, Vec<DialogId>, super::IdHash>,
     pub waiting: Waiting,
 }
 
