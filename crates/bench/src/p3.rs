@@ -322,11 +322,16 @@ pub async fn client() {
             .await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let h = ehist.lock().expect("hist").clone();
+    let e = ehist.lock().expect("hist").clone();
     println!(
         "    {:<48} {:>9} {}",
         "baseline: bare actix-ws echo round trip",
-        h.len(),
-        percentiles(&h)
+        e.len(),
+        percentiles(&e)
+    );
+    let ratio = h.value_at_quantile(0.99) as f64 / e.value_at_quantile(0.99).max(1) as f64;
+    println!(
+        "    P3 bar: post-to-frame p99 <= 2x the echo's p99: {ratio:.1}x, {}",
+        crate::stats::met(ratio <= 2.0)
     );
 }
