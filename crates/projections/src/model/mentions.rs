@@ -35,6 +35,14 @@ pub struct Mentions {
 }
 
 impl Mentions {
+    /// Every mention in the order they were made: restored in this order, each user's list keeps
+    /// its order (a snapshot writes them so).
+    pub fn in_order(&self) -> Vec<&MentionView> {
+        let mut all: Vec<&MentionView> = self.by_id.values().collect();
+        all.sort_by_key(|m| (m.created_at, m.id.0));
+        all
+    }
+
     pub(crate) fn insert(&mut self, m: MentionView) {
         if m.open {
             *self

@@ -70,14 +70,6 @@ pub struct Encoded {
 }
 
 impl Encoded {
-    pub fn len(&self) -> usize {
-        HEADER + self.sections.iter().map(Vec::len).sum::<usize>()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// Bytes of the head, the customers and the dialogs.
     pub fn section_sizes(&self) -> [usize; SECTIONS] {
         self.sections.each_ref().map(Vec::len)
@@ -97,7 +89,8 @@ impl Encoded {
 
     /// The whole file, for tests and the bench.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.len());
+        let len = HEADER + self.sections.iter().map(Vec::len).sum::<usize>();
+        let mut out = Vec::with_capacity(len);
         self.write_to(&mut out).expect("writing to memory");
         out
     }
@@ -216,10 +209,7 @@ fn head(m: &ReadModel) -> Vec<u8> {
     put_seq(&mut b, m.files.by_id.values());
     put_seq(&mut b, m.outbox.pending.values());
     put_seq(&mut b, m.outbox.notices.values());
-    let mut mentions: Vec<_> = m.mentions.by_id.values().collect();
-    // Each user's list keeps its order when restored.
-    mentions.sort_by_key(|m| (m.created_at, m.id.0));
-    put_seq(&mut b, mentions.into_iter());
+    put_seq(&mut b, m.mentions.in_order().into_iter());
     put_seq(&mut b, m.outbox.dialog_of.iter());
     put_seq(&mut b, m.outbox.by_external.iter());
     put(&mut b, &m.time_limits);

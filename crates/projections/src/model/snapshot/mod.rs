@@ -70,12 +70,7 @@ impl ReadModel {
             files: self.files.by_id.values().cloned().collect(),
             pending: self.outbox.pending.values().cloned().collect(),
             notices: self.outbox.notices.values().cloned().collect(),
-            mentions: {
-                let mut all: Vec<MentionView> = self.mentions.by_id.values().cloned().collect();
-                // Each user's list keeps its order when restored.
-                all.sort_by_key(|m| (m.created_at, m.id.0));
-                all
-            },
+            mentions: self.mentions.in_order().into_iter().cloned().collect(),
             outgoing: self
                 .outbox
                 .dialog_of
