@@ -241,7 +241,8 @@ export class Desk {
       next?.focus();
     } else if (e.key === "Enter" && i >= 0) {
       // From the keyboard, opening a dialog goes straight to its reply box.
-      this.openDialog(items[i].dataset.id).then(() => this.current?.textarea?.focus());
+      this.openDialog(items[i].dataset.id);
+      this.current?.focusReply();
     }
   }
 

@@ -92,9 +92,8 @@ export class DialogView {
     this.detail = detail.data;
     this.channel = chans.get(detail.data.channel?.id) ?? null;
     this.renderHead();
-    this.renderComposer();
     this.card.render(this.detail);
-    await this.loadTimeline();
+    await Promise.all([this.renderComposer(), this.loadTimeline()]);
     // Opening a dialog reads it: the unread count and one's own "unread" mark both clear (R5).
     if (this.detail.unread_count > 0 || this.detail.marked_unread) {
       const r = await this.api.POST("/api/v1/dialogs/{id}/read", { params: { id: this.id } });
@@ -259,7 +258,7 @@ export class DialogView {
   resend(file) {
     if (!this.files.some((f) => f.id === file.id)) this.files.push(file);
     this.addFiles([]);
-    this.textarea?.focus();
+    this.focusReply();
     toast(`${file.name} will be sent with your next reply`);
   }
 
@@ -339,7 +338,7 @@ export class DialogView {
   setQuote(m) {
     this.quote = m;
     this.renderQuote();
-    this.textarea.focus();
+    this.focusReply();
   }
 
   async quickReplyFrom(m) {
@@ -381,7 +380,20 @@ export class DialogView {
     return { max, files: `${this.channel?.capabilities?.max_attachments ?? 10} files; ${kinds}` };
   }
 
+  /** Put the cursor in the reply box, now or as soon as the box is drawn. */
+  focusReply() {
+    this.focusWanted = true;
+    if (this.textarea?.isConnected) {
+      this.textarea.focus();
+      this.focusWanted = false;
+    }
+  }
+
   async renderComposer() {
+    // A box drawn anew (a live frame, a saved quick reply) keeps the cursor where it was; only
+    // the latest of overlapping draws is put on the page.
+    const gen = (this.composerGen = (this.composerGen ?? 0) + 1);
+    if (this.textarea != null && document.activeElement === this.textarea) this.focusWanted = true;
     const d = this.detail;
     const blocked = d.customer_card?.blocked;
     const windowClosed = d.reply_window_closes_at && new Date(d.reply_window_closes_at) < new Date();
@@ -425,7 +437,9 @@ export class DialogView {
       h("option", { value: "" }, "⚡ Quick replies"),
       replies.map((q) => h("option", { value: q.id }, q.name)),
     );
-    this.mentionPicker = await this.mentionSelect();
+    const mentionPicker = await this.mentionSelect();
+    if (gen !== this.composerGen) return;
+    this.mentionPicker = mentionPicker;
     const approved = (Array.isArray(templates) ? templates : []).filter((t) => t.status === "approved");
     const templateSelect = approved.length
       ? h("select", { "aria-label": "Templates", onchange: () => { const t = approved.find((x) => x.code === templateSelect.value); templateSelect.value = ""; if (t) this.sendTemplate(t); } }, h("option", { value: "" }, "Templates"), approved.map((t) => h("option", { value: t.code }, `${t.name} (${t.language})`)))
@@ -462,6 +476,7 @@ export class DialogView {
     this.composer.insertBefore(this.mentionBox, this.textarea.nextSibling);
     this.updateCount();
     this.showMode();
+    if (this.focusWanted) this.focusReply();
     this.composer.ondragover = (e) => {
       e.preventDefault();
       this.composer.classList.add("drop");
