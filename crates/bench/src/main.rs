@@ -27,6 +27,9 @@ struct Args {
     /// Events in the P5 log.
     #[arg(long, default_value_t = 1_000_000)]
     p5_events: usize,
+    /// Copy P5's log to `DIR/events.db`, a data directory `chatd replay` reads (for profiling).
+    #[arg(long, value_name = "DIR")]
+    p5_keep: Option<std::path::PathBuf>,
     /// WebSockets in P3 (one manager each; the client process needs as many file descriptors).
     #[arg(long, default_value_t = 10_000)]
     p3_sockets: usize,
@@ -73,7 +76,7 @@ async fn main() {
         p4::run(args.p4_dialogs, args.p4_samples, wants("p4"), wants("p10"));
     }
     if wants("p5") {
-        p5::run(args.p5_events).await;
+        p5::run(args.p5_events, args.p5_keep.as_deref()).await;
     }
     if wants("p9") {
         p9::run(Duration::from_secs(args.seconds)).await;

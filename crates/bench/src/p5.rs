@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 const EVENTS_PER_DIALOG: usize = 20;
 
-pub async fn run(events: usize) {
+pub async fn run(events: usize, keep: Option<&std::path::Path>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("events.db");
     let store = SqliteStore::open(SqliteConfig::new(&path)).expect("open");
@@ -45,6 +45,18 @@ pub async fn run(events: usize) {
         rate(written as u64, started.elapsed())
     );
     println!("    {:<44} {:>12}", "what", "events/s");
+    if let Some(dir) = keep {
+        std::fs::create_dir_all(dir).expect("the --p5-keep directory");
+        let copy = dir.join("events.db");
+        let _ = std::fs::remove_file(&copy);
+        rusqlite::Connection::open(&path)
+            .and_then(|c| c.execute("VACUUM INTO ?1", [copy.to_string_lossy()]))
+            .expect("copy the log");
+        println!(
+            "    (the log is kept in {}: chatd replay --data-dir reads it)",
+            dir.display()
+        );
+    }
 
     let bare = {
         let path = path.clone();

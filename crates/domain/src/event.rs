@@ -128,16 +128,72 @@ pub fn decode<E: DomainEvent>(
         source,
     };
     if version == E::current_version(event_type) {
-        // Fast path: splice the stored data under the tag without building a JSON tree.
-        let mut buf = Vec::with_capacity(data.len() + event_type.len() + 24);
-        buf.extend_from_slice(b"{\"type\":");
-        serde_json::to_writer(&mut buf, event_type).map_err(malformed)?;
-        buf.extend_from_slice(b",\"data\":");
-        buf.extend_from_slice(data);
-        buf.push(b'}');
-        return serde_json::from_slice(&buf).map_err(malformed);
+        // Fast path: the derive reads `{"type": event_type, "data": <data>}` straight from the
+        // stored bytes, without building a JSON tree or copying them into one document.
+        return E::deserialize(Tagged { event_type, data }).map_err(malformed);
     }
     let value: serde_json::Value = serde_json::from_slice(data).map_err(malformed)?;
     let data = E::upcast(event_type, version, value)?;
     serde_json::from_value(serde_json::json!({"type": event_type, "data": data})).map_err(malformed)
+}
+
+/// The adjacently tagged document `{"type": event_type, "data": <data>}` as a deserializer,
+/// `data` parsed in place as JSON (and refused with trailing bytes, as a whole document was).
+struct Tagged<'a> {
+    event_type: &'a str,
+    data: &'a [u8],
+}
+
+impl<'de> serde::Deserializer<'de> for Tagged<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        v.visit_map(TaggedFields { doc: self, next: 0 })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+struct TaggedFields<'a> {
+    doc: Tagged<'a>,
+    /// 0: before `type`, 1: before its value, 2: before `data`'s, 3: done.
+    next: u8,
+}
+
+impl<'de> serde::de::MapAccess<'de> for TaggedFields<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let key = match self.next {
+            0 => "type",
+            2 => "data",
+            _ => return Ok(None),
+        };
+        self.next += 1;
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.next += 1;
+        if self.next == 2 {
+            return seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(
+                self.doc.event_type,
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_slice(self.doc.data);
+        let value = seed.deserialize(&mut de)?;
+        de.end()?;
+        Ok(value)
+    }
 }

@@ -220,6 +220,33 @@ fn events_encode_as_type_version_and_data_and_decode_back() {
     assert_eq!(closed.data, b"{}");
     assert!(decode::<DialogEvent>("dialog_closed", 7, b"{}").is_err());
     assert!(decode::<DialogEvent>("no_such_event", 1, b"{}").is_err());
+    // The data is read in place: escapes decode, and what is not one JSON object of the
+    // variant's fields is refused as malformed, trailing bytes included.
+    let escaped = br#"{"user_id":"00000000-0000-0000-0000-000000000001","text":"a\"b\u00e9"}"#;
+    match decode::<DialogEvent>("draft_saved", 1, escaped).unwrap() {
+        DialogEvent::DraftSaved { text, .. } => assert_eq!(text, "a\"b\u{e9}"),
+        other => panic!("{other:?}"),
+    }
+    let good = enc.data.clone();
+    let mut trailing = good.clone();
+    trailing.extend_from_slice(b" {}");
+    for bad in [
+        &trailing[..],
+        &good[..good.len() - 1],
+        b"[]",
+        b"null",
+        b"{\"text\":1}",
+        b"",
+    ] {
+        assert!(
+            matches!(
+                decode::<DialogEvent>("draft_saved", 1, bad),
+                Err(crate::event::DecodeError::Malformed { .. })
+            ),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
 }
 
 /// Event versioning: `inbound_refused` v1, as stored before attachments existed, is read as

@@ -3,7 +3,8 @@
 use crate::fold::DomainFold;
 use crate::model::ReadModel;
 use crate::privacy::Keyring;
-use chatd_store::{EventStore, StoreError};
+use chatd_store::ahead::read_ahead;
+use chatd_store::{EventStore, RecordedEvent, StoreError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -37,17 +38,18 @@ async fn walk(
     mut apply: impl FnMut(&chatd_store::RecordedEvent) -> Result<(), crate::DecodeFailure>,
 ) -> Result<ReplayStats, ReplayError> {
     let started = Instant::now();
-    let mut after = None;
     let mut events = 0u64;
-    loop {
-        let page = store.read_all(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.position);
-        for e in &page {
-            apply(e)?;
-        }
-        events += page.len() as u64;
-    }
+    read_ahead(
+        None,
+        |after| store.read_all(after, PAGE),
+        |page: &[RecordedEvent]| {
+            events += page.len() as u64;
+            page.iter()
+                .try_for_each(&mut apply)
+                .map_err(ReplayError::from)
+        },
+    )
+    .await?;
     Ok(ReplayStats {
         events,
         elapsed: started.elapsed(),

@@ -13,6 +13,7 @@
 //! - `kurrent`: KurrentDB / EventStoreDB through the official `kurrentdb` crate;
 //! - `postgres`: PostgreSQL (R33), commits serialised on one lock row so positions follow
 //!   commit order;
+//! - `ahead`: whole-log walks with the next page read while the current one is handled;
 //! - `subscription`: the catch-up subscription both backends hand out;
 //! - `hash`: the per-stream SHA-256 chain;
 //! - `chains`: the auditor's walk over a scan of the log (chains, gaps, heads, checkpoints);
@@ -20,6 +21,7 @@
 //! - `copy`: moving a whole log between stores exactly as recorded (`chatd store copy`);
 //! - `contract`: the suite every backend passes (`contract_suite!`).
 
+pub mod ahead;
 pub mod chains;
 pub mod cluster;
 pub mod contract;

@@ -3,8 +3,9 @@
 
 use chatd_projections::codec::{decode_event, DecodeFailure};
 use chatd_projections::privacy::Keyring;
+use chatd_store::ahead::read_ahead;
 use chatd_store::chains::{Chains, Head, Kept, Report};
-use chatd_store::{EventStore, Position, StoreError};
+use chatd_store::{EventStore, Position, Scanned, StoreError};
 use std::collections::HashMap;
 
 /// Rows scanned per read.
@@ -31,30 +32,32 @@ impl Walk {
 
     /// Read on from where the walk stopped to the end of the log.
     pub async fn catch_up(&mut self, store: &dyn EventStore) -> Result<(), StoreError> {
-        loop {
-            // Every row, read or not, moves the walk's last position (`Report::last`).
-            let page = store.scan_all(self.position(), PAGE).await?;
-            // Sealed strings (R35) stay sealed: the walk checks that events decode, not what
-            // they say, and needs no keys.
-            let keys = Keyring::default();
-            for row in &page {
-                match row {
-                    Err(bad) => self.chains.unreadable(bad),
-                    Ok(e) => match decode_event(e, &keys) {
-                        Err(DecodeFailure::UnknownCategory(_)) => self.chains.foreign(e),
-                        Err(failure) => {
-                            self.chains.event(e);
-                            self.chains
-                                .flag(e, format!("the event does not decode: {failure}"));
-                        }
-                        Ok(_) => self.chains.event(e),
-                    },
+        // Sealed strings (R35) stay sealed: the walk checks that events decode, not what they
+        // say, and needs no keys.
+        let keys = Keyring::default();
+        // Every row, read or not, moves the walk's last position (`Report::last`).
+        read_ahead(
+            self.position(),
+            |after| store.scan_all(after, PAGE),
+            |page: &[Scanned]| {
+                for row in page {
+                    match row {
+                        Err(bad) => self.chains.unreadable(bad),
+                        Ok(e) => match decode_event(e, &keys) {
+                            Err(DecodeFailure::UnknownCategory(_)) => self.chains.foreign(e),
+                            Err(failure) => {
+                                self.chains.event(e);
+                                self.chains
+                                    .flag(e, format!("the event does not decode: {failure}"));
+                            }
+                            Ok(_) => self.chains.event(e),
+                        },
+                    }
                 }
-            }
-            if page.len() < PAGE {
-                return Ok(());
-            }
-        }
+                Ok(())
+            },
+        )
+        .await
     }
 
     /// The last position read (`None`: the log is empty).

@@ -251,6 +251,9 @@ fn read_all_sync(
     log_page(conn, after, limit, schema::row_to_event)
 }
 
+/// The most rows a page reserves room for at once (a caller may ask for more and get them).
+const PAGE_CAPACITY: usize = 8192;
+
 fn log_page<T>(
     conn: &Connection,
     after: Option<Position>,
@@ -262,8 +265,13 @@ fn log_page<T>(
         "{} WHERE position > ?1 ORDER BY position LIMIT ?2",
         schema::SELECT_EVENT
     ))?;
-    let rows = stmt.query_map(rusqlite::params![after, limit as i64], map)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    // One allocation for the page: growing it by doubling copies every row several times and
+    // touches fresh memory at each step (a replay reads hundreds of such pages).
+    let mut page = Vec::with_capacity(limit.min(PAGE_CAPACITY));
+    for row in stmt.query_map(rusqlite::params![after, limit as i64], map)? {
+        page.push(row?);
+    }
+    Ok(page)
 }
 
 #[async_trait]

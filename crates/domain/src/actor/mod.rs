@@ -4,6 +4,8 @@
 use crate::ids::{BotId, ChannelId, CustomerId, UserId};
 use serde::{Deserialize, Serialize};
 
+mod tagged;
+
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,7 +160,10 @@ impl Principal {
 
 /// The author of an event or a message, as stored and shown.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its `Deserialize` is written by hand (`tagged`): it reads the same JSON as the derived one
+/// would, without buffering the object first. Every stored event's metadata holds one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
     User { id: UserId },
@@ -170,7 +175,8 @@ pub enum Actor {
 
 /// Who a dialog is assigned to: `{type: "user"|"bot", id}`.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// `Deserialize` by hand, as `Actor`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Assignee {
     User { id: UserId },
