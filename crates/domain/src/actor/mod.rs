@@ -158,11 +158,10 @@ impl Principal {
     }
 }
 
+// `Deserialize` is written by hand (`tagged`): it reads the same JSON as the derived one would,
+// without buffering the object first. Every stored event's metadata holds one.
 /// The author of an event or a message, as stored and shown.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-///
-/// Its `Deserialize` is written by hand (`tagged`): it reads the same JSON as the derived one
-/// would, without buffering the object first. Every stored event's metadata holds one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
@@ -175,7 +174,7 @@ pub enum Actor {
 
 /// Who a dialog is assigned to: `{type: "user"|"bot", id}`.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-/// `Deserialize` by hand, as `Actor`'s.
+// `Deserialize` by hand, as `Actor`'s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Assignee {
