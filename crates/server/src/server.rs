@@ -318,16 +318,21 @@ async fn bootstrap_admin(app: &App, config: &Config) -> Result<Option<String>, S
         password_hash,
     )
     .await;
-    let out = match created {
-        Ok((_, out)) => out,
-        // R34: another node starting on the same empty store made it first.
-        Err(chatd_app::AppError::Domain(chatd_domain::DomainError::AlreadyExists)) => {
-            return Ok(None)
-        }
+    let (made_here, position) = match created {
+        Ok((_, out)) => (true, out.position),
+        // R34: another node starting on the same empty store made it first. This node is ready
+        // once its read models hold that admin too, or a login on it right away would fail.
+        Err(chatd_app::AppError::Domain(chatd_domain::DomainError::AlreadyExists)) => (
+            false,
+            app.store
+                .head()
+                .await
+                .map_err(|e| StartError::Bootstrap(e.to_string()))?,
+        ),
         Err(e) => return Err(StartError::Bootstrap(e.to_string())),
     };
-    app.wait_for(out.position, std::time::Duration::from_secs(30))
+    app.wait_for(position, std::time::Duration::from_secs(30))
         .await
         .map_err(|e| StartError::Bootstrap(e.to_string()))?;
-    Ok(generated)
+    Ok(generated.filter(|_| made_here))
 }
