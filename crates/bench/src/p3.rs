@@ -234,31 +234,33 @@ pub async fn client() {
     let hist = Arc::new(Mutex::new(histogram()));
     let received = Arc::new(AtomicUsize::new(0));
     let connecting = Instant::now();
-    let chatd_sockets =
-        connect_all((0..sockets).map(|i| format!("ws://{chatd}/api/v1/ws?token={}", token(i))))
-            .await;
-    let mut readers = Vec::new();
-    for ws in chatd_sockets {
-        let (hist, received) = (hist.clone(), received.clone());
-        readers.push(tokio::spawn(async move {
-            let (_, mut rx) = ws.split();
-            while let Some(Ok(msg)) = rx.next().await {
-                if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
-                    let Some(i) = t.find("\"text\":\"ts:") else {
-                        continue;
-                    };
-                    if !t.contains("\"type\":\"message_new\"") {
-                        continue;
+    // Each socket is read from the moment it opens: one left unread does not answer the
+    // server's pings and is closed as dead.
+    let readers = connect_all(
+        (0..sockets).map(|i| format!("ws://{chatd}/api/v1/ws?token={}", token(i))),
+        |ws| {
+            let (hist, received) = (hist.clone(), received.clone());
+            tokio::spawn(async move {
+                let (_, mut rx) = ws.split();
+                while let Some(Ok(msg)) = rx.next().await {
+                    if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                        let Some(i) = t.find("\"text\":\"ts:") else {
+                            continue;
+                        };
+                        if !t.contains("\"type\":\"message_new\"") {
+                            continue;
+                        }
+                        let rest = &t[i + 11..];
+                        let ts: u128 = rest[..rest.find('"').unwrap_or(0)].parse().unwrap_or(0);
+                        let us = (now_nanos().saturating_sub(ts) / 1000) as u64;
+                        hist.lock().expect("hist").record(us.max(1)).ok();
+                        received.fetch_add(1, Ordering::Relaxed);
                     }
-                    let rest = &t[i + 11..];
-                    let ts: u128 = rest[..rest.find('"').unwrap_or(0)].parse().unwrap_or(0);
-                    let us = (now_nanos().saturating_sub(ts) / 1000) as u64;
-                    hist.lock().expect("hist").record(us.max(1)).ok();
-                    received.fetch_add(1, Ordering::Relaxed);
                 }
-            }
-        }));
-    }
+            })
+        },
+    )
+    .await;
     println!(
         "    ({sockets} sockets connected in {:.1} s)",
         connecting.elapsed().as_secs_f64()
@@ -306,23 +308,28 @@ pub async fn client() {
     }
 
     // Baseline: the same rate echoed by a bare actix-ws endpoint over the same number of sockets.
-    let mut senders = Vec::new();
     let ehist = Arc::new(Mutex::new(histogram()));
-    for ws in connect_all((0..sockets).map(|_| format!("ws://{echo_addr}/echo"))).await {
-        let (tx, mut rx) = ws.split();
-        let ehist = ehist.clone();
-        tokio::spawn(async move {
-            while let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) = rx.next().await {
-                let ts: u128 = t.trim_start_matches("ts:").parse().unwrap_or(0);
-                ehist
-                    .lock()
-                    .expect("hist")
-                    .record(((now_nanos().saturating_sub(ts) / 1000) as u64).max(1))
-                    .ok();
-            }
-        });
-        senders.push(tx);
-    }
+    let mut senders = connect_all(
+        (0..sockets).map(|_| format!("ws://{echo_addr}/echo")),
+        |ws| {
+            let (tx, mut rx) = ws.split();
+            let ehist = ehist.clone();
+            tokio::spawn(async move {
+                while let Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) =
+                    rx.next().await
+                {
+                    let ts: u128 = t.trim_start_matches("ts:").parse().unwrap_or(0);
+                    ehist
+                        .lock()
+                        .expect("hist")
+                        .record(((now_nanos().saturating_sub(ts) / 1000) as u64).max(1))
+                        .ok();
+                }
+            });
+            tx
+        },
+    )
+    .await;
     let started = Instant::now();
     for n in 0..total {
         let due = started + Duration::from_secs_f64(n as f64 / rate as f64);
@@ -353,16 +360,26 @@ pub async fn client() {
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Open every socket, 64 handshakes at a time (one after another took most of a run), in order.
-async fn connect_all(urls: impl Iterator<Item = String>) -> Vec<Socket> {
+/// Open every socket one handshake after another, handing each to `opened` as soon as it is
+/// open; what it makes, in the sockets' order. Not concurrently: every connect announces the
+/// user "online" to every socket (O(N²) frames), and 64 at a time flood the sockets' queues
+/// until the hub closes them as too slow (measured: 1,098 of 15,000 frames delivered). That
+/// announcement is what makes the set-up take minutes.
+async fn connect_all<T>(
+    urls: impl Iterator<Item = String>,
+    opened: impl Fn(Socket) -> T,
+) -> Vec<T> {
+    let opened = &opened;
     futures_util::stream::iter(urls)
         .map(|url| async move {
-            tokio_tungstenite::connect_async(url)
-                .await
-                .expect("connect")
-                .0
+            opened(
+                tokio_tungstenite::connect_async(url)
+                    .await
+                    .expect("connect")
+                    .0,
+            )
         })
-        .buffered(64)
+        .buffered(1)
         .collect()
         .await
 }
