@@ -369,17 +369,12 @@ async fn connect_all<T>(
     urls: impl Iterator<Item = String>,
     opened: impl Fn(Socket) -> T,
 ) -> Vec<T> {
-    let opened = &opened;
-    futures_util::stream::iter(urls)
-        .map(|url| async move {
-            opened(
-                tokio_tungstenite::connect_async(url)
-                    .await
-                    .expect("connect")
-                    .0,
-            )
-        })
-        .buffered(1)
-        .collect()
-        .await
+    let mut out = Vec::new();
+    for url in urls {
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("connect");
+        out.push(opened(ws));
+    }
+    out
 }

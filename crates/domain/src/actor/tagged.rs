@@ -31,13 +31,13 @@ enum Field {
 }
 
 /// The object's `type` and `id` (`None` when absent or null).
-struct Tagged(&'static str);
+struct Tagged;
 
 impl<'de> Visitor<'de> for Tagged {
     type Value = (Kind, Option<Uuid>);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} as an object with a \"type\"", self.0)
+        f.write_str("an object with a \"type\"")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -66,7 +66,7 @@ const ASSIGNEES: &[&str] = &["user", "bot"];
 
 impl<'de> Deserialize<'de> for Actor {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (kind, id) = d.deserialize_map(Tagged("an actor"))?;
+        let (kind, id) = d.deserialize_map(Tagged)?;
         Ok(match kind {
             Kind::User => Actor::User {
                 id: required(id)?.into(),
@@ -86,19 +86,15 @@ impl<'de> Deserialize<'de> for Actor {
 }
 
 impl<'de> Deserialize<'de> for Assignee {
+    /// An actor that may hold a dialog: a user or a bot.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (kind, id) = d.deserialize_map(Tagged("an assignee"))?;
-        Ok(match kind {
-            Kind::User => Assignee::User {
-                id: required(id)?.into(),
-            },
-            Kind::Bot => Assignee::Bot {
-                id: required(id)?.into(),
-            },
-            Kind::Customer => return Err(de::Error::unknown_variant("customer", ASSIGNEES)),
-            Kind::Channel => return Err(de::Error::unknown_variant("channel", ASSIGNEES)),
-            Kind::System => return Err(de::Error::unknown_variant("system", ASSIGNEES)),
-        })
+        match Actor::deserialize(d)? {
+            Actor::User { id } => Ok(Assignee::User { id }),
+            Actor::Bot { id } => Ok(Assignee::Bot { id }),
+            Actor::Customer { .. } => Err(de::Error::unknown_variant("customer", ASSIGNEES)),
+            Actor::Channel { .. } => Err(de::Error::unknown_variant("channel", ASSIGNEES)),
+            Actor::System => Err(de::Error::unknown_variant("system", ASSIGNEES)),
+        }
     }
 }
 
