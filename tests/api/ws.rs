@@ -330,3 +330,57 @@ async fn a_resume_longer_than_the_queue_is_told_to_resync() {
     assert_eq!(types, vec![json!("resync_required")], "{frames:?}");
     app.stop().await;
 }
+
+/// A shift starting: many managers open their sockets at once. Presence is announced per tick
+/// (a `user_updated` each when few moved, one `presence` frame when many did); either way every
+/// one of them is heard online exactly once, and then offline exactly once.
+#[tokio::test]
+async fn a_shift_starting_is_heard_once_per_manager_online_then_offline() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut managers = Vec::new();
+    for n in 0..20 {
+        managers.push(app.user(&admin, &format!("shift{n}"), "manager", &[]).await);
+    }
+    let mut watcher = app.ws(&admin, None).await;
+    let ids: std::collections::BTreeSet<String> =
+        managers.iter().map(|(id, _)| id.clone()).collect();
+    let sockets =
+        futures_util::future::join_all(managers.iter().map(|(_, t)| app.ws(t, None))).await;
+    assert_eq!(heard(&mut watcher, &ids, true).await, ids);
+    for s in sockets {
+        s.close().await;
+    }
+    assert_eq!(heard(&mut watcher, &ids, false).await, ids);
+    watcher.close().await;
+    app.stop().await;
+}
+
+/// Every one of `ids` heard going online (or offline), from `user_updated` and `presence`
+/// frames, until all are; a user heard twice fails.
+async fn heard(
+    ws: &mut chatd_tests::Ws,
+    ids: &std::collections::BTreeSet<String>,
+    online: bool,
+) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < ids.len() {
+        let f = ws.next_of(&["user_updated", "presence"]).await;
+        let now: Vec<String> = if f["type"] == "presence" {
+            assert!(f["position"].is_null(), "{f}");
+            let key = if online { "online" } else { "offline" };
+            let list = f["data"][key].as_array().unwrap();
+            list.iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect()
+        } else if f["data"]["user"]["online"] == online {
+            vec![f["data"]["user"]["id"].as_str().unwrap().to_owned()]
+        } else {
+            vec![]
+        };
+        for id in now.into_iter().filter(|id| ids.contains(id)) {
+            assert!(seen.insert(id.clone()), "{id} announced twice: {f}");
+        }
+    }
+    seen
+}

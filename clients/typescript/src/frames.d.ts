@@ -212,6 +212,15 @@ export interface components {
             type: "user_updated";
         } | {
             /**
+             * @description More users than a handful went online or offline within a quarter of a second (a shift
+             *     starting): their ids in one frame instead of a `user_updated` each. Live only: `position`
+             *     is `null`.
+             */
+            data: components["schemas"]["PresenceFrame"];
+            /** @enum {string} */
+            type: "presence";
+        } | {
+            /**
              * @description R37: a scheduled message was scheduled, edited, cancelled, sent or failed: to whoever
              *     sees the dialog, and a failure also to its author when the dialog is no longer theirs.
              */
@@ -328,6 +337,12 @@ export interface components {
             note_id: string;
             /** @description The text (empty when deleted). */
             text: string;
+        };
+        PresenceFrame: {
+            /** @description Users whose last socket closed. */
+            offline: string[];
+            /** @description Users whose first socket opened. */
+            online: string[];
         };
         /** @description R9: the quoted message's text and author, embedded at the time of quoting. */
         Quote: {

@@ -261,6 +261,7 @@ impl Starting {
         });
         app.snapshot_periodically(SNAPSHOT_EVERY);
         gateway::listen::watch_waiting_levels(&app, hub.clone());
+        gateway::listen::announce_presence(&app, hub.clone());
         // R34: who is online here, shared with the other nodes; the work that must happen once
         // runs on the node holding its lease.
         let local = hub.clone();

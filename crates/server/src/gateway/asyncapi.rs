@@ -19,7 +19,7 @@ pub fn document() -> String {
         "info": {
             "title": "chatd live feed",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "GET /api/v1/ws. Authenticate with `Authorization: Bearer <token>` or, from browsers, `?token=`. The server sends JSON text frames `{type, position, data}`, each only to users allowed to see what it is about. Reconnect with `?since=<position>` to receive every frame missed since, in order, then live ones, none lost or duplicated; a position older than this node kept answers `resync_required`, and so does falling too far behind (the socket is then closed): reload, then reconnect. The server pings every 20 s and drops a client silent for 60 s. A resumed feed replays only what the user could see when it happened and can still see now: a dialog reassigned away or deleted since comes back as one `dialog_removed`. The server closes a socket with code 4401 `session_ended` when its session ends (logout, deactivation: log in again) and 4403 `access_changed` when the user's role or rights change (reconnect)."
+            "description": "GET /api/v1/ws. Authenticate with `Authorization: Bearer <token>` or, from browsers, `?token=`. The server sends JSON text frames `{type, position, data}`, each only to users allowed to see what it is about. Reconnect with `?since=<position>` to receive every frame missed since, in order, then live ones, none lost or duplicated; a position older than this node kept answers `resync_required`, and so does falling too far behind (the socket is then closed): reload, then reconnect. The server pings every 20 s and drops a client silent for 60 s. A resumed feed replays only what the user could see when it happened and can still see now: a dialog reassigned away or deleted since comes back as one `dialog_removed`. The server closes a socket with code 4401 `session_ended` when its session ends (logout, deactivation: log in again) and 4403 `access_changed` when the user's role or rights change (reconnect). Users going online or offline are announced every quarter second: a `user_updated` each, or one `presence` frame listing them when more than 16 moved at once (a shift starting)."
         },
         "channels": {
             "feed": {
@@ -80,6 +80,7 @@ mod tests {
             "unread_count",
             "customer_updated",
             "user_updated",
+            "presence",
             "resync_required",
         ] {
             assert!(text.contains(&format!("\"{t}\"")), "{t} is not documented");

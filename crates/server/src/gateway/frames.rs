@@ -34,6 +34,11 @@ pub enum Change {
     Online {
         id: UserId,
     },
+    /// Many users went online or offline within one presence tick (not resumable).
+    Presence {
+        online: Vec<UserId>,
+        offline: Vec<UserId>,
+    },
     /// R15: the clock moved a dialog's waiting level (not in the log; derived from it).
     Waiting {
         id: DialogId,
@@ -57,6 +62,7 @@ impl Change {
         matches!(
             self,
             Change::Online { .. }
+                | Change::Presence { .. }
                 | Change::Waiting { .. }
                 | Change::Access { .. }
                 | Change::Typing { .. }
@@ -96,6 +102,10 @@ pub enum FrameData {
     CustomerUpdated(CustomerUpdated),
     /// A user changed, or went online or offline.
     UserUpdated(UserUpdated),
+    /// More users than a handful went online or offline within a quarter of a second (a shift
+    /// starting): their ids in one frame instead of a `user_updated` each. Live only: `position`
+    /// is `null`.
+    Presence(PresenceFrame),
     /// R37: a scheduled message was scheduled, edited, cancelled, sent or failed: to whoever
     /// sees the dialog, and a failure also to its author when the dialog is no longer theirs.
     ScheduledUpdated(ScheduledFrame),
@@ -109,6 +119,14 @@ pub struct Frame {
     pub data: FrameData,
     /// Global position of the change; reconnect with `since=<position>` to resume after it.
     pub position: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PresenceFrame {
+    /// Users whose first socket opened.
+    pub online: Vec<uuid::Uuid>,
+    /// Users whose last socket closed.
+    pub offline: Vec<uuid::Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -390,6 +408,13 @@ pub fn frames_for(
             )],
             None => vec![],
         },
+        Change::Presence { online, offline } => vec![frame(
+            None,
+            FrameData::Presence(PresenceFrame {
+                online: online.iter().map(|u| u.0).collect(),
+                offline: offline.iter().map(|u| u.0).collect(),
+            }),
+        )],
         Change::Access { .. } => vec![],
     }
 }

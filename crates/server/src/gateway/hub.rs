@@ -6,6 +6,7 @@
 //! session ends or whose access changes is closed at once, with the reason.
 
 use super::frames::{frames_for, removed, Change, Summary};
+use bytestring::ByteString;
 use chatd_domain::dialog::sees_all;
 use chatd_domain::{Assignee, DialogId, Principal, Role, UserId};
 use chatd_projections::ReadModel;
@@ -14,6 +15,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
+
+mod presence;
+pub use presence::{SINGLES as PRESENCE_SINGLES, TICK as PRESENCE_TICK};
 
 /// Frames one connection may have queued before it counts as too slow (default of `ws_queue`).
 pub const QUEUE: usize = 1024;
@@ -46,7 +50,8 @@ struct Conn {
     principal: Principal,
     /// The session it was opened with, checked again whenever the user's access may change.
     token_hash: Option<String>,
-    tx: mpsc::Sender<String>,
+    /// Frames are shared: one rendered for many sockets is one buffer.
+    tx: mpsc::Sender<ByteString>,
     end: Option<oneshot::Sender<End>>,
 }
 
@@ -59,7 +64,8 @@ struct Inner {
     /// Open sockets per user.
     online: HashMap<UserId, usize>,
     audience: Audience,
-    /// Told of every user whose last connection went (the distribution bot listens).
+    /// Whose online flag moved since the last [`Hub::announce_presence`].
+    announcer: presence::Announcer,
     /// Told when a user's first socket opens (`true`) or last one closes (`false`).
     presence_listener: Option<Box<dyn Fn(UserId, bool) + Send>>,
     meters: Meters,
@@ -154,7 +160,7 @@ pub struct Connection {
     pub user: Option<UserId>,
     /// Frames the client missed since its `since`, to send before the live ones.
     pub backlog: Vec<String>,
-    pub frames: mpsc::Receiver<String>,
+    pub frames: mpsc::Receiver<ByteString>,
     /// Resolves when the hub ends the connection (with the reason), or drops it.
     pub ended: oneshot::Receiver<End>,
 }
@@ -180,6 +186,7 @@ impl Hub {
                 forgotten_upto: None,
                 online: HashMap::new(),
                 audience: Audience::default(),
+                announcer: presence::Announcer::default(),
                 presence_listener: None,
                 meters: Meters::new(),
             }),
@@ -244,23 +251,13 @@ impl Hub {
                 }
             })
             .collect();
-        Self::end_all(inner, m, ended);
+        Self::end_all(inner, ended);
     }
 
-    /// End connections, and deliver every "went offline" that causes. A worklist, not
-    /// recursion: ten thousand sockets closing at once must not become ten thousand nested calls.
-    fn end_all(inner: &mut Inner, m: &ReadModel, mut ending: Vec<(u64, End)>) {
-        loop {
-            let offline: Vec<UserId> = ending
-                .drain(..)
-                .filter_map(|(id, why)| Self::end(inner, id, why))
-                .collect();
-            if offline.is_empty() {
-                return;
-            }
-            for user in offline {
-                ending.extend(Self::offer(inner, m, &Self::offline(m, user)));
-            }
+    /// End connections (their users' going offline is announced at the next tick).
+    fn end_all(inner: &mut Inner, ending: Vec<(u64, End)>) {
+        for (id, why) in ending {
+            Self::end(inner, id, why);
         }
     }
 
@@ -268,7 +265,7 @@ impl Hub {
     fn deliver(inner: &mut Inner, m: &ReadModel, summary: Summary) -> Arc<Summary> {
         let summary = Arc::new(summary);
         let ending = Self::offer(inner, m, &summary);
-        Self::end_all(inner, m, ending);
+        Self::end_all(inner, ending);
         summary
     }
 
@@ -313,7 +310,9 @@ impl Hub {
                 .into_iter()
                 .collect(),
             Change::Access { .. } => vec![],
-            Change::User { .. } | Change::Online { .. } => inner.conns.keys().copied().collect(),
+            Change::User { .. } | Change::Online { .. } | Change::Presence { .. } => {
+                inner.conns.keys().copied().collect()
+            }
         };
         let mut dropped = Vec::new();
         let online = |u: UserId| inner.is_online(u);
@@ -321,9 +320,12 @@ impl Hub {
         // and users read the same for every socket that may see them: once per change.
         let shared = matches!(
             summary.change,
-            Change::Customer { .. } | Change::User { .. } | Change::Online { .. }
+            Change::Customer { .. }
+                | Change::User { .. }
+                | Change::Online { .. }
+                | Change::Presence { .. }
         );
-        let mut rendered: HashMap<Option<Principal>, Vec<String>> = HashMap::new();
+        let mut rendered: HashMap<Option<Principal>, Vec<ByteString>> = HashMap::new();
         for id in targets {
             let Some(c) = inner.conns.get(&id) else {
                 continue;
@@ -334,9 +336,10 @@ impl Hub {
                 }
             }
             let key = (!shared).then_some(c.principal);
-            let frames = rendered
-                .entry(key)
-                .or_insert_with(|| frames_for(m, &c.principal, summary, &online));
+            let frames = rendered.entry(key).or_insert_with(|| {
+                let frames = frames_for(m, &c.principal, summary, &online);
+                frames.into_iter().map(ByteString::from).collect()
+            });
             for f in frames.iter() {
                 match c.tx.try_send(f.clone()) {
                     Ok(()) => inner.meters.frames.increment(1),
@@ -356,37 +359,58 @@ impl Hub {
         dropped
     }
 
-    /// End a connection, telling its socket why; `Some(user)` when it was that user's last.
-    fn end(inner: &mut Inner, id: u64, why: End) -> Option<UserId> {
+    /// End a connection, telling its socket why.
+    fn end(inner: &mut Inner, id: u64, why: End) {
         if let Some(end) = inner.conns.get_mut(&id).and_then(|c| c.end.take()) {
             let _ = end.send(why);
         }
         Self::remove(inner, id)
     }
 
-    /// Remove a connection; `Some(user)` when it was that user's last.
-    fn remove(inner: &mut Inner, id: u64) -> Option<UserId> {
-        let c = inner.conns.remove(&id)?;
+    /// Remove a connection; when it was its user's last, the user goes offline.
+    fn remove(inner: &mut Inner, id: u64) {
+        let Some(c) = inner.conns.remove(&id) else {
+            return;
+        };
         inner.meters.connections.set(inner.conns.len() as f64);
         inner.audience.change(id, &c.principal, false);
-        let user = c.principal.user_id()?;
-        let n = inner.online.get_mut(&user)?;
+        let Some(user) = c.principal.user_id() else {
+            return;
+        };
+        let Some(n) = inner.online.get_mut(&user) else {
+            return;
+        };
         *n -= 1;
         if *n == 0 {
             inner.online.remove(&user);
+            inner.announcer.moved(user);
             if let Some(listener) = &inner.presence_listener {
                 listener(user, false);
             }
-            Some(user)
-        } else {
-            None
         }
     }
 
-    fn offline(m: &ReadModel, user: UserId) -> Summary {
-        Summary {
-            position: m.position.unwrap_or(Position::single(0)),
-            change: Change::Online { id: user },
+    /// Tell every socket whose online flag moved since the last call (every [`PRESENCE_TICK`]):
+    /// a `user_updated` each when at most [`PRESENCE_SINGLES`] moved, else one `presence`.
+    pub fn announce_presence(&self, m: &ReadModel) {
+        let mut inner = self.inner.lock().expect("hub lock");
+        let inner = &mut *inner;
+        let moved = inner.announcer.take(&inner.online);
+        if moved.len() == 0 {
+            return;
+        }
+        let position = m.position.unwrap_or(Position::single(0));
+        let changes = if moved.len() <= PRESENCE_SINGLES {
+            let each = moved.online.into_iter().chain(moved.offline);
+            each.map(|id| Change::Online { id }).collect()
+        } else {
+            vec![Change::Presence {
+                online: moved.online,
+                offline: moved.offline,
+            }]
+        };
+        for change in changes {
+            Self::deliver(inner, m, Summary { position, change });
         }
     }
 
@@ -475,7 +499,7 @@ impl Hub {
             let n = inner.online.entry(user).or_default();
             *n += 1;
             if *n == 1 {
-                Self::deliver(&mut inner, m, Self::offline(m, user));
+                inner.announcer.moved(user);
                 if let Some(listener) = &inner.presence_listener {
                     listener(user, true);
                 }
@@ -538,11 +562,8 @@ impl Hub {
         Some(out)
     }
 
-    pub fn disconnect(&self, m: &ReadModel, id: u64) {
-        let mut inner = self.inner.lock().expect("hub lock");
-        if let Some(user) = Self::remove(&mut inner, id) {
-            Self::deliver(&mut inner, m, Self::offline(m, user));
-        }
+    pub fn disconnect(&self, id: u64) {
+        Self::remove(&mut self.inner.lock().expect("hub lock"), id);
     }
 
     /// End every connection (chatd is stopping); presence is not announced, nobody is left.

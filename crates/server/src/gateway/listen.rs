@@ -1,6 +1,6 @@
 //! How the gateway hears the log: a `Listener` on the application's follower that turns each
-//! applied event into a `Summary` for the hub, and a ticker that publishes R15 waiting-level
-//! crossings (derived from the log, not in it).
+//! applied event into a `Summary` for the hub, and tickers that publish R15 waiting-level
+//! crossings (derived from the log, not in it) and who went online or offline.
 
 use super::frames::{self, Change, Summary};
 use super::Hub;
@@ -89,33 +89,43 @@ fn change_of(m: &ReadModel, e: &Applied<'_>) -> Option<Change> {
 /// R15: push waiting-level changes when the clock crosses a threshold, with no request made.
 /// The thresholds come from the read models, so they survive a restart.
 pub fn watch_waiting_levels(app: &Arc<App>, hub: Arc<Hub>) {
-    const TICK: Duration = Duration::from_secs(1);
+    let mut last = app.now();
+    every(app, Duration::from_secs(1), move |app| {
+        let now = app.now();
+        let m = app.model();
+        let position = m.position.unwrap_or(Position::single(0));
+        for id in m.dialogs.crossing(last, now) {
+            hub.publish(
+                &m,
+                Summary {
+                    position,
+                    change: Change::Waiting { id },
+                },
+            );
+        }
+        last = now;
+    });
+}
+
+/// Announce who went online or offline, every [`super::hub::PRESENCE_TICK`].
+pub fn announce_presence(app: &Arc<App>, hub: Arc<Hub>) {
+    every(app, super::hub::PRESENCE_TICK, move |app| {
+        hub.announce_presence(&app.model())
+    });
+}
+
+/// Run `tick` every `period` until chatd stops.
+fn every(app: &Arc<App>, period: Duration, mut tick: impl FnMut(&App) + Send + 'static) {
     let weak = Arc::downgrade(app);
     let mut stopping = app.stopping();
     app.spawn(async move {
-        let mut last = match weak.upgrade() {
-            Some(app) => app.now(),
-            None => return,
-        };
         loop {
             tokio::select! {
-                _ = tokio::time::sleep(TICK) => {}
+                _ = tokio::time::sleep(period) => {}
                 _ = stopping.wait_for(|s| *s) => return,
             }
             let Some(app) = weak.upgrade() else { return };
-            let now = app.now();
-            let m = app.model();
-            let position = m.position.unwrap_or(Position::single(0));
-            for id in m.dialogs.crossing(last, now) {
-                hub.publish(
-                    &m,
-                    Summary {
-                        position,
-                        change: Change::Waiting { id },
-                    },
-                );
-            }
-            last = now;
+            tick(&app);
         }
     });
 }

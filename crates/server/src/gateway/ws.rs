@@ -116,7 +116,7 @@ pub async fn ws(
         };
         for f in conn.backlog.drain(..) {
             if ws.text(f).await.is_err() {
-                hub.disconnect(&app.model(), conn.id);
+                hub.disconnect(conn.id);
                 return;
             }
         }
@@ -161,7 +161,7 @@ pub async fn ws(
                 }
             }
         }
-        hub.disconnect(&app.model(), conn.id);
+        hub.disconnect(conn.id);
         let _ = tokio::time::timeout(Duration::from_secs(5), ws.close(None)).await;
     });
     Ok(response)

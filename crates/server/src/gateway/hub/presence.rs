@@ -1,0 +1,102 @@
+//! Presence announced in ticks. A socket opening or closing does not tell every other socket at
+//! once: with N managers logging in at a shift's start that is N² frames, enough to fill every
+//! queue and drop the slowest clients. The hub notes whose online flag moved; every
+//! [`TICK`] it announces the net change: a `user_updated` per user when few moved (what a desk
+//! sees every day), one `presence` frame listing them all when many did.
+
+use chatd_domain::UserId;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+/// How often the hub announces who went online or offline.
+pub const TICK: Duration = Duration::from_millis(250);
+/// Up to this many users moved in one tick: a `user_updated` each; more: one `presence` frame.
+pub const SINGLES: usize = 16;
+
+/// Whose online flag moved since the last tick, and what the sockets last heard.
+#[derive(Default)]
+pub(super) struct Announcer {
+    /// In the order they first moved; each once.
+    pending: Vec<UserId>,
+    pending_set: HashSet<UserId>,
+    /// The users the sockets were last told are online.
+    heard_online: HashSet<UserId>,
+}
+
+/// The net change of one tick.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Moved {
+    pub online: Vec<UserId>,
+    pub offline: Vec<UserId>,
+}
+
+impl Moved {
+    pub fn len(&self) -> usize {
+        self.online.len() + self.offline.len()
+    }
+}
+
+impl Announcer {
+    /// `user`'s first socket opened or last one closed.
+    pub fn moved(&mut self, user: UserId) {
+        if self.pending_set.insert(user) {
+            self.pending.push(user);
+        }
+    }
+
+    /// Who is online now (open sockets per user) against what the sockets last heard: a user
+    /// who came and went within one tick is not announced at all.
+    pub fn take(&mut self, sockets: &HashMap<UserId, usize>) -> Moved {
+        self.pending_set.clear();
+        let mut out = Moved::default();
+        for user in self.pending.drain(..) {
+            let now = sockets.get(&user).is_some_and(|n| *n > 0);
+            if now == self.heard_online.contains(&user) {
+                continue;
+            }
+            if now {
+                self.heard_online.insert(user);
+                out.online.push(user);
+            } else {
+                self.heard_online.remove(&user);
+                out.offline.push(user);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tick_announces_the_net_change_once_per_user() {
+        let (a, b, c): (UserId, UserId, UserId) = (
+            uuid::Uuid::new_v4().into(),
+            uuid::Uuid::new_v4().into(),
+            uuid::Uuid::new_v4().into(),
+        );
+        let mut an = Announcer::default();
+        let mut sockets = HashMap::from([(a, 1), (b, 2)]);
+        an.moved(a);
+        an.moved(b);
+        an.moved(a);
+        // c came and went within the tick: nobody hears of it.
+        an.moved(c);
+        let moved = an.take(&sockets);
+        assert_eq!(moved.online, vec![a, b]);
+        assert!(moved.offline.is_empty());
+        assert_eq!(an.take(&sockets), Moved::default(), "nothing moved since");
+
+        sockets.remove(&a);
+        an.moved(a);
+        an.moved(c);
+        let moved = an.take(&sockets);
+        assert_eq!((moved.online, moved.offline), (vec![], vec![a]));
+
+        // Gone and back within one tick: the sockets already think b online.
+        an.moved(b);
+        assert_eq!(an.take(&sockets).len(), 0);
+    }
+}
