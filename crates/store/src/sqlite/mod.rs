@@ -1,6 +1,7 @@
 //! The embedded default store: one SQLite file in WAL mode with `synchronous=FULL`, a global
 //! position column, and group commit (see `writer`).
 
+mod checkpoint;
 mod import;
 pub(crate) mod keys;
 mod schema;
@@ -86,6 +87,7 @@ pub struct SqliteStore {
     shared: Arc<Shared>,
     appends: Mutex<Option<mpsc::Sender<AppendRequest>>>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    checkpointer: Mutex<Option<checkpoint::Checkpointer>>,
     readers: Arc<ReadPool>,
     /// One process holds the store: its leases and presence are in memory.
     cluster: crate::cluster::LocalCluster,
@@ -104,6 +106,8 @@ impl SqliteStore {
         }
         let conn = schema::open(&config.path)?;
         conn.execute_batch(SCHEMA)?;
+        // The checkpointer thread checkpoints; the writer only past a backstop (`checkpoint`).
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
         let head: i64 =
             conn.query_row("SELECT COALESCE(MAX(position), 0) FROM events", [], |r| {
                 r.get(0)
@@ -118,6 +122,7 @@ impl SqliteStore {
             versions: std::sync::Mutex::new(std::collections::HashMap::new()),
         });
         let keys = keys::SqliteKeys::open(&config.path)?;
+        let checkpointer = checkpoint::Checkpointer::start(&config.path, shared.clone())?;
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let writer_shared = shared.clone();
         let max_batch = config.max_batch.max(1);
@@ -131,6 +136,7 @@ impl SqliteStore {
             shared,
             appends: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
+            checkpointer: Mutex::new(Some(checkpointer)),
             readers: Arc::new(ReadPool {
                 path: config.path,
                 idle: Mutex::new(Vec::new()),
@@ -409,6 +415,10 @@ impl EventStore for SqliteStore {
         let writer = self.writer.lock().expect("writer lock").take();
         if let Some(writer) = writer {
             let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+        }
+        let checkpointer = self.checkpointer.lock().expect("checkpointer lock").take();
+        if let Some(c) = checkpointer {
+            let _ = tokio::task::spawn_blocking(move || c.stop()).await;
         }
     }
 }

@@ -1,0 +1,108 @@
+//! WAL checkpoints off the writer's path. SQLite checkpoints on the committing connection by
+//! default (every 1,000 pages): the writer then copies the log into the file and fsyncs it while
+//! every append waits, a stall of tens of milliseconds every half second under load (P3's p99).
+//! Here a thread of its own checkpoints (`PASSIVE`: it never blocks the writer) whenever commits
+//! happened since its last pass, at most every [`EVERY`]; the writer's own automatic checkpoint
+//! stays as a backstop at [`BACKSTOP_PAGES`], should this thread fall far behind.
+
+use super::schema;
+use crate::StoreError;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+/// How often the checkpointer looks for new commits.
+pub const EVERY: Duration = Duration::from_millis(100);
+/// WAL pages (4 KiB) after which the writer checkpoints itself: 64 MiB.
+pub const BACKSTOP_PAGES: i64 = 16_384;
+
+/// The running checkpointer; dropping it lets the thread end after its current pass, and
+/// [`Checkpointer::stop`] also waits for that.
+pub struct Checkpointer {
+    stop: Option<mpsc::Sender<()>>,
+    /// Taken by `stop`; otherwise the thread is left to end by itself.
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    /// Checkpoint `path` whenever the writer committed since the last pass.
+    pub fn start(path: &Path, shared: Arc<super::Shared>) -> Result<Checkpointer, StoreError> {
+        let conn = schema::open(path)?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("chatd-store-checkpoint".into())
+            .spawn(move || {
+                let mut done = shared.commits.load(Ordering::Relaxed);
+                loop {
+                    let last = matches!(
+                        stopped.recv_timeout(EVERY),
+                        Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected)
+                    );
+                    let now = shared.commits.load(Ordering::Relaxed);
+                    if now != done {
+                        // Busy (another checkpoint running) or failing: the next pass retries,
+                        // and the writer's backstop bounds the log meanwhile.
+                        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                        done = now;
+                    }
+                    if last {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(Checkpointer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Checkpointer {
+    /// Stop after one last pass, and wait for it.
+    pub fn stop(mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
+
+    /// Appends far below the writer's backstop still reach the database file: the checkpointer
+    /// copied them there (nothing else checkpoints in this test).
+    #[tokio::test]
+    async fn commits_reach_the_file_without_the_writer_checkpointing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.db");
+        let store = SqliteStore::open(SqliteConfig::new(&path)).unwrap();
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+        for i in 0..200 {
+            let events = (0..10)
+                .map(|_| NewEvent {
+                    id: uuid::Uuid::new_v4(),
+                    event_type: "filler".into(),
+                    schema_version: 1,
+                    data: format!("{{\"i\":{i},\"pad\":\"{}\"}}", "x".repeat(1000)).into_bytes(),
+                    metadata: b"{}".to_vec(),
+                })
+                .collect();
+            store
+                .append(&format!("s-{i}"), ExpectedVersion::Any, events)
+                .await
+                .unwrap();
+        }
+        // 2,000 events of 1 KiB: about 500 pages of log, far below BACKSTOP_PAGES.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while size() < before + 1_000_000 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(super::EVERY).await;
+        }
+        assert!(size() >= before + 1_000_000, "{before} -> {}", size());
+        store.close().await;
+    }
+}
