@@ -213,8 +213,8 @@ export interface components {
         } | {
             /**
              * @description More users than a handful went online or offline within a quarter of a second (a shift
-             *     starting): their ids in one frame instead of a `user_updated` each. Live only: `position`
-             *     is `null`.
+             *     starting): their ids, up to 256 a frame, instead of a `user_updated` each. Live only:
+             *     `position` is `null`.
              */
             data: components["schemas"]["PresenceFrame"];
             /** @enum {string} */

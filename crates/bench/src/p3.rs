@@ -204,6 +204,8 @@ pub async fn run(sockets: usize, rate: usize, seconds: u64) {
     while running.hub.connections() < sockets && t0.elapsed() < Duration::from_secs(120) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Idle: the last presence ticks written out (the client waits 2 s before it posts).
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let per_socket = grown_since(before) as f64 / running.hub.connections().max(1) as f64;
     count(false);
     let out = child.wait_with_output().await.expect("client output");
@@ -273,6 +275,9 @@ pub async fn client() {
         "    ({sockets} sockets connected in {:.1} s)",
         connecting.elapsed().as_secs_f64()
     );
+    // Quiet before the load: the server measures its idle sockets (P6), and the last presence
+    // ticks are out.
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()

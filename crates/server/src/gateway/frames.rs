@@ -103,8 +103,8 @@ pub enum FrameData {
     /// A user changed, or went online or offline.
     UserUpdated(UserUpdated),
     /// More users than a handful went online or offline within a quarter of a second (a shift
-    /// starting): their ids in one frame instead of a `user_updated` each. Live only: `position`
-    /// is `null`.
+    /// starting): their ids, up to 256 a frame, instead of a `user_updated` each. Live only:
+    /// `position` is `null`.
     Presence(PresenceFrame),
     /// R37: a scheduled message was scheduled, edited, cancelled, sent or failed: to whoever
     /// sees the dialog, and a failure also to its author when the dialog is no longer theirs.

@@ -391,7 +391,8 @@ impl Hub {
     }
 
     /// Tell every socket whose online flag moved since the last call (every [`PRESENCE_TICK`]):
-    /// a `user_updated` each when at most [`PRESENCE_SINGLES`] moved, else one `presence`.
+    /// a `user_updated` each when at most [`PRESENCE_SINGLES`] moved, else `presence` frames
+    /// of at most 256 users each.
     pub fn announce_presence(&self, m: &ReadModel) {
         let mut inner = self.inner.lock().expect("hub lock");
         let inner = &mut *inner;
@@ -400,14 +401,17 @@ impl Hub {
             return;
         }
         let position = m.position.unwrap_or(Position::single(0));
-        let changes = if moved.len() <= PRESENCE_SINGLES {
+        let changes: Vec<Change> = if moved.len() <= PRESENCE_SINGLES {
             let each = moved.online.into_iter().chain(moved.offline);
             each.map(|id| Change::Online { id }).collect()
         } else {
-            vec![Change::Presence {
-                online: moved.online,
-                offline: moved.offline,
-            }]
+            let parts = moved.chunks().into_iter();
+            parts
+                .map(|p| Change::Presence {
+                    online: p.online,
+                    offline: p.offline,
+                })
+                .collect()
         };
         for change in changes {
             Self::deliver(inner, m, Summary { position, change });

@@ -13,6 +13,10 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// Up to this many users moved in one tick: a `user_updated` each; more: one `presence` frame.
 pub const SINGLES: usize = 16;
 
+/// Users one `presence` frame lists at most (about 10 KB): a frame stays small however large
+/// the desk, and a crowd is told in several.
+pub const CHUNK: usize = 256;
+
 /// Whose online flag moved since the last tick, and what the sockets last heard.
 #[derive(Default)]
 pub(super) struct Announcer {
@@ -33,6 +37,28 @@ pub(super) struct Moved {
 impl Moved {
     pub fn len(&self) -> usize {
         self.online.len() + self.offline.len()
+    }
+
+    /// The crowd in parts of at most [`CHUNK`] users, in order.
+    pub fn chunks(self) -> Vec<Moved> {
+        let mut out = Vec::new();
+        let mut part = Moved::default();
+        let on = self.online.into_iter().map(|u| (u, true));
+        for (user, online) in on.chain(self.offline.into_iter().map(|u| (u, false))) {
+            if part.len() == CHUNK {
+                out.push(std::mem::take(&mut part));
+            }
+            let list = if online {
+                &mut part.online
+            } else {
+                &mut part.offline
+            };
+            list.push(user);
+        }
+        if part.len() > 0 {
+            out.push(part);
+        }
+        out
     }
 }
 
@@ -69,6 +95,25 @@ impl Announcer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crowd_is_told_in_parts_of_at_most_chunk_users() {
+        let ids =
+            |n: usize| -> Vec<UserId> { (0..n).map(|_| uuid::Uuid::new_v4().into()).collect() };
+        let moved = Moved {
+            online: ids(CHUNK + 10),
+            offline: ids(CHUNK),
+        };
+        let (online, offline) = (moved.online.clone(), moved.offline.clone());
+        let parts = moved.chunks();
+        assert_eq!(parts.len(), 3);
+        assert!(parts.iter().all(|p| p.len() <= CHUNK && p.len() > 0));
+        let back: Vec<UserId> = parts.iter().flat_map(|p| p.online.clone()).collect();
+        assert_eq!(back, online);
+        let back: Vec<UserId> = parts.iter().flat_map(|p| p.offline.clone()).collect();
+        assert_eq!(back, offline);
+        assert!(Moved::default().chunks().is_empty());
+    }
 
     #[test]
     fn a_tick_announces_the_net_change_once_per_user() {
