@@ -248,24 +248,19 @@ pub async fn client() {
             tokio::spawn(async move {
                 let (_, mut rx) = ws.split();
                 while let Some(Ok(msg)) = rx.next().await {
-                    if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
-                        let Some(i) = t.find("\"text\":\"ts:") else {
-                            continue;
-                        };
-                        if !t.contains("\"type\":\"message_new\"") {
-                            continue;
-                        }
-                        let rest = &t[i + 11..];
-                        let ts: u128 = rest[..rest.find('"').unwrap_or(0)].parse().unwrap_or(0);
-                        let now = now_nanos();
-                        let us = (now.saturating_sub(ts) / 1000) as u64;
-                        hist.lock().expect("hist").record(us.max(1)).ok();
-                        if let Some(at) = created_at(&t) {
-                            let us = (now.saturating_sub(at) / 1000) as u64;
-                            ahist.lock().expect("hist").record(us.max(1)).ok();
-                        }
-                        received.fetch_add(1, Ordering::Relaxed);
+                    let tokio_tungstenite::tungstenite::Message::Text(t) = msg else {
+                        continue;
+                    };
+                    let Some((sent, created)) = stamps(&t) else {
+                        continue;
+                    };
+                    let now = now_nanos();
+                    let us = |from: u128| ((now.saturating_sub(from) / 1000) as u64).max(1);
+                    hist.lock().expect("hist").record(us(sent)).ok();
+                    if let Some(at) = created {
+                        ahist.lock().expect("hist").record(us(at)).ok();
                     }
+                    received.fetch_add(1, Ordering::Relaxed);
                 }
             })
         },
@@ -381,13 +376,24 @@ pub async fn client() {
     );
 }
 
-/// A frame's `created_at` (the first in it: the message's), as nanoseconds since 1970.
-fn created_at(frame: &str) -> Option<u128> {
-    const KEY: &str = "\"created_at\":\"";
-    let rest = &frame[frame.find(KEY)? + KEY.len()..];
-    let text = &rest[..rest.find('"')?];
-    let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339);
-    u128::try_from(at.ok()?.unix_timestamp_nanos()).ok()
+/// A load message's `message_new`: when the client sent it (the `ts:` in its text) and its
+/// `created_at`, as nanoseconds since 1970; `None` for any other frame.
+fn stamps(frame: &str) -> Option<(u128, Option<u128>)> {
+    if !frame.contains("\"type\":\"message_new\"") {
+        return None;
+    }
+    let sent = quoted_after(frame, "\"text\":\"ts:")?.parse().ok()?;
+    let created = quoted_after(frame, "\"created_at\":\"").and_then(|text| {
+        let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339);
+        u128::try_from(at.ok()?.unix_timestamp_nanos()).ok()
+    });
+    Some((sent, created))
+}
+
+/// What follows the first `key` in `frame`, up to the next quote.
+fn quoted_after<'a>(frame: &'a str, key: &str) -> Option<&'a str> {
+    let rest = &frame[frame.find(key)? + key.len()..];
+    Some(&rest[..rest.find('"')?])
 }
 
 type Socket =

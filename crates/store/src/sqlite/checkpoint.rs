@@ -57,9 +57,7 @@ impl Checkpointer {
             thread: Some(thread),
         })
     }
-}
 
-impl Checkpointer {
     /// Stop after one last pass, and wait for it.
     pub fn stop(mut self) {
         drop(self.stop.take());

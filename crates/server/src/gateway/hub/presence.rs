@@ -2,7 +2,7 @@
 //! once: with N managers logging in at a shift's start that is N² frames, enough to fill every
 //! queue and drop the slowest clients. The hub notes whose online flag moved; every
 //! [`TICK`] it announces the net change: a `user_updated` per user when few moved (what a desk
-//! sees every day), one `presence` frame listing them all when many did.
+//! sees every day), `presence` frames of at most [`CHUNK`] users when many did.
 
 use chatd_domain::UserId;
 use std::collections::{HashMap, HashSet};
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// How often the hub announces who went online or offline.
 pub const TICK: Duration = Duration::from_millis(250);
-/// Up to this many users moved in one tick: a `user_updated` each; more: one `presence` frame.
+/// Up to this many users moved in one tick: a `user_updated` each; more: `presence` frames.
 pub const SINGLES: usize = 16;
 
 /// Users one `presence` frame lists at most (about 10 KB): a frame stays small however large
@@ -20,9 +20,9 @@ pub const CHUNK: usize = 256;
 /// Whose online flag moved since the last tick, and what the sockets last heard.
 #[derive(Default)]
 pub(super) struct Announcer {
-    /// In the order they first moved; each once.
+    /// In the order they moved (a user twice when they moved twice: `take` tells each once,
+    /// since after the first the sockets have heard what is true now).
     pending: Vec<UserId>,
-    pending_set: HashSet<UserId>,
     /// The users the sockets were last told are online.
     heard_online: HashSet<UserId>,
 }
@@ -39,41 +39,28 @@ impl Moved {
         self.online.len() + self.offline.len()
     }
 
-    /// The crowd in parts of at most [`CHUNK`] users, in order.
+    /// The crowd in parts of at most [`CHUNK`] users, in order: those who came online, then
+    /// those who went offline.
     pub fn chunks(self) -> Vec<Moved> {
-        let mut out = Vec::new();
-        let mut part = Moved::default();
-        let on = self.online.into_iter().map(|u| (u, true));
-        for (user, online) in on.chain(self.offline.into_iter().map(|u| (u, false))) {
-            if part.len() == CHUNK {
-                out.push(std::mem::take(&mut part));
-            }
-            let list = if online {
-                &mut part.online
-            } else {
-                &mut part.offline
-            };
-            list.push(user);
-        }
-        if part.len() > 0 {
-            out.push(part);
-        }
-        out
+        let part = |online: &[UserId], offline: &[UserId]| Moved {
+            online: online.to_vec(),
+            offline: offline.to_vec(),
+        };
+        let on = self.online.chunks(CHUNK).map(|c| part(c, &[]));
+        on.chain(self.offline.chunks(CHUNK).map(|c| part(&[], c)))
+            .collect()
     }
 }
 
 impl Announcer {
     /// `user`'s first socket opened or last one closed.
     pub fn moved(&mut self, user: UserId) {
-        if self.pending_set.insert(user) {
-            self.pending.push(user);
-        }
+        self.pending.push(user);
     }
 
     /// Who is online now (open sockets per user) against what the sockets last heard: a user
     /// who came and went within one tick is not announced at all.
     pub fn take(&mut self, sockets: &HashMap<UserId, usize>) -> Moved {
-        self.pending_set.clear();
         let mut out = Moved::default();
         for user in self.pending.drain(..) {
             let now = sockets.get(&user).is_some_and(|n| *n > 0);
