@@ -213,7 +213,8 @@ export interface components {
         } | {
             /**
              * @description More users than a handful went online or offline within a quarter of a second (a shift
-             *     starting): their ids, up to 256 a frame, instead of a `user_updated` each. Live only:
+             *     starting): their ids, instead of a `user_updated` each. At most 256 in one frame and one
+             *     such frame a quarter second; a larger crowd is told over the next ones. Live only:
              *     `position` is `null`.
              */
             data: components["schemas"]["PresenceFrame"];

@@ -238,6 +238,8 @@ pub async fn client() {
     let hist = Arc::new(Mutex::new(histogram()));
     let ahist = Arc::new(Mutex::new(histogram()));
     let received = Arc::new(AtomicUsize::new(0));
+    // When a socket last got a frame that is not a measured message (presence, mostly).
+    let other = Arc::new(Mutex::new(Instant::now()));
     let connecting = Instant::now();
     // Each socket is read from the moment it opens: one left unread does not answer the
     // server's pings and is closed as dead.
@@ -245,6 +247,7 @@ pub async fn client() {
         (0..sockets).map(|i| format!("ws://{chatd}/api/v1/ws?token={}", token(i))),
         |ws| {
             let (hist, ahist, received) = (hist.clone(), ahist.clone(), received.clone());
+            let other = other.clone();
             tokio::spawn(async move {
                 let (_, mut rx) = ws.split();
                 while let Some(Ok(msg)) = rx.next().await {
@@ -252,6 +255,7 @@ pub async fn client() {
                         continue;
                     };
                     let Some((sent, created)) = stamps(&t) else {
+                        *other.lock().expect("other") = Instant::now();
                         continue;
                     };
                     let now = now_nanos();
@@ -270,9 +274,20 @@ pub async fn client() {
         "    ({sockets} sockets connected in {:.1} s)",
         connecting.elapsed().as_secs_f64()
     );
-    // Quiet before the load: the server measures its idle sockets (P6), and the last presence
-    // ticks are out.
+    // Quiet before the load: the server measures its idle sockets (P6), and presence is told
+    // (a crowd of N logging in is N² ids to send, a tick at a time): the load starts once no
+    // socket has had a frame for a second, and at least 2 s after the last socket opened.
+    let quiet = Instant::now();
     tokio::time::sleep(Duration::from_secs(2)).await;
+    while other.lock().expect("other").elapsed() < Duration::from_secs(1)
+        && quiet.elapsed() < Duration::from_secs(120)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "    (presence told, the sockets quiet, {:.1} s after the last one opened)",
+        quiet.elapsed().as_secs_f64()
+    );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()

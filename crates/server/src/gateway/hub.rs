@@ -391,8 +391,8 @@ impl Hub {
     }
 
     /// Tell every socket whose online flag moved since the last call (every [`PRESENCE_TICK`]):
-    /// a `user_updated` each when at most [`PRESENCE_SINGLES`] moved, else `presence` frames
-    /// of at most 256 users each.
+    /// a `user_updated` each when at most [`PRESENCE_SINGLES`] moved, else one `presence`
+    /// frame of at most `presence::CHUNK` users (the rest of a crowd in the ticks after).
     pub fn announce_presence(&self, m: &ReadModel) {
         let mut inner = self.inner.lock().expect("hub lock");
         let inner = &mut *inner;
@@ -405,13 +405,10 @@ impl Hub {
             let each = moved.online.into_iter().chain(moved.offline);
             each.map(|id| Change::Online { id }).collect()
         } else {
-            let parts = moved.chunks().into_iter();
-            parts
-                .map(|p| Change::Presence {
-                    online: p.online,
-                    offline: p.offline,
-                })
-                .collect()
+            vec![Change::Presence {
+                online: moved.online,
+                offline: moved.offline,
+            }]
         };
         for change in changes {
             Self::deliver(inner, m, Summary { position, change });

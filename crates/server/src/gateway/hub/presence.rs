@@ -2,8 +2,10 @@
 //! once: with N managers logging in at a shift's start that is N² frames, enough to fill every
 //! queue and drop the slowest clients. The hub notes whose online flag moved; every
 //! [`TICK`] it announces the net change: a `user_updated` per user when few moved (what a desk
-//! sees every day), `presence` frames of at most [`CHUNK`] users when many did.
-
+//! sees every day), one `presence` frame of at most [`CHUNK`] users when many did, the rest of a
+//! crowd in the ticks after. One frame per socket per tick keeps what a socket is sent at once
+//! small: the HTTP layer keeps each connection's write buffer at the largest burst it wrote
+//! (up to 128 KiB), so a tick's burst is idle memory on every socket afterwards (P6).
 use chatd_domain::UserId;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -13,8 +15,8 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// Up to this many users moved in one tick: a `user_updated` each; more: `presence` frames.
 pub const SINGLES: usize = 16;
 
-/// Users one `presence` frame lists at most (about 10 KB): a frame stays small however large
-/// the desk, and a crowd is told in several.
+/// Users one tick announces at most (one `presence` frame of about 10 KB): a crowd is told over
+/// several ticks, 1,024 users a second.
 pub const CHUNK: usize = 256;
 
 /// Whose online flag moved since the last tick, and what the sockets last heard.
@@ -38,18 +40,6 @@ impl Moved {
     pub fn len(&self) -> usize {
         self.online.len() + self.offline.len()
     }
-
-    /// The crowd in parts of at most [`CHUNK`] users, in order: those who came online, then
-    /// those who went offline.
-    pub fn chunks(self) -> Vec<Moved> {
-        let part = |online: &[UserId], offline: &[UserId]| Moved {
-            online: online.to_vec(),
-            offline: offline.to_vec(),
-        };
-        let on = self.online.chunks(CHUNK).map(|c| part(c, &[]));
-        on.chain(self.offline.chunks(CHUNK).map(|c| part(&[], c)))
-            .collect()
-    }
 }
 
 impl Announcer {
@@ -58,23 +48,30 @@ impl Announcer {
         self.pending.push(user);
     }
 
-    /// Who is online now (open sockets per user) against what the sockets last heard: a user
-    /// who came and went within one tick is not announced at all.
+    /// Who is online now (open sockets per user) against what the sockets last heard, for at
+    /// most [`CHUNK`] users; the rest stay pending for the next tick, in order. A user who came
+    /// and went within one tick is not announced at all.
     pub fn take(&mut self, sockets: &HashMap<UserId, usize>) -> Moved {
         let mut out = Moved::default();
-        for user in self.pending.drain(..) {
-            let now = sockets.get(&user).is_some_and(|n| *n > 0);
-            if now == self.heard_online.contains(&user) {
+        let mut seen = 0;
+        for user in &self.pending {
+            if out.len() == CHUNK {
+                break;
+            }
+            seen += 1;
+            let now = sockets.get(user).is_some_and(|n| *n > 0);
+            if now == self.heard_online.contains(user) {
                 continue;
             }
             if now {
-                self.heard_online.insert(user);
-                out.online.push(user);
+                self.heard_online.insert(*user);
+                out.online.push(*user);
             } else {
-                self.heard_online.remove(&user);
-                out.offline.push(user);
+                self.heard_online.remove(user);
+                out.offline.push(*user);
             }
         }
+        self.pending.drain(..seen);
         out
     }
 }
@@ -84,22 +81,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_crowd_is_told_in_parts_of_at_most_chunk_users() {
+    fn a_crowd_is_told_over_ticks_of_at_most_chunk_users_each() {
         let ids =
             |n: usize| -> Vec<UserId> { (0..n).map(|_| uuid::Uuid::new_v4().into()).collect() };
-        let moved = Moved {
-            online: ids(CHUNK + 10),
-            offline: ids(CHUNK),
-        };
-        let (online, offline) = (moved.online.clone(), moved.offline.clone());
-        let parts = moved.chunks();
-        assert_eq!(parts.len(), 3);
-        assert!(parts.iter().all(|p| p.len() <= CHUNK && p.len() > 0));
-        let back: Vec<UserId> = parts.iter().flat_map(|p| p.online.clone()).collect();
-        assert_eq!(back, online);
-        let back: Vec<UserId> = parts.iter().flat_map(|p| p.offline.clone()).collect();
-        assert_eq!(back, offline);
-        assert!(Moved::default().chunks().is_empty());
+        let (came, went) = (ids(CHUNK + 10), ids(CHUNK));
+        let mut sockets: HashMap<UserId, usize> = went.iter().map(|u| (*u, 1)).collect();
+        let mut an = Announcer::default();
+        went.iter().for_each(|u| an.moved(*u));
+        assert_eq!(an.take(&sockets).online, went);
+        // The shift changes: CHUNK + 10 come, CHUNK go, and one of those comes back at once.
+        for u in &came {
+            sockets.insert(*u, 1);
+            an.moved(*u);
+        }
+        for u in &went {
+            sockets.remove(u);
+            an.moved(*u);
+        }
+        an.moved(went[0]);
+        sockets.insert(went[0], 1);
+        let mut ticks = vec![];
+        loop {
+            let moved = an.take(&sockets);
+            if moved.len() == 0 {
+                break;
+            }
+            assert!(moved.len() <= CHUNK);
+            ticks.push(moved);
+        }
+        assert_eq!(
+            ticks.len(),
+            3,
+            "{} + {} users in ticks of {CHUNK}",
+            came.len(),
+            went.len() - 1
+        );
+        let online: Vec<UserId> = ticks.iter().flat_map(|t| t.online.clone()).collect();
+        let offline: Vec<UserId> = ticks.iter().flat_map(|t| t.offline.clone()).collect();
+        assert_eq!(online, came, "in the order they came, each once");
+        assert_eq!(offline, went[1..], "went[0] is back: never heard offline");
     }
 
     #[test]
