@@ -109,9 +109,7 @@ impl Customers {
     /// the others on each candidate's name, so a common word costs nothing.
     pub fn matching_words(&self, q: &str) -> Option<Vec<CustomerId>> {
         let query: Vec<String> = words(q).collect();
-        let rarest = query
-            .iter()
-            .min_by_key(|w| self.prefix_holders(w).take(1_000_000).count())?;
+        let rarest = self.rarest(&query)?;
         let mut found: Vec<CustomerId> = self
             .prefix_holders(rarest)
             .filter(|c| {
@@ -123,6 +121,23 @@ impl Customers {
         found.sort_unstable();
         found.dedup();
         Some(found)
+    }
+
+    /// The word with the fewest holders, found without counting a common word's all: every
+    /// word is counted up to a cap that grows sixteenfold until one word stays under it (with
+    /// "customer 99999" over a million customers: a few hundred ids read, not a million).
+    fn rarest<'q>(&self, query: &'q [String]) -> Option<&'q String> {
+        let mut cap = 256usize;
+        loop {
+            let (word, n) = query
+                .iter()
+                .map(|w| (w, self.prefix_holders(w).take(cap).count()))
+                .min_by_key(|(_, n)| *n)?;
+            if n < cap {
+                return Some(word);
+            }
+            cap = cap.saturating_mul(16);
+        }
     }
 
     fn prefix_holders<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = CustomerId> + 'a {
@@ -229,5 +244,67 @@ impl super::ReadModel {
         self.customers
             .get(id)
             .filter(|_| self.dialogs.customer_visible_to(p, id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(name: &str) -> CustomerView {
+        CustomerView {
+            id: uuid::Uuid::new_v4().into(),
+            external_id: name.into(),
+            name: name.into(),
+            name_lower: name.to_lowercase(),
+            avatar_url: None,
+            phone: None,
+            email: None,
+            source: Source {
+                channel_id: uuid::Uuid::nil().into(),
+                channel_type: chatd_domain::channel::ChannelType::Telegram,
+                utm: Default::default(),
+            },
+            blocked: false,
+            tags: BTreeMap::new(),
+            erased: false,
+            refused_files: vec![],
+        }
+    }
+
+    /// R16's free text: every query word starts a word of the name, whichever word is rarest
+    /// and however common the others (more holders than the first count's cap).
+    #[test]
+    fn a_name_search_finds_every_word_however_common_the_others() {
+        let mut r = Restoring::default();
+        let mut ids = HashMap::new();
+        for name in (0..600)
+            .map(|i| format!("Customer {i}"))
+            .chain(["Anna Customer".to_string(), "Annabel Lee".to_string()])
+        {
+            let c = card(&name);
+            ids.insert(c.id, name);
+            r.insert(c);
+        }
+        let all = r.finish();
+        let names = |q: &str| -> Option<Vec<String>> {
+            let mut v: Vec<String> = all
+                .matching_words(q)?
+                .iter()
+                .map(|c| ids[c].clone())
+                .collect();
+            v.sort();
+            Some(v)
+        };
+        let expect = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let mut fifty_nine = vec!["Customer 59".to_string()];
+        fifty_nine.extend((590..600).map(|i| format!("Customer {i}")));
+        assert_eq!(names("customer 59"), Some(fifty_nine.clone()));
+        assert_eq!(names("59 CUSTOMER"), Some(fifty_nine));
+        assert_eq!(names("customer").map(|v| v.len()), Some(601));
+        assert_eq!(names("cust ann"), expect(&["Anna Customer"]));
+        assert_eq!(names("ann"), expect(&["Anna Customer", "Annabel Lee"]));
+        assert_eq!(names("customer zzz"), expect(&[]));
+        assert_eq!(names("  "), None);
     }
 }
