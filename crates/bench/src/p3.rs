@@ -204,7 +204,9 @@ pub async fn run(sockets: usize, rate: usize, seconds: u64) {
     while running.hub.connections() < sockets && t0.elapsed() < Duration::from_secs(120) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // Idle: the last presence ticks written out (the client waits 2 s before it posts).
+    // Idle, a second after the last socket opened: the client posts nothing until presence has
+    // been told, though a crowd's ticks may still be going out (frames in flight count here, so
+    // the figure errs high).
     tokio::time::sleep(Duration::from_secs(1)).await;
     let per_socket = grown_since(before) as f64 / running.hub.connections().max(1) as f64;
     count(false);

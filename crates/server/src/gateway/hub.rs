@@ -397,7 +397,7 @@ impl Hub {
         let mut inner = self.inner.lock().expect("hub lock");
         let inner = &mut *inner;
         let moved = inner.announcer.take(&inner.online);
-        if moved.len() == 0 {
+        if moved.is_empty() {
             return;
         }
         let position = m.position.unwrap_or(Position::single(0));

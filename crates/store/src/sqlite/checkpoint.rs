@@ -20,9 +20,8 @@ pub const BACKSTOP_PAGES: i64 = 16_384;
 /// The running checkpointer; dropping it lets the thread end after its current pass, and
 /// [`Checkpointer::stop`] also waits for that.
 pub struct Checkpointer {
-    stop: Option<mpsc::Sender<()>>,
-    /// Taken by `stop`; otherwise the thread is left to end by itself.
-    thread: Option<std::thread::JoinHandle<()>>,
+    stop: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Checkpointer {
@@ -52,18 +51,13 @@ impl Checkpointer {
                 }
             })
             .map_err(|e| StoreError::Internal(e.to_string()))?;
-        Ok(Checkpointer {
-            stop: Some(stop),
-            thread: Some(thread),
-        })
+        Ok(Checkpointer { stop, thread })
     }
 
     /// Stop after one last pass, and wait for it.
-    pub fn stop(mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    pub fn stop(self) {
+        drop(self.stop);
+        let _ = self.thread.join();
     }
 }
 

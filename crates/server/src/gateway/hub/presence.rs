@@ -40,6 +40,10 @@ impl Moved {
     pub fn len(&self) -> usize {
         self.online.len() + self.offline.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl Announcer {
@@ -103,7 +107,7 @@ mod tests {
         let mut ticks = vec![];
         loop {
             let moved = an.take(&sockets);
-            if moved.len() == 0 {
+            if moved.is_empty() {
                 break;
             }
             assert!(moved.len() <= CHUNK);
@@ -149,6 +153,6 @@ mod tests {
 
         // Gone and back within one tick: the sockets already think b online.
         an.moved(b);
-        assert_eq!(an.take(&sockets).len(), 0);
+        assert!(an.take(&sockets).is_empty());
     }
 }
