@@ -30,6 +30,10 @@ struct Args {
     /// Copy P5's log to `DIR/events.db`, a data directory `chatd replay` reads (for profiling).
     #[arg(long, value_name = "DIR")]
     p5_keep: Option<std::path::PathBuf>,
+    /// Copy P7's snapshot file to FILE (profile its restore with `CHATD_P7_RESTORE=FILE
+    /// chatd-bench`).
+    #[arg(long, value_name = "FILE")]
+    p7_keep: Option<std::path::PathBuf>,
     /// WebSockets in P3 (one manager each; the client process needs as many file descriptors).
     #[arg(long, default_value_t = 10_000)]
     p3_sockets: usize,
@@ -73,7 +77,13 @@ async fn main() {
         p3::run(args.p3_sockets, args.p3_rate, args.seconds).await;
     }
     if wants("p4") || wants("p10") {
-        p4::run(args.p4_dialogs, args.p4_samples, wants("p4"), wants("p10"));
+        p4::run(
+            args.p4_dialogs,
+            args.p4_samples,
+            wants("p4"),
+            wants("p10"),
+            args.p7_keep.as_deref(),
+        );
     }
     if wants("p5") {
         p5::run(args.p5_events, args.p5_keep.as_deref()).await;

@@ -336,7 +336,9 @@ fn naive(w: &World, viewer: &Principal, q: &ListQuery) -> usize {
     rows.len()
 }
 
-pub fn run(dialogs: usize, samples: usize, p4: bool, p10: bool) {
+/// P4 and P6 on `dialogs` dialogs (then P7 on them), and P10 when asked; P7's file is copied to
+/// `keep` if given.
+pub fn run(dialogs: usize, samples: usize, p4: bool, p10: bool, keep: Option<&std::path::Path>) {
     let mut w = build(dialogs);
     if p10 {
         crate::p10::run(&w, samples);
@@ -457,7 +459,7 @@ pub fn run(dialogs: usize, samples: usize, p4: bool, p10: bool) {
         "baseline: scan+filter+sort all rows (tags+channel)",
         percentiles(&h)
     );
-    crate::p7::run(&mut w, dialogs);
+    crate::p7::run(&mut w, dialogs, keep);
     println!(
         "P6  memory: list read model {:.0} bytes per dialog (row, both sort indexes, unread state) (bar <= 1024: {}); customer cards {:.0} bytes per customer",
         w.bytes_per_dialog,

@@ -26,6 +26,22 @@ pub fn restore_child(path: &std::ffi::OsStr) {
     std::process::exit(0);
 }
 
+/// Seconds a fresh process takes to restore the snapshot at `path`, checked to hold `dialogs`.
+fn restore_once(path: &std::path::Path, dialogs: usize) -> f64 {
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .env(RESTORE_CHILD, path)
+        .output()
+        .expect("the restoring process runs");
+    let answer = String::from_utf8_lossy(&out.stdout);
+    let (read, rows) = answer
+        .trim()
+        .split_once(' ')
+        .and_then(|(s, n)| Some((s.parse::<f64>().ok()?, n.parse::<usize>().ok()?)))
+        .unwrap_or_else(|| panic!("the restoring process said {answer:?}"));
+    assert_eq!(rows, dialogs);
+    read
+}
+
 /// The longest a model reader waits while `take` holds the read lock, with a writer (the
 /// follower) asking for the write lock every millisecond: how long a list request stalls in
 /// chatd while a snapshot is taken.
@@ -62,7 +78,7 @@ fn reader_stall<T: Send>(
     (taken, worst)
 }
 
-pub fn run(w: &mut World, dialogs: usize) {
+pub fn run(w: &mut World, dialogs: usize, keep: Option<&std::path::Path>) {
     let started = Instant::now();
     let (raw, stall) = reader_stall(&mut w.model, binary::encode);
     let wrote = started.elapsed();
@@ -76,18 +92,19 @@ pub fn run(w: &mut World, dialogs: usize) {
     let path = dir.path().join("readmodels.snapshot");
     std::fs::write(&path, encoded.to_bytes()).expect("snapshot written");
     drop(encoded);
-    // As chatd starts: a fresh process reads the file and restores the models.
-    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
-        .env(RESTORE_CHILD, &path)
-        .output()
-        .expect("the restoring process runs");
-    let answer = String::from_utf8_lossy(&out.stdout);
-    let (read, rows) = answer
-        .trim()
-        .split_once(' ')
-        .and_then(|(s, n)| Some((s.parse::<f64>().ok()?, n.parse::<usize>().ok()?)))
-        .unwrap_or_else(|| panic!("the restoring process said {answer:?}"));
-    assert_eq!(rows, dialogs);
+    if let Some(keep) = keep {
+        std::fs::copy(&path, keep).expect("the --p7-keep file");
+    }
+    // As chatd starts: a fresh process reads the file and restores the models. Three of them,
+    // one after another: the first meets memory the VM's host has not backed yet (its kernel time
+    // varies tenfold from run to run); a restart finds what the process before it let go.
+    let mut restores: Vec<f64> = (0..3).map(|_| restore_once(&path, dialogs)).collect();
+    let shown = restores
+        .iter()
+        .map(|s| format!("{s:.2}"))
+        .collect::<Vec<_>>();
+    restores.sort_by(f64::total_cmp);
+    let read = restores[1];
     let file_len = std::fs::metadata(&path).expect("snapshot file").len() as usize;
     let json = serde_json::to_vec(&w.model.snapshot()).expect("snapshot serialises");
     let started = Instant::now();
@@ -96,9 +113,10 @@ pub fn run(w: &mut World, dialogs: usize) {
     let json_read = started.elapsed();
     let mb = |b: usize| b as f64 / 1e6;
     println!(
-        "P7  start-up: snapshot {:.0} MB (bar <= 300: {}), restored by a fresh process in {:.2} s, file read included (bar <= 2: {})",
+        "P7  start-up: snapshot {:.0} MB (bar <= 300: {}), restored by three fresh processes in {} s, file read included: median {:.2} s (bar <= 2: {})",
         mb(file_len),
         met(mb(file_len) <= 300.0),
+        shown.join(" / "),
         read,
         met(read <= 2.0),
     );

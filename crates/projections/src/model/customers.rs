@@ -59,7 +59,7 @@ impl Restoring {
         for t in c.tags.keys() {
             all.by_tag.entry(*t).or_default().insert(c.id);
         }
-        all.by_id.insert(c.id, c);
+        all.by_id.insert(c.id, Box::new(c));
     }
 
     pub fn finish(mut self) -> Customers {
@@ -78,7 +78,8 @@ impl Restoring {
 
 #[derive(Debug, Default)]
 pub struct Customers {
-    pub by_id: HashMap<CustomerId, CustomerView, super::IdHash>,
+    /// Boxed, as the dialog rows are (P6, P7).
+    pub by_id: HashMap<CustomerId, Box<CustomerView>, super::IdHash>,
     by_external: HashMap<(ChannelId, String), CustomerId>,
     /// Customers holding each tag: R16's tag filters start from the rarest tag.
     pub by_tag: HashMap<TagId, HashSet<CustomerId, super::IdHash>>,
@@ -97,11 +98,11 @@ impl Customers {
     pub fn by_external(&self, channel: ChannelId, external_id: &str) -> Option<&CustomerView> {
         self.by_external
             .get(&(channel, external_id.to_owned()))
-            .and_then(|id| self.by_id.get(id))
+            .and_then(|id| self.get(id))
     }
 
     pub fn get(&self, id: &CustomerId) -> Option<&CustomerView> {
-        self.by_id.get(id)
+        self.by_id.get(id).map(Box::as_ref)
     }
 
     /// Customers whose name has a word starting with every word of `q`; `None` when `q` has no
@@ -193,7 +194,7 @@ impl Customers {
             }
             self.by_id.insert(
                 reg.customer_id,
-                CustomerView {
+                Box::new(CustomerView {
                     id: reg.customer_id,
                     external_id: reg.external_id.clone(),
                     name: reg.name.clone(),
@@ -206,7 +207,7 @@ impl Customers {
                     tags: BTreeMap::new(),
                     erased: false,
                     refused_files: Vec::new(),
-                },
+                }),
             );
             return;
         }

@@ -224,7 +224,7 @@ impl ReadModel {
             if let Some(next) = iters[i].next() {
                 heap.push(Reverse((*next, i)));
             }
-            let Some(row) = self.dialogs.rows.get(&key.2) else {
+            let Some(row) = self.dialogs.get(&key.2) else {
                 continue;
             };
             if !self.matches(row, q, q_lower.as_deref()) {
@@ -300,7 +300,7 @@ impl ReadModel {
             })
             .filter_map(|c| self.dialogs.by_customer.get(c))
             .flatten()
-            .filter_map(|d| self.dialogs.rows.get(d))
+            .filter_map(|d| self.dialogs.get(d))
             .filter(|row| row.is_visible_to(viewer) && q.status.admits(row.status, row.snoozed()))
             .filter(|row| responsible_admits(viewer, &q.responsible, row.responsible))
             // The candidates already match the name (or the text had no words).
@@ -360,7 +360,7 @@ impl ReadModel {
             };
             let responsible_ok = wanted.contains(&b.responsible);
             for (_, _, id) in &idx.activity {
-                let Some(row) = self.dialogs.rows.get(id) else {
+                let Some(row) = self.dialogs.get(id) else {
                     continue;
                 };
                 if self.matches(row, q, q_lower) {
@@ -438,7 +438,7 @@ impl ReadModel {
             .iter()
             .filter_map(|b| self.dialogs.buckets.get(b))
             .flat_map(|idx| idx.activity.iter())
-            .filter_map(|(_, _, id)| self.dialogs.rows.get(id))
+            .filter_map(|(_, _, id)| self.dialogs.get(id))
             .filter(|row| self.matches(row, &as_snoozed, q_lower))
             .count() as u64;
         Facets {
