@@ -238,25 +238,7 @@ async fn inbound_across(
     transport: &str,
     run_for: Duration,
 ) -> (f64, String) {
-    let (c, bases, t) = (client.clone(), bases.to_vec(), transport.to_owned());
-    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let n = counter.clone();
-    load(run_for, move |i| {
-        let (c, b, t) = (c.clone(), bases[i % bases.len()].clone(), t.clone());
-        let k = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        async move {
-            let body = json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("in-{k}"), "text": "Is it in stock?"}});
-            let r = c
-                .post(format!("{b}/api/transport/v1/messages"))
-                .header("x-transport-token", &t)
-                .json(&body)
-                .send()
-                .await
-                .expect("inbound");
-            assert_eq!(r.status(), 200);
-        }
-    })
-    .await
+    inbound_load(client, bases, transport, run_for, Spread::OwnDialog).await
 }
 
 /// P8: 64 clients, each request to one of 64 dialogs at random (collisions on purpose).
@@ -266,15 +248,39 @@ async fn inbound_hot(
     transport: &str,
     run_for: Duration,
 ) -> (f64, String) {
-    let (c, b, t) = (client.clone(), base.to_owned(), transport.to_owned());
+    let bases = [base.to_owned()];
+    inbound_load(client, &bases, transport, run_for, Spread::Hot).await
+}
+
+/// Which dialog an inbound request goes to.
+#[derive(Clone, Copy)]
+enum Spread {
+    /// Client `i` always writes in dialog `i`.
+    OwnDialog,
+    /// Request `k` goes to one of 64 dialogs, random-looking (a cheap scramble of `k`).
+    Hot,
+}
+
+/// Inbound customer messages from 64 clients, client `i` talking to node `bases[i % n]`; the
+/// messages' external ids differ between the spreads, so a run of one never repeats the other's.
+async fn inbound_load(
+    client: &reqwest::Client,
+    bases: &[String],
+    transport: &str,
+    run_for: Duration,
+    spread: Spread,
+) -> (f64, String) {
+    let (c, bases, t) = (client.clone(), bases.to_vec(), transport.to_owned());
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    load(run_for, move |_| {
-        let (c, b, t) = (c.clone(), b.clone(), t.clone());
+    load(run_for, move |i| {
+        let (c, b, t) = (c.clone(), bases[i % bases.len()].clone(), t.clone());
         let k = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // A cheap scramble of the request number: a random-looking dialog for each.
-        let i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        let (d, id) = match spread {
+            Spread::OwnDialog => (i, format!("in-{k}")),
+            Spread::Hot => ((k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize, format!("hot-{k}")),
+        };
         async move {
-            let body = json!({"external_chat_id": format!("chat-{i}"), "customer": {"external_id": format!("c{i}"), "name": format!("Customer {i}")}, "message": {"external_id": format!("hot-{k}"), "text": "one more photo"}});
+            let body = json!({"external_chat_id": format!("chat-{d}"), "customer": {"external_id": format!("c{d}"), "name": format!("Customer {d}")}, "message": {"external_id": id, "text": "Is it in stock?"}});
             let r = c
                 .post(format!("{b}/api/transport/v1/messages"))
                 .header("x-transport-token", &t)
