@@ -6,6 +6,7 @@
 use crate::App;
 use chatd_projections::model::reports::Reports;
 use chatd_projections::{decode_event, AnyEvent, DecodeFailure};
+use chatd_store::ahead::read_ahead;
 use chatd_store::Position;
 use std::sync::Arc;
 
@@ -26,33 +27,62 @@ pub(crate) fn rebuild(app: &Arc<App>) {
     });
 }
 
+/// Why a walk over the log stopped before its end.
+enum Stop {
+    /// An event sealed under a key the ring does not hold yet (R35): fetch it, walk on from there.
+    Key(uuid::Uuid),
+    Failed(crate::AppError),
+}
+
+impl From<chatd_store::StoreError> for Stop {
+    fn from(e: chatd_store::StoreError) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
 async fn run(app: &App) -> Result<usize, crate::AppError> {
     let mut fresh = Reports::default();
     let mut after: Option<Position> = None;
+    // Subjects whose key was fetched once: an event still sealed after that (an erased
+    // customer's) is passed over, as before.
+    let mut fetched = std::collections::HashSet::new();
     loop {
-        let page = app.store.read_all(after, PAGE).await?;
-        if page.is_empty() {
+        // The next page is read while this one is applied (as the replay does).
+        let walked = read_ahead(
+            after,
+            |from| app.store.read_all(from, PAGE),
+            |page| {
+                for e in page {
+                    match decode_event(e, &app.keys.ring) {
+                        Err(DecodeFailure::MissingKey { subject, .. })
+                            if !fetched.contains(&subject) =>
+                        {
+                            return Err(Stop::Key(subject))
+                        }
+                        Ok(AnyEvent::Dialog(r)) => {
+                            if let Some(id) = chatd_projections::model::stream_id(&e.stream) {
+                                fresh.apply(&r, id, None);
+                            }
+                        }
+                        _ => {}
+                    }
+                    after = Some(e.position);
+                }
+                Ok(())
+            },
+        )
+        .await;
+        match walked {
+            Err(Stop::Key(subject)) => {
+                app.keys.fetch(app.store.as_ref(), subject).await?;
+                fetched.insert(subject);
+            }
+            Err(Stop::Failed(e)) => return Err(e),
             // Caught up with the log as it was; swap in if the read models are here too.
-            if let Some(facts) = swap(app, &mut fresh, after) {
-                return Ok(facts);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-            continue;
-        }
-        for e in &page {
-            after = Some(e.position);
-            let decoded = match decode_event(e, &app.keys.ring) {
-                Err(DecodeFailure::MissingKey { subject, .. }) => {
-                    app.keys.fetch(app.store.as_ref(), subject).await?;
-                    decode_event(e, &app.keys.ring)
-                }
-                other => other,
-            };
-            if let Ok(AnyEvent::Dialog(r)) = decoded {
-                if let Some(id) = chatd_projections::model::stream_id(&e.stream) {
-                    fresh.apply(&r, id, None);
-                }
-            }
+            Ok(()) => match swap(app, &mut fresh, after) {
+                Some(facts) => return Ok(facts),
+                None => tokio::time::sleep(std::time::Duration::from_millis(5)).await,
+            },
         }
     }
 }
