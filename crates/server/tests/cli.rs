@@ -31,11 +31,8 @@ fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
 #[test]
 fn serve_answers_health_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let support::Served {
-        mut child,
-        addr,
-        lines,
-    } = support::serve(dir.path(), &[]);
+    let mut served = support::serve(dir.path(), &[]);
+    let addr = served.addr.clone();
     let (status, body) = http_get(&addr, "/healthz");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"status\":\"ok\""), "{body}");
@@ -43,9 +40,9 @@ fn serve_answers_health_and_stops_gracefully_on_sigterm() {
     assert_eq!(status, 404);
     assert!(body.contains("\"code\":\"not_found\""), "{body}");
 
-    let status = terminate(&mut child);
+    let status = terminate(&mut served.child);
     assert!(status.success(), "chatd exited with {status:?} on SIGTERM");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let rest: Vec<String> = served.lines.by_ref().map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "chatd stopped"), "{rest:?}");
     assert!(
         dir.path().join("events.db").exists(),
@@ -60,9 +57,8 @@ fn serve_answers_health_and_stops_gracefully_on_sigterm() {
 fn serve_stops_within_two_seconds_of_sigterm_with_sockets_open() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let support::Served {
-        mut child, addr, ..
-    } = support::serve(dir.path(), &[("CHATD_ADMIN_PASSWORD", "admin-password-1")]);
+    let mut served = support::serve(dir.path(), &[("CHATD_ADMIN_PASSWORD", "admin-password-1")]);
+    let addr = served.addr.clone();
     let (status, body) = support::http(
         &addr,
         "POST",
@@ -91,7 +87,7 @@ fn serve_stops_within_two_seconds_of_sigterm_with_sockets_open() {
         })
         .collect();
     let started = std::time::Instant::now();
-    let status = terminate(&mut child);
+    let status = terminate(&mut served.child);
     let took = started.elapsed();
     assert!(status.success(), "{status:?}");
     assert!(

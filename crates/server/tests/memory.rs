@@ -60,13 +60,11 @@ fn peak_rss_mib(pid: u32) -> u64 {
 fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("chatd.toml"), CONFIG).unwrap();
-    let support::Served {
-        mut child, addr, ..
-    } = support::serve(
+    let served = support::serve(
         dir.path(),
         &[("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")],
     );
-    let base = format!("http://{addr}");
+    let base = format!("http://{}", served.addr);
     // This process holds the client side of eighty connections: like the server, it raises
     // its soft open-files limit (some CI containers start at 64).
     // Where even the hard limit is too low for forty, fewer at once (still far more than the
@@ -121,9 +119,8 @@ fn r32_many_huge_images_uploaded_at_once_stay_under_a_memory_bound() {
     };
     let under = upload_all(UNDER_CAP);
     let over = upload_all(OVER_CAP);
-    let peak = peak_rss_mib(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
+    let peak = peak_rss_mib(served.child.id());
+    drop(served);
     for (status, body) in &under {
         assert_eq!(*status, 201, "{body}");
         assert_eq!(body["width"].as_u64(), Some(UNDER_CAP.into()));

@@ -45,11 +45,12 @@ fn chatd(args: &[&str], dir: &std::path::Path, stdin: &str) -> (Option<i32>, Str
     )
 }
 
-fn stop(mut child: std::process::Child) {
+/// SIGTERM, and wait for it to exit (a graceful stop, which writes the snapshot).
+fn stop(mut served: support::Served) {
     let _ = Process::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &served.child.id().to_string()])
         .status();
-    let _ = child.wait();
+    let _ = served.child.wait();
 }
 
 #[test]
@@ -91,11 +92,11 @@ fn a_second_server_on_a_data_directory_in_use_is_refused_while_the_first_keeps_s
     let (code, said) = chatd(&["user", "list"], dir.path(), "");
     assert_eq!(code, Some(0), "{said}");
     assert!(said.lines().any(|l| l.starts_with("admin ")), "{said}");
-    stop(first.child);
+    stop(first);
     // Once the first has stopped, the directory is free again.
     let again = support::serve(dir.path(), &[]);
     assert_eq!(support::http(&again.addr, "GET", "/healthz", None).0, 200);
-    stop(again.child);
+    stop(again);
 }
 
 #[test]
@@ -106,7 +107,7 @@ fn chatd_user_creates_users_and_sets_passwords_on_a_stopped_chatd() {
         dir.path(),
         &[("CHATD_ADMIN_PASSWORD", "admin-password-for-tests")],
     );
-    stop(first.child);
+    stop(first);
     let (code, said) = chatd(
         &[
             "user", "create", "--login", "rescue", "--name", "Rescue", "--role", "admin",
@@ -148,7 +149,7 @@ fn chatd_user_creates_users_and_sets_passwords_on_a_stopped_chatd() {
         log_in(&served.addr, "admin", "admin-password-for-tests"),
         401
     );
-    stop(served.child);
+    stop(served);
 }
 
 /// A log of `messages` customer messages in one dialog, appended in large batches.
@@ -227,7 +228,7 @@ fn readiness_is_503_until_the_read_models_have_caught_up_and_other_routes_wait_f
         401
     );
     assert_eq!(support::http(&served.addr, "GET", "/readyz", None).0, 200);
-    stop(served.child);
+    stop(served);
 }
 
 #[test]
@@ -248,7 +249,7 @@ fn the_log_lines_of_a_request_carry_its_request_id() {
             .contains("x-request-id: trace-4711"),
         "{answer}"
     );
-    stop(served.child);
+    stop(served);
     let log = support::stderr_of(dir.path());
     let line = log
         .lines()

@@ -150,9 +150,8 @@ fn r33_nothing_acknowledged_is_lost_when_chatd_or_postgres_is_killed_mid_load() 
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let support::Served {
-        mut child, addr, ..
-    } = serve(dir.path(), &pg);
+    let mut served = serve(dir.path(), &pg);
+    let addr = served.addr.clone();
     let token = admin(&addr);
     let (status, body) = call(
         &addr,
@@ -170,17 +169,16 @@ fn r33_nothing_acknowledged_is_lost_when_chatd_or_postgres_is_killed_mid_load() 
     let running = load(&addr, &transport, "a", stop.clone());
     std::thread::sleep(Duration::from_millis(1500));
     Command::new("kill")
-        .args(["-KILL", &child.id().to_string()])
+        .args(["-KILL", &served.child.id().to_string()])
         .status()
         .unwrap();
-    child.wait().unwrap();
+    served.child.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
     let (acked_before, _) = running.finish();
     assert!(!acked_before.is_empty(), "the load ran before the kill");
 
-    let support::Served {
-        mut child, addr, ..
-    } = serve(dir.path(), &pg);
+    let mut served = serve(dir.path(), &pg);
+    let addr = served.addr.clone();
     let token = admin(&addr);
     let in_log = stored(&addr, &token);
     let lost: Vec<_> = acked_before.difference(&in_log).collect();
@@ -223,8 +221,8 @@ fn r33_nothing_acknowledged_is_lost_when_chatd_or_postgres_is_killed_mid_load() 
         "acknowledged but lost across the outage: {lost:?}"
     );
     Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &served.child.id().to_string()])
         .status()
         .unwrap();
-    child.wait().unwrap();
+    served.child.wait().unwrap();
 }

@@ -14,6 +14,14 @@ pub struct Served {
     pub lines: Lines<BufReader<ChildStdout>>,
 }
 
+/// A test that ends (or fails) with its server still running does not leave it behind.
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Where a served chatd's stderr (its log) goes: a file in its data directory.
 pub fn stderr_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("chatd.stderr")).unwrap_or_default()
