@@ -23,9 +23,10 @@ async function desk() {
   return { api, transport: channel.data.transport_token };
 }
 
-test("a realistic flow: log in, inbound, list, send, read your write, live frames", async () => {
+test("a realistic flow: log in, inbound, list, send, read your write, live frames", async (t) => {
   const { api, transport } = await desk();
   const feed = new Feed({ baseUrl: chatd.base, token: api.token }).start();
+  t.after(() => feed.stop()); // also when an assertion fails: a running feed keeps node alive
   const frames = [];
   feed.on("*", (f) => frames.push(f));
   await until(() => feed.connected, 5000, "the feed to open");
@@ -56,11 +57,15 @@ test("a realistic flow: log in, inbound, list, send, read your write, live frame
   feed.stop();
 });
 
-test("a connection cut mid-stream resumes with every frame once, in order", async () => {
+test("a connection cut mid-stream resumes with every frame once, in order", async (t) => {
   const { api, transport } = await desk();
   const relay = await proxy(chatd.base);
   const states = [];
   const feed = new Feed({ baseUrl: relay.base, token: api.token, backoff: { initialMs: 50, maxMs: 200 }, onState: (s) => states.push(s) }).start();
+  t.after(() => {
+    feed.stop();
+    relay.close();
+  });
   const texts = [];
   const positions = [];
   const all = [];
@@ -88,8 +93,6 @@ test("a connection cut mid-stream resumes with every frame once, in order", asyn
   assert.equal(new Set(keys).size, keys.length, "no frame twice");
   for (const p of positions) assert.ok(all.some((f) => f.type === "dialog_updated" && f.position === p), `dialog_updated at ${p}`);
   assert.ok(states.filter((s) => s === "open").length >= 3, `reconnected after each cut: ${states}`);
-  feed.stop();
-  relay.close();
 });
 
 test("a write after a write sends the first's position (R38)", async () => {

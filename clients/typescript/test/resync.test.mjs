@@ -14,7 +14,7 @@ after(async () => {
   await chatd?.stop();
 });
 
-test("a client too slow for its queue is told to resync, reloads, and goes on", async () => {
+test("a client too slow for its queue is told to resync, reloads, and goes on", async (t) => {
   const api = createClient({ baseUrl: chatd.base });
   await api.logIn("admin", PASSWORD);
   const channel = await api.POST("/api/v1/channels", { body: { type: "custom", name: "Burst" } });
@@ -33,6 +33,7 @@ test("a client too slow for its queue is told to resync, reloads, and goes on", 
       reloads.push({ position, dialogs: list.data.items.length, sent });
     },
   }).start();
+  t.after(() => feed.stop()); // also when an assertion fails: a running feed keeps node alive
   await until(() => feed.connected, 5000, "the feed to open");
   await Promise.all(Array.from({ length: 40 }, (_, n) => inbound(chatd.base, transport, `c${n}`, `burst ${n}`, n)));
   await until(() => reloads.length > 0, 10000, "a resync");
