@@ -1,12 +1,11 @@
 // The live feed (GET /api/v1/ws) as a client should hold it: every frame once, in order,
 // across dropped connections.
 //
-// - It remembers the position of the last frame it delivered, and the one before it, and
-//   reconnects with `since=<the one before>`, so frames missed while disconnected arrive on
-//   reconnection. One event can make several frames at one position (`message_new`, then
-//   `dialog_updated`), and a connection can drop between them: resuming from the position
-//   before sends that event's frames again, and those already delivered are dropped. A frame
-//   before the last position, or one already delivered at it, is never delivered twice.
+// - It remembers the position of the last frame it delivered and reconnects with
+//   `since=<position>`, so frames missed while disconnected arrive on reconnection. One event
+//   can make several frames at one position (`message_new`, then `dialog_updated`): all are
+//   delivered. A frame before that position, or one already delivered at it (a replay
+//   overlap), is dropped, never delivered twice.
 // - It reconnects with exponential back-off and jitter (reset once a connection opens).
 // - On `resync_required` (the server no longer has what was missed, or this client fell too far
 //   behind) it calls `onResync(position)` and waits for it: reload what you show, reading with
@@ -27,9 +26,6 @@ export class Feed {
   #handlers = new Map();
   #socket = null;
   #position;
-  /** The position delivered before `#position`: where to resume, so an event whose frames a
-   * dropped connection split comes again whole. */
-  #before = null;
   /** Frames delivered at `#position` (one event can make several frames at one position). */
   #atPosition = new Set();
   #attempt = 0;
@@ -92,8 +88,7 @@ export class Feed {
     if (!this.#running) return;
     const url = new URL(this.#url);
     url.searchParams.set("token", this.#token);
-    const since = this.#before ?? this.#position;
-    if (since != null) url.searchParams.set("since", since);
+    if (this.#position != null) url.searchParams.set("since", this.#position);
     const ws = new this.#WS(url.toString());
     this.#socket = ws;
     this.#onState("connecting");
@@ -136,7 +131,6 @@ export class Feed {
       const key = `${frame.type} ${JSON.stringify(frame.data)}`;
       if (order < 0 || (order === 0 && this.#atPosition.has(key))) return;
       if (order > 0) {
-        if (this.#position != null) this.#before = this.#position;
         this.#position = frame.position;
         this.#atPosition.clear();
       }
@@ -160,7 +154,6 @@ export class Feed {
     }
     this.#resyncing = false;
     if (reloaded && position != null) {
-      this.#before = null;
       this.#position = position;
       this.#atPosition.clear();
     }

@@ -5,10 +5,13 @@
 
 use crate::App;
 use chatd_projections::model::reports::Reports;
+use chatd_projections::privacy::Keyring;
 use chatd_projections::{decode_event, AnyEvent, DecodeFailure};
 use chatd_store::ahead::read_ahead;
-use chatd_store::Position;
+use chatd_store::{Position, RecordedEvent};
+use std::collections::HashSet;
 use std::sync::Arc;
+use uuid::Uuid;
 
 const PAGE: usize = 2048;
 
@@ -30,7 +33,7 @@ pub(crate) fn rebuild(app: &Arc<App>) {
 /// Why a walk over the log stopped before its end.
 enum Stop {
     /// An event sealed under a key the ring does not hold yet (R35): fetch it, walk on from there.
-    Key(uuid::Uuid),
+    Key(Uuid),
     Failed(crate::AppError),
 }
 
@@ -43,33 +46,15 @@ impl From<chatd_store::StoreError> for Stop {
 async fn run(app: &App) -> Result<usize, crate::AppError> {
     let mut fresh = Reports::default();
     let mut after: Option<Position> = None;
-    // Subjects whose key was fetched once: an event still sealed after that (an erased
-    // customer's) is passed over, as before.
-    let mut fetched = std::collections::HashSet::new();
+    // Subjects whose key was fetched once: an event still sealed after that (the store holds
+    // no key for it) is passed over, as before.
+    let mut fetched = HashSet::new();
     loop {
         // The next page is read while this one is applied (as the replay does).
         let walked = read_ahead(
             after,
             |from| app.store.read_all(from, PAGE),
-            |page| {
-                for e in page {
-                    match decode_event(e, &app.keys.ring) {
-                        Err(DecodeFailure::MissingKey { subject, .. })
-                            if !fetched.contains(&subject) =>
-                        {
-                            return Err(Stop::Key(subject))
-                        }
-                        Ok(AnyEvent::Dialog(r)) => {
-                            if let Some(id) = chatd_projections::model::stream_id(&e.stream) {
-                                fresh.apply(&r, id, None);
-                            }
-                        }
-                        _ => {}
-                    }
-                    after = Some(e.position);
-                }
-                Ok(())
-            },
+            |page| fold_page(&mut fresh, page, &app.keys.ring, &fetched, &mut after),
         )
         .await;
         match walked {
@@ -85,6 +70,32 @@ async fn run(app: &App) -> Result<usize, crate::AppError> {
             },
         }
     }
+}
+
+/// Apply a page's dialog events to `fresh`, `after` moving past each event handled; stops at an
+/// event sealed under a key not fetched yet.
+fn fold_page(
+    fresh: &mut Reports,
+    page: &[RecordedEvent],
+    ring: &Keyring,
+    fetched: &HashSet<Uuid>,
+    after: &mut Option<Position>,
+) -> Result<(), Stop> {
+    for e in page {
+        match decode_event(e, ring) {
+            Err(DecodeFailure::MissingKey { subject, .. }) if !fetched.contains(&subject) => {
+                return Err(Stop::Key(subject))
+            }
+            Ok(AnyEvent::Dialog(r)) => {
+                if let Some(id) = chatd_projections::model::stream_id(&e.stream) {
+                    fresh.apply(&r, id, None);
+                }
+            }
+            _ => {}
+        }
+        *after = Some(e.position);
+    }
+    Ok(())
 }
 
 /// Swap `fresh` in if the read models applied exactly what it did; how many facts it holds.
