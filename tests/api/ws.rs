@@ -130,18 +130,102 @@ async fn a_client_resuming_with_since_gets_exactly_the_100_frames_it_missed_in_o
     app.stop().await;
 }
 
+/// The frames at `position`, as `(type, part)`.
+fn parts_at(frames: &[serde_json::Value], position: &str) -> Vec<(String, u64)> {
+    frames
+        .iter()
+        .filter(|f| f["position"] == position)
+        .map(|f| {
+            let part = f["part"]
+                .as_u64()
+                .expect("a kept change's frame has a part");
+            (f["type"].as_str().unwrap().to_owned(), part)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_client_cut_between_two_frames_of_one_change_resumes_with_part_and_gets_the_rest() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, transport) = app.channel(&admin, "livechat").await;
+    let d = app.dialog(&transport, "c1", "start").await;
+    let mut w = app.ws(&admin, None).await;
+    let first = app
+        .inbound(&transport, "c1", "cust-c1", "m-1", "one change, two frames")
+        .await;
+    let p = first.position();
+    // Live: a message is message_new (part 0), then its row (part 1), at one position.
+    let live = w.until(|f| f["type"] == "dialog_updated").await;
+    let live_parts = parts_at(&live, &p);
+    assert_eq!(
+        live_parts,
+        [("message_new".into(), 0), ("dialog_updated".into(), 1)]
+    );
+    w.close().await;
+    let second = app
+        .inbound(&transport, "c1", "cust-c1", "m-2", "after the cut")
+        .await;
+    let q = second.position();
+    let is_q_row = |f: &serde_json::Value| f["type"] == "dialog_updated" && f["position"] == q;
+    // Cut after part 0: the row comes again (rendered now), then the next change whole.
+    let mut w = app.ws(&admin, Some(&format!("{p}&part=0"))).await;
+    let resumed = w.until(is_q_row).await;
+    w.close().await;
+    assert_eq!(resumed[0]["type"], "dialog_updated", "{resumed:?}");
+    assert_eq!(resumed[0]["position"], p.as_str());
+    assert_eq!(resumed[0]["part"], 1);
+    assert_eq!(resumed[0]["data"]["dialog"]["id"], d.as_str());
+    assert_eq!(parts_at(&resumed, &p), [("dialog_updated".into(), 1)]);
+    assert_eq!(
+        parts_at(&resumed, &q),
+        [("message_new".into(), 0), ("dialog_updated".into(), 1)]
+    );
+    // After the change's last part: nothing more of it. Without part: as after the last part.
+    for since in [format!("{p}&part=1"), p.clone()] {
+        let mut w = app.ws(&admin, Some(&since)).await;
+        let resumed = w.until(is_q_row).await;
+        w.close().await;
+        assert!(parts_at(&resumed, &p).is_empty(), "{since}: {resumed:?}");
+        assert_eq!(resumed[0]["type"], "message_new", "{since}");
+        assert_eq!(resumed[0]["data"]["message"]["text"], "after the cut");
+    }
+    // A part that is not one, or a part with no position, is refused before the handshake.
+    for since in [format!("{p}&part=x"), format!("{p}&part=-1")] {
+        assert_eq!(app.ws_refused(&admin, Some(&since)).await, Some(400));
+    }
+    let r = app
+        .call("GET", "/api/v1/ws?part=0", Some(&admin), None)
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["code"], "invalid_query");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_position_older_than_the_node_answers_resync_required() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (_, transport) = app.channel(&admin, "telegram").await;
     app.dialog(&transport, "c1", "hi").await;
+    let last = app
+        .inbound(&transport, "c1", "cust-c1", "m-2", "the last change")
+        .await
+        .position();
     let dir = app.stop().await;
     // Restarted from its snapshot, the node holds nothing from before it.
     let app = chatd_tests::spawn_app_in(dir).await;
     let admin = app.admin().await;
     let mut w = app.ws(&admin, Some("1")).await;
     assert_eq!(w.next().await["type"], "resync_required");
+    // The rest of the change it started from is not kept either; after all of it, nothing is
+    // missing.
+    let mut w = app.ws(&admin, Some(&format!("{last}&part=0"))).await;
+    assert_eq!(w.next().await["type"], "resync_required");
+    let mut w = app.ws(&admin, Some(&last)).await;
+    app.inbound(&transport, "c1", "cust-c1", "m-3", "after the restart")
+        .await;
+    assert_eq!(w.next().await["type"], "message_new");
     let unauthorized = app.call("GET", "/api/v1/ws?token=forged", None, None).await;
     assert_eq!(
         (unauthorized.status, unauthorized.code()),

@@ -1,6 +1,6 @@
 import type { components } from "./frames.js";
 
-/** One frame of the feed: `{type, data, position}`. */
+/** One frame of the feed: `{type, data, position, part}`. */
 export type Frame = components["schemas"]["Frame"];
 export type FrameType = Frame["type"];
 /** The frame of one type, with its `data` typed. */

@@ -1,11 +1,13 @@
 // The live feed (GET /api/v1/ws) as a client should hold it: every frame once, in order,
 // across dropped connections.
 //
-// - It remembers the position of the last frame it delivered and reconnects with
-//   `since=<position>`, so frames missed while disconnected arrive on reconnection. One event
-//   can make several frames at one position (`message_new`, then `dialog_updated`): all are
-//   delivered. A frame before that position, or one already delivered at it (a replay
-//   overlap), is dropped, never delivered twice.
+// - It remembers the position and part of the last frame it delivered and reconnects with
+//   `since=<position>&part=<part>`, so frames missed while disconnected arrive on reconnection.
+//   One change can make several frames at one position (`message_new` part 0, then
+//   `dialog_updated` part 1): a connection cut between them resumes with the rest. A frame at
+//   or before the last one delivered (a replay overlap) is dropped, never delivered twice.
+//   Frames without a part (typing, presence, a waiting level crossed) are live only: always
+//   delivered, never a point to resume from.
 // - It reconnects with exponential back-off and jitter (reset once a connection opens).
 // - On `resync_required` (the server no longer has what was missed, or this client fell too far
 //   behind) it calls `onResync(position)` and waits for it: reload what you show, reading with
@@ -26,8 +28,8 @@ export class Feed {
   #handlers = new Map();
   #socket = null;
   #position;
-  /** Frames delivered at `#position` (one event can make several frames at one position). */
-  #atPosition = new Set();
+  /** The part of the last frame delivered at `#position` (`null`: all of that change). */
+  #part = null;
   #attempt = 0;
   #timer = null;
   #running = false;
@@ -88,7 +90,10 @@ export class Feed {
     if (!this.#running) return;
     const url = new URL(this.#url);
     url.searchParams.set("token", this.#token);
-    if (this.#position != null) url.searchParams.set("since", this.#position);
+    if (this.#position != null) {
+      url.searchParams.set("since", this.#position);
+      if (this.#part != null) url.searchParams.set("part", String(this.#part));
+    }
     const ws = new this.#WS(url.toString());
     this.#socket = ws;
     this.#onState("connecting");
@@ -126,15 +131,12 @@ export class Feed {
       this.#resync(ws, frame.position ?? null);
       return;
     }
-    if (frame.position != null) {
+    if (frame.position != null && frame.part != null) {
       const order = this.#position == null ? 1 : comparePositions(frame.position, this.#position);
-      const key = `${frame.type} ${JSON.stringify(frame.data)}`;
-      if (order < 0 || (order === 0 && this.#atPosition.has(key))) return;
-      if (order > 0) {
-        this.#position = frame.position;
-        this.#atPosition.clear();
-      }
-      this.#atPosition.add(key);
+      const seen = order < 0 || (order === 0 && (this.#part == null || frame.part <= this.#part));
+      if (seen) return;
+      this.#position = frame.position;
+      this.#part = frame.part;
     }
     for (const key of [frame.type, "*"]) {
       for (const handler of this.#handlers.get(key) ?? []) handler(frame);
@@ -155,7 +157,7 @@ export class Feed {
     this.#resyncing = false;
     if (reloaded && position != null) {
       this.#position = position;
-      this.#atPosition.clear();
+      this.#part = null;
     }
     this.#retry(reloaded ? 0 : undefined);
   }

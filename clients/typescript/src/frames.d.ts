@@ -145,6 +145,15 @@ export interface components {
          */
         FileId: string;
         Frame: components["schemas"]["FrameData"] & {
+            /**
+             * Format: int32
+             * @description This frame's place (0, 1, …) among the frames one change makes for the recipient (a
+             *     message makes `message_new`, then `dialog_updated`). Reconnect with
+             *     `since=<position>&part=<part>` to resume after this frame: a connection cut between two
+             *     frames of one change loses neither. Absent on live-only frames (typing, presence, a
+             *     user going online, a waiting level crossed), which are never replayed.
+             */
+            part?: number | null;
             /** @description Global position of the change; reconnect with `since=<position>` to resume after it. */
             position?: string | null;
         };

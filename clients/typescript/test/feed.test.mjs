@@ -1,5 +1,5 @@
-// The feed's rules on a scripted WebSocket: duplicates and replays are dropped, typing (no
-// position) passes, 4401 stops, 4403 and drops reconnect with since=<last position>.
+// The feed's rules on a scripted WebSocket: duplicates and replays are dropped, live-only frames
+// (no part) pass, 4401 stops, 4403 and drops reconnect with since=<last position>&part=<part>.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Feed } from "../src/index.js";
@@ -22,8 +22,8 @@ function scripted() {
       this.readyState = 3;
       queueMicrotask(() => this.onclose?.({ code, reason: "" }));
     }
-    frame(type, position, data = {}) {
-      this.onmessage({ data: JSON.stringify({ type, position, data }) });
+    frame(type, position, part = position == null ? undefined : 0, data = {}) {
+      this.onmessage({ data: JSON.stringify({ type, position, part, data }) });
     }
     serverClose(code) {
       this.readyState = 3;
@@ -35,7 +35,7 @@ function scripted() {
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
-test("frames once each, resumed after the last position, typing passes through", async () => {
+test("frames once each, resumed after the last frame delivered, live-only frames pass through", async () => {
   const { FakeSocket, sockets } = scripted();
   const feed = new Feed({ baseUrl: "http://chatd.test", token: "t", WebSocket: FakeSocket, backoff: { initialMs: 1, maxMs: 2 } }).start();
   const seen = [];
@@ -43,20 +43,41 @@ test("frames once each, resumed after the last position, typing passes through",
   await tick();
   assert.equal(sockets[0].url.searchParams.get("since"), null);
   assert.equal(sockets[0].url.searchParams.get("token"), "t");
-  sockets[0].frame("message_new", "5");
-  sockets[0].frame("dialog_updated", "5"); // the same event's second frame
+  sockets[0].frame("message_new", "5", 0);
+  sockets[0].frame("dialog_updated", "5", 1); // the same change's second frame
   sockets[0].frame("typing", null);
-  sockets[0].frame("message_new", "5"); // a duplicate
-  sockets[0].frame("message_updated", "7");
-  sockets[0].serverClose(1006); // the network went away
+  sockets[0].frame("dialog_updated", "5", null); // a waiting level crossed: live only
+  sockets[0].frame("message_new", "5", 0); // a duplicate
+  sockets[0].frame("message_new", "7", 0);
+  sockets[0].serverClose(1006); // the network went away between two frames of one change
   await tick(20);
   assert.equal(sockets.length, 2);
   assert.equal(sockets[1].url.searchParams.get("since"), "7");
-  sockets[1].frame("message_updated", "7"); // the replay overlaps
-  sockets[1].frame("dialog_updated", "9");
-  sockets[1].frame("message_new", "5"); // a stray from before
-  assert.deepEqual(seen, ["message_new@5", "dialog_updated@5", "typing@null", "message_updated@7", "dialog_updated@9"]);
+  assert.equal(sockets[1].url.searchParams.get("part"), "0");
+  sockets[1].frame("message_new", "7", 0); // an overlap
+  sockets[1].frame("dialog_updated", "7", 1); // the rest of the cut change
+  sockets[1].frame("dialog_updated", "9", 0);
+  sockets[1].frame("message_new", "5", 0); // a stray from before
+  assert.deepEqual(seen, ["message_new@5", "dialog_updated@5", "typing@null", "dialog_updated@5", "message_new@7", "dialog_updated@7", "dialog_updated@9"]);
   assert.equal(feed.position, "9");
+  sockets[1].serverClose(1006);
+  await tick(20);
+  assert.equal(sockets[2].url.searchParams.get("since"), "9");
+  assert.equal(sockets[2].url.searchParams.get("part"), "0");
+  feed.stop();
+});
+
+test("started with since, nothing of that change comes again and the first reconnection has no part", async () => {
+  const { FakeSocket, sockets } = scripted();
+  const feed = new Feed({ baseUrl: "http://chatd.test", token: "t", since: "12", WebSocket: FakeSocket, backoff: { initialMs: 1, maxMs: 2 } }).start();
+  const seen = [];
+  feed.on("*", (f) => seen.push(`${f.type}@${f.position}`));
+  await tick();
+  assert.equal(sockets[0].url.searchParams.get("since"), "12");
+  assert.equal(sockets[0].url.searchParams.get("part"), null);
+  sockets[0].frame("dialog_updated", "12", 1);
+  sockets[0].frame("message_new", "13", 0);
+  assert.deepEqual(seen, ["message_new@13"]);
   feed.stop();
 });
 

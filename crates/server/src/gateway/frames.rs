@@ -5,12 +5,10 @@
 use crate::http::views;
 use chatd_domain::dialog::DialogEvent;
 pub use chatd_domain::dialog::Sight;
-use chatd_domain::{Actor, CustomerId, DialogId, MessageStatus, Principal, Role, UserId};
+use chatd_domain::{Actor, CustomerId, DialogId, Principal, Role, UserId};
 use chatd_projections::ReadModel;
 use chatd_store::Position;
-use serde::Serialize;
 use time::OffsetDateTime;
-use utoipa::ToSchema;
 
 /// One event, as much as the gateway needs of it.
 #[derive(Debug, Clone)]
@@ -76,179 +74,69 @@ pub struct Summary {
     pub change: Change,
 }
 
-/// Every frame the feed sends: `{"type": ..., "data": ..., "position": ...}`. This enum is the
-/// list of frame types; `api-schema/asyncapi.json` is generated from it.
-#[derive(Serialize, ToSchema)]
-#[serde(tag = "type", content = "data", rename_all = "snake_case")]
-pub enum FrameData {
-    /// R17: a new message, with the recipient's new header counter.
-    MessageNew(MessageNew),
-    /// A message changed: its delivery status moved forward (R14), it was edited (R21) or
-    /// deleted (R22), or a reaction was set or cleared (R23). `change` says which.
-    MessageUpdated(MessageUpdated),
-    /// R24: someone is typing. Live only: `position` is `null` (not a point to resume from).
-    Typing(TypingFrame),
-    /// R27: a note was added, edited or deleted in a dialog the recipient sees.
-    NoteUpdated(NoteFrame),
-    /// R27: the recipient was mentioned in a note: the note and the dialog's row (which they see
-    /// until they mark the mention done).
-    MentionNew(MentionNew),
-    DialogOpened(DialogFrame),
-    /// Any change of a list row: status, responsible, deadline, waiting level, last message, draft.
-    DialogUpdated(DialogFrame),
-    /// The dialog left the recipient's sight (reassigned away, deleted); nothing more follows.
-    DialogRemoved(DialogRemoved),
-    UnreadCount(views::UnreadCount),
-    CustomerUpdated(CustomerUpdated),
-    /// A user changed, or went online or offline.
-    UserUpdated(UserUpdated),
-    /// More users than a handful went online or offline within a quarter of a second (a shift
-    /// starting): their ids, instead of a `user_updated` each. At most 256 in one frame and one
-    /// such frame a quarter second; a larger crowd is told over the next ones. Live only:
-    /// `position` is `null`.
-    Presence(PresenceFrame),
-    /// R37: a scheduled message was scheduled, edited, cancelled, sent or failed: to whoever
-    /// sees the dialog, and a failure also to its author when the dialog is no longer theirs.
-    ScheduledUpdated(ScheduledFrame),
-    /// The client missed more than this node kept, or fell too far behind: reload and reconnect.
-    ResyncRequired(views::Empty),
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Frame {
-    #[serde(flatten)]
-    pub data: FrameData,
-    /// Global position of the change; reconnect with `since=<position>` to resume after it.
-    pub position: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PresenceFrame {
-    /// Users whose first socket opened.
-    pub online: Vec<uuid::Uuid>,
-    /// Users whose last socket closed.
-    pub offline: Vec<uuid::Uuid>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MessageNew {
-    pub dialog_id: uuid::Uuid,
-    pub message: Option<views::MessageOut>,
-    /// The recipient's header counter after this message (R5).
-    pub unread_dialogs: u64,
-}
-
-#[derive(Serialize, ToSchema, Default)]
-pub struct MessageUpdated {
-    pub dialog_id: uuid::Uuid,
-    pub message_id: uuid::Uuid,
-    /// What changed: `status`, `edited`, `deleted` or `reaction`.
-    pub change: &'static str,
-    /// The delivery status, on `status`.
-    pub status: Option<MessageStatus>,
-    pub error: Option<chatd_domain::MessageError>,
-    /// The new text, on `edited`.
-    pub text: Option<String>,
-    /// On `edited`.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub edited_at: Option<OffsetDateTime>,
-    /// `true` on `deleted`: the text and attachments are gone from the view.
-    pub deleted: bool,
-    /// On `reaction`: who reacted, and with what (`emoji: null`: cleared).
-    pub reaction: Option<ReactionChange>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ReactionChange {
-    pub emoji: Option<String>,
-    pub by: views::ActorOut,
-}
-
-/// R27: a note's change. `change`: `added`, `edited` or `deleted`.
-#[derive(Serialize, ToSchema)]
-pub struct NoteFrame {
-    pub dialog_id: uuid::Uuid,
-    pub note_id: uuid::Uuid,
-    pub change: &'static str,
-    /// Who made the change (the author).
-    pub by: views::ActorOut,
-    /// The text (empty when deleted).
-    pub text: String,
-    /// On `added`: the mentioned users.
-    pub mentions: Vec<views::ActorOut>,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: OffsetDateTime,
-}
-
-/// R37: `change`: `scheduled`, `edited`, `cancelled`, `sent` or `failed`. The dialog's
-/// `GET /dialogs/{id}/scheduled` has the content.
-#[derive(Serialize, ToSchema)]
-pub struct ScheduledFrame {
-    pub dialog_id: uuid::Uuid,
-    pub schedule_id: uuid::Uuid,
-    pub change: &'static str,
-    /// On `scheduled` and `edited`.
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub send_at: Option<OffsetDateTime>,
-    /// On `sent`: the message it became.
-    pub message_id: Option<uuid::Uuid>,
-    /// On `failed`: why (`code`: the API code the send was refused with).
-    pub error: Option<chatd_domain::MessageError>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MentionNew {
-    pub mention_id: uuid::Uuid,
-    pub note: NoteFrame,
-    pub dialog: views::DialogRowOut,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct TypingFrame {
-    pub dialog_id: uuid::Uuid,
-    /// Who is typing: a user, a bot, or the customer.
-    pub actor: views::ActorOut,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct DialogFrame {
-    pub dialog: views::DialogRowOut,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct DialogRemoved {
-    pub dialog_id: uuid::Uuid,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CustomerUpdated {
-    pub customer: views::CustomerCard,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct UserUpdated {
-    pub user: views::UserOut,
-}
+mod data;
+pub use data::*;
 
 /// A frame as sent.
 pub fn frame(position: Option<Position>, data: FrameData) -> String {
+    write(position, None, data)
+}
+
+fn write(position: Option<Position>, part: Option<u32>, data: FrameData) -> String {
     serde_json::to_string(&Frame {
         data,
         position: position.map(|p| p.to_string()),
+        part,
     })
     .expect("frames serialise")
 }
 
-/// The frames `viewer` receives for `s`, rendered from the read models as they are now.
+/// A frame before it is written: its position (`None`: not a point to resume from) and content.
+type Out = (Option<Position>, FrameData);
+
+fn out(position: Option<Position>, data: FrameData) -> Out {
+    (position, data)
+}
+
+/// Frames written in order, each positioned one of a change kept for resumption numbered by its
+/// place among them (`part`), so a client cut off between two frames of one change resumes
+/// with `since=<position>&part=<part>` and gets the rest. Live-only changes' frames carry no
+/// part: they are never replayed.
+fn numbered(frames: Vec<Out>, kept: bool) -> Vec<String> {
+    let mut part = 0;
+    frames
+        .into_iter()
+        .map(|(position, data)| {
+            let numbered = (kept && position.is_some()).then(|| {
+                part += 1;
+                part - 1
+            });
+            write(position, numbered, data)
+        })
+        .collect()
+}
+
+/// The frames `viewer` receives for `s`, rendered from the read models as they are now. A
+/// resumption renders the same change the same way (R32 aside: a dialog out of sight now is
+/// only `dialog_removed`), so the parts of a change name the same frames live and replayed.
 pub fn frames_for(
     m: &ReadModel,
     viewer: &Principal,
     s: &Summary,
     online: &dyn Fn(UserId) -> bool,
 ) -> Vec<String> {
+    numbered(render(m, viewer, s, online), !s.change.is_live_only())
+}
+
+fn render(
+    m: &ReadModel,
+    viewer: &Principal,
+    s: &Summary,
+    online: &dyn Fn(UserId) -> bool,
+) -> Vec<Out> {
     let pos = Some(s.position);
     let unread = || {
-        frame(
+        out(
             pos,
             FrameData::UnreadCount(views::UnreadCount {
                 dialogs: m.dialogs.unread_dialogs(viewer),
@@ -277,19 +165,19 @@ pub fn frames_for(
             let is = after.is_some_and(|a| a.visible_to(viewer));
             if was && !is {
                 // Out of sight: this, and nothing more about it.
-                return removed(m, viewer, s.position, *id);
+                return removal(m, viewer, s.position, *id);
             }
             let Some(row) = m.dialogs.get(id).filter(|_| is) else {
                 return vec![];
             };
-            let updated = || frame(pos, FrameData::DialogUpdated(row_data(row)));
+            let updated = || out(pos, FrameData::DialogUpdated(row_data(row)));
             let own = |user: &UserId| viewer.user_id() == Some(*user);
             match &**event {
                 DialogEvent::DialogOpened { .. } => {
-                    vec![frame(pos, FrameData::DialogOpened(row_data(row))), unread()]
+                    vec![out(pos, FrameData::DialogOpened(row_data(row))), unread()]
                 }
                 DialogEvent::MessageReceived { .. } | DialogEvent::MessageSent { .. } => vec![
-                    frame(
+                    out(
                         pos,
                         FrameData::MessageNew(MessageNew {
                             dialog_id: id.0,
@@ -304,7 +192,7 @@ pub fn frames_for(
                     status,
                     error,
                     ..
-                } => vec![frame(
+                } => vec![out(
                     pos,
                     FrameData::MessageUpdated(MessageUpdated {
                         dialog_id: id.0,
@@ -324,7 +212,7 @@ pub fn frames_for(
                         edited_at: Some(*at),
                         ..Default::default()
                     };
-                    vec![frame(pos, FrameData::MessageUpdated(update)), updated()]
+                    vec![out(pos, FrameData::MessageUpdated(update)), updated()]
                 }
                 DialogEvent::MessageDeleted { message_id } => {
                     let update = MessageUpdated {
@@ -334,7 +222,7 @@ pub fn frames_for(
                         deleted: true,
                         ..Default::default()
                     };
-                    vec![frame(pos, FrameData::MessageUpdated(update)), updated()]
+                    vec![out(pos, FrameData::MessageUpdated(update)), updated()]
                 }
                 DialogEvent::ReactionSet {
                     message_id,
@@ -351,7 +239,7 @@ pub fn frames_for(
                         }),
                         ..Default::default()
                     };
-                    vec![frame(pos, FrameData::MessageUpdated(update))]
+                    vec![out(pos, FrameData::MessageUpdated(update))]
                 }
                 DialogEvent::NoticeDelivered { .. } => vec![],
                 DialogEvent::DialogRead { user_id, .. }
@@ -378,7 +266,7 @@ pub fn frames_for(
             if !sees || viewer.actor() == *actor {
                 return vec![];
             }
-            vec![frame(
+            vec![out(
                 None,
                 FrameData::Typing(TypingFrame {
                     dialog_id: id.0,
@@ -387,13 +275,13 @@ pub fn frames_for(
             )]
         }
         Change::Waiting { id } => match m.dialogs.get(id).filter(|r| r.is_visible_to(viewer)) {
-            Some(row) => vec![frame(pos, FrameData::DialogUpdated(row_data(row)))],
+            Some(row) => vec![out(pos, FrameData::DialogUpdated(row_data(row)))],
             None => vec![],
         },
         Change::Customer { id } => match views::customer_card(m, id) {
             // R32: a customer is seen only through a dialog the viewer sees now.
             Some(customer) if is_staff(viewer) && m.dialogs.customer_visible_to(viewer, id) => {
-                vec![frame(
+                vec![out(
                     pos,
                     FrameData::CustomerUpdated(CustomerUpdated { customer }),
                 )]
@@ -401,7 +289,7 @@ pub fn frames_for(
             _ => vec![],
         },
         Change::User { id } | Change::Online { id } => match m.people.users.get(id) {
-            Some(u) => vec![frame(
+            Some(u) => vec![out(
                 pos,
                 FrameData::UserUpdated(UserUpdated {
                     user: views::user(m, u, online(*id)),
@@ -409,7 +297,7 @@ pub fn frames_for(
             )],
             None => vec![],
         },
-        Change::Presence { online, offline } => vec![frame(
+        Change::Presence { online, offline } => vec![out(
             None,
             FrameData::Presence(PresenceFrame {
                 online: online.iter().map(|u| u.0).collect(),
@@ -431,7 +319,7 @@ fn note_frames(
     event: &DialogEvent,
     at: OffsetDateTime,
     by: &Actor,
-) -> Option<Vec<String>> {
+) -> Option<Vec<Out>> {
     let pos = Some(position);
     let row = m.dialogs.get(&id);
     let sees = row.is_some_and(|r| r.is_visible_to(viewer));
@@ -455,7 +343,7 @@ fn note_frames(
             text,
             mentions,
         } => {
-            let mut out = Vec::new();
+            let mut frames = Vec::new();
             let mentioned = me.filter(|u| mentions.contains(u));
             if let (Some(u), Some(row)) = (mentioned, row.filter(|r| m.sees_dialog(viewer, r))) {
                 let data = MentionNew {
@@ -463,22 +351,22 @@ fn note_frames(
                     note: note(note_id, "added", text, mentions),
                     dialog: views::dialog_row(m, row, viewer, OffsetDateTime::now_utc()),
                 };
-                out.push(frame(pos, FrameData::MentionNew(data)));
+                frames.push(out(pos, FrameData::MentionNew(data)));
             }
             if sees {
                 let data = note(note_id, "added", text, mentions);
-                out.push(frame(pos, FrameData::NoteUpdated(data)));
+                frames.push(out(pos, FrameData::NoteUpdated(data)));
             }
-            out
+            frames
         }
         DialogEvent::NoteEdited { note_id, text } if sees => {
-            vec![frame(
+            vec![out(
                 pos,
                 FrameData::NoteUpdated(note(note_id, "edited", text, &[])),
             )]
         }
         DialogEvent::NoteDeleted { note_id } if sees => {
-            vec![frame(
+            vec![out(
                 pos,
                 FrameData::NoteUpdated(note(note_id, "deleted", "", &[])),
             )]
@@ -486,7 +374,7 @@ fn note_frames(
         DialogEvent::MentionDone { user_id, .. } => {
             let gone = me == Some(*user_id) && !row.is_some_and(|r| m.sees_dialog(viewer, r));
             if gone {
-                removed(m, viewer, position, id)
+                removal(m, viewer, position, id)
             } else {
                 vec![]
             }
@@ -505,7 +393,7 @@ fn scheduled_frames(
     position: Position,
     id: DialogId,
     event: &DialogEvent,
-) -> Option<Vec<String>> {
+) -> Option<Vec<Out>> {
     let data = |schedule_id: &chatd_domain::ScheduleId, change| ScheduledFrame {
         dialog_id: id.0,
         schedule_id: schedule_id.0,
@@ -573,10 +461,7 @@ fn scheduled_frames(
     let sees = m.dialogs.get(&id).is_some_and(|r| r.is_visible_to(viewer));
     let told = sees || (author.is_some() && viewer.user_id() == author);
     Some(if told {
-        vec![frame(
-            Some(position),
-            FrameData::ScheduledUpdated(frame_data),
-        )]
+        vec![out(Some(position), FrameData::ScheduledUpdated(frame_data))]
     } else {
         vec![]
     })
@@ -595,12 +480,16 @@ pub fn concerned(event: &DialogEvent) -> &[UserId] {
 
 /// A dialog left the viewer's sight: the frames that say so (and nothing more about it).
 pub fn removed(m: &ReadModel, viewer: &Principal, position: Position, id: DialogId) -> Vec<String> {
+    numbered(removal(m, viewer, position, id), true)
+}
+
+fn removal(m: &ReadModel, viewer: &Principal, position: Position, id: DialogId) -> Vec<Out> {
     vec![
-        frame(
+        out(
             Some(position),
             FrameData::DialogRemoved(DialogRemoved { dialog_id: id.0 }),
         ),
-        frame(
+        out(
             Some(position),
             FrameData::UnreadCount(views::UnreadCount {
                 dialogs: m.dialogs.unread_dialogs(viewer),

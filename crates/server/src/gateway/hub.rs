@@ -29,6 +29,14 @@ pub const MAX_CONNECTIONS: usize = 20_000;
 /// node's whole budget. A new one beyond it ends that user's oldest ([`End::Replaced`]).
 pub const PER_USER: usize = 20;
 
+/// Where a reconnecting client resumes: after the change at `position` or, with `part`, after
+/// that frame of it (the client was cut off between two frames of one change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resume {
+    pub position: Position,
+    pub part: Option<u32>,
+}
+
 /// Why the hub ended a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
@@ -445,7 +453,7 @@ impl Hub {
         m: &ReadModel,
         principal: Principal,
         token_hash: Option<String>,
-        since: Option<Position>,
+        since: Option<Resume>,
     ) -> Result<Connection, Refused> {
         let mut inner = self.inner.lock().expect("hub lock");
         if let Some(user) = principal.user_id() {
@@ -469,7 +477,10 @@ impl Hub {
             Some(since) => {
                 let missed = inner
                     .forgotten_upto
-                    .is_none_or(|f| since >= f)
+                    // With a part, the change at `since` itself must still be kept.
+                    .is_none_or(|f| {
+                        since.position > f || (since.position == f && since.part.is_none())
+                    })
                     .then(|| Self::missed(&inner, m, &principal, since, self.queue))
                     .flatten();
                 match missed {
@@ -522,16 +533,21 @@ impl Hub {
     /// position of the last change to it, and nothing else. Rows are rendered as the read
     /// models show them now, which is never more than the viewer may see now. More than `limit`
     /// frames (what a live client may have queued) is `None`: the client reloads instead, so a
-    /// resumption costs no more memory than a connected client may hold.
+    /// resumption costs no more memory than a connected client may hold. With a `part`, the
+    /// change at `since` is rendered again and its frames after that part are sent first.
     fn missed(
         inner: &Inner,
         m: &ReadModel,
         viewer: &Principal,
-        since: Position,
+        since: Resume,
         limit: usize,
     ) -> Option<Vec<String>> {
-        let missed: Vec<&Arc<Summary>> =
-            inner.recent.iter().filter(|s| s.position > since).collect();
+        let Resume { position, part } = since;
+        let missed: Vec<&Arc<Summary>> = inner
+            .recent
+            .iter()
+            .filter(|s| s.position > position || (part.is_some() && s.position == position))
+            .collect();
         // Per dialog out of sight now: whether the viewer had it at `since`, and its last change.
         let mut hidden: HashMap<DialogId, Option<(bool, Position)>> = HashMap::new();
         for s in &missed {
@@ -548,14 +564,19 @@ impl Hub {
         let online = |u: UserId| inner.is_online(u);
         let mut out = Vec::new();
         for s in missed {
-            out.extend(match &s.change {
+            let frames = match &s.change {
                 Change::Dialog { id, .. } => match hidden.get(id).copied().flatten() {
                     None => frames_for(m, viewer, s, &online),
                     Some((true, last)) if last == s.position => removed(m, viewer, last, *id),
                     Some(_) => vec![],
                 },
                 _ => frames_for(m, viewer, s, &online),
-            });
+            };
+            let had = match part {
+                Some(part) if s.position == position => part as usize + 1,
+                _ => 0,
+            };
+            out.extend(frames.into_iter().skip(had));
             if out.len() > limit {
                 return None;
             }

@@ -1,10 +1,10 @@
 //! `GET /api/v1/ws`: the token in `Authorization` or, for browsers, `?token=`; `?since=<position>`
-//! resumes. Pings every 20 s; a client silent for 60 s is dropped. A socket whose session ends
+//! resumes (with `&part=<part>`, after that frame of the change at the position). Pings every 20 s; a client silent for 60 s is dropped. A socket whose session ends
 //! (logout, deactivation) is closed with code 4401 `session_ended`; one whose user's role or
 //! rights change, with 4403 `access_changed` (R32).
 
 use super::frames::{frame, FrameData};
-use super::hub::{End, Refused};
+use super::hub::{End, Refused, Resume};
 use super::Hub;
 use crate::app::{usecases::sessions, App};
 use crate::http::extract::{bearer, Session};
@@ -49,6 +49,29 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 pub struct WsParams {
     token: Option<String>,
     since: Option<String>,
+    part: Option<String>,
+}
+
+/// `since=<position>` and, optionally, `part=<part>` (the last frame of that change the client
+/// has).
+fn resume_point(q: &WsParams) -> Result<Option<Resume>, Problem> {
+    let part = match q.part.as_deref() {
+        None => None,
+        Some(p) => Some(
+            p.parse::<u32>()
+                .map_err(|_| Problem::invalid_query("part is not a frame's part"))?,
+        ),
+    };
+    let Some(since) = q.since.as_deref() else {
+        return match part {
+            None => Ok(None),
+            Some(_) => Err(Problem::invalid_query("part needs since")),
+        };
+    };
+    let position: Position = since
+        .parse()
+        .map_err(|_| Problem::invalid_query("since is not a position"))?;
+    Ok(Some(Resume { position, part }))
 }
 
 #[get("/api/v1/ws")]
@@ -62,13 +85,7 @@ pub async fn ws(
     let token = bearer(&req)
         .or_else(|| q.token.clone())
         .ok_or_else(|| Problem::unauthorized("a bearer token or ?token= is required"))?;
-    let since: Option<Position> = match q.since.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.parse()
-                .map_err(|_| Problem::invalid_query("since is not a position"))?,
-        ),
-    };
+    let since = resume_point(&q)?;
     // The session is checked against the same read models the hub registers the socket under,
     // so a deactivation or logout applied in between cannot be missed (R32).
     let connected = {
