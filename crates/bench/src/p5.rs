@@ -141,7 +141,11 @@ pub async fn run(events: usize, keep: Option<&std::path::Path>) {
 
 /// R35: the same log as chatd writes it today, every personal string sealed under its
 /// customer's key (one key per dialog here), rebuilt with the keys known: the cost of opening
-/// them, against the clear log's rebuild in the same run.
+/// them. The baseline is the same sealed log rebuilt by a keyring that opens nothing (the
+/// strings stay sealed), alternately, best of three each (a rebuild's wall time moves by a
+/// quarter between runs here, with the host's cost of fresh memory): the same file in the same state, so
+/// only the opening differs. Against the clear log's rebuild the ratio also carries a second
+/// file's state (a freshly written log's WAL) and longer strings, which is shown, not judged.
 async fn sealed(dialogs: usize, clear: f64) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(SqliteConfig::new(dir.path().join("events.db"))).expect("open");
@@ -164,33 +168,44 @@ async fn sealed(dialogs: usize, clear: f64) {
     for w in writers {
         w.await.unwrap();
     }
-    let (model, rebuilt) = chatd_projections::replay::rebuild_read_models(&*store, keys)
-        .await
-        .expect("rebuild");
-    assert_eq!(model.dialogs.rows.len(), dialogs);
-    let last = model
-        .dialogs
-        .rows
-        .values()
-        .next()
-        .and_then(|r| r.last_message.as_ref());
-    assert!(
-        last.is_some_and(|m| !m.text.starts_with(chatd_projections::privacy::SEALED)),
-        "sealed texts are opened"
-    );
-    let sealed = rebuilt.events_per_sec();
+    let (mut left_sealed, mut opened) = (0f64, 0f64);
+    for _ in 0..3 {
+        let rebuild = |keys| chatd_projections::replay::rebuild_read_models(&*store, keys);
+        let (model, rebuilt) = rebuild(Default::default()).await.expect("rebuild");
+        assert!(
+            last_text(&model).is_some_and(|t| t.starts_with(chatd_projections::privacy::SEALED)),
+            "a keyring without a master key leaves the texts sealed"
+        );
+        left_sealed = left_sealed.max(rebuilt.events_per_sec());
+        drop(model);
+        let (model, rebuilt) = rebuild(keys.clone()).await.expect("rebuild");
+        assert_eq!(model.dialogs.rows.len(), dialogs);
+        assert!(
+            last_text(&model).is_some_and(|t| !t.starts_with(chatd_projections::privacy::SEALED)),
+            "sealed texts are opened"
+        );
+        opened = opened.max(rebuilt.events_per_sec());
+    }
     println!(
-        "    {:<44} {:>12.0}   ({:.2} of the clear log's rebuild; R35 cost bar < 10 %: {})",
-        "rebuild, personal strings sealed (R35)",
-        sealed,
-        sealed / clear,
-        if sealed / clear > 0.9 {
-            "met"
-        } else {
-            "NOT met"
-        }
+        "    {:<44} {:>12.0}   (baseline: the sealed log, its strings left sealed)",
+        "rebuild of the sealed log, nothing opened", left_sealed
+    );
+    let cost = opened / left_sealed;
+    println!(
+        "    {:<44} {:>12.0}   ({:.2} of the same log left sealed; R35 cost bar < 10 %: {}; {:.2} of the clear log's rebuild)",
+        "rebuild, personal strings opened (R35)",
+        opened,
+        cost,
+        met(cost >= 0.9),
+        opened / clear
     );
     store.close().await;
+}
+
+/// The text of some dialog's last message.
+fn last_text(model: &chatd_projections::ReadModel) -> Option<&str> {
+    let row = model.dialogs.rows.values().next()?;
+    row.last_message.as_ref().map(|m| m.text.as_str())
 }
 
 /// The same log copied into PostgreSQL (R33, `chatd store copy`): a bare scan of every column,
