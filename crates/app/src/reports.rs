@@ -108,3 +108,136 @@ fn swap(app: &App, fresh: &mut Reports, after: Option<Position>) -> Option<usize
     m.reports = std::mem::take(fresh);
     Some(m.reports.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chatd_domain::dialog::{Dialog, DialogEvent};
+    use chatd_domain::{Actor, Aggregate, EventMeta, MessageId};
+    use chatd_projections::privacy::Lookup;
+    use chatd_projections::{new_event, new_sealed_event};
+    use chatd_store::keys::StoredKey;
+    use chatd_store::NewEvent;
+    use time::OffsetDateTime;
+
+    const MASTER: [u8; 32] = [7; 32];
+
+    fn recorded(dialog: Uuid, n: u64, e: NewEvent) -> RecordedEvent {
+        RecordedEvent {
+            stream: Dialog::stream(dialog),
+            version: n - 1,
+            id: e.id,
+            event_type: e.event_type,
+            schema_version: e.schema_version,
+            data: e.data,
+            metadata: e.metadata,
+            position: Position::single(n),
+            recorded_at: OffsetDateTime::now_utc(),
+            prev_hash: [0; 32],
+            hash: [0; 32],
+        }
+    }
+
+    fn received(customer: Uuid, text: &str) -> DialogEvent {
+        DialogEvent::MessageReceived {
+            message_id: MessageId(Uuid::new_v4()),
+            external_id: format!("ext-{text}"),
+            author: Actor::Customer {
+                id: Some(customer.into()),
+            },
+            text: text.into(),
+            attachments: vec![],
+            quote: None,
+            sent_at: OffsetDateTime::now_utc(),
+        }
+    }
+
+    /// R35 and R36: the walk stops before an event sealed under a key it has not fetched, and
+    /// `after` stays on the event before it; once that key was fetched and still is not there,
+    /// the event is passed over; with the key, it is applied.
+    #[test]
+    fn a_sealed_event_stops_the_page_until_its_key_is_fetched_then_is_passed_over_or_applied() {
+        let dialog = Uuid::new_v4();
+        let customer = Uuid::new_v4();
+        let writer = Keyring::new(MASTER);
+        let wrapped = writer.fresh_wrapped(customer).expect("a sealing keyring");
+        let Ok(Lookup::Live(key)) = writer.learn(customer, &StoredKey::Live(wrapped.clone()))
+        else {
+            panic!("a live key is learnt")
+        };
+        let meta = EventMeta {
+            at: OffsetDateTime::now_utc(),
+            actor: Actor::Channel {
+                id: Uuid::new_v4().into(),
+            },
+        };
+        let opened = DialogEvent::DialogOpened {
+            dialog_id: dialog.into(),
+            channel_id: Uuid::new_v4().into(),
+            external_chat_id: "chat-1".into(),
+            customer_id: Some(customer.into()),
+        };
+        let page = [
+            recorded(dialog, 1, new_event(Uuid::new_v4(), &meta, &opened)),
+            recorded(
+                dialog,
+                2,
+                new_sealed_event(
+                    Uuid::new_v4(),
+                    &meta,
+                    &received(customer, "sealed"),
+                    customer,
+                    &key,
+                ),
+            ),
+            recorded(
+                dialog,
+                3,
+                new_event(Uuid::new_v4(), &meta, &received(customer, "clear")),
+            ),
+        ];
+        let reader = Keyring::new(MASTER);
+        let none = HashSet::new();
+
+        let mut fresh = Reports::default();
+        let mut after = None;
+        let stopped = fold_page(&mut fresh, &page, &reader, &none, &mut after);
+        assert!(matches!(stopped, Err(Stop::Key(s)) if s == customer));
+        assert_eq!(
+            after,
+            Some(Position::single(1)),
+            "the walk resumes at the sealed event"
+        );
+        let before_sealed = fresh.len();
+
+        // Fetched, and the store had no key for it: passed over, the rest applied.
+        let mut skipped = Reports::default();
+        let mut skipped_after = after;
+        let fetched = HashSet::from([customer]);
+        fold_page(&mut skipped, &page[..1], &reader, &fetched, &mut None).ok();
+        let walked = fold_page(
+            &mut skipped,
+            &page[1..],
+            &reader,
+            &fetched,
+            &mut skipped_after,
+        );
+        assert!(walked.is_ok());
+        assert_eq!(skipped_after, Some(Position::single(3)));
+
+        // With the key: every event applied, the sealed one's facts included.
+        reader
+            .learn(customer, &StoredKey::Live(wrapped))
+            .expect("the key opens under the same master");
+        let mut all = Reports::default();
+        let mut all_after = None;
+        assert!(fold_page(&mut all, &page, &reader, &none, &mut all_after).is_ok());
+        assert_eq!(all_after, Some(Position::single(3)));
+        assert!(
+            all.len() > skipped.len() && skipped.len() > before_sealed,
+            "facts: {before_sealed} before the sealed event, {} with it passed over, {} with it applied",
+            skipped.len(),
+            all.len()
+        );
+    }
+}
