@@ -45,21 +45,24 @@ pub(crate) struct Restoring {
 impl Restoring {
     pub fn reserve(&mut self, cards: usize) {
         self.customers.by_id.reserve(cards);
-        self.customers.by_external.reserve(cards);
+        let all = &mut self.customers;
+        all.by_external.reserve(&all.by_id, cards);
         self.words.reserve(cards * 2);
     }
 
     pub fn insert(&mut self, c: CustomerView) {
         let all = &mut self.customers;
-        if !c.erased {
-            all.by_external
-                .insert((c.source.channel_id, c.external_id.clone()), c.id);
-            self.words.extend(words(&c.name).map(|w| (w, c.id)));
+        let (id, erased) = (c.id, c.erased);
+        if !erased {
+            self.words.extend(words(&c.name).map(|w| (w, id)));
         }
         for t in c.tags.keys() {
-            all.by_tag.entry(*t).or_default().insert(c.id);
+            all.by_tag.entry(*t).or_default().insert(id);
         }
-        all.by_id.insert(c.id, Box::new(c));
+        all.by_id.insert(id, Box::new(c));
+        if !erased {
+            all.by_external.put(&all.by_id, id);
+        }
     }
 
     pub fn finish(mut self) -> Customers {
@@ -80,7 +83,7 @@ impl Restoring {
 pub struct Customers {
     /// Boxed, as the dialog rows are (P6, P7).
     pub by_id: HashMap<CustomerId, Box<CustomerView>, super::IdHash>,
-    by_external: HashMap<(ChannelId, String), CustomerId>,
+    by_external: External,
     /// Customers holding each tag: R16's tag filters start from the rarest tag.
     pub by_tag: HashMap<TagId, HashSet<CustomerId, super::IdHash>>,
     /// Lowercased words of customer names: R16's free text matches word prefixes through it.
@@ -94,11 +97,92 @@ pub fn words(name: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+type Cards = HashMap<CustomerId, Box<CustomerView>, super::IdHash>;
+
+/// The lookup from a channel's external contact to its customer: the ids alone, hashed by the
+/// contact their cards hold, so the index keeps no copy of the external id (P6, P7: a million
+/// customers made a million strings and 120 MB of table for it).
+#[derive(Default)]
+struct External {
+    ids: hashbrown::HashTable<CustomerId>,
+    hasher: Hasher,
+}
+
+impl std::fmt::Debug for External {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "External({} contacts)", self.ids.len())
+    }
+}
+
+type Hasher = foldhash::quality::RandomState;
+
+fn contact_hash(hasher: &Hasher, channel: ChannelId, external_id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    hasher.hash_one((channel, external_id))
+}
+
+/// The hash of the contact on `id`'s card (every id in the table has its card in `cards`).
+fn card_hash(hasher: &Hasher, cards: &Cards, id: &CustomerId) -> u64 {
+    cards.get(id).map_or(0, |c| {
+        contact_hash(hasher, c.source.channel_id, &c.external_id)
+    })
+}
+
+impl External {
+    fn hash(&self, channel: ChannelId, external_id: &str) -> u64 {
+        contact_hash(&self.hasher, channel, external_id)
+    }
+
+    fn reserve(&mut self, cards: &Cards, n: usize) {
+        let Self { ids, hasher } = self;
+        ids.reserve(n, |id| card_hash(hasher, cards, id));
+    }
+
+    fn get(&self, cards: &Cards, channel: ChannelId, external_id: &str) -> Option<CustomerId> {
+        let holds = |id: &CustomerId| {
+            cards
+                .get(id)
+                .is_some_and(|c| c.source.channel_id == channel && c.external_id == external_id)
+        };
+        self.ids
+            .find(self.hash(channel, external_id), holds)
+            .copied()
+    }
+
+    /// Point the contact of `id`'s card (in `cards` already) at `id`, in place of any customer
+    /// it pointed at before.
+    fn put(&mut self, cards: &Cards, id: CustomerId) {
+        let Some(card) = cards.get(&id) else { return };
+        let (channel, external_id) = (card.source.channel_id, card.external_id.as_str());
+        let hash = self.hash(channel, external_id);
+        let holds = |other: &CustomerId| {
+            cards
+                .get(other)
+                .is_some_and(|c| c.source.channel_id == channel && c.external_id == external_id)
+        };
+        let Self { ids, hasher } = self;
+        match ids.entry(hash, holds, |other| card_hash(hasher, cards, other)) {
+            hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = id,
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(id);
+            }
+        }
+    }
+
+    /// Forget `id`'s contact (before its card loses it), if it still points at `id`.
+    fn remove(&mut self, cards: &Cards, id: CustomerId) {
+        let hash = card_hash(&self.hasher, cards, &id);
+        if let Ok(e) = self.ids.find_entry(hash, |x| *x == id) {
+            e.remove();
+        }
+    }
+}
+
 impl Customers {
     pub fn by_external(&self, channel: ChannelId, external_id: &str) -> Option<&CustomerView> {
         self.by_external
-            .get(&(channel, external_id.to_owned()))
-            .and_then(|id| self.get(id))
+            .get(&self.by_id, channel, external_id)
+            .and_then(|id| self.get(&id))
     }
 
     pub fn get(&self, id: &CustomerId) -> Option<&CustomerView> {
@@ -159,13 +243,10 @@ impl Customers {
 
     /// R35: the card keeps no name or contact, and no index finds it by them.
     pub(crate) fn erase(&mut self, id: CustomerId) {
+        self.by_external.remove(&self.by_id, id);
         let Some(c) = self.by_id.get_mut(&id) else {
             return;
         };
-        let key = (c.source.channel_id, c.external_id.clone());
-        if self.by_external.get(&key) == Some(&id) {
-            self.by_external.remove(&key);
-        }
         for w in words(&c.name) {
             if let Some(ids) = self.by_word.get_mut(&w) {
                 ids.retain(|x| *x != id);
@@ -185,10 +266,6 @@ impl Customers {
 
     pub fn apply(&mut self, r: &Recorded<CustomerEvent>, stream_id: CustomerId) {
         if let CustomerEvent::CustomerRegistered(reg) = &r.event {
-            self.by_external.insert(
-                (reg.source.channel_id, reg.external_id.clone()),
-                reg.customer_id,
-            );
             for w in words(&reg.name) {
                 self.by_word.entry(w).or_default().push(reg.customer_id);
             }
@@ -209,6 +286,7 @@ impl Customers {
                     refused_files: Vec::new(),
                 }),
             );
+            self.by_external.put(&self.by_id, reg.customer_id);
             return;
         }
         let Some(c) = self.by_id.get_mut(&stream_id) else {
@@ -271,6 +349,71 @@ mod tests {
             erased: false,
             refused_files: vec![],
         }
+    }
+
+    /// The contact index holds ids only, hashed through their cards: every contact finds its
+    /// customer after the table grew from empty, on the right channel only; an erased customer
+    /// is found by nobody, and a new registration of that contact finds the new customer.
+    #[test]
+    fn a_contact_finds_its_customer_on_its_channel_until_erased_then_the_new_one() {
+        let other: ChannelId = uuid::Uuid::new_v4().into();
+        let mut r = Restoring::default();
+        let mut cards = Vec::new();
+        for i in 0..3000 {
+            let mut c = card(&format!("contact-{i}"));
+            if i % 2 == 1 {
+                c.source.channel_id = other;
+            }
+            cards.push((c.id, c.source.channel_id, c.external_id.clone()));
+            r.insert(c);
+        }
+        let mut all = r.finish();
+        let nil: ChannelId = uuid::Uuid::nil().into();
+        for (id, channel, ext) in &cards {
+            assert_eq!(all.by_external(*channel, ext).map(|c| c.id), Some(*id));
+            let wrong = if *channel == other { nil } else { other };
+            assert!(
+                all.by_external(wrong, ext).is_none(),
+                "{ext} on the other channel"
+            );
+        }
+        assert!(all.by_external(nil, "nobody").is_none());
+
+        let (gone, channel, ext) = cards[10].clone();
+        all.erase(gone);
+        assert!(
+            all.by_external(channel, &ext).is_none(),
+            "erased: found by nobody"
+        );
+        assert_eq!(
+            all.by_external(channel, "contact-12").map(|c| c.id),
+            Some(cards[12].0)
+        );
+
+        let again: CustomerId = uuid::Uuid::new_v4().into();
+        let fresh = card(&ext);
+        let registered = CustomerEvent::CustomerRegistered(chatd_domain::customer::Registration {
+            customer_id: again,
+            external_id: ext.clone(),
+            name: ext.clone(),
+            avatar_url: None,
+            phone: None,
+            email: None,
+            source: fresh.source,
+        });
+        let meta = chatd_domain::EventMeta {
+            at: time::OffsetDateTime::now_utc(),
+            actor: chatd_domain::Actor::Channel { id: channel },
+        };
+        all.apply(
+            &Recorded {
+                meta,
+                event: registered,
+            },
+            again,
+        );
+        assert_eq!(all.by_external(channel, &ext).map(|c| c.id), Some(again));
+        assert_eq!(all.get(&gone).map(|c| c.erased), Some(true));
     }
 
     /// R16's free text: every query word starts a word of the name, whichever word is rarest
