@@ -114,7 +114,8 @@ impl std::fmt::Debug for External {
     }
 }
 
-type Hasher = foldhash::quality::RandomState;
+/// SipHash, seeded per process: a channel's external ids are chosen outside chatd (DECISIONS).
+type Hasher = std::collections::hash_map::RandomState;
 
 fn contact_hash(hasher: &Hasher, channel: ChannelId, external_id: &str) -> u64 {
     use std::hash::BuildHasher;
