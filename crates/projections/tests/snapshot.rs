@@ -148,12 +148,17 @@ enum Via {
     Binary,
     /// The JSON of earlier builds, still read once on upgrade.
     Json,
+    /// The binary file of earlier builds: each section one LZ4 block, not frames.
+    WholeBlocks,
 }
 
 fn round_trip(m: &ReadModel, via: Via) -> ReadModel {
     match via {
         Via::Binary => {
             binary::decode(&binary::encode(m).compress().to_bytes()).expect("reads back")
+        }
+        Via::WholeBlocks => {
+            binary::decode(&binary::encode(m).compress_whole()).expect("reads back")
         }
         Via::Json => {
             let json = serde_json::to_vec(&m.snapshot()).unwrap();
@@ -166,6 +171,11 @@ fn round_trip(m: &ReadModel, via: Via) -> ReadModel {
 #[test]
 fn a_restored_snapshot_answers_like_the_original() {
     restored_answers_like_the_original(Via::Binary);
+}
+
+#[test]
+fn a_snapshot_file_of_earlier_builds_one_block_a_section_answers_like_the_original() {
+    restored_answers_like_the_original(Via::WholeBlocks);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The snapshot file: a header, then three sections (the head; the customers; the dialogs), each
-//! a run of postcard items with its own CRC-32. Postcard writes the views' serde form compactly
+//! a run of postcard items with its own CRC-32, in LZ4 frames of about a MiB (`chunks`). Postcard writes the views' serde form compactly
 //! (varints, UUIDs as 16 bytes, no field names), so a million dialogs take a few hundred MB, not
 //! a GB of JSON.
 //!
@@ -8,18 +8,20 @@
 //! go. Read on two threads as well: the customers are rebuilt beside the dialogs, each with its
 //! indexes, item by item as they are decoded.
 
+use super::chunks::{pack, Chunked, Cuts};
 use super::{DialogsPart, Head, FORMAT};
 use crate::model::customers::{self, Customers};
 use crate::model::dialogs::Waiting;
 use crate::model::outbox::Outbox;
 use crate::model::ReadModel;
 use postcard::ser_flavors::Flavor;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 
-const MAGIC: &[u8; 8] = b"chatdRM\x01";
+const MAGIC: &[u8; 8] = b"chatdRM\x02";
+/// The previous container, still read: each section one LZ4 block.
+const MAGIC_WHOLE: &[u8; 8] = b"chatdRM\x01";
 const SECTIONS: usize = 3;
 /// Magic, format, then each section's length (u64) and CRC-32 (u32).
 const HEADER: usize = 8 + 4 + SECTIONS * 12;
@@ -35,9 +37,10 @@ pub enum Unreadable {
     Damaged(&'static str),
 }
 
-/// The sections as encoded under the read lock, before compression.
+/// The sections as encoded under the read lock, before compression, with where their frames end.
 pub struct Raw {
     sections: [Vec<u8>; SECTIONS],
+    cuts: [Cuts; SECTIONS],
 }
 
 impl Raw {
@@ -50,17 +53,30 @@ impl Raw {
     /// channel's, manager's and customer's ids, which LZ4 finds; it reads back at GB/s.
     pub fn compress(self) -> Encoded {
         let [head, customers, dialogs] = self.sections;
+        let [head_cuts, customer_cuts, dialog_cuts] = self.cuts;
         std::thread::scope(|s| {
-            let customers = s.spawn(move || lz4_flex::compress_prepend_size(&customers));
-            let dialogs = lz4_flex::compress_prepend_size(&dialogs);
+            let customers = s.spawn(move || pack(&customers, &customer_cuts));
+            let dialogs = pack(&dialogs, &dialog_cuts);
             Encoded {
                 sections: [
-                    lz4_flex::compress_prepend_size(&head),
+                    pack(&head, &head_cuts),
                     customers.join().expect("compressing the customers"),
                     dialogs,
                 ],
             }
         })
+    }
+}
+
+impl Raw {
+    /// The previous container (`chatdRM\x01`: each section one LZ4 block), which this build
+    /// still reads; written only by the tests that check it does.
+    #[doc(hidden)]
+    pub fn compress_whole(self) -> Vec<u8> {
+        let sections = self.sections.map(|s| lz4_flex::compress_prepend_size(&s));
+        let mut out = Encoded { sections }.to_bytes();
+        out[..8].copy_from_slice(MAGIC_WHOLE);
+        out
     }
 }
 
@@ -126,71 +142,35 @@ fn put_seq<'a, T: Serialize + 'a>(buf: &mut Vec<u8>, items: impl ExactSizeIterat
     items.for_each(|i| put(buf, &i));
 }
 
-struct In<'a>(&'a [u8]);
-
-impl In<'_> {
-    fn take<T: DeserializeOwned>(&mut self) -> Result<T, Unreadable> {
-        let (v, rest) = postcard::take_from_bytes(self.0)
-            .map_err(|_| Unreadable::Damaged("an item does not decode"))?;
-        self.0 = rest;
-        Ok(v)
+/// A section that is one long sequence, cut into frames between its items.
+fn put_rows<'a, T: Serialize + 'a>(
+    items: impl ExactSizeIterator<Item = T>,
+    capacity: usize,
+) -> (Vec<u8>, Cuts) {
+    let mut buf = Vec::with_capacity(capacity);
+    let mut cuts = Cuts::default();
+    put(&mut buf, &(items.len() as u64));
+    for i in items {
+        put(&mut buf, &i);
+        cuts.item_ends(buf.len());
     }
-
-    /// A sequence's items, handed one by one to `each`.
-    fn each<T: DeserializeOwned>(&mut self, each: impl FnMut(T)) -> Result<(), Unreadable> {
-        let n = self.count()?;
-        self.items(n, each)
-    }
-
-    /// How many items a sequence has.
-    fn count(&mut self) -> Result<usize, Unreadable> {
-        let n: u64 = self.take()?;
-        // Each item takes at least a byte: a count beyond what is left is damage, not a reason
-        // to reserve memory.
-        if n > self.0.len() as u64 {
-            return Err(Unreadable::Damaged("a count beyond the section"));
-        }
-        Ok(n as usize)
-    }
-
-    fn items<T: DeserializeOwned>(
-        &mut self,
-        n: usize,
-        mut each: impl FnMut(T),
-    ) -> Result<(), Unreadable> {
-        for _ in 0..n {
-            each(self.take()?);
-        }
-        Ok(())
-    }
-
-    fn seq<T: DeserializeOwned>(&mut self) -> Result<Vec<T>, Unreadable> {
-        let mut all = Vec::new();
-        self.each(|t| all.push(t))?;
-        Ok(all)
-    }
-
-    fn done(&self) -> Result<(), Unreadable> {
-        match self.0.is_empty() {
-            true => Ok(()),
-            false => Err(Unreadable::Damaged("bytes after the last item")),
-        }
-    }
+    (buf, cuts)
 }
 
 /// The read models' snapshot, encoded without copying them (see the module's note).
 pub fn encode(m: &ReadModel) -> Raw {
     std::thread::scope(|s| {
         let customers = s.spawn(|| {
-            let mut buf = Vec::with_capacity(m.customers.by_id.len() * 128);
-            put_seq(&mut buf, in_memory_order(m.customers.by_id.values()));
-            buf
+            let cards = m.customers.by_id.values();
+            put_rows(in_memory_order(cards), m.customers.by_id.len() * 128)
         });
-        let mut dialogs = Vec::with_capacity(m.dialogs.rows.len() * 320);
-        put_seq(&mut dialogs, in_memory_order(m.dialogs.rows.values()));
+        let rows = m.dialogs.rows.values();
+        let (dialogs, dialog_cuts) = put_rows(in_memory_order(rows), m.dialogs.rows.len() * 320);
         let head = head(m);
+        let (customers, customer_cuts) = customers.join().expect("customer encoding");
         Raw {
-            sections: [head, customers.join().expect("customer encoding"), dialogs],
+            sections: [head, customers, dialogs],
+            cuts: [Cuts::default(), customer_cuts, dialog_cuts],
         }
     })
 }
@@ -228,7 +208,7 @@ fn head(m: &ReadModel) -> Vec<u8> {
     b
 }
 
-fn read_head(mut i: In) -> Result<Head, Unreadable> {
+fn read_head(mut i: Chunked) -> Result<Head, Unreadable> {
     let mut h = Head {
         position: i.take()?,
         ..Head::default()
@@ -269,9 +249,11 @@ fn read_head(mut i: In) -> Result<Head, Unreadable> {
 
 /// The read models a snapshot file holds.
 pub fn decode(file: &[u8]) -> Result<ReadModel, Unreadable> {
-    if file.len() < HEADER || &file[..8] != MAGIC {
-        return Err(Unreadable::NotASnapshot);
-    }
+    let whole = match file.get(..8) {
+        Some(m) if file.len() >= HEADER && m == MAGIC => false,
+        Some(m) if file.len() >= HEADER && m == MAGIC_WHOLE => true,
+        _ => return Err(Unreadable::NotASnapshot),
+    };
     let word = |at: usize| u32::from_le_bytes(file[at..at + 4].try_into().expect("4 bytes"));
     let format = word(8);
     if format != FORMAT {
@@ -297,19 +279,17 @@ pub fn decode(file: &[u8]) -> Result<ReadModel, Unreadable> {
     if at != file.len() {
         return Err(Unreadable::Damaged("bytes after the last section"));
     }
-    let head = read_head(In(&unpack(sections[0])?))?;
+    let head = read_head(Chunked::new(sections[0], whole))?;
     let waiting = head.waiting();
     let (customers, dialogs) = std::thread::scope(|s| {
-        let customers = s.spawn(|| read_customers(sections[1]));
-        let dialogs = read_dialogs(sections[2], waiting);
+        let customers = s.spawn(|| read_customers(Chunked::new(sections[1], whole)));
+        let dialogs = read_dialogs(Chunked::new(sections[2], whole), waiting);
         (customers.join().expect("customer decoding"), dialogs)
     });
     Ok(head.assemble(customers?, dialogs?))
 }
 
-fn read_customers(section: &[u8]) -> Result<Customers, Unreadable> {
-    let bytes = unpack(section)?;
-    let mut i = In(&bytes);
+fn read_customers(mut i: Chunked) -> Result<Customers, Unreadable> {
     let mut part = customers::Restoring::default();
     let n = i.count()?;
     part.reserve(n);
@@ -318,27 +298,11 @@ fn read_customers(section: &[u8]) -> Result<Customers, Unreadable> {
     Ok(part.finish())
 }
 
-fn read_dialogs(section: &[u8], waiting: Waiting) -> Result<DialogsPart, Unreadable> {
-    let bytes = unpack(section)?;
-    let mut i = In(&bytes);
+fn read_dialogs(mut i: Chunked, waiting: Waiting) -> Result<DialogsPart, Unreadable> {
     let mut part = DialogsPart::new(waiting);
     let n = i.count()?;
     part.reserve(n);
     i.items(n, |d| part.insert(d))?;
     i.done()?;
     Ok(part)
-}
-
-/// A section as encoded, from its LZ4 block (its length first, as a little-endian u32).
-fn unpack(section: &[u8]) -> Result<Vec<u8>, Unreadable> {
-    let size = section
-        .get(..4)
-        .map(|s| u32::from_le_bytes(s.try_into().expect("4 bytes")) as usize)
-        .ok_or(Unreadable::Damaged("a section without its size"))?;
-    // LZ4 expands at most 255 to 1: a larger size is damage, not memory to give.
-    if size > section.len().saturating_mul(255) {
-        return Err(Unreadable::Damaged("a section larger than LZ4 allows"));
-    }
-    lz4_flex::decompress_size_prepended(section)
-        .map_err(|_| Unreadable::Damaged("a section does not decompress"))
 }

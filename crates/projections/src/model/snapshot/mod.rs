@@ -5,6 +5,7 @@
 //! snapshot costs time, never correctness.
 
 pub mod binary;
+mod chunks;
 
 use super::catalog::{Catalog, ChannelView, OrderView, QuickReplyView, TagView};
 use super::customers::{self, CustomerView, Customers};
