@@ -1,7 +1,7 @@
 //! The snapshot file: a header, then three sections (the head; the customers; the dialogs), each
-//! a run of postcard items with its own CRC-32, in LZ4 frames of about a MiB (`chunks`). Postcard writes the views' serde form compactly
-//! (varints, UUIDs as 16 bytes, no field names), so a million dialogs take a few hundred MB, not
-//! a GB of JSON.
+//! a run of postcard items with its own CRC-32, in LZ4 frames of about a MiB (`chunks`). Postcard
+//! writes the views' serde form compactly (varints, UUIDs as 16 bytes, no field names), so a
+//! million dialogs take a few hundred MB, not a GB of JSON.
 //!
 //! Written straight from the live read models (no copy of them is made): the customers and the
 //! dialogs are encoded on two threads under one read lock, and the file is written after it is let
@@ -66,9 +66,7 @@ impl Raw {
             }
         })
     }
-}
 
-impl Raw {
     /// The previous container (`chatdRM\x01`: each section one LZ4 block), which this build
     /// still reads; written only by the tests that check it does.
     #[doc(hidden)]
