@@ -41,12 +41,12 @@ pub async fn load(path: &Path, head: Option<Position>) -> Option<Restored> {
 
 fn read(path: &Path) -> Option<Restored> {
     let started = std::time::Instant::now();
-    match std::fs::read(path) {
-        Ok(bytes) => match binary::decode(&bytes) {
+    match binary::decode_file(path) {
+        Ok(decoded) => match decoded {
             Ok(model) => {
                 tracing::info!(
                     position = ?model.position,
-                    bytes = bytes.len(),
+                    bytes = std::fs::metadata(path).map_or(0, |m| m.len()),
                     ms = started.elapsed().as_millis() as u64,
                     "read models restored from {}",
                     path.display()

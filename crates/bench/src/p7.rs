@@ -15,8 +15,9 @@ pub const RESTORE_CHILD: &str = "CHATD_P7_RESTORE";
 /// The child: restore the snapshot at `path`, print seconds taken and dialogs restored.
 pub fn restore_child(path: &std::ffi::OsStr) {
     let started = Instant::now();
-    let bytes = std::fs::read(path).expect("snapshot file");
-    let model = binary::decode(&bytes).expect("the snapshot reads back");
+    let model = binary::decode_file(std::path::Path::new(path))
+        .expect("snapshot file")
+        .expect("the snapshot reads back");
     println!(
         "{} {}",
         started.elapsed().as_secs_f64(),

@@ -150,12 +150,20 @@ enum Via {
     Json,
     /// The binary file of earlier builds: each section one LZ4 block, not frames.
     WholeBlocks,
+    /// The snapshot file on disk, read a frame at a time (as chatd starts).
+    File,
 }
 
 fn round_trip(m: &ReadModel, via: Via) -> ReadModel {
     match via {
         Via::Binary => {
             binary::decode(&binary::encode(m).compress().to_bytes()).expect("reads back")
+        }
+        Via::File => {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("readmodels.snapshot");
+            std::fs::write(&path, binary::encode(m).compress().to_bytes()).unwrap();
+            binary::decode_file(&path).unwrap().expect("reads back")
         }
         Via::WholeBlocks => {
             binary::decode(&binary::encode(m).compress_whole()).expect("reads back")
@@ -171,6 +179,11 @@ fn round_trip(m: &ReadModel, via: Via) -> ReadModel {
 #[test]
 fn a_restored_snapshot_answers_like_the_original() {
     restored_answers_like_the_original(Via::Binary);
+}
+
+#[test]
+fn a_snapshot_read_from_its_file_a_frame_at_a_time_answers_like_the_original() {
+    restored_answers_like_the_original(Via::File);
 }
 
 #[test]
@@ -234,12 +247,25 @@ fn a_damaged_or_foreign_snapshot_file_is_refused() {
     });
     let good = binary::encode(&m).compress().to_bytes();
     assert!(binary::decode(&good).is_ok());
-    // Any byte changed in any section.
+    // Any byte changed in any section, in memory or read from the file a frame at a time.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("readmodels.snapshot");
+    let from_file = |bytes: &[u8]| {
+        std::fs::write(&path, bytes).unwrap();
+        binary::decode_file(&path).unwrap()
+    };
+    assert!(from_file(&good).is_ok());
     for at in [60, good.len() / 2, good.len() - 1] {
         let mut bad = good.clone();
         bad[at] ^= 0x5a;
         assert!(matches!(binary::decode(&bad), Err(Unreadable::Damaged(_))));
+        assert!(
+            matches!(from_file(&bad), Err(Unreadable::Damaged(_))),
+            "{at}"
+        );
     }
+    assert!(from_file(&good[..good.len() - 7]).is_err());
+    assert!(matches!(from_file(b"{}"), Err(Unreadable::NotASnapshot)));
     // Cut short, or grown.
     assert!(binary::decode(&good[..good.len() - 7]).is_err());
     let mut longer = good.clone();

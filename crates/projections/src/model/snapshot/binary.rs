@@ -8,7 +8,7 @@
 //! go. Read on two threads as well: the customers are rebuilt beside the dialogs, each with its
 //! indexes, item by item as they are decoded.
 
-use super::chunks::{pack, Chunked, Cuts};
+use super::chunks::{pack, Chunked, Cuts, Frames};
 use super::{DialogsPart, Head, FORMAT};
 use crate::model::customers::{self, Customers};
 use crate::model::dialogs::Waiting;
@@ -247,41 +247,79 @@ fn read_head(mut i: Chunked) -> Result<Head, Unreadable> {
 
 /// The read models a snapshot file holds.
 pub fn decode(file: &[u8]) -> Result<ReadModel, Unreadable> {
-    let whole = match file.get(..8) {
-        Some(m) if file.len() >= HEADER && m == MAGIC => false,
-        Some(m) if file.len() >= HEADER && m == MAGIC_WHOLE => true,
+    let (whole, sections) = layout(
+        file.get(..HEADER.min(file.len())).unwrap_or(&[]),
+        file.len() as u64,
+    )?;
+    let sections = sections.map(|(at, len, crc)| {
+        let bytes = &file[at as usize..(at + len) as usize];
+        (crc32fast::hash(bytes) == crc).then_some(bytes)
+    });
+    let [Some(head), Some(customers), Some(dialogs)] = sections else {
+        return Err(Unreadable::Damaged("a section's checksum differs"));
+    };
+    restore([head, customers, dialogs].map(Frames::Bytes), whole)
+}
+
+/// The read models the snapshot file at `path` holds, read a frame at a time: the file is never
+/// in memory whole, nor any section of it decompressed (P7). Each section's checksum is checked
+/// when its last frame has been read.
+pub fn decode_file(path: &std::path::Path) -> std::io::Result<Result<ReadModel, Unreadable>> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut header = vec![0; HEADER.min(len as usize)];
+    file.read_exact_at(&mut header, 0)?;
+    let (whole, sections) = match layout(&header, len) {
+        Ok(l) => l,
+        Err(e) => return Ok(Err(e)),
+    };
+    let frames = sections.map(|(at, len, crc)| Frames::file(&file, at, len, crc));
+    Ok(restore(frames, whole))
+}
+
+/// Where a section is in the file: offset, length, CRC-32.
+type Span = (u64, u64, u32);
+
+/// Whether the file is of the previous container, and where its sections are, from its header
+/// and its length.
+fn layout(header: &[u8], file_len: u64) -> Result<(bool, [Span; SECTIONS]), Unreadable> {
+    let whole = match header.get(..8) {
+        Some(m) if header.len() >= HEADER && m == MAGIC => false,
+        Some(m) if header.len() >= HEADER && m == MAGIC_WHOLE => true,
         _ => return Err(Unreadable::NotASnapshot),
     };
-    let word = |at: usize| u32::from_le_bytes(file[at..at + 4].try_into().expect("4 bytes"));
+    let word = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
     let format = word(8);
     if format != FORMAT {
         return Err(Unreadable::OtherFormat(format));
     }
-    let mut sections = Vec::with_capacity(SECTIONS);
-    let mut at = HEADER;
-    for k in 0..SECTIONS {
+    let mut sections = [(0, 0, 0); SECTIONS];
+    let mut at = HEADER as u64;
+    for (k, section) in sections.iter_mut().enumerate() {
         let entry = 12 + k * 12;
-        let len = u64::from_le_bytes(file[entry..entry + 8].try_into().expect("8 bytes"));
-        let end = usize::try_from(len)
-            .ok()
-            .and_then(|len| at.checked_add(len))
-            .filter(|end| *end <= file.len())
+        let len = u64::from_le_bytes(header[entry..entry + 8].try_into().expect("8 bytes"));
+        let end = at
+            .checked_add(len)
+            .filter(|end| *end <= file_len)
             .ok_or(Unreadable::Damaged("a section beyond the file"))?;
-        let bytes = &file[at..end];
-        if crc32fast::hash(bytes) != word(entry + 8) {
-            return Err(Unreadable::Damaged("a section's checksum differs"));
-        }
-        sections.push(bytes);
+        *section = (at, len, word(entry + 8));
         at = end;
     }
-    if at != file.len() {
+    if at != file_len {
         return Err(Unreadable::Damaged("bytes after the last section"));
     }
-    let head = read_head(Chunked::new(sections[0], whole))?;
+    Ok((whole, sections))
+}
+
+/// The head first (the dialogs' order depends on it), then the customers beside the dialogs.
+fn restore(frames: [Frames; SECTIONS], whole: bool) -> Result<ReadModel, Unreadable> {
+    let [head, customers, dialogs] = frames;
+    let head = read_head(Chunked::new(head, whole))?;
     let waiting = head.waiting();
     let (customers, dialogs) = std::thread::scope(|s| {
-        let customers = s.spawn(|| read_customers(Chunked::new(sections[1], whole)));
-        let dialogs = read_dialogs(Chunked::new(sections[2], whole), waiting);
+        let customers = s.spawn(|| read_customers(Chunked::new(customers, whole)));
+        let dialogs = read_dialogs(Chunked::new(dialogs, whole), waiting);
         (customers.join().expect("customer decoding"), dialogs)
     });
     Ok(head.assemble(customers?, dialogs?))

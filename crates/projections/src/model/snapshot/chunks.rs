@@ -40,10 +40,115 @@ pub fn pack(raw: &[u8], cuts: &Cuts) -> Vec<u8> {
     out
 }
 
+/// Where a section's frames come from: bytes in memory, or its span of the snapshot file, read
+/// at offsets a frame at a time (so a restore holds no copy of the file either), its CRC-32
+/// checked when the last frame has been read.
+pub enum Frames<'a> {
+    Bytes(&'a [u8]),
+    File {
+        file: &'a std::fs::File,
+        at: u64,
+        end: u64,
+        crc: crc32fast::Hasher,
+        expected: u32,
+        block: Vec<u8>,
+    },
+}
+
+impl<'a> Frames<'a> {
+    pub fn file(file: &'a std::fs::File, at: u64, len: u64, expected: u32) -> Self {
+        Frames::File {
+            file,
+            at,
+            end: at + len,
+            crc: crc32fast::Hasher::new(),
+            expected,
+            block: Vec::new(),
+        }
+    }
+
+    /// The next frame's block (its decompressed size first); `None` after the last.
+    fn next_block(&mut self, whole: bool) -> Result<Option<&[u8]>, Unreadable> {
+        match self {
+            Frames::Bytes(rest) => {
+                if rest.is_empty() {
+                    return Ok(None);
+                }
+                if whole {
+                    return Ok(Some(std::mem::take(rest)));
+                }
+                let len = rest
+                    .get(..4)
+                    .map(|s| u32::from_le_bytes(s.try_into().expect("4 bytes")) as usize)
+                    .ok_or(Unreadable::Damaged("a frame without its length"))?;
+                let frame = rest
+                    .get(4..4 + len)
+                    .ok_or(Unreadable::Damaged("a frame beyond its section"))?;
+                *rest = &rest[4 + len..];
+                Ok(Some(frame))
+            }
+            Frames::File {
+                file,
+                at,
+                end,
+                crc,
+                block,
+                ..
+            } => {
+                if *at == *end {
+                    return Ok(None);
+                }
+                let left = *end - *at;
+                let mut read = |len: u64, into: &mut Vec<u8>| {
+                    if len > *end - *at {
+                        return Err(Unreadable::Damaged("a frame beyond its section"));
+                    }
+                    into.resize(len as usize, 0);
+                    std::os::unix::fs::FileExt::read_exact_at(*file, into, *at)
+                        .map_err(|_| Unreadable::Damaged("a section cannot be read"))?;
+                    crc.update(into);
+                    *at += len;
+                    Ok(())
+                };
+                let len = if whole {
+                    left
+                } else {
+                    let mut prefix = Vec::with_capacity(4);
+                    read(4, &mut prefix)?;
+                    u32::from_le_bytes(prefix[..4].try_into().expect("4 bytes")) as u64
+                };
+                read(len, block)?;
+                Ok(Some(block))
+            }
+        }
+    }
+
+    /// Compressed bytes not read yet.
+    fn left(&self) -> u64 {
+        match self {
+            Frames::Bytes(rest) => rest.len() as u64,
+            Frames::File { at, end, .. } => end - at,
+        }
+    }
+
+    /// Every frame read: whether the bytes were the ones written.
+    fn intact(&self) -> bool {
+        match self {
+            Frames::Bytes(rest) => rest.is_empty(),
+            Frames::File {
+                at,
+                end,
+                crc,
+                expected,
+                ..
+            } => at == end && crc.clone().finalize() == *expected,
+        }
+    }
+}
+
 /// A section's items, decoded frame by frame.
 pub struct Chunked<'a> {
-    /// Frames not read yet.
-    rest: &'a [u8],
+    frames: Frames<'a>,
     /// The previous container: the whole section is one block.
     whole: bool,
     buf: Vec<u8>,
@@ -52,9 +157,9 @@ pub struct Chunked<'a> {
 }
 
 impl<'a> Chunked<'a> {
-    pub fn new(section: &'a [u8], whole: bool) -> Self {
+    pub fn new(frames: Frames<'a>, whole: bool) -> Self {
         Chunked {
-            rest: section,
+            frames,
             whole,
             buf: Vec::new(),
             at: 0,
@@ -64,23 +169,8 @@ impl<'a> Chunked<'a> {
 
     /// Decompress the next frame into the buffer; `false` when there is none.
     fn next_frame(&mut self) -> Result<bool, Unreadable> {
-        if self.rest.is_empty() {
+        let Some(block) = self.frames.next_block(self.whole)? else {
             return Ok(false);
-        }
-        let block = if self.whole {
-            std::mem::take(&mut self.rest)
-        } else {
-            let len = self
-                .rest
-                .get(..4)
-                .map(|s| u32::from_le_bytes(s.try_into().expect("4 bytes")) as usize)
-                .ok_or(Unreadable::Damaged("a frame without its length"))?;
-            let frame = self
-                .rest
-                .get(4..4 + len)
-                .ok_or(Unreadable::Damaged("a frame beyond its section"))?;
-            self.rest = &self.rest[4 + len..];
-            frame
         };
         let (size, body) = block
             .split_first_chunk::<4>()
@@ -125,7 +215,7 @@ impl<'a> Chunked<'a> {
         let n: u64 = self.take()?;
         // Each item takes at least a byte, and LZ4 expands at most 255 to 1: a count beyond
         // what is left is damage, not a reason to reserve memory.
-        let left = (self.end - self.at) as u64 + (self.rest.len() as u64).saturating_mul(255);
+        let left = (self.end - self.at) as u64 + self.frames.left().saturating_mul(255);
         if n > left {
             return Err(Unreadable::Damaged("a count beyond the section"));
         }
@@ -149,10 +239,13 @@ impl<'a> Chunked<'a> {
         Ok(all)
     }
 
-    pub fn done(&self) -> Result<(), Unreadable> {
-        match self.at == self.end && self.rest.is_empty() {
+    pub fn done(&mut self) -> Result<(), Unreadable> {
+        if self.at != self.end || self.frames.next_block(self.whole)?.is_some() {
+            return Err(Unreadable::Damaged("bytes after the last item"));
+        }
+        match self.frames.intact() {
             true => Ok(()),
-            false => Err(Unreadable::Damaged("bytes after the last item")),
+            false => Err(Unreadable::Damaged("a section's checksum differs")),
         }
     }
 }
@@ -179,16 +272,16 @@ mod tests {
         let framed = pack(&raw, &cuts);
         let whole = lz4_flex::compress_prepend_size(&raw);
         for (section, is_whole) in [(&framed, false), (&whole, true)] {
-            let mut r = Chunked::new(section, is_whole);
+            let mut r = Chunked::new(Frames::Bytes(section), is_whole);
             let back: Vec<(u64, String)> = r.seq().unwrap();
             assert_eq!(back, items);
             r.done().unwrap();
         }
-        let mut short = Chunked::new(&framed[..framed.len() - 3], false);
+        let mut short = Chunked::new(Frames::Bytes(&framed[..framed.len() - 3]), false);
         assert!(short.seq::<(u64, String)>().is_err());
         let mut longer = framed.clone();
         longer.extend(pack(b"\x01", &Cuts::default()));
-        let mut r = Chunked::new(&longer, false);
+        let mut r = Chunked::new(Frames::Bytes(&longer), false);
         r.seq::<(u64, String)>().unwrap();
         assert!(r.done().is_err(), "a frame after the last item");
     }
