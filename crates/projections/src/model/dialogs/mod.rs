@@ -222,8 +222,9 @@ pub struct Dialogs {
     caught_up: HashMap<UserId, HashSet<DialogId>>,
     /// Per user: dialogs marked unread.
     marked: HashMap<UserId, HashSet<DialogId>>,
-    /// Dialogs pinned to each customer, for tag filters driven from customers.
-    pub by_customer: HashMap<CustomerId, Vec<DialogId>, super::IdHash>,
+    /// Dialogs pinned to each customer, for tag filters driven from customers. Most customers
+    /// have one dialog, which is held in place: no allocation per customer (P6, P7).
+    pub by_customer: HashMap<CustomerId, smallvec::SmallVec<[DialogId; 1]>, super::IdHash>,
     pub waiting: Waiting,
 }
 
