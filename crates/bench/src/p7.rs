@@ -18,8 +18,9 @@ pub fn restore_child(path: &std::ffi::OsStr) {
     let model = binary::decode_file(std::path::Path::new(path))
         .expect("snapshot file")
         .expect("the snapshot reads back");
+    let (user, kernel) = cpu_seconds();
     println!(
-        "{} {}",
+        "{} {} {user} {kernel}",
         started.elapsed().as_secs_f64(),
         model.dialogs.rows.len()
     );
@@ -27,20 +28,46 @@ pub fn restore_child(path: &std::ffi::OsStr) {
     std::process::exit(0);
 }
 
-/// Seconds a fresh process takes to restore the snapshot at `path`, checked to hold `dialogs`.
-fn restore_once(path: &std::path::Path, dialogs: usize) -> f64 {
+/// This process's CPU seconds so far, in user mode and in the kernel (`/proc/self/stat`, in
+/// clock ticks of 1/100 s, Linux's); zeros where there is no such file.
+fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name (which may hold spaces) start at the state, field 3;
+    // utime and stime are fields 14 and 15.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let field = |n: usize| {
+        after
+            .split_whitespace()
+            .nth(n - 3)
+            .and_then(|t| t.parse::<f64>().ok())
+            .map_or(0.0, |t| t / 100.0)
+    };
+    (field(14), field(15))
+}
+
+/// One fresh process's restore: wall seconds, and its CPU seconds in user mode and the kernel.
+struct Restore {
+    wall: f64,
+    user: f64,
+    kernel: f64,
+}
+
+/// A fresh process restores the snapshot at `path`, checked to hold `dialogs`.
+fn restore_once(path: &std::path::Path, dialogs: usize) -> Restore {
     let out = std::process::Command::new(std::env::current_exe().expect("exe"))
         .env(RESTORE_CHILD, path)
         .output()
         .expect("the restoring process runs");
     let answer = String::from_utf8_lossy(&out.stdout);
-    let (read, rows) = answer
-        .trim()
-        .split_once(' ')
-        .and_then(|(s, n)| Some((s.parse::<f64>().ok()?, n.parse::<usize>().ok()?)))
-        .unwrap_or_else(|| panic!("the restoring process said {answer:?}"));
-    assert_eq!(rows, dialogs);
-    read
+    let said: Vec<f64> = answer
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [wall, rows, user, kernel] = said[..] else {
+        panic!("the restoring process said {answer:?}")
+    };
+    assert_eq!(rows as usize, dialogs);
+    Restore { wall, user, kernel }
 }
 
 /// The longest a model reader waits while `take` holds the read lock, with a writer (the
@@ -99,11 +126,16 @@ pub fn run(w: &mut World, dialogs: usize, keep: Option<&std::path::Path>) {
     // As chatd starts: a fresh process reads the file and restores the models. Three of them,
     // one after another: the first meets memory the VM's host has not backed yet (its kernel time
     // varies tenfold from run to run); a restart finds what the process before it let go.
-    let mut restores: Vec<f64> = (0..3).map(|_| restore_once(&path, dialogs)).collect();
-    let shown = restores
+    let runs: Vec<Restore> = (0..3).map(|_| restore_once(&path, dialogs)).collect();
+    let shown = runs
         .iter()
-        .map(|s| format!("{s:.2}"))
+        .map(|r| format!("{:.2}", r.wall))
         .collect::<Vec<_>>();
+    let cpu = runs
+        .iter()
+        .map(|r| format!("{:.2} + {:.2}", r.user, r.kernel))
+        .collect::<Vec<_>>();
+    let mut restores: Vec<f64> = runs.iter().map(|r| r.wall).collect();
     restores.sort_by(f64::total_cmp);
     let read = restores[1];
     let file_len = std::fs::metadata(&path).expect("snapshot file").len() as usize;
@@ -120,6 +152,10 @@ pub fn run(w: &mut World, dialogs: usize, keep: Option<&std::path::Path>) {
         shown.join(" / "),
         read,
         met(read <= 2.0),
+    );
+    println!(
+        "    their CPU seconds, user + kernel (two threads; the kernel's share is mostly zeroing fresh memory, which the VM's host backs slowly at times): {}",
+        cpu.join(" / ")
     );
     println!(
         "    encoded under the read lock in {:.2} s: a reader waits up to {:.2} s (baseline, the copy earlier builds made under it: {:.2} s); compressed after it in {:.2} s",
