@@ -81,16 +81,33 @@ async fn reassignment_removes_the_dialog_from_the_old_manager_and_updates_the_ne
     app.stop().await;
 }
 
-#[tokio::test]
-async fn a_client_resuming_with_since_gets_exactly_the_100_frames_it_missed_in_order() {
+/// A live chat's dialog `c1`, the admin's feed open, then the customer's message `text`: the
+/// app, the admin's token, the channel's transport token, the dialog, the feed, the answer.
+async fn live_dialog(
+    external_id: &str,
+    text: &str,
+) -> (
+    chatd_tests::TestApp,
+    String,
+    String,
+    String,
+    chatd_tests::Ws,
+    chatd_tests::Answer,
+) {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (_, transport) = app.channel(&admin, "livechat").await;
     let d = app.dialog(&transport, "c1", "start").await;
-    let mut w = app.ws(&admin, None).await;
-    let first = app
-        .inbound(&transport, "c1", "cust-c1", "m-0", "seen live")
+    let w = app.ws(&admin, None).await;
+    let sent = app
+        .inbound(&transport, "c1", "cust-c1", external_id, text)
         .await;
+    (app, admin, transport, d, w, sent)
+}
+
+#[tokio::test]
+async fn a_client_resuming_with_since_gets_exactly_the_100_frames_it_missed_in_order() {
+    let (app, admin, transport, d, mut w, first) = live_dialog("m-0", "seen live").await;
     let seen = w.next_of(&["message_new"]).await;
     assert_eq!(seen["position"], first.position().as_str());
     let since = first.position();
@@ -146,14 +163,8 @@ fn parts_at(frames: &[serde_json::Value], position: &str) -> Vec<(String, u64)> 
 
 #[tokio::test]
 async fn a_client_cut_between_two_frames_of_one_change_resumes_with_part_and_gets_the_rest() {
-    let app = spawn_app().await;
-    let admin = app.admin().await;
-    let (_, transport) = app.channel(&admin, "livechat").await;
-    let d = app.dialog(&transport, "c1", "start").await;
-    let mut w = app.ws(&admin, None).await;
-    let first = app
-        .inbound(&transport, "c1", "cust-c1", "m-1", "one change, two frames")
-        .await;
+    let (app, admin, transport, d, mut w, first) =
+        live_dialog("m-1", "one change, two frames").await;
     let p = first.position();
     // Live: a message is message_new (part 0), then its row (part 1), at one position.
     let live = w.until(|f| f["type"] == "dialog_updated").await;

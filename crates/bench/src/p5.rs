@@ -143,8 +143,8 @@ pub async fn run(events: usize, keep: Option<&std::path::Path>) {
 /// customer's key (one key per dialog here), rebuilt with the keys known: the cost of opening
 /// them. The baseline is the same sealed log rebuilt by a keyring that opens nothing (the
 /// strings stay sealed), alternately, best of three each (a rebuild's wall time moves by a
-/// quarter between runs here, with the host's cost of fresh memory): the same file in the same state, so
-/// only the opening differs. Against the clear log's rebuild the ratio also carries a second
+/// quarter between runs here, with the host's cost of fresh memory): the same file in the same
+/// state, so only the opening differs. Against the clear log's rebuild the ratio also carries a second
 /// file's state (a freshly written log's WAL) and longer strings, which is shown, not judged.
 async fn sealed(dialogs: usize, clear: f64) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -129,6 +129,19 @@ fn card_hash(hasher: &Hasher, cards: &Cards, id: &CustomerId) -> u64 {
     })
 }
 
+/// Whether an id's card holds this contact.
+fn holds<'a>(
+    cards: &'a Cards,
+    channel: ChannelId,
+    external_id: &'a str,
+) -> impl Fn(&CustomerId) -> bool + 'a {
+    move |id| {
+        cards
+            .get(id)
+            .is_some_and(|c| c.source.channel_id == channel && c.external_id == external_id)
+    }
+}
+
 impl External {
     fn hash(&self, channel: ChannelId, external_id: &str) -> u64 {
         contact_hash(&self.hasher, channel, external_id)
@@ -140,13 +153,9 @@ impl External {
     }
 
     fn get(&self, cards: &Cards, channel: ChannelId, external_id: &str) -> Option<CustomerId> {
-        let holds = |id: &CustomerId| {
-            cards
-                .get(id)
-                .is_some_and(|c| c.source.channel_id == channel && c.external_id == external_id)
-        };
+        let hash = self.hash(channel, external_id);
         self.ids
-            .find(self.hash(channel, external_id), holds)
+            .find(hash, holds(cards, channel, external_id))
             .copied()
     }
 
@@ -156,12 +165,8 @@ impl External {
         let Some(card) = cards.get(&id) else { return };
         let (channel, external_id) = (card.source.channel_id, card.external_id.as_str());
         let hash = self.hash(channel, external_id);
-        let holds = |other: &CustomerId| {
-            cards
-                .get(other)
-                .is_some_and(|c| c.source.channel_id == channel && c.external_id == external_id)
-        };
         let Self { ids, hasher } = self;
+        let holds = holds(cards, channel, external_id);
         match ids.entry(hash, holds, |other| card_hash(hasher, cards, other)) {
             hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = id,
             hashbrown::hash_table::Entry::Vacant(e) => {

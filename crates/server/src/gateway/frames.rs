@@ -94,10 +94,6 @@ fn write(position: Option<Position>, part: Option<u32>, data: FrameData) -> Stri
 /// A frame before it is written: its position (`None`: not a point to resume from) and content.
 type Out = (Option<Position>, FrameData);
 
-fn out(position: Option<Position>, data: FrameData) -> Out {
-    (position, data)
-}
-
 /// Frames written in order, each positioned one of a change kept for resumption numbered by its
 /// place among them (`part`), so a client cut off between two frames of one change resumes
 /// with `since=<position>&part=<part>` and gets the rest. Live-only changes' frames carry no
@@ -136,7 +132,7 @@ fn render(
 ) -> Vec<Out> {
     let pos = Some(s.position);
     let unread = || {
-        out(
+        (
             pos,
             FrameData::UnreadCount(views::UnreadCount {
                 dialogs: m.dialogs.unread_dialogs(viewer),
@@ -170,14 +166,14 @@ fn render(
             let Some(row) = m.dialogs.get(id).filter(|_| is) else {
                 return vec![];
             };
-            let updated = || out(pos, FrameData::DialogUpdated(row_data(row)));
+            let updated = || (pos, FrameData::DialogUpdated(row_data(row)));
             let own = |user: &UserId| viewer.user_id() == Some(*user);
             match &**event {
                 DialogEvent::DialogOpened { .. } => {
-                    vec![out(pos, FrameData::DialogOpened(row_data(row))), unread()]
+                    vec![(pos, FrameData::DialogOpened(row_data(row))), unread()]
                 }
                 DialogEvent::MessageReceived { .. } | DialogEvent::MessageSent { .. } => vec![
-                    out(
+                    (
                         pos,
                         FrameData::MessageNew(MessageNew {
                             dialog_id: id.0,
@@ -192,7 +188,7 @@ fn render(
                     status,
                     error,
                     ..
-                } => vec![out(
+                } => vec![(
                     pos,
                     FrameData::MessageUpdated(MessageUpdated {
                         dialog_id: id.0,
@@ -212,7 +208,7 @@ fn render(
                         edited_at: Some(*at),
                         ..Default::default()
                     };
-                    vec![out(pos, FrameData::MessageUpdated(update)), updated()]
+                    vec![(pos, FrameData::MessageUpdated(update)), updated()]
                 }
                 DialogEvent::MessageDeleted { message_id } => {
                     let update = MessageUpdated {
@@ -222,7 +218,7 @@ fn render(
                         deleted: true,
                         ..Default::default()
                     };
-                    vec![out(pos, FrameData::MessageUpdated(update)), updated()]
+                    vec![(pos, FrameData::MessageUpdated(update)), updated()]
                 }
                 DialogEvent::ReactionSet {
                     message_id,
@@ -239,7 +235,7 @@ fn render(
                         }),
                         ..Default::default()
                     };
-                    vec![out(pos, FrameData::MessageUpdated(update))]
+                    vec![(pos, FrameData::MessageUpdated(update))]
                 }
                 DialogEvent::NoticeDelivered { .. } => vec![],
                 DialogEvent::DialogRead { user_id, .. }
@@ -266,7 +262,7 @@ fn render(
             if !sees || viewer.actor() == *actor {
                 return vec![];
             }
-            vec![out(
+            vec![(
                 None,
                 FrameData::Typing(TypingFrame {
                     dialog_id: id.0,
@@ -275,13 +271,13 @@ fn render(
             )]
         }
         Change::Waiting { id } => match m.dialogs.get(id).filter(|r| r.is_visible_to(viewer)) {
-            Some(row) => vec![out(pos, FrameData::DialogUpdated(row_data(row)))],
+            Some(row) => vec![(pos, FrameData::DialogUpdated(row_data(row)))],
             None => vec![],
         },
         Change::Customer { id } => match views::customer_card(m, id) {
             // R32: a customer is seen only through a dialog the viewer sees now.
             Some(customer) if is_staff(viewer) && m.dialogs.customer_visible_to(viewer, id) => {
-                vec![out(
+                vec![(
                     pos,
                     FrameData::CustomerUpdated(CustomerUpdated { customer }),
                 )]
@@ -289,7 +285,7 @@ fn render(
             _ => vec![],
         },
         Change::User { id } | Change::Online { id } => match m.people.users.get(id) {
-            Some(u) => vec![out(
+            Some(u) => vec![(
                 pos,
                 FrameData::UserUpdated(UserUpdated {
                     user: views::user(m, u, online(*id)),
@@ -297,7 +293,7 @@ fn render(
             )],
             None => vec![],
         },
-        Change::Presence { online, offline } => vec![out(
+        Change::Presence { online, offline } => vec![(
             None,
             FrameData::Presence(PresenceFrame {
                 online: online.iter().map(|u| u.0).collect(),
@@ -351,22 +347,22 @@ fn note_frames(
                     note: note(note_id, "added", text, mentions),
                     dialog: views::dialog_row(m, row, viewer, OffsetDateTime::now_utc()),
                 };
-                frames.push(out(pos, FrameData::MentionNew(data)));
+                frames.push((pos, FrameData::MentionNew(data)));
             }
             if sees {
                 let data = note(note_id, "added", text, mentions);
-                frames.push(out(pos, FrameData::NoteUpdated(data)));
+                frames.push((pos, FrameData::NoteUpdated(data)));
             }
             frames
         }
         DialogEvent::NoteEdited { note_id, text } if sees => {
-            vec![out(
+            vec![(
                 pos,
                 FrameData::NoteUpdated(note(note_id, "edited", text, &[])),
             )]
         }
         DialogEvent::NoteDeleted { note_id } if sees => {
-            vec![out(
+            vec![(
                 pos,
                 FrameData::NoteUpdated(note(note_id, "deleted", "", &[])),
             )]
@@ -461,7 +457,7 @@ fn scheduled_frames(
     let sees = m.dialogs.get(&id).is_some_and(|r| r.is_visible_to(viewer));
     let told = sees || (author.is_some() && viewer.user_id() == author);
     Some(if told {
-        vec![out(Some(position), FrameData::ScheduledUpdated(frame_data))]
+        vec![(Some(position), FrameData::ScheduledUpdated(frame_data))]
     } else {
         vec![]
     })
@@ -485,11 +481,11 @@ pub fn removed(m: &ReadModel, viewer: &Principal, position: Position, id: Dialog
 
 fn removal(m: &ReadModel, viewer: &Principal, position: Position, id: DialogId) -> Vec<Out> {
     vec![
-        out(
+        (
             Some(position),
             FrameData::DialogRemoved(DialogRemoved { dialog_id: id.0 }),
         ),
-        out(
+        (
             Some(position),
             FrameData::UnreadCount(views::UnreadCount {
                 dialogs: m.dialogs.unread_dialogs(viewer),

@@ -1,6 +1,6 @@
 //! `GET /api/v1/ws`: the token in `Authorization` or, for browsers, `?token=`; `?since=<position>`
-//! resumes (with `&part=<part>`, after that frame of the change at the position). Pings every 20 s; a client silent for 60 s is dropped. A socket whose session ends
-//! (logout, deactivation) is closed with code 4401 `session_ended`; one whose user's role or
+//! resumes (with `&part=<part>`, after that frame of the change at the position). Pings every
+//! 20 s; a client silent for 60 s is dropped. A socket whose session ends (logout, deactivation) is closed with code 4401 `session_ended`; one whose user's role or
 //! rights change, with 4403 `access_changed` (R32).
 
 use super::frames::{frame, FrameData};
@@ -12,7 +12,6 @@ use crate::http::Problem;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_ws::Message;
 use chatd_domain::Role;
-use chatd_store::Position;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
 
@@ -55,23 +54,18 @@ pub struct WsParams {
 /// `since=<position>` and, optionally, `part=<part>` (the last frame of that change the client
 /// has).
 fn resume_point(q: &WsParams) -> Result<Option<Resume>, Problem> {
-    let part = match q.part.as_deref() {
-        None => None,
-        Some(p) => Some(
-            p.parse::<u32>()
-                .map_err(|_| Problem::invalid_query("part is not a frame's part"))?,
-        ),
-    };
-    let Some(since) = q.since.as_deref() else {
-        return match part {
-            None => Ok(None),
-            Some(_) => Err(Problem::invalid_query("part needs since")),
-        };
-    };
-    let position: Position = since
-        .parse()
-        .map_err(|_| Problem::invalid_query("since is not a position"))?;
-    Ok(Some(Resume { position, part }))
+    let part = q.part.as_deref().map(str::parse::<u32>).transpose();
+    let part = part.map_err(|_| Problem::invalid_query("part is not a frame's part"))?;
+    match (q.since.as_deref(), part) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(Problem::invalid_query("part needs since")),
+        (Some(since), part) => {
+            let position = since
+                .parse()
+                .map_err(|_| Problem::invalid_query("since is not a position"))?;
+            Ok(Some(Resume { position, part }))
+        }
+    }
 }
 
 #[get("/api/v1/ws")]

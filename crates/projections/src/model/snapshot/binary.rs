@@ -8,7 +8,7 @@
 //! go. Read on two threads as well: the customers are rebuilt beside the dialogs, each with its
 //! indexes, item by item as they are decoded.
 
-use super::chunks::{pack, Chunked, Cuts, Frames};
+use super::chunks::{pack, Chunked, Cuts, Frames, Source};
 use super::{DialogsPart, Head, FORMAT};
 use crate::model::customers::{self, Customers};
 use crate::model::dialogs::Waiting;
@@ -245,37 +245,35 @@ fn read_head(mut i: Chunked) -> Result<Head, Unreadable> {
     Ok(h)
 }
 
-/// The read models a snapshot file holds.
+/// The read models a snapshot file holds (a copy of it in memory: tests, the bench).
 pub fn decode(file: &[u8]) -> Result<ReadModel, Unreadable> {
-    let (whole, sections) = layout(
-        file.get(..HEADER.min(file.len())).unwrap_or(&[]),
-        file.len() as u64,
-    )?;
-    let sections = sections.map(|(at, len, crc)| {
-        let bytes = &file[at as usize..(at + len) as usize];
-        (crc32fast::hash(bytes) == crc).then_some(bytes)
-    });
-    let [Some(head), Some(customers), Some(dialogs)] = sections else {
-        return Err(Unreadable::Damaged("a section's checksum differs"));
-    };
-    restore([head, customers, dialogs].map(Frames::Bytes), whole)
+    decode_from(&file, file.len() as u64)
 }
 
 /// The read models the snapshot file at `path` holds, read a frame at a time: the file is never
-/// in memory whole, nor any section of it decompressed (P7). Each section's checksum is checked
-/// when its last frame has been read.
+/// in memory whole, nor any section of it decompressed (P7).
 pub fn decode_file(path: &std::path::Path) -> std::io::Result<Result<ReadModel, Unreadable>> {
-    use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
-    let mut header = vec![0; HEADER.min(len as usize)];
-    file.read_exact_at(&mut header, 0)?;
-    let (whole, sections) = match layout(&header, len) {
-        Ok(l) => l,
-        Err(e) => return Ok(Err(e)),
-    };
-    let frames = sections.map(|(at, len, crc)| Frames::file(&file, at, len, crc));
-    Ok(restore(frames, whole))
+    Ok(decode_from(&file, len))
+}
+
+fn decode_from(src: &dyn Source, len: u64) -> Result<ReadModel, Unreadable> {
+    let mut header = vec![0; HEADER.min(usize::try_from(len).unwrap_or(HEADER))];
+    src.read_at(&mut header, 0)
+        .map_err(|_| Unreadable::Damaged("the header cannot be read"))?;
+    let (whole, sections) = layout(&header, len)?;
+    let frames = sections.map(|(at, len, crc)| Chunked::new(Frames::new(src, at, len, crc, whole)));
+    let [head, customers, dialogs] = frames;
+    // The head first (the dialogs' order depends on it), then the customers beside the dialogs.
+    let head = read_head(head)?;
+    let waiting = head.waiting();
+    let (customers, dialogs) = std::thread::scope(|s| {
+        let customers = s.spawn(|| read_customers(customers));
+        let dialogs = read_dialogs(dialogs, waiting);
+        (customers.join().expect("customer decoding"), dialogs)
+    });
+    Ok(head.assemble(customers?, dialogs?))
 }
 
 /// Where a section is in the file: offset, length, CRC-32.
@@ -310,19 +308,6 @@ fn layout(header: &[u8], file_len: u64) -> Result<(bool, [Span; SECTIONS]), Unre
         return Err(Unreadable::Damaged("bytes after the last section"));
     }
     Ok((whole, sections))
-}
-
-/// The head first (the dialogs' order depends on it), then the customers beside the dialogs.
-fn restore(frames: [Frames; SECTIONS], whole: bool) -> Result<ReadModel, Unreadable> {
-    let [head, customers, dialogs] = frames;
-    let head = read_head(Chunked::new(head, whole))?;
-    let waiting = head.waiting();
-    let (customers, dialogs) = std::thread::scope(|s| {
-        let customers = s.spawn(|| read_customers(Chunked::new(customers, whole)));
-        let dialogs = read_dialogs(Chunked::new(dialogs, whole), waiting);
-        (customers.join().expect("customer decoding"), dialogs)
-    });
-    Ok(head.assemble(customers?, dialogs?))
 }
 
 fn read_customers(mut i: Chunked) -> Result<Customers, Unreadable> {

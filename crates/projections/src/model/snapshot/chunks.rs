@@ -1,8 +1,10 @@
 //! A section's bytes as LZ4 frames of whole items, about [`CHUNK`] each, read back one frame at a
 //! time through one small buffer: a restore never holds a whole section decompressed (378 MB at a
 //! million dialogs, all of it fresh memory for the kernel to zero, P7). A frame is its compressed
-//! length (u32, little-endian) and an LZ4 block with its decompressed size first. The previous
-//! container (`chatdRM\x01`) had one block per section and no length: it reads as one frame.
+//! length and the block's CRC-32 (u32s, little-endian), then an LZ4 block with its decompressed
+//! size first: a block is checked before it is decoded, so damaged bytes never reach a decoder.
+//! The previous container (`chatdRM\x01`) had one block per section and no frame header: it
+//! reads as one frame, checked against the section's CRC-32 from the file's header.
 
 use super::binary::Unreadable;
 use serde::de::DeserializeOwned;
@@ -34,133 +36,114 @@ pub fn pack(raw: &[u8], cuts: &Cuts) -> Vec<u8> {
         }
         let block = lz4_flex::compress_prepend_size(&raw[start..end]);
         out.extend_from_slice(&(block.len() as u32).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&block).to_le_bytes());
         out.extend_from_slice(&block);
         start = end;
     }
     out
 }
 
-/// Where a section's frames come from: bytes in memory, or its span of the snapshot file, read
-/// at offsets a frame at a time (so a restore holds no copy of the file either), its CRC-32
-/// checked when the last frame has been read.
-pub enum Frames<'a> {
-    Bytes(&'a [u8]),
-    File {
-        file: &'a std::fs::File,
-        at: u64,
-        end: u64,
-        crc: crc32fast::Hasher,
-        expected: u32,
-        block: Vec<u8>,
-    },
+/// Bytes at an offset: the snapshot file, read where a frame is (so a restore holds no copy of
+/// it), or a copy of it in memory (tests, the bench).
+pub trait Source: Sync {
+    fn read_at(&self, into: &mut [u8], at: u64) -> std::io::Result<()>;
+}
+
+impl Source for &[u8] {
+    fn read_at(&self, into: &mut [u8], at: u64) -> std::io::Result<()> {
+        let bytes = usize::try_from(at)
+            .ok()
+            .and_then(|at| self.get(at..at.checked_add(into.len())?))
+            .ok_or(std::io::ErrorKind::UnexpectedEof)?;
+        into.copy_from_slice(bytes);
+        Ok(())
+    }
+}
+
+impl Source for std::fs::File {
+    fn read_at(&self, into: &mut [u8], at: u64) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(self, into, at)
+    }
+}
+
+/// A section's frames, read one at a time from its span of the source.
+pub struct Frames<'a> {
+    src: &'a dyn Source,
+    at: u64,
+    end: u64,
+    /// The previous container: the whole section is one block, checked against `crc`.
+    whole: bool,
+    crc: u32,
+    block: Vec<u8>,
 }
 
 impl<'a> Frames<'a> {
-    pub fn file(file: &'a std::fs::File, at: u64, len: u64, expected: u32) -> Self {
-        Frames::File {
-            file,
+    pub fn new(src: &'a dyn Source, at: u64, len: u64, crc: u32, whole: bool) -> Self {
+        Frames {
+            src,
             at,
             end: at + len,
-            crc: crc32fast::Hasher::new(),
-            expected,
+            whole,
+            crc,
             block: Vec::new(),
         }
     }
 
-    /// The next frame's block (its decompressed size first); `None` after the last.
-    fn next_block(&mut self, whole: bool) -> Result<Option<&[u8]>, Unreadable> {
-        match self {
-            Frames::Bytes(rest) => {
-                if rest.is_empty() {
-                    return Ok(None);
-                }
-                if whole {
-                    return Ok(Some(std::mem::take(rest)));
-                }
-                let len = rest
-                    .get(..4)
-                    .map(|s| u32::from_le_bytes(s.try_into().expect("4 bytes")) as usize)
-                    .ok_or(Unreadable::Damaged("a frame without its length"))?;
-                let frame = rest
-                    .get(4..4 + len)
-                    .ok_or(Unreadable::Damaged("a frame beyond its section"))?;
-                *rest = &rest[4 + len..];
-                Ok(Some(frame))
-            }
-            Frames::File {
-                file,
-                at,
-                end,
-                crc,
-                block,
-                ..
-            } => {
-                if *at == *end {
-                    return Ok(None);
-                }
-                let left = *end - *at;
-                let mut read = |len: u64, into: &mut Vec<u8>| {
-                    if len > *end - *at {
-                        return Err(Unreadable::Damaged("a frame beyond its section"));
-                    }
-                    into.resize(len as usize, 0);
-                    std::os::unix::fs::FileExt::read_exact_at(*file, into, *at)
-                        .map_err(|_| Unreadable::Damaged("a section cannot be read"))?;
-                    crc.update(into);
-                    *at += len;
-                    Ok(())
-                };
-                let len = if whole {
-                    left
-                } else {
-                    let mut prefix = Vec::with_capacity(4);
-                    read(4, &mut prefix)?;
-                    u32::from_le_bytes(prefix[..4].try_into().expect("4 bytes")) as u64
-                };
-                read(len, block)?;
-                Ok(Some(block))
-            }
+    /// The next `len` bytes of the section into `into`.
+    fn read(&mut self, into: &mut Vec<u8>, len: u64) -> Result<(), Unreadable> {
+        if len > self.left() {
+            return Err(Unreadable::Damaged("a frame beyond its section"));
         }
+        into.resize(len as usize, 0);
+        self.src
+            .read_at(into, self.at)
+            .map_err(|_| Unreadable::Damaged("a section cannot be read"))?;
+        self.at += len;
+        Ok(())
+    }
+
+    /// The next frame's block (its decompressed size first), its checksum checked; `None`
+    /// after the last.
+    fn next_block(&mut self) -> Result<Option<&[u8]>, Unreadable> {
+        if self.left() == 0 {
+            return Ok(None);
+        }
+        let mut block = std::mem::take(&mut self.block);
+        let crc = if self.whole {
+            self.read(&mut block, self.left())?;
+            self.crc
+        } else {
+            self.read(&mut block, 8)?;
+            let word = |k: usize| u32::from_le_bytes(block[k..k + 4].try_into().expect("4 bytes"));
+            let (len, crc) = (word(0), word(4));
+            self.read(&mut block, u64::from(len))?;
+            crc
+        };
+        if crc32fast::hash(&block) != crc {
+            return Err(Unreadable::Damaged("a section's checksum differs"));
+        }
+        self.block = block;
+        Ok(Some(&self.block))
     }
 
     /// Compressed bytes not read yet.
     fn left(&self) -> u64 {
-        match self {
-            Frames::Bytes(rest) => rest.len() as u64,
-            Frames::File { at, end, .. } => end - at,
-        }
-    }
-
-    /// Every frame read: whether the bytes were the ones written.
-    fn intact(&self) -> bool {
-        match self {
-            Frames::Bytes(rest) => rest.is_empty(),
-            Frames::File {
-                at,
-                end,
-                crc,
-                expected,
-                ..
-            } => at == end && crc.clone().finalize() == *expected,
-        }
+        self.end - self.at
     }
 }
 
 /// A section's items, decoded frame by frame.
 pub struct Chunked<'a> {
     frames: Frames<'a>,
-    /// The previous container: the whole section is one block.
-    whole: bool,
     buf: Vec<u8>,
     at: usize,
     end: usize,
 }
 
 impl<'a> Chunked<'a> {
-    pub fn new(frames: Frames<'a>, whole: bool) -> Self {
+    pub fn new(frames: Frames<'a>) -> Self {
         Chunked {
             frames,
-            whole,
             buf: Vec::new(),
             at: 0,
             end: 0,
@@ -169,7 +152,7 @@ impl<'a> Chunked<'a> {
 
     /// Decompress the next frame into the buffer; `false` when there is none.
     fn next_frame(&mut self) -> Result<bool, Unreadable> {
-        let Some(block) = self.frames.next_block(self.whole)? else {
+        let Some(block) = self.frames.next_block()? else {
             return Ok(false);
         };
         let (size, body) = block
@@ -239,13 +222,10 @@ impl<'a> Chunked<'a> {
         Ok(all)
     }
 
-    pub fn done(&mut self) -> Result<(), Unreadable> {
-        if self.at != self.end || self.frames.next_block(self.whole)?.is_some() {
-            return Err(Unreadable::Damaged("bytes after the last item"));
-        }
-        match self.frames.intact() {
+    pub fn done(&self) -> Result<(), Unreadable> {
+        match self.at == self.end && self.frames.left() == 0 {
             true => Ok(()),
-            false => Err(Unreadable::Damaged("a section's checksum differs")),
+            false => Err(Unreadable::Damaged("bytes after the last item")),
         }
     }
 }
@@ -253,6 +233,17 @@ impl<'a> Chunked<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    type Item = (u64, String);
+
+    /// A section's items, read to its end (the section's checksum is the one of `bytes`).
+    fn decoded(bytes: &[u8], whole: bool) -> Result<Vec<Item>, Unreadable> {
+        let len = bytes.len() as u64;
+        let mut r = Chunked::new(Frames::new(&bytes, 0, len, crc32fast::hash(bytes), whole));
+        let items = r.seq()?;
+        r.done()?;
+        Ok(items)
+    }
 
     /// Items cut into frames read back the same as from one whole block (the previous
     /// container), across many frames, and a frame cut short is damage.
@@ -272,17 +263,23 @@ mod tests {
         let framed = pack(&raw, &cuts);
         let whole = lz4_flex::compress_prepend_size(&raw);
         for (section, is_whole) in [(&framed, false), (&whole, true)] {
-            let mut r = Chunked::new(Frames::Bytes(section), is_whole);
-            let back: Vec<(u64, String)> = r.seq().unwrap();
-            assert_eq!(back, items);
-            r.done().unwrap();
+            assert_eq!(decoded(section, is_whole).as_ref(), Ok(&items));
         }
-        let mut short = Chunked::new(Frames::Bytes(&framed[..framed.len() - 3]), false);
-        assert!(short.seq::<(u64, String)>().is_err());
+        assert!(decoded(&framed[..framed.len() - 3], false).is_err());
+        // A byte changed in a later frame's block: refused by its checksum, not decoded.
+        let mut bad = framed.clone();
+        let at = bad.len() - 20;
+        bad[at] ^= 0x5a;
+        assert_eq!(
+            decoded(&bad, false),
+            Err(Unreadable::Damaged("a section's checksum differs"))
+        );
         let mut longer = framed.clone();
         longer.extend(pack(b"\x01", &Cuts::default()));
-        let mut r = Chunked::new(Frames::Bytes(&longer), false);
-        r.seq::<(u64, String)>().unwrap();
-        assert!(r.done().is_err(), "a frame after the last item");
+        assert_eq!(
+            decoded(&longer, false),
+            Err(Unreadable::Damaged("bytes after the last item")),
+            "a frame after the last item"
+        );
     }
 }
