@@ -19,7 +19,7 @@ async fn postgres() -> Option<TestPostgres> {
 /// data keys kept in the database, so it outlives any one data directory).
 async fn chatd_on(pg: &TestPostgres, dir: tempfile::TempDir) -> TestApp {
     let url = pg.url();
-    let master = std::env::temp_dir().join(format!("chatd-test-master-{}.key", pg.port()));
+    let master = pg.dir().join("master.key");
     chatd_server::master_key::load_or_create(&master, true).expect("master key");
     spawn_app_with(dir, move |c| {
         c.store = StoreKind::Postgres { url };

@@ -105,6 +105,12 @@ impl TestPostgres {
         self.port
     }
 
+    /// The temporary directory this server lives in (removed with it): a place for files that
+    /// belong to this database, such as the master key every chatd on it shares.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     fn command(&self, tool: &str) -> Command {
         let path = self.bin.join(tool);
         if self.as_postgres {
