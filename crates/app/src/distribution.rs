@@ -291,7 +291,7 @@ fn order_for(m: &ReadModel, dialog: DialogId, to: UserId) -> Option<OrderCommand
         dialog_id: dialog,
         customer_id: row.customer_id,
         manager_id: Some(to),
-        source: customer.map(|c| c.source.clone()),
+        source: customer.map(|c| c.source.to_source()),
     })
 }
 

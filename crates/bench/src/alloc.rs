@@ -16,10 +16,18 @@ pub fn count(on: bool) {
     ON.store(on, Ordering::SeqCst);
 }
 
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
 fn add(n: usize) {
     if ON.load(Ordering::Relaxed) {
-        LIVE.fetch_add(n as isize, Ordering::Relaxed);
+        let now = LIVE.fetch_add(n as isize, Ordering::Relaxed) + n as isize;
+        PEAK.fetch_max(now, Ordering::Relaxed);
     }
+}
+
+/// The most `live()` has been.
+pub fn peak() -> isize {
+    PEAK.load(Ordering::Relaxed)
 }
 
 fn sub(n: usize) {

@@ -14,11 +14,20 @@ pub const RESTORE_CHILD: &str = "CHATD_P7_RESTORE";
 
 /// The child: restore the snapshot at `path`, print seconds taken and dialogs restored.
 pub fn restore_child(path: &std::ffi::OsStr) {
+    let diag = std::env::var_os("CHATD_P7_PEAK").is_some();
+    crate::alloc::count(diag);
     let started = Instant::now();
     let model = binary::decode_file(std::path::Path::new(path))
         .expect("snapshot file")
         .expect("the snapshot reads back");
     let (user, kernel) = cpu_seconds();
+    if diag {
+        eprintln!(
+            "live {} MB, peak {} MB",
+            crate::alloc::live() >> 20,
+            crate::alloc::peak() >> 20
+        );
+    }
     println!(
         "{} {} {user} {kernel}",
         started.elapsed().as_secs_f64(),

@@ -4,6 +4,7 @@
 //! format without field names cannot notice). In a binary format (the snapshot's sections) they
 //! go through plain mirrors; in JSON they stay as they are, so a JSON snapshot still reads.
 
+use super::customers::CardSource;
 use chatd_domain::channel::{AttachmentKind, ChannelType};
 use chatd_domain::customer::{Source, Utm};
 use chatd_domain::file::FileMeta;
@@ -11,6 +12,47 @@ use chatd_domain::{
     Actor, Assignee, Attachment, BotId, ChannelId, CustomerId, FileId, MessageId, Quote, UserId,
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A card's source is the domain's `Source` in either format (a JSON snapshot reads back).
+impl Serialize for CardSource {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_source().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardSource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Source::deserialize(d).map(|s| CardSource::of(&s))
+    }
+}
+
+/// The slot of a string field a read model no longer keeps, left in its place so that snapshots
+/// of the same format still read (a binary section has no field names, only positions): written
+/// empty, and whatever an earlier build wrote there is read and dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retired;
+
+impl Serialize for Retired {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("")
+    }
+}
+
+impl<'de> Deserialize<'de> for Retired {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct AnyString;
+        impl serde::de::Visitor<'_> for AnyString {
+            type Value = Retired;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Retired, E> {
+                Ok(Retired)
+            }
+        }
+        d.deserialize_str(AnyString)
+    }
+}
 
 /// `pub mod $name` with `serialize`/`deserialize` for `#[serde(with = "compact::$name")]`: the
 /// value itself in a human-readable format, `$plain` (through `$to` and `$from`) in a binary one.
@@ -47,6 +89,11 @@ compact!(
     |a| a.map(PlainAssignee::into_assignee)
 );
 compact!(source: Source as PlainSource, PlainSource::of, PlainSource::into_source);
+compact!(
+    card_source: CardSource as PlainSource,
+    |c| PlainSource::of(&c.to_source()),
+    |p| CardSource::of(&p.into_source())
+);
 compact!(
     opt_source: Option<Source> as Option<PlainSource>,
     |s| s.as_ref().map(PlainSource::of),
@@ -228,6 +275,48 @@ impl PlainAttachment {
             size: self.size,
             width: self.width,
             height: self.height,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A retired slot reads what an earlier build wrote there (a binary section of the same
+    /// format) and in JSON, and is written as an empty string in its place.
+    #[test]
+    fn a_retired_slot_reads_what_earlier_builds_wrote_and_keeps_its_place() {
+        let earlier = postcard::to_allocvec(&("Anna Lee", "anna lee", 7u32)).unwrap();
+        let (name, _, n): (String, Retired, u32) = postcard::from_bytes(&earlier).unwrap();
+        assert_eq!((name.as_str(), n), ("Anna Lee", 7));
+        let now = postcard::to_allocvec(&("Anna Lee", Retired, 7u32)).unwrap();
+        let (_, slot, n): (String, String, u32) = postcard::from_bytes(&now).unwrap();
+        assert_eq!((slot.as_str(), n), ("", 7));
+        let json: (Retired, u8) = serde_json::from_str(r#"["anna lee", 1]"#).unwrap();
+        assert_eq!(json, (Retired, 1));
+        assert!(serde_json::from_str::<Retired>("5").is_err());
+    }
+
+    /// A card's source keeps its UTM fields, boxed only when it has any, through both formats.
+    #[test]
+    fn a_card_source_round_trips_with_and_without_utm() {
+        let channel: ChannelId = uuid::Uuid::new_v4().into();
+        let plain = CardSource::new(channel, ChannelType::Telegram, Utm::default());
+        let utm = Utm {
+            campaign: Some("spring".into()),
+            ..Utm::default()
+        };
+        let tagged = CardSource::new(channel, ChannelType::WhatsappBusiness, utm.clone());
+        assert_eq!(tagged.utm(), utm);
+        for card in [plain, tagged] {
+            #[derive(Serialize, Deserialize)]
+            struct Holder(#[serde(with = "card_source")] CardSource);
+            let bin = postcard::to_allocvec(&Holder(card.clone())).unwrap();
+            assert_eq!(postcard::from_bytes::<Holder>(&bin).unwrap().0, card);
+            let json = serde_json::to_string(&card).unwrap();
+            assert_eq!(json, serde_json::to_string(&card.to_source()).unwrap());
+            assert_eq!(serde_json::from_str::<CardSource>(&json).unwrap(), card);
         }
     }
 }

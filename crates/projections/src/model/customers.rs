@@ -1,7 +1,8 @@
 //! Customer cards: contact, source, tags, blocked; and the lookup from a channel's external
 //! contact to the customer.
 
-use chatd_domain::customer::{CustomerEvent, Source};
+use chatd_domain::channel::ChannelType;
+use chatd_domain::customer::{CustomerEvent, Source, Utm};
 use chatd_domain::{ChannelId, CustomerId, Principal, Recorded, TagId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -10,13 +11,15 @@ pub struct CustomerView {
     pub id: CustomerId,
     pub external_id: String,
     pub name: String,
-    /// `name` lowercased once, for R16's free-text filter.
-    pub name_lower: String,
+    /// The slot of the lowercased name earlier builds kept (R16's free text lowercases the
+    /// name's words as it matches them, as the word index does).
+    #[serde(default, rename = "name_lower")]
+    retired_name_lower: super::compact::Retired,
     pub avatar_url: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    #[serde(with = "super::compact::source")]
-    pub source: Source,
+    #[serde(with = "super::compact::card_source")]
+    pub source: CardSource,
     pub blocked: bool,
     /// tag -> pinned
     pub tags: BTreeMap<TagId, bool>,
@@ -28,7 +31,63 @@ pub struct CustomerView {
     pub refused_files: Vec<chatd_domain::FileId>,
 }
 
+/// Where a customer came from (R1), as the card keeps it: the five UTM fields behind one box,
+/// absent when all are (P6, P7: most customers have none, and the fields inline cost 112 bytes
+/// a card).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardSource {
+    pub channel_id: ChannelId,
+    pub channel_type: ChannelType,
+    utm: Option<Box<Utm>>,
+}
+
+impl CardSource {
+    pub fn of(s: &Source) -> Self {
+        CardSource::new(s.channel_id, s.channel_type, s.utm.clone())
+    }
+
+    pub fn new(channel_id: ChannelId, channel_type: ChannelType, utm: Utm) -> Self {
+        let utm = (utm != Utm::default()).then(|| Box::new(utm));
+        CardSource {
+            channel_id,
+            channel_type,
+            utm,
+        }
+    }
+
+    pub fn utm(&self) -> Utm {
+        self.utm.as_deref().cloned().unwrap_or_default()
+    }
+
+    /// The source as events and the API carry it.
+    pub fn to_source(&self) -> Source {
+        Source {
+            channel_id: self.channel_id,
+            channel_type: self.channel_type,
+            utm: self.utm(),
+        }
+    }
+}
+
 impl CustomerView {
+    /// A card as the customer registered.
+    fn registered(reg: &chatd_domain::customer::Registration) -> Self {
+        CustomerView {
+            id: reg.customer_id,
+            external_id: reg.external_id.clone(),
+            name: reg.name.clone(),
+            retired_name_lower: Default::default(),
+            avatar_url: reg.avatar_url.clone(),
+            phone: reg.phone.clone(),
+            email: reg.email.clone(),
+            source: CardSource::of(&reg.source),
+            blocked: false,
+            tags: BTreeMap::new(),
+            erased: false,
+            refused_files: Vec::new(),
+        }
+    }
+
     pub fn pinned_tags(&self) -> impl Iterator<Item = TagId> + '_ {
         self.tags.iter().filter(|(_, p)| **p).map(|(t, _)| *t)
     }
@@ -206,7 +265,7 @@ impl Customers {
             .filter(|c| {
                 self.by_id
                     .get(c)
-                    .is_some_and(|c| crate::model::list::name_matches(&c.name_lower, q))
+                    .is_some_and(|c| crate::model::list::name_matches(&c.name, q))
             })
             .collect();
         found.sort_unstable();
@@ -263,7 +322,6 @@ impl Customers {
         }
         super::erasure::wipe(&mut c.name);
         super::erasure::wipe(&mut c.external_id);
-        c.name_lower = c.name.to_lowercase();
         c.avatar_url = None;
         c.phone = None;
         c.email = None;
@@ -275,23 +333,8 @@ impl Customers {
             for w in words(&reg.name) {
                 self.by_word.entry(w).or_default().push(reg.customer_id);
             }
-            self.by_id.insert(
-                reg.customer_id,
-                Box::new(CustomerView {
-                    id: reg.customer_id,
-                    external_id: reg.external_id.clone(),
-                    name: reg.name.clone(),
-                    name_lower: reg.name.to_lowercase(),
-                    avatar_url: reg.avatar_url.clone(),
-                    phone: reg.phone.clone(),
-                    email: reg.email.clone(),
-                    source: reg.source.clone(),
-                    blocked: false,
-                    tags: BTreeMap::new(),
-                    erased: false,
-                    refused_files: Vec::new(),
-                }),
-            );
+            self.by_id
+                .insert(reg.customer_id, Box::new(CustomerView::registered(reg)));
             self.by_external.put(&self.by_id, reg.customer_id);
             return;
         }
@@ -336,25 +379,24 @@ impl super::ReadModel {
 mod tests {
     use super::*;
 
-    fn card(name: &str) -> CustomerView {
-        CustomerView {
-            id: uuid::Uuid::new_v4().into(),
+    fn registration(name: &str) -> chatd_domain::customer::Registration {
+        chatd_domain::customer::Registration {
+            customer_id: uuid::Uuid::new_v4().into(),
             external_id: name.into(),
             name: name.into(),
-            name_lower: name.to_lowercase(),
             avatar_url: None,
             phone: None,
             email: None,
             source: Source {
                 channel_id: uuid::Uuid::nil().into(),
-                channel_type: chatd_domain::channel::ChannelType::Telegram,
+                channel_type: ChannelType::Telegram,
                 utm: Default::default(),
             },
-            blocked: false,
-            tags: BTreeMap::new(),
-            erased: false,
-            refused_files: vec![],
         }
+    }
+
+    fn card(name: &str) -> CustomerView {
+        CustomerView::registered(&registration(name))
     }
 
     /// The contact index holds ids only, hashed through their cards: every contact finds its
@@ -397,16 +439,10 @@ mod tests {
         );
 
         let again: CustomerId = uuid::Uuid::new_v4().into();
-        let fresh = card(&ext);
-        let registered = CustomerEvent::CustomerRegistered(chatd_domain::customer::Registration {
-            customer_id: again,
-            external_id: ext.clone(),
-            name: ext.clone(),
-            avatar_url: None,
-            phone: None,
-            email: None,
-            source: fresh.source,
-        });
+        let mut fresh = registration(&ext);
+        fresh.customer_id = again;
+        fresh.source.channel_id = channel;
+        let registered = CustomerEvent::CustomerRegistered(fresh);
         let meta = chatd_domain::EventMeta {
             at: time::OffsetDateTime::now_utc(),
             actor: chatd_domain::Actor::Channel { id: channel },

@@ -149,7 +149,7 @@ impl ReadModel {
         }
         let customer = row.customer_id.and_then(|c| self.customers.get(&c));
         if let Some(needle) = q_lower {
-            if !customer.is_some_and(|c| name_matches(&c.name_lower, needle)) {
+            if !customer.is_some_and(|c| name_matches(&c.name, needle)) {
                 return false;
             }
         }
@@ -463,10 +463,11 @@ pub struct Facets {
     pub snoozed: u64,
 }
 
-/// R16's free text: every word of the query starts some word of the name.
-pub fn name_matches(name_lower: &str, q_lower: &str) -> bool {
-    let name: Vec<String> = crate::model::customers::words(name_lower).collect();
-    crate::model::customers::words(q_lower).all(|w| name.iter().any(|n| n.starts_with(&w)))
+/// R16's free text: every word of the query starts some word of the name (both lowercased word
+/// by word, as the word index is).
+pub fn name_matches(name: &str, q: &str) -> bool {
+    let name: Vec<String> = crate::model::customers::words(name).collect();
+    crate::model::customers::words(q).all(|w| name.iter().any(|n| n.starts_with(&w)))
 }
 
 fn responsible_admits(

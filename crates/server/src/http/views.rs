@@ -135,7 +135,7 @@ pub fn customer_card(m: &ReadModel, id: &chatd_domain::CustomerId) -> Option<Cus
         avatar_url: c.avatar_url.clone(),
         phone: c.phone.clone(),
         email: c.email.clone(),
-        source: c.source.clone(),
+        source: c.source.to_source(),
         blocked: c.blocked,
         erased: c.erased,
         tags: c
