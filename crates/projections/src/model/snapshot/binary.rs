@@ -265,15 +265,19 @@ fn decode_from(src: &dyn Source, len: u64) -> Result<ReadModel, Unreadable> {
     let (whole, sections) = layout(&header, len)?;
     let frames = sections.map(|(at, len, crc)| Chunked::new(Frames::new(src, at, len, crc, whole)));
     let [head, customers, dialogs] = frames;
-    // The head first (the dialogs' order depends on it), then the customers beside the dialogs.
-    let head = read_head(head)?;
-    let waiting = head.waiting();
-    let (customers, dialogs) = std::thread::scope(|s| {
+    // The customers on a thread of their own; beside them the head (which the dialogs' order
+    // depends on), then the dialogs with their sort indexes (P7: no step waits for the other
+    // thread but the last).
+    let (customers, rest) = std::thread::scope(|s| {
         let customers = s.spawn(|| read_customers(customers));
-        let dialogs = read_dialogs(dialogs, waiting);
-        (customers.join().expect("customer decoding"), dialogs)
+        let rest = read_head(head).and_then(|head| {
+            let dialogs = read_dialogs(dialogs, head.waiting())?.finish();
+            Ok((head, dialogs))
+        });
+        (customers.join().expect("customer decoding"), rest)
     });
-    Ok(head.assemble(customers?, dialogs?))
+    let (head, dialogs) = rest?;
+    Ok(head.assemble(customers?, dialogs))
 }
 
 /// Where a section is in the file: offset, length, CRC-32.

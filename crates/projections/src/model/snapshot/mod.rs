@@ -139,7 +139,7 @@ impl ReadModel {
         s.customers.into_iter().for_each(|c| customers.insert(c));
         let mut dialogs = DialogsPart::new(head.waiting());
         s.dialogs.into_iter().for_each(|d| dialogs.insert(d));
-        Some(head.assemble(customers.finish(), dialogs))
+        Some(head.assemble(customers.finish(), dialogs.finish()))
     }
 }
 
@@ -183,6 +183,11 @@ impl DialogsPart {
         }
         self.dialogs.insert(d);
     }
+
+    /// The dialogs with their sort indexes built, and their timers.
+    pub fn finish(self) -> (dialogs::Dialogs, Timers) {
+        (self.dialogs.finish(), self.timers)
+    }
 }
 
 impl Head {
@@ -193,12 +198,11 @@ impl Head {
         }
     }
 
-    pub fn assemble(self, customers: Customers, part: DialogsPart) -> ReadModel {
-        let DialogsPart {
-            dialogs,
-            mut timers,
-        } = part;
-        let dialogs = dialogs.finish();
+    pub fn assemble(
+        self,
+        customers: Customers,
+        (dialogs, mut timers): (dialogs::Dialogs, Timers),
+    ) -> ReadModel {
         self.scheduled.into_iter().for_each(|p| timers.schedule(p));
         ReadModel {
             position: self.position,
