@@ -75,6 +75,32 @@ async fn r16_tag_filters_combine_with_and_and_facets_count_by_tag() {
         vec![both.clone()],
         "only where VIP is pinned"
     );
+    // Free text with tags: the name's holders must still hold every tag (the customer read
+    // only for pinned tags or none).
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ids(&q(format!("q=cust-vip&tags={vip},{wholesale}")).await.body),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&q(format!("q=customer&tags={wholesale}")).await.body),
+        vec![both.clone()]
+    );
+    assert_eq!(
+        sorted(ids(&q(format!("q=customer&tags={vip}")).await.body)),
+        expected
+    );
+    assert_eq!(
+        ids(&q(format!("q=cust&tags={vip}&pinned_only=true")).await.body),
+        vec![both.clone()]
+    );
+    assert_eq!(
+        ids(&q("q=customer&no_tags=true".into()).await.body),
+        vec![none.clone()]
+    );
     let row = q(format!("tags={vip},{wholesale}")).await;
     assert_eq!(
         row.body["items"][0]["customer"]["pinned_tags"][0]["name"],

@@ -135,6 +135,11 @@ impl ReadModel {
     }
 
     fn matches(&self, row: &DialogRow, q: &ListQuery, q_lower: Option<&str>) -> bool {
+        Self::row_matches(row, q) && self.customer_matches(row, q, q_lower)
+    }
+
+    /// The filters the row answers alone: channel, and who wrote last.
+    fn row_matches(row: &DialogRow, q: &ListQuery) -> bool {
         if !q.channels.is_empty() && !q.channels.contains(&row.channel_id) {
             return false;
         }
@@ -147,6 +152,11 @@ impl ReadModel {
                 return false;
             }
         }
+        true
+    }
+
+    /// The filters on the row's customer: name, tags, pinned tags, no tags.
+    fn customer_matches(&self, row: &DialogRow, q: &ListQuery, q_lower: Option<&str>) -> bool {
         let customer = row.customer_id.and_then(|c| self.customers.get(&c));
         if let Some(needle) = q_lower {
             if !customer.is_some_and(|c| name_matches(&c.name, needle)) {
@@ -269,17 +279,18 @@ impl ReadModel {
             }
         }
         sets.sort_by_key(|s| s.len());
-        let in_every_tag = |c: &CustomerId| sets.iter().skip(1).all(|s| s.contains(c));
+        let in_every_tag = |c: &CustomerId| sets.iter().all(|s| s.contains(c));
         let by_name = q_lower.and_then(|n| self.customers.matching_words(n));
         let candidates: Vec<CustomerId> = match (sets.first(), &by_name) {
-            (Some(rarest), Some(names)) if names.len() >= rarest.len() => names
-                .iter()
-                .filter(|c| rarest.contains(c) && in_every_tag(c))
-                .copied()
-                .collect(),
-            (_, Some(names)) if names.len() <= FEW => names.clone(),
+            (rarest, Some(names))
+                if names.len() <= FEW || rarest.is_some_and(|r| names.len() >= r.len()) =>
+            {
+                names.iter().filter(|c| in_every_tag(c)).copied().collect()
+            }
             (Some(rarest), _) if rarest.len() <= FEW => {
-                rarest.iter().filter(|c| in_every_tag(c)).copied().collect()
+                let others = &sets[1..];
+                let in_others = |c: &&CustomerId| others.iter().all(|s| s.contains(*c));
+                rarest.iter().filter(in_others).copied().collect()
             }
             _ => return None,
         };
@@ -287,24 +298,19 @@ impl ReadModel {
             Sort::LastActivity => super::dialogs::activity_key(row),
             Sort::ProcessingOrder => super::dialogs::processing_key(row, &self.dialogs.waiting),
         };
+        // The candidates hold every tag and match the name (or the text had no words), so the
+        // card is read only for what it alone answers, and only for the rows that pass the rest
+        // (P4: most fail the channel; each card read is a cache miss or three).
+        let card_decides = q.pinned_only || q.no_tags;
         let mut found: Vec<(Key, &DialogRow)> = candidates
             .iter()
-            .filter(|c| {
-                // Cheap checks on the customer before touching any dialog.
-                let Some(cust) = self.customers.get(c) else {
-                    return false;
-                };
-                q.tags
-                    .iter()
-                    .all(|t| cust.tags.get(t).is_some_and(|p| *p || !q.pinned_only))
-            })
             .filter_map(|c| self.dialogs.by_customer.get(c))
             .flatten()
             .filter_map(|d| self.dialogs.get(d))
             .filter(|row| row.is_visible_to(viewer) && q.status.admits(row.status, row.snoozed()))
             .filter(|row| responsible_admits(viewer, &q.responsible, row.responsible))
-            // The candidates already match the name (or the text had no words).
-            .filter(|row| self.matches(row, q, None))
+            .filter(|row| Self::row_matches(row, q))
+            .filter(|row| !card_decides || self.customer_matches(row, q, None))
             .map(|row| (key_of(row), row))
             .filter(|(k, _)| q.cursor.is_none_or(|c| *k > c))
             .collect();
