@@ -1,6 +1,7 @@
 //! Customer cards: contact, source, tags, blocked; and the lookup from a channel's external
 //! contact to the customer.
 
+use super::by_id::{ById, Keyed};
 use chatd_domain::channel::ChannelType;
 use chatd_domain::customer::{CustomerEvent, Source, Utm};
 use chatd_domain::{ChannelId, CustomerId, Principal, Recorded, TagId};
@@ -69,6 +70,13 @@ impl CardSource {
     }
 }
 
+impl Keyed for CustomerView {
+    type Id = CustomerId;
+    fn id(&self) -> CustomerId {
+        self.id
+    }
+}
+
 impl CustomerView {
     /// A card as the customer registered.
     fn registered(reg: &chatd_domain::customer::Registration) -> Self {
@@ -118,7 +126,7 @@ impl Restoring {
         for t in c.tags.keys() {
             all.by_tag.entry(*t).or_default().insert(id);
         }
-        all.by_id.insert(id, Box::new(c));
+        all.by_id.insert_new(Box::new(c));
         if !erased {
             all.by_external.put(&all.by_id, id);
         }
@@ -141,7 +149,7 @@ impl Restoring {
 #[derive(Debug, Default)]
 pub struct Customers {
     /// Boxed, as the dialog rows are (P6, P7).
-    pub by_id: HashMap<CustomerId, Box<CustomerView>, super::IdHash>,
+    pub by_id: ById<CustomerView>,
     by_external: External,
     /// Customers holding each tag: R16's tag filters start from the rarest tag.
     pub by_tag: HashMap<TagId, HashSet<CustomerId, super::IdHash>>,
@@ -156,7 +164,7 @@ pub fn words(name: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-type Cards = HashMap<CustomerId, Box<CustomerView>, super::IdHash>;
+type Cards = ById<CustomerView>;
 
 /// The lookup from a channel's external contact to its customer: the ids alone, hashed by the
 /// contact their cards hold, so the index keeps no copy of the external id (P6, P7: a million
@@ -251,7 +259,7 @@ impl Customers {
     }
 
     pub fn get(&self, id: &CustomerId) -> Option<&CustomerView> {
-        self.by_id.get(id).map(Box::as_ref)
+        self.by_id.get(id)
     }
 
     /// Customers whose name has a word starting with every word of `q`; `None` when `q` has no
@@ -333,8 +341,7 @@ impl Customers {
             for w in words(&reg.name) {
                 self.by_word.entry(w).or_default().push(reg.customer_id);
             }
-            self.by_id
-                .insert(reg.customer_id, Box::new(CustomerView::registered(reg)));
+            self.by_id.insert(Box::new(CustomerView::registered(reg)));
             self.by_external.put(&self.by_id, reg.customer_id);
             return;
         }

@@ -1,6 +1,7 @@
 //! Every read model of the manager API, in memory, built by applying the global log in order.
 //! `position` is the last event applied: reads that carry `min_position` wait for it.
 
+pub mod by_id;
 pub mod catalog;
 pub mod compact;
 pub mod customers;

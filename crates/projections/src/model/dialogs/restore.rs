@@ -35,7 +35,7 @@ impl Restoring {
             activity.push(p.activity);
             processing.push(p.processing);
         }
-        self.dialogs.rows.insert(row.id, Box::new(row));
+        self.dialogs.rows.insert_new(Box::new(row));
     }
 
     pub fn finish(self) -> Dialogs {

@@ -176,8 +176,8 @@ pub fn encode(m: &ReadModel) -> Raw {
 /// Boxed rows by address: they were allocated in the order they came, mostly side by side, so
 /// this reads memory forwards rather than in the table's (random) order, which stalled on every
 /// row (a reader waited 1.6 s for the lock instead of 1.3 at a million dialogs).
-fn in_memory_order<'a, T>(rows: impl Iterator<Item = &'a Box<T>>) -> std::vec::IntoIter<&'a T> {
-    let mut rows: Vec<&T> = rows.map(Box::as_ref).collect();
+fn in_memory_order<'a, T>(rows: impl Iterator<Item = &'a T>) -> std::vec::IntoIter<&'a T> {
+    let mut rows: Vec<&T> = rows.collect();
     rows.sort_unstable_by_key(|r| std::ptr::from_ref::<T>(r) as usize);
     rows.into_iter()
 }

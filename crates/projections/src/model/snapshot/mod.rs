@@ -66,13 +66,8 @@ impl ReadModel {
             tags: self.catalog.tags.values().cloned().collect(),
             quick_replies: self.catalog.quick_replies.values().cloned().collect(),
             orders: self.catalog.orders.values().cloned().collect(),
-            customers: self
-                .customers
-                .by_id
-                .values()
-                .map(|c| (**c).clone())
-                .collect(),
-            dialogs: self.dialogs.rows.values().map(|r| (**r).clone()).collect(),
+            customers: self.customers.by_id.values().cloned().collect(),
+            dialogs: self.dialogs.rows.values().cloned().collect(),
             files: self.files.by_id.values().cloned().collect(),
             pending: self.outbox.pending.values().cloned().collect(),
             notices: self.outbox.notices.values().cloned().collect(),
