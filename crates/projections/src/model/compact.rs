@@ -4,7 +4,7 @@
 //! format without field names cannot notice). In a binary format (the snapshot's sections) they
 //! go through plain mirrors; in JSON they stay as they are, so a JSON snapshot still reads.
 
-use super::customers::CardSource;
+use super::card_source::CardSource;
 use chatd_domain::channel::{AttachmentKind, ChannelType};
 use chatd_domain::customer::{Source, Utm};
 use chatd_domain::file::FileMeta;
@@ -12,19 +12,6 @@ use chatd_domain::{
     Actor, Assignee, Attachment, BotId, ChannelId, CustomerId, FileId, MessageId, Quote, UserId,
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// A card's source is the domain's `Source` in either format (a JSON snapshot reads back).
-impl Serialize for CardSource {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_source().serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardSource {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Source::deserialize(d).map(|s| CardSource::of(&s))
-    }
-}
 
 /// The slot of a string field a read model no longer keeps, left in its place so that snapshots
 /// of the same format still read (a binary section has no field names, only positions): written

@@ -2,8 +2,8 @@
 //! contact to the customer.
 
 use super::by_id::{ById, Keyed};
-use chatd_domain::channel::ChannelType;
-use chatd_domain::customer::{CustomerEvent, Source, Utm};
+pub use super::card_source::CardSource;
+use chatd_domain::customer::CustomerEvent;
 use chatd_domain::{ChannelId, CustomerId, Principal, Recorded, TagId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -30,44 +30,6 @@ pub struct CustomerView {
     /// R35: files their refused messages carried (they go with the customer).
     #[serde(default)]
     pub refused_files: Vec<chatd_domain::FileId>,
-}
-
-/// Where a customer came from (R1), as the card keeps it: the five UTM fields behind one box,
-/// absent when all are (P6, P7: most customers have none, and the fields inline cost 112 bytes
-/// a card).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardSource {
-    pub channel_id: ChannelId,
-    pub channel_type: ChannelType,
-    utm: Option<Box<Utm>>,
-}
-
-impl CardSource {
-    pub fn of(s: &Source) -> Self {
-        CardSource::new(s.channel_id, s.channel_type, s.utm.clone())
-    }
-
-    pub fn new(channel_id: ChannelId, channel_type: ChannelType, utm: Utm) -> Self {
-        let utm = (utm != Utm::default()).then(|| Box::new(utm));
-        CardSource {
-            channel_id,
-            channel_type,
-            utm,
-        }
-    }
-
-    pub fn utm(&self) -> Utm {
-        self.utm.as_deref().cloned().unwrap_or_default()
-    }
-
-    /// The source as events and the API carry it.
-    pub fn to_source(&self) -> Source {
-        Source {
-            channel_id: self.channel_id,
-            channel_type: self.channel_type,
-            utm: self.utm(),
-        }
-    }
 }
 
 impl Keyed for CustomerView {
@@ -385,6 +347,8 @@ impl super::ReadModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chatd_domain::channel::ChannelType;
+    use chatd_domain::customer::Source;
 
     fn registration(name: &str) -> chatd_domain::customer::Registration {
         chatd_domain::customer::Registration {

@@ -2,6 +2,7 @@
 //! `position` is the last event applied: reads that carry `min_position` wait for it.
 
 pub mod by_id;
+pub mod card_source;
 pub mod catalog;
 pub mod compact;
 pub mod customers;
