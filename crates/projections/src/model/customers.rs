@@ -63,19 +63,22 @@ impl CustomerView {
     }
 }
 
-/// Customer cards being restored from a snapshot, every index kept in step; the name words are
+/// Customer cards being restored from a snapshot. The cards and their contacts are gathered and
+/// go into their tables at the end in the order of their places there; the name words are
 /// gathered and sorted once, then built into their tree in one go.
 #[derive(Default)]
 pub(crate) struct Restoring {
     customers: Customers,
+    cards: Vec<Box<CustomerView>>,
+    /// The contacts of the cards not erased, hashed, in the cards' order.
+    contacts: Vec<(u64, CustomerId)>,
     words: Vec<(String, CustomerId)>,
 }
 
 impl Restoring {
     pub fn reserve(&mut self, cards: usize) {
-        self.customers.by_id.reserve(cards);
-        let all = &mut self.customers;
-        all.by_external.reserve(&all.by_id, cards);
+        self.cards.reserve(cards);
+        self.contacts.reserve(cards);
         self.words.reserve(cards * 2);
     }
 
@@ -84,17 +87,19 @@ impl Restoring {
         let (id, erased) = (c.id, c.erased);
         if !erased {
             self.words.extend(words(&c.name).map(|w| (w, id)));
+            let hash = all.by_external.hash(c.source.channel_id, &c.external_id);
+            self.contacts.push((hash, id));
         }
         for t in c.tags.keys() {
             all.by_tag.entry(*t).or_default().insert(id);
         }
-        all.by_id.insert_new(Box::new(c));
-        if !erased {
-            all.by_external.put(&all.by_id, id);
-        }
+        self.cards.push(Box::new(c));
     }
 
     pub fn finish(mut self) -> Customers {
+        let all = &mut self.customers;
+        all.by_id.extend_new(self.cards);
+        all.by_external.extend(&all.by_id, self.contacts);
         self.words.sort_unstable();
         let mut grouped: Vec<(String, Vec<CustomerId>)> = Vec::new();
         for (w, id) in self.words {
@@ -192,11 +197,32 @@ impl External {
     /// it pointed at before.
     fn put(&mut self, cards: &Cards, id: CustomerId) {
         let Some(card) = cards.get(&id) else { return };
-        let (channel, external_id) = (card.source.channel_id, card.external_id.as_str());
-        let hash = self.hash(channel, external_id);
+        let hash = self.hash(card.source.channel_id, &card.external_id);
+        self.put_hashed(cards, id, hash);
+    }
+
+    /// `put` for many, with their contacts' hashes, in the cards' order (a later card takes a
+    /// contact from an earlier one), going into the table in the order of their places there.
+    fn extend(&mut self, cards: &Cards, mut contacts: Vec<(u64, CustomerId)>) {
+        self.reserve(cards, contacts.len());
+        let mask = super::by_id::in_order_mask(self.ids.capacity());
+        // Stable: one contact's customers (one hash) keep their order.
+        contacts.sort_by_key(|(hash, _)| hash & mask);
+        for (hash, id) in contacts {
+            self.put_hashed(cards, id, hash);
+        }
+    }
+
+    fn put_hashed(&mut self, cards: &Cards, id: CustomerId, hash: u64) {
         let Self { ids, hasher } = self;
-        let holds = holds(cards, channel, external_id);
-        match ids.entry(hash, holds, |other| card_hash(hasher, cards, other)) {
+        // Only an id whose hash tag matches is compared, by both cards' contacts.
+        let same_contact = |other: &CustomerId| {
+            *other == id
+                || cards
+                    .get(&id)
+                    .is_some_and(|c| holds(cards, c.source.channel_id, &c.external_id)(other))
+        };
+        match ids.entry(hash, same_contact, |other| card_hash(hasher, cards, other)) {
             hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = id,
             hashbrown::hash_table::Entry::Vacant(e) => {
                 e.insert(id);
@@ -376,6 +402,7 @@ mod tests {
     #[test]
     fn a_contact_finds_its_customer_on_its_channel_until_erased_then_the_new_one() {
         let other: ChannelId = uuid::Uuid::new_v4().into();
+        let nil: ChannelId = uuid::Uuid::nil().into();
         let mut r = Restoring::default();
         let mut cards = Vec::new();
         for i in 0..3000 {
@@ -386,8 +413,15 @@ mod tests {
             cards.push((c.id, c.source.channel_id, c.external_id.clone()));
             r.insert(c);
         }
+        // A second customer of one contact (two nodes registered it at once): the later card
+        // has the contact, as it had before the snapshot.
+        let mut twice = card("contact-7");
+        twice.source.channel_id = other;
+        let (first, later) = (cards[7].0, twice.id);
+        r.insert(twice);
+        cards[7].0 = later;
         let mut all = r.finish();
-        let nil: ChannelId = uuid::Uuid::nil().into();
+        assert!(all.get(&first).is_some(), "the earlier card is still there");
         for (id, channel, ext) in &cards {
             assert_eq!(all.by_external(*channel, ext).map(|c| c.id), Some(*id));
             let wrong = if *channel == other { nil } else { other };

@@ -2,6 +2,7 @@
 //! indexes are built once at the end from all their keys.
 
 use super::{placement, Bucket, DialogRow, Dialogs, Index, Key, Waiting};
+use chatd_domain::{CustomerId, DialogId};
 use std::collections::HashMap;
 
 /// Dialogs being restored from a snapshot: rows go in as they are read, with every index kept in
@@ -9,6 +10,9 @@ use std::collections::HashMap;
 /// build from sorted keys, not a million tree inserts).
 pub(crate) struct Restoring {
     dialogs: Dialogs,
+    rows: Vec<Box<DialogRow>>,
+    /// Each row's customer, in the rows' order.
+    pinned: Vec<(CustomerId, DialogId)>,
     keys: HashMap<Bucket, (Vec<Key>, Vec<Key>)>,
 }
 
@@ -19,27 +23,34 @@ impl Restoring {
                 waiting,
                 ..Dialogs::default()
             },
+            rows: Vec::new(),
+            pinned: Vec::new(),
             keys: HashMap::new(),
         }
     }
 
     pub fn reserve(&mut self, rows: usize) {
-        self.dialogs.rows.reserve(rows);
-        self.dialogs.by_customer.reserve(rows);
+        self.rows.reserve(rows);
+        self.pinned.reserve(rows);
     }
 
     pub fn insert(&mut self, row: DialogRow) {
         self.dialogs.index_restored(&row);
+        if let Some(c) = row.customer_id {
+            self.pinned.push((c, row.id));
+        }
         if let Some(p) = placement(&row, &self.dialogs.waiting) {
             let (activity, processing) = self.keys.entry(p.bucket).or_default();
             activity.push(p.activity);
             processing.push(p.processing);
         }
-        self.dialogs.rows.insert_new(Box::new(row));
+        self.rows.push(Box::new(row));
     }
 
     pub fn finish(self) -> Dialogs {
         let mut dialogs = self.dialogs;
+        dialogs.rows.extend_new(self.rows);
+        dialogs.link_all(self.pinned);
         for (bucket, (mut activity, mut processing)) in self.keys {
             activity.sort_unstable();
             processing.sort_unstable();
@@ -56,10 +67,24 @@ impl Restoring {
 }
 
 impl Dialogs {
-    /// Every index and counter but the buckets' sort indexes, for a row being restored.
+    /// Link each customer to their dialogs, in the order of the customers' places in the table
+    /// (it is written from one end to the other rather than at random, P7); a customer's
+    /// dialogs keep their order.
+    fn link_all(&mut self, mut pinned: Vec<(CustomerId, DialogId)>) {
+        use std::hash::BuildHasher;
+        self.by_customer.reserve(pinned.len());
+        let mask = super::super::by_id::in_order_mask(self.by_customer.capacity());
+        let hasher = self.by_customer.hasher().clone();
+        pinned.sort_by_cached_key(|(c, _)| hasher.hash_one(c) & mask);
+        for (c, d) in pinned {
+            self.link(Some(c), d, true);
+        }
+    }
+
+    /// Every index and counter but the buckets' sort indexes and the customers' links, for a
+    /// row being restored.
     fn index_restored(&mut self, row: &DialogRow) {
         let id = row.id;
-        self.link(row.customer_id, id, true);
         if !row.deleted && row.inbound_count > 0 {
             self.count_inbound(Some(row.responsible), 1);
         }
