@@ -69,6 +69,8 @@ impl CustomerView {
 #[derive(Default)]
 pub(crate) struct Restoring {
     customers: Customers,
+    /// Boxed as they are read, as the table will hold them (one allocation a card).
+    #[allow(clippy::vec_box)]
     cards: Vec<Box<CustomerView>>,
     /// The contacts of the cards not erased, hashed, in the cards' order.
     contacts: Vec<(u64, CustomerId)>,

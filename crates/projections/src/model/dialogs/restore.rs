@@ -10,6 +10,8 @@ use std::collections::HashMap;
 /// build from sorted keys, not a million tree inserts).
 pub(crate) struct Restoring {
     dialogs: Dialogs,
+    /// Boxed as they are read, as the table will hold them (one allocation a row).
+    #[allow(clippy::vec_box)]
     rows: Vec<Box<DialogRow>>,
     /// Each row's customer, in the rows' order.
     pinned: Vec<(CustomerId, DialogId)>,
