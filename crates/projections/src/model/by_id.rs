@@ -43,7 +43,7 @@ impl<T: Keyed> ById<T> {
         self.table.is_empty()
     }
 
-    pub fn reserve(&mut self, n: usize) {
+    fn reserve(&mut self, n: usize) {
         let hasher = &self.hasher;
         self.table.reserve(n, |r| hasher.hash_one(r.id()));
     }
@@ -86,13 +86,12 @@ impl<T: Keyed> ById<T> {
     /// table, so the table is written from one end to the other rather than at random (P7).
     pub fn extend_new(&mut self, records: Vec<Box<T>>) {
         self.reserve(records.len());
-        let mask = in_order_mask(self.table.capacity());
         let hasher = &self.hasher;
         let mut placed: Vec<(u64, Box<T>)> = records
             .into_iter()
             .map(|r| (hasher.hash_one(r.id()), r))
             .collect();
-        placed.sort_unstable_by_key(|(hash, _)| hash & mask);
+        sort_by_place(&mut placed, self.table.capacity());
         for (hash, r) in placed {
             self.table
                 .insert_unique(hash, r, |r| hasher.hash_one(r.id()));
@@ -105,10 +104,13 @@ impl<T: Keyed> ById<T> {
     }
 }
 
-/// The bits of a hash that pick its first place in a hashbrown table of `capacity` (a power of
-/// two buckets, seven eighths of them usable): sorting by them orders inserts by place.
-pub(crate) fn in_order_mask(capacity: usize) -> u64 {
-    (capacity.max(1).next_power_of_two() - 1) as u64
+/// Order entries, each with its hash, by the place each takes first in a hashbrown table of
+/// `capacity` (a power of two buckets, seven eighths of them usable, so the place is the hash's
+/// low bits): inserted in this order, the table is written from one end to the other rather
+/// than at random (P7). Entries of one place keep their order.
+pub(crate) fn sort_by_place<T>(entries: &mut [(u64, T)], capacity: usize) {
+    let mask = (capacity.max(1).next_power_of_two() - 1) as u64;
+    entries.sort_by_key(|(hash, _)| hash & mask);
 }
 
 #[cfg(test)]

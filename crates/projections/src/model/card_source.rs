@@ -29,8 +29,8 @@ impl CardSource {
         }
     }
 
-    pub fn utm(&self) -> Utm {
-        self.utm.as_deref().cloned().unwrap_or_default()
+    pub fn utm(&self) -> &Utm {
+        self.utm.as_deref().unwrap_or(&NO_UTM)
     }
 
     /// The source as events and the API carry it.
@@ -38,8 +38,23 @@ impl CardSource {
         Source {
             channel_id: self.channel_id,
             channel_type: self.channel_type,
-            utm: self.utm(),
+            utm: self.utm().clone(),
         }
+    }
+}
+
+/// The UTM fields of a card that has none.
+const NO_UTM: Utm = Utm {
+    source: None,
+    medium: None,
+    campaign: None,
+    content: None,
+    term: None,
+};
+
+impl From<Source> for CardSource {
+    fn from(s: Source) -> Self {
+        CardSource::new(s.channel_id, s.channel_type, s.utm)
     }
 }
 
@@ -52,6 +67,6 @@ impl Serialize for CardSource {
 
 impl<'de> Deserialize<'de> for CardSource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Source::deserialize(d).map(|s| CardSource::of(&s))
+        Source::deserialize(d).map(CardSource::from)
     }
 }

@@ -78,8 +78,8 @@ compact!(
 compact!(source: Source as PlainSource, PlainSource::of, PlainSource::into_source);
 compact!(
     card_source: CardSource as PlainSource,
-    |c| PlainSource::of(&c.to_source()),
-    |p| CardSource::of(&p.into_source())
+    |c| PlainSource::of_parts(c.channel_id, c.channel_type, c.utm()),
+    |p| CardSource::from(p.into_source())
 );
 compact!(
     opt_source: Option<Source> as Option<PlainSource>,
@@ -163,9 +163,12 @@ pub struct PlainSource(ChannelId, ChannelType, [Option<String>; 5]);
 
 impl PlainSource {
     fn of(s: &Source) -> Self {
-        let u = &s.utm;
+        PlainSource::of_parts(s.channel_id, s.channel_type, &s.utm)
+    }
+
+    fn of_parts(channel_id: ChannelId, channel_type: ChannelType, u: &Utm) -> Self {
         let utm = [&u.source, &u.medium, &u.campaign, &u.content, &u.term].map(Clone::clone);
-        PlainSource(s.channel_id, s.channel_type, utm)
+        PlainSource(channel_id, channel_type, utm)
     }
 
     fn into_source(self) -> Source {
@@ -295,7 +298,7 @@ mod tests {
             ..Utm::default()
         };
         let tagged = CardSource::new(channel, ChannelType::WhatsappBusiness, utm.clone());
-        assert_eq!(tagged.utm(), utm);
+        assert_eq!(tagged.utm(), &utm);
         for card in [plain, tagged] {
             #[derive(Serialize, Deserialize)]
             struct Holder(#[serde(with = "card_source")] CardSource);

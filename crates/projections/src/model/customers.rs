@@ -89,7 +89,7 @@ impl Restoring {
         let (id, erased) = (c.id, c.erased);
         if !erased {
             self.words.extend(words(&c.name).map(|w| (w, id)));
-            let hash = all.by_external.hash(c.source.channel_id, &c.external_id);
+            let hash = all.by_external.hash(contact(&c));
             self.contacts.push((hash, id));
         }
         for t in c.tags.keys() {
@@ -158,34 +158,33 @@ impl std::fmt::Debug for External {
 /// SipHash, seeded per process: a channel's external ids are chosen outside chatd (DECISIONS).
 type Hasher = std::collections::hash_map::RandomState;
 
-fn contact_hash(hasher: &Hasher, channel: ChannelId, external_id: &str) -> u64 {
+/// A channel and the external id the customer has there.
+type Contact<'a> = (ChannelId, &'a str);
+
+fn contact(c: &CustomerView) -> Contact<'_> {
+    (c.source.channel_id, &c.external_id)
+}
+
+fn contact_hash(hasher: &Hasher, contact: Contact<'_>) -> u64 {
     use std::hash::BuildHasher;
-    hasher.hash_one((channel, external_id))
+    hasher.hash_one(contact)
 }
 
 /// The hash of the contact on `id`'s card (every id in the table has its card in `cards`).
 fn card_hash(hasher: &Hasher, cards: &Cards, id: &CustomerId) -> u64 {
-    cards.get(id).map_or(0, |c| {
-        contact_hash(hasher, c.source.channel_id, &c.external_id)
-    })
+    cards
+        .get(id)
+        .map_or(0, |c| contact_hash(hasher, contact(c)))
 }
 
 /// Whether an id's card holds this contact.
-fn holds<'a>(
-    cards: &'a Cards,
-    channel: ChannelId,
-    external_id: &'a str,
-) -> impl Fn(&CustomerId) -> bool + 'a {
-    move |id| {
-        cards
-            .get(id)
-            .is_some_and(|c| c.source.channel_id == channel && c.external_id == external_id)
-    }
+fn holds<'a>(cards: &'a Cards, wanted: Contact<'a>) -> impl Fn(&CustomerId) -> bool + 'a {
+    move |id| cards.get(id).is_some_and(|c| contact(c) == wanted)
 }
 
 impl External {
-    fn hash(&self, channel: ChannelId, external_id: &str) -> u64 {
-        contact_hash(&self.hasher, channel, external_id)
+    fn hash(&self, contact: Contact<'_>) -> u64 {
+        contact_hash(&self.hasher, contact)
     }
 
     fn reserve(&mut self, cards: &Cards, n: usize) {
@@ -193,18 +192,16 @@ impl External {
         ids.reserve(n, |id| card_hash(hasher, cards, id));
     }
 
-    fn get(&self, cards: &Cards, channel: ChannelId, external_id: &str) -> Option<CustomerId> {
-        let hash = self.hash(channel, external_id);
-        self.ids
-            .find(hash, holds(cards, channel, external_id))
-            .copied()
+    fn get(&self, cards: &Cards, wanted: Contact<'_>) -> Option<CustomerId> {
+        let hash = self.hash(wanted);
+        self.ids.find(hash, holds(cards, wanted)).copied()
     }
 
     /// Point the contact of `id`'s card (in `cards` already) at `id`, in place of any customer
     /// it pointed at before.
     fn put(&mut self, cards: &Cards, id: CustomerId) {
         let Some(card) = cards.get(&id) else { return };
-        let hash = self.hash(card.source.channel_id, &card.external_id);
+        let hash = self.hash(contact(card));
         self.put_hashed(cards, id, hash);
     }
 
@@ -212,9 +209,7 @@ impl External {
     /// contact from an earlier one), going into the table in the order of their places there.
     fn extend(&mut self, cards: &Cards, mut contacts: Vec<(u64, CustomerId)>) {
         self.reserve(cards, contacts.len());
-        let mask = super::by_id::in_order_mask(self.ids.capacity());
-        // Stable: one contact's customers (one hash) keep their order.
-        contacts.sort_by_key(|(hash, _)| hash & mask);
+        super::by_id::sort_by_place(&mut contacts, self.ids.capacity());
         for (hash, id) in contacts {
             self.put_hashed(cards, id, hash);
         }
@@ -227,7 +222,8 @@ impl External {
             *other == id
                 || cards
                     .get(&id)
-                    .is_some_and(|c| holds(cards, c.source.channel_id, &c.external_id)(other))
+                    .map(contact)
+                    .is_some_and(|c| holds(cards, c)(other))
         };
         match ids.entry(hash, same_contact, |other| card_hash(hasher, cards, other)) {
             hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = id,
@@ -249,7 +245,7 @@ impl External {
 impl Customers {
     pub fn by_external(&self, channel: ChannelId, external_id: &str) -> Option<&CustomerView> {
         self.by_external
-            .get(&self.by_id, channel, external_id)
+            .get(&self.by_id, (channel, external_id))
             .and_then(|id| self.get(&id))
     }
 

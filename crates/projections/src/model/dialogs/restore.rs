@@ -1,20 +1,22 @@
-//! Restoring the dialogs from a snapshot: every row goes in as it is read, and each bucket's sort
-//! indexes are built once at the end from all their keys.
+//! Restoring the dialogs from a snapshot: the rows, their customers' links and each bucket's sort
+//! keys are gathered as they are read, and go into their tables and trees once at the end.
 
 use super::{placement, Bucket, DialogRow, Dialogs, Index, Key, Waiting};
 use chatd_domain::{CustomerId, DialogId};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
-/// Dialogs being restored from a snapshot: rows go in as they are read, with every index kept in
-/// step but the buckets' sort indexes, which are built once at the end from all their keys (a bulk
-/// build from sorted keys, not a million tree inserts).
+/// Dialogs being restored from a snapshot: the counters and per-user sets are kept in step as
+/// rows are read; the rows and the customers' links go into their tables at the end in the order
+/// of their places there, and the buckets' sort indexes are bulk-built from sorted keys (not a
+/// million tree inserts).
 pub(crate) struct Restoring {
     dialogs: Dialogs,
     /// Boxed as they are read, as the table will hold them (one allocation a row).
     #[allow(clippy::vec_box)]
     rows: Vec<Box<DialogRow>>,
-    /// Each row's customer, in the rows' order.
-    pinned: Vec<(CustomerId, DialogId)>,
+    /// Each row's customer (hashed as `by_customer` hashes it) and the row, in the rows' order.
+    pinned: Vec<(u64, (CustomerId, DialogId))>,
     keys: HashMap<Bucket, (Vec<Key>, Vec<Key>)>,
 }
 
@@ -39,7 +41,8 @@ impl Restoring {
     pub fn insert(&mut self, row: DialogRow) {
         self.dialogs.index_restored(&row);
         if let Some(c) = row.customer_id {
-            self.pinned.push((c, row.id));
+            let hash = self.dialogs.by_customer.hasher().hash_one(c);
+            self.pinned.push((hash, (c, row.id)));
         }
         if let Some(p) = placement(&row, &self.dialogs.waiting) {
             let (activity, processing) = self.keys.entry(p.bucket).or_default();
@@ -72,13 +75,10 @@ impl Dialogs {
     /// Link each customer to their dialogs, in the order of the customers' places in the table
     /// (it is written from one end to the other rather than at random, P7); a customer's
     /// dialogs keep their order.
-    fn link_all(&mut self, mut pinned: Vec<(CustomerId, DialogId)>) {
-        use std::hash::BuildHasher;
+    fn link_all(&mut self, mut pinned: Vec<(u64, (CustomerId, DialogId))>) {
         self.by_customer.reserve(pinned.len());
-        let mask = super::super::by_id::in_order_mask(self.by_customer.capacity());
-        let hasher = self.by_customer.hasher().clone();
-        pinned.sort_by_cached_key(|(c, _)| hasher.hash_one(c) & mask);
-        for (c, d) in pinned {
+        super::super::by_id::sort_by_place(&mut pinned, self.by_customer.capacity());
+        for (_, (c, d)) in pinned {
             self.link(Some(c), d, true);
         }
     }
