@@ -67,7 +67,9 @@ async fn channel_with_dialogs(
     (dialogs, transport)
 }
 
-/// Run `CLIENTS` loops of `call` for `run_for`; requests/s and latency.
+/// Run `CLIENTS` loops of `call` for `run_for`; requests/s, and latency followed by the CPU
+/// this process (client and server) spent per request, which the machine's neighbours move
+/// less than the rate.
 async fn load<F, Fut>(run_for: Duration, call: F) -> (f64, String)
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
@@ -75,6 +77,7 @@ where
 {
     let call = Arc::new(call);
     let started = Instant::now();
+    let cpu_before = crate::stats::cpu_seconds();
     let deadline = started + run_for;
     let tasks: Vec<_> = (0..CLIENTS)
         .map(|i| {
@@ -99,7 +102,11 @@ where
         total += n;
         h.add(th).ok();
     }
-    (rate(total, started.elapsed()), percentiles(&h))
+    let cpu_after = crate::stats::cpu_seconds();
+    let cpu = (cpu_after.0 + cpu_after.1) - (cpu_before.0 + cpu_before.1);
+    let per_request = cpu * 1e6 / total.max(1) as f64;
+    let lat = format!("{} {per_request:>8.1}", percentiles(&h));
+    (rate(total, started.elapsed()), lat)
 }
 
 /// A chatd's configuration on port 0 in `dir`, with the bench's admin password.
@@ -146,8 +153,8 @@ pub async fn run(run_for: Duration) {
         run_for.as_secs()
     );
     println!(
-        "    {:<52} {:>10} {:>7} {:>7} {:>8}",
-        "route", "req/s", "p50 ms", "p99 ms", "max ms"
+        "    {:<52} {:>10} {:>7} {:>7} {:>8} {:>8}",
+        "route", "req/s", "p50 ms", "p99 ms", "max ms", "CPU µs"
     );
     let (c, b) = (client.clone(), base.clone());
     let (rps, lat) = load(run_for, move |_| {

@@ -28,3 +28,20 @@ pub fn met(ok: bool) -> &'static str {
         "NOT met"
     }
 }
+
+/// This process's CPU seconds so far, in user mode and in the kernel (`/proc/self/stat`, in
+/// clock ticks of 1/100 s, Linux's); zeros where there is no such file.
+pub fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name (which may hold spaces) start at the state, field 3;
+    // utime and stime are fields 14 and 15.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let field = |n: usize| {
+        after
+            .split_whitespace()
+            .nth(n - 3)
+            .and_then(|t| t.parse::<f64>().ok())
+            .map_or(0.0, |t| t / 100.0)
+    };
+    (field(14), field(15))
+}

@@ -36,6 +36,15 @@ struct Entry {
 fn entry<E: DomainEvent + Serialize>(doc: &'static str, e: E) -> Entry {
     let enc = encode(&e);
     let value: serde_json::Value = serde_json::from_slice(&enc.data).expect("event data is JSON");
+    // Every event type's data is what the tagged document's `data` holds (the encoder cuts
+    // it out of the written bytes), and the type is its tag.
+    #[cfg(test)]
+    {
+        let doc = serde_json::to_value(&e).expect("event serialises");
+        assert_eq!(doc["type"], enc.event_type.as_str());
+        let data = doc.get("data").cloned().unwrap_or(serde_json::json!({}));
+        assert_eq!(value, data, "{}", enc.event_type);
+    }
     Entry {
         category: E::CATEGORY,
         event_type: enc.event_type,

@@ -100,22 +100,38 @@ pub enum DecodeError {
 
 pub fn encode<E: DomainEvent>(event: &E) -> EncodedEvent {
     let version = event.schema_version();
-    let value = serde_json::to_value(event).expect("domain events always serialise");
-    let serde_json::Value::Object(mut obj) = value else {
-        unreachable!("domain events are adjacently tagged objects")
-    };
-    let event_type = match obj.remove("type") {
-        Some(serde_json::Value::String(s)) => s,
-        _ => unreachable!("domain events carry a string tag"),
-    };
-    let data = obj
-        .remove("data")
-        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+    // Written once as `{"type":"<tag>","data":<data>}` and cut in place: no JSON tree is built
+    // (that cost a few per cent of P2). The fields keep their declared order.
+    let doc = serde_json::to_vec(event).expect("domain events always serialise");
+    let (event_type, data) = split_tagged(doc).expect("domain events are adjacently tagged");
     EncodedEvent {
         event_type,
         version,
-        data: serde_json::to_vec(&data).expect("JSON values always serialise"),
+        data,
     }
+}
+
+/// The tag and the data of an adjacently tagged document as `serde_json` writes it (`data` is
+/// `{}` for a variant without fields); `None` for any other shape.
+fn split_tagged(mut doc: Vec<u8>) -> Option<(String, Vec<u8>)> {
+    const HEAD: &[u8] = br#"{"type":""#;
+    let rest = doc.strip_prefix(HEAD)?;
+    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+    if rest[end] != b'"' {
+        return None;
+    }
+    let event_type = std::str::from_utf8(&rest[..end]).ok()?.to_owned();
+    let after = HEAD.len() + end + 1;
+    if doc[after..] == *b"}" {
+        return Some((event_type, b"{}".to_vec()));
+    }
+    const DATA: &[u8] = br#","data":"#;
+    if !doc[after..].starts_with(DATA) || doc.last() != Some(&b'}') {
+        return None;
+    }
+    doc.pop();
+    doc.drain(..after + DATA.len());
+    Some((event_type, doc))
 }
 
 pub fn decode<E: DomainEvent>(
