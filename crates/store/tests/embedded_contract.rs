@@ -48,6 +48,61 @@ mod unbatched {
     chatd_store::contract_suite!(Unbatched);
 }
 
+/// The writer's connection syncing each commit itself (`sync_beside` off, `synchronous=FULL`)
+/// must keep the same contract as the syncer beside it.
+mod synced_by_the_writer {
+    use super::*;
+
+    struct SyncedByTheWriter(Embedded);
+
+    #[async_trait]
+    impl Harness for SyncedByTheWriter {
+        type Store = SqliteStore;
+        async fn start() -> Option<Self> {
+            Embedded::start().await.map(SyncedByTheWriter)
+        }
+        async fn open(&self) -> Arc<SqliteStore> {
+            let mut config = SqliteConfig::new(self.0.dir.path().join("events.db"));
+            config.sync_beside = false;
+            SqliteStore::open(config).expect("open store")
+        }
+    }
+
+    chatd_store::contract_suite!(SyncedByTheWriter);
+}
+
+/// An fsync of the log that fails (here: the log's file is gone from under the store) leaves
+/// the disk's state unknown: the append it covered is refused, not answered "done", every append
+/// after it is refused too, and the durable head stays where the last fsync left it. A restart
+/// recovers from what the file holds.
+#[tokio::test]
+async fn a_failed_fsync_refuses_every_append_after_it() {
+    use chatd_store::{contract::event, EventStore, ExpectedVersion, StoreError};
+    let h = Embedded::start().await.unwrap();
+    let store = h.open().await;
+    store
+        .append("dialog-x", ExpectedVersion::NoStream, vec![event(0)])
+        .await
+        .unwrap();
+    std::fs::remove_file(h.dir.path().join("events.db-wal")).unwrap();
+    for (i, expected) in [ExpectedVersion::Exact(0), ExpectedVersion::Any]
+        .into_iter()
+        .enumerate()
+    {
+        let refused = store
+            .append("dialog-x", expected, vec![event(i as u64 + 1)])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Unavailable(m) if m.contains("restart chatd")),
+            "{refused:?}"
+        );
+    }
+    // Readers stop at the durable head: the first append, not what the refused ones committed.
+    assert_eq!(store.head().await.unwrap().map(|p| p.commit), Some(1));
+    assert_eq!(store.cached_version("dialog-x"), Some(0));
+}
+
 /// `cached_version` reflects every answered append, so a caller holding a folded state can skip
 /// re-reading a stream; a stream it never saw is unknown rather than guessed.
 #[tokio::test]

@@ -1,9 +1,12 @@
 //! Group commit: one thread owns the write connection, takes every append waiting at that moment
-//! into one transaction, and answers each caller only after that transaction is durable.
+//! into one transaction, and answers each caller only after that transaction is durable: after
+//! its own fsync, or, with the syncer (`durable`), after that thread's fsync, which covers every
+//! transaction committed while the last one ran.
 //! A conflicting append fails alone: each append is checked before it writes anything, so its
 //! batch-mates commit regardless. A failure of SQLite itself fails the whole batch, which is then
 //! rolled back: nobody is told "done" for anything that is not on disk.
 
+use super::durable::{publish, Committed, Syncer};
 use super::schema::{row_to_event, to_hash, SELECT_EVENT};
 use super::Shared;
 use crate::hash::{chain, GENESIS};
@@ -92,15 +95,21 @@ pub struct Writer {
     heads: HashMap<String, Head>,
     recent: Recent,
     shared: Arc<Shared>,
+    /// Position of the next event committed: ahead of the durable head while the syncer works.
+    next_position: u64,
+    /// None: the connection syncs each commit itself (`synchronous=FULL`).
+    syncer: Option<Syncer>,
 }
 
 impl Writer {
-    pub fn new(conn: Connection, shared: Arc<Shared>) -> Self {
+    pub fn new(conn: Connection, shared: Arc<Shared>, syncer: Option<Syncer>) -> Self {
         Writer {
             conn,
             heads: HashMap::new(),
             recent: Recent::default(),
+            next_position: shared.head() + 1,
             shared,
+            syncer,
         }
     }
 
@@ -113,9 +122,14 @@ impl Writer {
             // Callers answered by the last commit are usually on their way back with the next
             // append: linger briefly for as many as that commit (or the callers now waiting) had,
             // so concurrent writers share one fsync instead of alternating in two halves.
-            let target = last_batch
-                .max(self.shared.in_flight.load(Ordering::Relaxed))
-                .min(max_batch);
+            // With the syncer, the callers of the last commit wait for its fsync, not for this
+            // thread: linger only for appends already on their way here.
+            let coming = self.shared.in_flight.load(Ordering::Relaxed);
+            let target = match self.syncer {
+                None => last_batch.max(coming),
+                Some(_) => coming.saturating_sub(self.shared.syncing.load(Ordering::Relaxed)),
+            }
+            .min(max_batch);
             let linger_until = Instant::now() + LINGER;
             while batch.len() < max_batch && events < MAX_BATCH_EVENTS {
                 match rx.try_recv() {
@@ -134,14 +148,25 @@ impl Writer {
             last_batch = batch.len();
             self.commit_batch(&mut batch);
         }
+        if let Some(syncer) = self.syncer.take() {
+            syncer.finish();
+        }
         tracing::debug!("event store writer stopped: every accepted append is answered");
     }
 
     fn commit_batch(&mut self, batch: &mut Vec<AppendRequest>) {
         // R28: appends that share one commit (group commit), for operators.
         metrics::histogram!("chatd_store_commit_batch_size").record(batch.len() as f64);
+        if self.shared.failed.load(Ordering::Acquire) {
+            for req in batch.drain(..) {
+                let _ = req.reply.send(Err(StoreError::Unavailable(
+                    "an fsync of the event log failed; restart chatd".into(),
+                )));
+            }
+            return;
+        }
         let now = OffsetDateTime::now_utc();
-        let first_position = self.shared.head() + 1;
+        let first_position = self.next_position;
         let mut recorded: Vec<Arc<RecordedEvent>> = Vec::new();
         let mut outcomes = Vec::with_capacity(batch.len());
         let result = (|| -> Result<(), StoreError> {
@@ -180,23 +205,19 @@ impl Writer {
                 self.shared
                     .appends
                     .fetch_add(batch.len() as u64, Ordering::Relaxed);
-                {
-                    // Before anyone is answered, so an answered append is always reflected.
-                    let mut versions = self.shared.versions.lock().expect("versions lock");
-                    if versions.len() > HEAD_CACHE {
-                        versions.clear();
-                    }
-                    for e in &recorded {
-                        versions.insert(e.stream.clone(), e.version);
-                    }
-                }
                 if let Some(last) = recorded.last() {
-                    self.shared.set_head(last.position.commit);
-                    // Nobody listening is fine: subscribers catch up from the file.
-                    let _ = self.shared.live.send(Arc::new(recorded));
+                    self.next_position = last.position.commit + 1;
                 }
-                for (req, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = req.reply.send(outcome);
+                let committed = Committed {
+                    recorded,
+                    answers: batch.drain(..).map(|r| r.reply).zip(outcomes).collect(),
+                };
+                self.shared
+                    .syncing
+                    .fetch_add(committed.answers.len(), Ordering::Relaxed);
+                match &self.syncer {
+                    Some(syncer) => syncer.hand(committed),
+                    None => publish(&self.shared, committed),
                 }
             }
             Err(e) => {
