@@ -65,13 +65,11 @@ fn dotted(path: &serde_ignored::Path<'_>) -> String {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     // A body that parses is read once without tracking paths (which cost every request a few
     // allocations); one that does not is read again to say where it went wrong.
-    let mut unknown: Option<String> = None;
+    let mut unknown = false;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut note = |path: serde_ignored::Path<'_>| {
-        unknown.get_or_insert_with(|| dotted(&path));
-    };
+    let mut note = |_: serde_ignored::Path<'_>| unknown = true;
     if let Ok(value) = T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut note)) {
-        if unknown.is_none() && de.end().is_ok() {
+        if !unknown && de.end().is_ok() {
             return Ok(value);
         }
     }

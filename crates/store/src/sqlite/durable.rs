@@ -24,6 +24,8 @@ use tokio::sync::oneshot;
 
 /// Stream versions remembered for `cached_version`; beyond it the map starts afresh.
 const VERSIONS_CACHE: usize = 200_000;
+/// Why an append is refused after the fsync that failed.
+pub const EARLIER: &str = "an earlier fsync failed";
 /// Committed batches that may wait for their fsync before the writer waits too.
 const DEPTH: usize = 64;
 
@@ -79,7 +81,7 @@ impl Syncer {
                     let mut group = vec![first];
                     group.extend(rx.try_iter());
                     let synced = if syncing.failed.load(Ordering::Acquire) {
-                        Err("an earlier fsync failed".to_owned())
+                        Err(EARLIER.to_owned())
                     } else {
                         wal.sync().map_err(|e| e.to_string())
                     };
@@ -120,15 +122,21 @@ fn refuse(shared: &Shared, group: Vec<Committed>, error: &str) {
             "fsync of the event log failed; the store refuses appends until chatd restarts"
         );
     }
-    let message = format!("the event log could not be synced to disk ({error}); restart chatd");
     for batch in group {
         shared
             .syncing
             .fetch_sub(batch.answers.len(), Ordering::Relaxed);
         for (reply, _) in batch.answers {
-            let _ = reply.send(Err(StoreError::Unavailable(message.clone())));
+            let _ = reply.send(Err(refused(error)));
         }
     }
+}
+
+/// What an append is answered once an fsync has failed.
+pub fn refused(error: &str) -> StoreError {
+    StoreError::Unavailable(format!(
+        "the event log could not be synced to disk ({error}); restart chatd"
+    ))
 }
 
 /// The SQLite file's write-ahead log, opened for fsync. It is reopened when the path names

@@ -154,11 +154,12 @@ impl SqliteStore {
         Ok(Arc::new(SqliteStore {
             cluster: Default::default(),
             keys,
-            shared,
+            shared: shared.clone(),
             appends: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
             checkpointer: Mutex::new(Some(checkpointer)),
             readers: Arc::new(ReadPool {
+                shared,
                 path: config.path,
                 idle: Mutex::new(Vec::new()),
             }),
@@ -180,7 +181,7 @@ impl SqliteStore {
     async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Connection, u64) -> Result<T, StoreError> + Send + 'static,
     {
         read_with(&self.readers, f).await
     }
@@ -189,10 +190,10 @@ impl SqliteStore {
     /// takes tens of microseconds, less than handing it to a blocking pool and being woken back.
     fn read_inline<T>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+        f: impl FnOnce(&Connection, u64) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let conn = self.readers.take()?;
-        let out = f(&conn);
+        let out = f(&conn, self.readers.shared.head());
         self.readers.give_back(conn);
         out
     }
@@ -201,12 +202,12 @@ impl SqliteStore {
 async fn read_with<T, F>(pool: &Arc<ReadPool>, f: F) -> Result<T, StoreError>
 where
     T: Send + 'static,
-    F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    F: FnOnce(&Connection, u64) -> Result<T, StoreError> + Send + 'static,
 {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
         let conn = pool.take()?;
-        let out = f(&conn);
+        let out = f(&conn, pool.shared.head());
         pool.give_back(conn);
         out
     })
@@ -237,8 +238,10 @@ pub const INLINE_READ_ROWS: usize = 128;
 /// opening one (and its pragmas) costs far more than a read.
 const MAX_IDLE_READERS: usize = 128;
 
-/// Read connections, reused; WAL lets them read while the writer writes.
+/// Read connections, reused; WAL lets them read while the writer writes. Every read is handed
+/// the durable head, where it stops (`durable`).
 struct ReadPool {
+    shared: Arc<Shared>,
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
 }
@@ -343,8 +346,7 @@ impl EventStore for SqliteStore {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         let stream = stream.to_owned();
         let from = from.min(i64::MAX as u64) as i64;
-        let upto = self.shared.head() as i64;
-        let query = move |conn: &Connection| -> Result<Vec<RecordedEvent>, StoreError> {
+        let query = move |conn: &Connection, upto: u64| -> Result<Vec<RecordedEvent>, StoreError> {
             let sql = match direction {
                 Direction::Forwards => {
                     "WHERE stream = ?1 AND version >= ?2 AND position <= ?4 \
@@ -357,7 +359,7 @@ impl EventStore for SqliteStore {
             };
             let mut stmt = conn.prepare_cached(&format!("{} {sql}", schema::SELECT_EVENT))?;
             let rows = stmt.query_map(
-                rusqlite::params![stream, from, limit as i64, upto],
+                rusqlite::params![stream, from, limit as i64, upto as i64],
                 schema::row_to_event,
             )?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -374,8 +376,7 @@ impl EventStore for SqliteStore {
         after: Option<Position>,
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let upto = self.shared.head();
-        self.read(move |conn| read_all_sync(conn, after, upto, limit))
+        self.read(move |conn, upto| read_all_sync(conn, after, upto, limit))
             .await
     }
 
@@ -384,8 +385,7 @@ impl EventStore for SqliteStore {
         after: Option<Position>,
         limit: usize,
     ) -> Result<Vec<Scanned>, StoreError> {
-        let upto = self.shared.head();
-        self.read(move |conn| log_page(conn, after, upto, limit, schema::scan_row))
+        self.read(move |conn, upto| log_page(conn, after, upto, limit, schema::scan_row))
             .await
     }
 
@@ -466,8 +466,7 @@ async fn feed(
     'resubscribe: loop {
         let mut live = shared.live.subscribe();
         loop {
-            let upto = shared.head();
-            let page = match read_with(&readers, move |c| {
+            let page = match read_with(&readers, move |c, upto| {
                 read_all_sync(c, Some(Position::single(last)), upto, PAGE)
             })
             .await

@@ -6,7 +6,7 @@
 //! batch-mates commit regardless. A failure of SQLite itself fails the whole batch, which is then
 //! rolled back: nobody is told "done" for anything that is not on disk.
 
-use super::durable::{publish, Committed, Syncer};
+use super::durable::{self, publish, Committed, Syncer};
 use super::schema::{row_to_event, to_hash, SELECT_EVENT};
 use super::Shared;
 use crate::hash::{chain, GENESIS};
@@ -159,9 +159,7 @@ impl Writer {
         metrics::histogram!("chatd_store_commit_batch_size").record(batch.len() as f64);
         if self.shared.failed.load(Ordering::Acquire) {
             for req in batch.drain(..) {
-                let _ = req.reply.send(Err(StoreError::Unavailable(
-                    "an fsync of the event log failed; restart chatd".into(),
-                )));
+                let _ = req.reply.send(Err(durable::refused(durable::EARLIER)));
             }
             return;
         }
