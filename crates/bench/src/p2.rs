@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 64;
+/// Inbound messages sent so far by this process: each one's external id.
+static SENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 async fn post(
     client: &reqwest::Client,
@@ -156,15 +158,7 @@ pub async fn run(run_for: Duration) {
         "    {:<52} {:>10} {:>7} {:>7} {:>8} {:>8}",
         "route", "req/s", "p50 ms", "p99 ms", "max ms", "CPU µs"
     );
-    let (c, b) = (client.clone(), base.clone());
-    let (rps, lat) = load(run_for, move |_| {
-        let (c, b) = (c.clone(), b.clone());
-        async move {
-            let r = c.get(format!("{b}/healthz")).send().await.expect("healthz");
-            assert!(r.status().is_success());
-        }
-    })
-    .await;
+    let (rps, lat) = healthz(&client, &base, run_for).await;
     println!(
         "    {:<52} {rps:>10.0} {lat}",
         "baseline: GET /healthz (trivial route)"
@@ -196,10 +190,10 @@ pub async fn run(run_for: Duration) {
         "POST /api/transport/v1/messages (P2, durable)"
     );
     println!(
-        "    P2 bar: inbound / GET /healthz >= 0.35: {:.2}, {}",
-        rps / healthz.max(1e-9),
-        crate::stats::met(rps / healthz.max(1e-9) >= 0.35)
+        "    P2 in this one pair: inbound / GET /healthz {:.2}",
+        rps / healthz.max(1e-9)
     );
+    alternating(&client, &base, &transport, run_for).await;
     // P8: the same clients over the same 64 dialogs, each request to a random one, so several
     // hit one dialog at once (an album, a burst of retries).
     let (hot, hot_lat) = inbound_hot(&client, &base, &transport, run_for).await;
@@ -226,6 +220,43 @@ pub async fn run(run_for: Duration) {
     without_own_writes(&client, run_for).await;
     sealing_cost(&client, run_for).await;
     on_postgres(&client, run_for).await;
+}
+
+/// 64 clients asking for `GET /healthz`, the trivial route P2 is a ratio to.
+async fn healthz(client: &reqwest::Client, base: &str, run_for: Duration) -> (f64, String) {
+    let (c, b) = (client.clone(), base.to_owned());
+    load(run_for, move |_| {
+        let (c, b) = (c.clone(), b.clone());
+        async move {
+            let r = c.get(format!("{b}/healthz")).send().await.expect("healthz");
+            assert!(r.status().is_success());
+        }
+    })
+    .await
+}
+
+/// Rounds of P2's verdict: each `GET /healthz` then inbound, for the run's seconds each.
+const ROUNDS: usize = 3;
+
+/// P2's verdict: the two routes in alternating rounds of `each`, each round's ratio, and
+/// their median. The machine's neighbours move a rate by ±20 % from one stretch to the next; a
+/// ratio taken within one round sees both routes under the same neighbours (DECISIONS: "A bar's
+/// verdict from alternating rounds").
+async fn alternating(client: &reqwest::Client, base: &str, transport: &str, each: Duration) {
+    let mut ratios = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let (trivial, _) = healthz(client, base, each).await;
+        let (inbound, _) = inbound(client, base, transport, each).await;
+        ratios.push(inbound / trivial.max(1e-9));
+    }
+    let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    let median = crate::stats::median(&ratios);
+    println!(
+        "    P2 bar: inbound / GET /healthz >= 0.35, median of {ROUNDS} alternating rounds of {} s ({}): {median:.2}, {}",
+        each.as_secs(),
+        shown.join(", "),
+        crate::stats::met(median >= 0.35)
+    );
 }
 
 /// 64 clients sending inbound messages into their own dialogs, all with one transport token.
@@ -278,10 +309,11 @@ async fn inbound_load(
     spread: Spread,
 ) -> (f64, String) {
     let (c, bases, t) = (client.clone(), bases.to_vec(), transport.to_owned());
-    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
     load(run_for, move |i| {
         let (c, b, t) = (c.clone(), bases[i % bases.len()].clone(), t.clone());
-        let k = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // One count for the whole process: no run repeats an earlier one's external ids, which
+        // chatd would take as retries (idempotent on the channel and external id) and not write.
+        let k = SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (d, id) = match spread {
             Spread::OwnDialog => (i, format!("in-{k}")),
             Spread::Hot => ((k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize, format!("hot-{k}")),

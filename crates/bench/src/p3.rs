@@ -187,10 +187,12 @@ pub async fn run(sockets: usize, rate: usize, seconds: u64) {
     let echo_handle = echo_server.handle();
     tokio::spawn(echo_server);
 
+    let floor = fsync_floor(dir.path());
     count(true);
     let before = live();
     let child = tokio::process::Command::new(std::env::current_exe().expect("exe"))
         .env("CHATD_P3_CLIENT", "1")
+        .env("P3_FSYNC_P50_US", floor.value_at_quantile(0.5).to_string())
         .env("P3_CHATD", running.addr.to_string())
         .env("P3_ECHO", echo_addr.to_string())
         .env("P3_SOCKETS", sockets.to_string())
@@ -391,6 +393,38 @@ pub async fn client() {
         "    P3 bar: append-to-frame p99 <= 2x the echo's p99: {ratio:.1}x, {} (post-to-frame {post:.1}x)",
         crate::stats::met(ratio <= 2.0)
     );
+    // The interval holds the durable append, so one fsync of the log is its floor.
+    let fsync: f64 = var("P3_FSYNC_P50_US").parse().unwrap_or(0.0);
+    println!(
+        "    floor: one fsync on this disk, p50 {:.2} ms = {:.1}x the echo's p99{}",
+        fsync / 1000.0,
+        fsync / echo,
+        if fsync / echo > 2.0 {
+            " (the bar is below it: not reachable on this disk while a frame follows a durable append)"
+        } else {
+            ""
+        }
+    );
+}
+
+/// What one fsync costs on the disk under `dir`: a 4 KiB write then `fdatasync`, 200 times over
+/// 16 pages of one file, as the log's appends do (microseconds).
+fn fsync_floor(dir: &std::path::Path) -> hdrhistogram::Histogram<u64> {
+    use std::os::unix::fs::FileExt;
+    let path = dir.join("fsync-probe");
+    let file = std::fs::File::create(&path).expect("fsync probe");
+    let page = [7u8; 4096];
+    let mut h = histogram();
+    for i in 0..200u64 {
+        let t = Instant::now();
+        file.write_all_at(&page, (i % 16) * 4096)
+            .expect("probe write");
+        file.sync_data().expect("probe fsync");
+        h.record((t.elapsed().as_micros() as u64).max(1)).ok();
+    }
+    drop(file);
+    let _ = std::fs::remove_file(path);
+    h
 }
 
 /// A load message's `message_new`: when the client sent it (the `ts:` in its text) and its

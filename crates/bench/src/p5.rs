@@ -12,6 +12,9 @@ use uuid::Uuid;
 
 const EVENTS_PER_DIALOG: usize = 20;
 
+/// Rounds of P5's verdict: each a bare scan then a rebuild of every read model.
+const ROUNDS: usize = 3;
+
 pub async fn run(events: usize, keep: Option<&std::path::Path>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("events.db");
@@ -114,22 +117,44 @@ pub async fn run(events: usize, keep: Option<&std::path::Path>) {
         verified.streams,
         verify_rate / bare
     );
-    let (model, rebuilt) =
-        chatd_projections::replay::rebuild_read_models(&*store, Default::default())
-            .await
-            .expect("rebuild");
+    // The fold's aggregates are the bench's, not the rebuild's: gone before it starts.
+    drop(fold);
+    // The verdict: rounds of a bare scan then a rebuild, each round's ratio, and their median
+    // (DECISIONS: "A bar's verdict from alternating rounds").
+    let mut ratios = Vec::with_capacity(ROUNDS);
+    let mut rebuilds = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        let scan = if round == 0 {
+            bare
+        } else {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || bare_scan(&path))
+                .await
+                .unwrap()
+        };
+        let (model, rebuilt) =
+            chatd_projections::replay::rebuild_read_models(&*store, Default::default())
+                .await
+                .expect("rebuild");
+        assert_eq!(model.dialogs.rows.len(), dialogs);
+        drop(model);
+        ratios.push(rebuilt.events_per_sec() / scan);
+        rebuilds.push(rebuilt);
+    }
+    let median = crate::stats::median(&ratios);
+    let rebuilt = rebuilds.swap_remove(ratios.iter().position(|r| *r == median).unwrap_or(0));
     let rate_models = rebuilt.events_per_sec();
-    assert_eq!(model.dialogs.rows.len(), dialogs);
     println!(
-        "    {:<44} {:>12.0}   (bar >= 500k: {})",
+        "    {:<44} {:>12.0}   (bar >= 500k: {}; the median round's)",
         "rebuild of every read model (ReadModel)",
         rate_models,
         met(rate_models >= 500_000.0)
     );
+    let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
     println!(
-        "    P5 bar: rebuild / bare scan >= 0.2: {:.3}, {}; verify / bare scan: {:.3}, {}",
-        rate_models / bare,
-        met(rate_models / bare >= 0.2),
+        "    P5 bar: rebuild / bare scan >= 0.2, median of {ROUNDS} alternating rounds ({}): {median:.3}, {}; verify / bare scan: {:.3}, {}",
+        shown.join(", "),
+        met(median >= 0.2),
         verify_rate / bare,
         met(verify_rate / bare >= 0.2)
     );

@@ -20,6 +20,15 @@ pub fn rate(n: u64, elapsed: Duration) -> f64 {
     n as f64 / elapsed.as_secs_f64().max(1e-9)
 }
 
+/// The middle of `figures` (the upper middle of an even count); 0 for none. A bar judged over
+/// alternating rounds takes the median round's ratio (DECISIONS: "A bar's verdict from
+/// alternating rounds").
+pub fn median(figures: &[f64]) -> f64 {
+    let mut sorted = figures.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+}
+
 /// How every bar's line ends: whether the figure meets it.
 pub fn met(ok: bool) -> &'static str {
     if ok {

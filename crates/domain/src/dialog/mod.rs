@@ -164,6 +164,22 @@ pub fn visible(responsible: Option<Assignee>, deleted: bool, p: &Principal) -> b
     }
 }
 
+/// [`visible`] turned around, for an index kept by responsible: `None` when `p` sees every live
+/// dialog, else the only responsibles whose live dialogs `p` sees (none for a channel, which
+/// [`Sight::visible_to`] answers by channel). A count per responsible is then read in O(1), not
+/// tested entry by entry (P3: one per manager at 10,000 managers).
+pub fn responsibles_seen(p: &Principal) -> Option<Vec<Option<Assignee>>> {
+    match *p {
+        Principal::User { .. } if sees_all(p) => None,
+        Principal::User { id, .. } if is_manager(p) => {
+            Some(vec![None, Some(Assignee::User { id })])
+        }
+        Principal::User { .. } | Principal::Channel { .. } => Some(vec![]),
+        Principal::Bot { id } => Some(vec![Some(Assignee::Bot { id })]),
+        Principal::System => None,
+    }
+}
+
 /// Whether `p` sees every dialog (admin, chat_admin, or the `dialogs.view_all` right).
 pub fn sees_all(p: &Principal) -> bool {
     p.is_chat_admin() || p.has_right(Right::DialogsViewAll) || *p == Principal::System

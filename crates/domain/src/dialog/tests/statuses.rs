@@ -227,3 +227,34 @@ fn r18_the_distribution_bot_assigns_unassigned_and_unavailable_managers_dialogs_
         Err(DomainError::NotResponsible)
     );
 }
+
+#[test]
+fn r32_responsibles_seen_is_visible_turned_around() {
+    let bot = |n: u128| Principal::Bot { id: id(n) };
+    let principals = [
+        manager(1),
+        manager(2),
+        admin(),
+        chat_admin(),
+        auditor(),
+        viewer_of_all(3),
+        transport(),
+        bot(7),
+        bot(8),
+        Principal::System,
+    ];
+    let responsibles = [
+        None,
+        Some(as_assignee(manager(1))),
+        Some(as_assignee(manager(2))),
+        Some(as_assignee(viewer_of_all(3))),
+        Some(Assignee::Bot { id: id(7) }),
+    ];
+    for p in &principals {
+        let seen = responsibles_seen(p);
+        for r in responsibles {
+            let listed = seen.as_ref().is_none_or(|only| only.contains(&r));
+            assert_eq!(listed, visible(r, false, p), "{p:?} and {r:?}");
+        }
+    }
+}

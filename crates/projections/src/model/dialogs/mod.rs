@@ -4,7 +4,7 @@
 //! header counter (R5) is computed from a few counters and the user's own small sets.
 
 use chatd_domain::calendar::Calendar;
-use chatd_domain::dialog::{customer_visible, visible, DialogEvent, DialogStatus, Sight};
+use chatd_domain::dialog::{customer_visible, responsibles_seen, DialogEvent, DialogStatus, Sight};
 use chatd_domain::setup::TimeLimits;
 use chatd_domain::waiting::Clock;
 use chatd_domain::{
@@ -225,6 +225,8 @@ pub struct Dialogs {
     pub buckets: HashMap<Bucket, Index>,
     /// Non-deleted dialogs with at least one customer message, per responsible.
     with_inbound: HashMap<Option<Assignee>, u64>,
+    /// The sum of `with_inbound`: what one who sees every dialog counts.
+    with_inbound_total: u64,
     /// Per user: dialogs with customer messages, all of them read.
     caught_up: HashMap<UserId, HashSet<DialogId>>,
     /// Per user: dialogs marked unread.
@@ -284,7 +286,9 @@ impl Dialogs {
     fn count_inbound(&mut self, row_state: Option<Option<Assignee>>, delta: i64) {
         if let Some(resp) = row_state {
             let c = self.with_inbound.entry(resp).or_default();
+            let before = *c;
             *c = c.saturating_add_signed(delta);
+            self.with_inbound_total = self.with_inbound_total - before + *c;
         }
     }
 
@@ -559,12 +563,12 @@ impl Dialogs {
     /// `|visible with messages| - |visible, caught up, not marked| + |visible, marked, no messages|`.
     pub fn unread_dialogs(&self, p: &Principal) -> u64 {
         let Some(user) = p.user_id() else { return 0 };
-        let with_messages: u64 = self
-            .with_inbound
-            .iter()
-            .filter(|(resp, _)| visible(**resp, false, p))
-            .map(|(_, n)| *n)
-            .sum();
+        // Read by responsible, not tested entry by entry: every message's frame carries this
+        // count, and there is an entry per manager (P3).
+        let with_messages: u64 = match responsibles_seen(p) {
+            None => self.with_inbound_total,
+            Some(seen) => seen.iter().filter_map(|r| self.with_inbound.get(r)).sum(),
+        };
         let empty = HashSet::new();
         let marked = self.marked.get(&user).unwrap_or(&empty);
         let visible_row = |d: &DialogId| self.rows.get(d).filter(|r| r.is_visible_to(p));
