@@ -204,19 +204,40 @@ pub(crate) async fn follow(
     // R28: how old each event is when the read models apply it.
     let lag = metrics::gauge!("chatd_projection_lag_seconds");
     let applied_total = metrics::counter!("chatd_projection_events_total");
+    // How far the read models got is told once for the events that were queued together (up
+    // to RUN), not once per event: each telling wakes every request waiting to read its own
+    // write (R38), and a commit's events arrive together (P2). A lagging node's test delay
+    // tells each event.
+    let run_cap = if delay.is_some() { 1 } else { RUN };
+    let mut untold: Option<Position> = None;
+    let mut run = 0;
     loop {
-        let next = tokio::select! {
-            next = sub.next() => next,
-            _ = stopping.wait_for(|s| *s) => return,
+        let queued = if run < run_cap { sub.ready() } else { None };
+        let next = match queued {
+            Some(next) => Some(next),
+            None => {
+                if let Some(p) = untold.take() {
+                    let _ = progress.send(Some(p));
+                }
+                run = 0;
+                tokio::select! {
+                    next = sub.next() => next,
+                    _ = stopping.wait_for(|s| *s) => return,
+                }
+            }
         };
         let Some(next) = next else { return };
         let event = match next {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!(error = %e, "projection subscription failed");
+                if let Some(p) = untold.take() {
+                    let _ = progress.send(Some(p));
+                }
                 return;
             }
         };
+        run += 1;
         if let Some(delay) = delay {
             // Testing only: apply each event `delay` after it was recorded (a lagging node).
             let due = event.recorded_at + delay;
@@ -265,6 +286,9 @@ pub(crate) async fn follow(
                 l.applied(&m, &e);
             }
         }
-        let _ = progress.send(Some(event.position));
+        untold = Some(event.position);
     }
 }
+
+/// Events applied at most before the follower tells how far it got.
+const RUN: usize = 64;

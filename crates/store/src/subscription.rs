@@ -32,6 +32,12 @@ impl Subscription {
     pub async fn next(&mut self) -> Option<Result<Arc<RecordedEvent>, StoreError>> {
         self.rx.recv().await
     }
+
+    /// The next event if one is already queued; `None` when none is (or the store is closed:
+    /// [`Subscription::next`] tells which).
+    pub fn ready(&mut self) -> Option<Result<Arc<RecordedEvent>, StoreError>> {
+        self.rx.try_recv().ok()
+    }
 }
 
 impl Drop for Subscription {
