@@ -216,9 +216,7 @@ pub(crate) async fn follow(
         let next = match queued {
             Some(next) => Some(next),
             None => {
-                if let Some(p) = untold.take() {
-                    let _ = progress.send(Some(p));
-                }
+                tell(&progress, &mut untold);
                 run = 0;
                 tokio::select! {
                     next = sub.next() => next,
@@ -231,9 +229,7 @@ pub(crate) async fn follow(
             Ok(e) => e,
             Err(e) => {
                 tracing::error!(error = %e, "projection subscription failed");
-                if let Some(p) = untold.take() {
-                    let _ = progress.send(Some(p));
-                }
+                tell(&progress, &mut untold);
                 return;
             }
         };
@@ -292,3 +288,10 @@ pub(crate) async fn follow(
 
 /// Events applied at most before the follower tells how far it got.
 const RUN: usize = 64;
+
+/// Tell `min_position` waiters how far the read models got, if there is news.
+fn tell(progress: &watch::Sender<Option<Position>>, untold: &mut Option<Position>) {
+    if let Some(p) = untold.take() {
+        let _ = progress.send(Some(p));
+    }
+}

@@ -73,6 +73,8 @@ struct Mode {
     max_batch: usize,
     /// The log fsynced beside the writer (the default), or by the writer's own commit.
     sync_beside: bool,
+    /// Concurrent writers measured.
+    writers: &'static [usize],
 }
 
 const MODES: [Mode; 3] = [
@@ -80,16 +82,20 @@ const MODES: [Mode; 3] = [
         label: "group commit",
         max_batch: 1024,
         sync_beside: true,
+        writers: &[1, 8, 64],
     },
     Mode {
         label: "group commit, fsync on the writer",
         max_batch: 1024,
         sync_beside: false,
+        // The comparison for the syncer, at the bar's 64 writers only.
+        writers: &[64],
     },
     Mode {
         label: "one transaction per append",
         max_batch: 1,
         sync_beside: false,
+        writers: &[1, 8, 64],
     },
 ];
 
@@ -171,9 +177,7 @@ pub async fn run(run_for: Duration) {
     );
     let mut at64 = [0.0; MODES.len()];
     for (i, mode) in MODES.into_iter().enumerate() {
-        // The writer's own fsync is the comparison for the syncer: at 64 writers only.
-        let counts: &[usize] = if i == 1 { &[64] } else { &[1, 8, 64] };
-        for &writers in counts {
+        for &writers in mode.writers {
             let m = appends(mode, writers, run_for).await;
             println!(
                 "    {:<34} {writers:>8} {:>12.0} {} {:>10.1}",

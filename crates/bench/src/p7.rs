@@ -127,9 +127,7 @@ pub fn run(w: &mut World, dialogs: usize, keep: Option<&std::path::Path>) {
         .iter()
         .map(|r| format!("{:.2} + {:.2}", r.user, r.kernel))
         .collect::<Vec<_>>();
-    let mut restores: Vec<f64> = runs.iter().map(|r| r.wall).collect();
-    restores.sort_by(f64::total_cmp);
-    let read = restores[1];
+    let read = crate::stats::median(&runs.iter().map(|r| r.wall).collect::<Vec<_>>());
     let file_len = std::fs::metadata(&path).expect("snapshot file").len() as usize;
     let json = serde_json::to_vec(&w.model.snapshot()).expect("snapshot serialises");
     let started = Instant::now();

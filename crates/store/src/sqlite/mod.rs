@@ -192,10 +192,7 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&Connection, u64) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let conn = self.readers.take()?;
-        let out = f(&conn, self.readers.shared.head());
-        self.readers.give_back(conn);
-        out
+        self.readers.run(f)
     }
 }
 
@@ -205,14 +202,9 @@ where
     F: FnOnce(&Connection, u64) -> Result<T, StoreError> + Send + 'static,
 {
     let pool = pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let conn = pool.take()?;
-        let out = f(&conn, pool.shared.head());
-        pool.give_back(conn);
-        out
-    })
-    .await
-    .map_err(|e| StoreError::Internal(e.to_string()))?
+    tokio::task::spawn_blocking(move || pool.run(f))
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))?
 }
 
 /// Counts an append as in flight until it is answered or abandoned.
@@ -247,6 +239,17 @@ struct ReadPool {
 }
 
 impl ReadPool {
+    /// Run `f` on a pooled connection, handing it the durable head where its read stops.
+    fn run<T>(
+        &self,
+        f: impl FnOnce(&Connection, u64) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.take()?;
+        let out = f(&conn, self.shared.head());
+        self.give_back(conn);
+        out
+    }
+
     fn take(&self) -> Result<Connection, StoreError> {
         if let Some(c) = self.idle.lock().expect("pool lock").pop() {
             return Ok(c);
