@@ -7,7 +7,7 @@ use chatd_domain::dialog::{DialogEvent, Sight};
 use chatd_domain::people::UserEvent;
 use chatd_domain::{DialogId, UserId};
 use chatd_projections::codec::category;
-use chatd_projections::model::stream_id;
+use chatd_projections::model::{stream_id, Decoded};
 use chatd_projections::{AnyEvent, ReadModel};
 use chatd_store::{Position, Subscription};
 use std::sync::{Arc, RwLock};
@@ -153,31 +153,27 @@ fn erased_here(m: &ReadModel, keyed: &Keyed, id: Uuid) -> Erased {
     }
 }
 
-/// Apply `event`, fetching a data key another node made if it needs one.
+/// Apply `event`, fetching a data key another node made if it needs one. The event is decoded
+/// before the read models are locked: the lock is held for the apply alone.
 async fn apply_keyed(
     model: &RwLock<ReadModel>,
     keyed: &Keyed,
     event: &chatd_store::RecordedEvent,
     before_of: impl Fn(&ReadModel) -> Option<Sight>,
 ) -> Result<(Option<AnyEvent>, Option<Sight>), chatd_projections::DecodeFailure> {
+    let mut decoded = Decoded::of(event, &keyed.keys.ring);
     for _ in 0..2 {
-        let result = {
-            let mut m = model.write().expect("read model lock");
-            let before = before_of(&m);
-            m.apply(event).map(|d| (d, before))
+        let Some(subject) = decoded.missing_key() else {
+            break;
         };
-        match result {
-            Err(chatd_projections::DecodeFailure::MissingKey { subject, .. }) => {
-                if let Err(e) = keyed.keys.fetch(keyed.store.as_ref(), subject).await {
-                    tracing::warn!(error = %e, %subject, "cannot fetch a data key");
-                }
-            }
-            other => return other,
+        if let Err(e) = keyed.keys.fetch(keyed.store.as_ref(), subject).await {
+            tracing::warn!(error = %e, %subject, "cannot fetch a data key");
         }
+        decoded = Decoded::of(event, &keyed.keys.ring);
     }
     let mut m = model.write().expect("read model lock");
     let before = before_of(&m);
-    m.apply(event).map(|d| (d, before))
+    m.apply_decoded(decoded).map(|d| (d, before))
 }
 
 /// Who the follower tells: `min_position` waiters, the listeners, the distribution bot.

@@ -18,7 +18,7 @@ pub mod reports;
 pub mod snapshot;
 pub mod timers;
 
-use crate::codec::{category, decode_event, AnyEvent, DecodeFailure};
+use crate::codec::{decode_event, AnyEvent, DecodeFailure};
 use chatd_domain::calendar::Calendar;
 use chatd_domain::dialog::DialogEvent;
 use chatd_domain::setup::{SettingsEvent, TimeLimits};
@@ -60,6 +60,33 @@ pub fn stream_id<T: From<Uuid>>(stream: &str) -> Option<T> {
     Uuid::parse_str(id).ok().map(T::from)
 }
 
+/// One event of the log decoded for `ReadModel::apply_decoded`: everything of the apply that
+/// needs no model, so a rebuild can do it on another thread while the model applies.
+pub struct Decoded {
+    position: Position,
+    /// The stream's id (`None`: not `category-<uuid>`, a foreign stream).
+    id: Option<Uuid>,
+    event: Result<AnyEvent, DecodeFailure>,
+}
+
+impl Decoded {
+    pub fn of(e: &RecordedEvent, keys: &crate::privacy::Keyring) -> Decoded {
+        Decoded {
+            position: e.position,
+            id: stream_id(&e.stream),
+            event: decode_event(e, keys),
+        }
+    }
+
+    /// R35: the data subject whose key this node lacked to open the event's sealed strings.
+    pub fn missing_key(&self) -> Option<Uuid> {
+        match &self.event {
+            Err(DecodeFailure::MissingKey { subject, .. }) => Some(*subject),
+            _ => None,
+        }
+    }
+}
+
 impl ReadModel {
     /// SPEC §3 with R27: `p` sees the dialog as R2 says, or through an open mention (auditors
     /// never: they read history through the audit API).
@@ -73,36 +100,41 @@ impl ReadModel {
 
     /// Apply one event of the global log; returns it decoded (`None` for foreign streams).
     pub fn apply(&mut self, e: &RecordedEvent) -> Result<Option<AnyEvent>, DecodeFailure> {
-        self.position = Some(e.position);
-        let decoded = match decode_event(e, &self.keys) {
-            Ok(d) => d,
+        let decoded = Decoded::of(e, &self.keys);
+        self.apply_decoded(decoded)
+    }
+
+    /// Apply one event decoded apart from the model (a rebuild decodes on another thread).
+    pub fn apply_decoded(&mut self, d: Decoded) -> Result<Option<AnyEvent>, DecodeFailure> {
+        self.position = Some(d.position);
+        let decoded = match d.event {
+            Ok(decoded) => decoded,
             Err(DecodeFailure::UnknownCategory(_)) => {
                 self.foreign += 1;
                 return Ok(None);
             }
             Err(err) => return Err(err),
         };
-        if category(&e.stream) == "settings" {
-            if let AnyEvent::Settings(r) = &decoded {
-                match &r.event {
-                    SettingsEvent::TimeLimitsSet(limits) => self.time_limits = limits.clone(),
-                    SettingsEvent::CalendarSet(c) => self.calendar = Some((**c).clone()),
-                    SettingsEvent::CalendarRemoved {} => self.calendar = None,
-                }
-                self.dialogs.set_waiting(dialogs::Waiting {
-                    limits: self.time_limits.clone(),
-                    calendar: self.calendar.clone(),
-                });
-                if !matches!(r.event, SettingsEvent::TimeLimitsSet(_)) {
-                    self.reports.recompute_working(self.calendar.as_ref());
-                }
+        if let AnyEvent::Settings(r) = &decoded {
+            match &r.event {
+                SettingsEvent::TimeLimitsSet(limits) => self.time_limits = limits.clone(),
+                SettingsEvent::CalendarSet(c) => self.calendar = Some((**c).clone()),
+                SettingsEvent::CalendarRemoved {} => self.calendar = None,
+            }
+            self.dialogs.set_waiting(dialogs::Waiting {
+                limits: self.time_limits.clone(),
+                calendar: self.calendar.clone(),
+            });
+            if !matches!(r.event, SettingsEvent::TimeLimitsSet(_)) {
+                self.reports.recompute_working(self.calendar.as_ref());
             }
             return Ok(Some(decoded));
         }
-        let Some(id) = stream_id::<Uuid>(&e.stream) else {
+        let Some(id) = d.id else {
             self.foreign += 1;
             return Ok(None);
         };
+        let position = d.position;
         match &decoded {
             AnyEvent::Dialog(r) => {
                 let dialog_id = id.into();
@@ -112,11 +144,11 @@ impl ReadModel {
                 if !self.reports.rebuilding {
                     self.reports.apply(r, dialog_id, self.calendar.as_ref());
                 }
-                self.follow_outgoing(r, dialog_id, e.position);
+                self.follow_outgoing(r, dialog_id, position);
             }
             AnyEvent::Customer(r) => {
                 if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {
-                    self.erase_customer(id.into(), e.position, &r.meta);
+                    self.erase_customer(id.into(), position, &r.meta);
                 }
                 self.customers.apply(r, id.into())
             }

@@ -60,11 +60,11 @@ pub struct Reports {
     /// yet, and nothing applied here meanwhile.
     pub rebuilding: bool,
     pub dialogs: Vec<DialogInfo>,
-    index: HashMap<DialogId, u32>,
+    index: HashMap<DialogId, u32, super::IdHash>,
     pub managers: Vec<UserId>,
-    manager_index: HashMap<UserId, u32>,
+    manager_index: HashMap<UserId, u32, super::IdHash>,
     pub channels: Vec<ChannelId>,
-    channel_index: HashMap<ChannelId, u16>,
+    channel_index: HashMap<ChannelId, u16, super::IdHash>,
     /// Per dialog index: deleted (R13: a deleted dialog leaves every figure but the load it
     /// made while open). Kept apart from `dialogs`: a report reads it for every fact.
     pub deleted: Vec<bool>,

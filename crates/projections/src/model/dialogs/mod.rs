@@ -12,24 +12,12 @@ use chatd_domain::{
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+mod last;
 mod restore;
+use last::{last_message, preview};
+pub use last::{LastMessage, PREVIEW_CHARS};
 pub(crate) use restore::Restoring;
 use time::OffsetDateTime;
-
-/// Characters of the last message kept in the list row.
-pub const PREVIEW_CHARS: usize = 200;
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LastMessage {
-    pub id: MessageId,
-    #[serde(with = "super::compact::actor")]
-    pub author: Actor,
-    pub text: String,
-    pub at: OffsetDateTime,
-    /// R22
-    #[serde(default)]
-    pub deleted: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DialogRow {
@@ -217,20 +205,23 @@ fn placement(row: &DialogRow, waiting: &Waiting) -> Option<Placement> {
     })
 }
 
+/// A set of dialogs, hashed as ids chatd made (`IdHash`).
+type IdSet = HashSet<DialogId, super::IdHash>;
+
 #[derive(Debug, Default)]
 pub struct Dialogs {
     /// Boxed: the table holds pointers alone, so its empty half (a hash table doubles) costs
     /// 8 bytes a slot, not 300 (P6, P7).
     pub rows: super::by_id::ById<DialogRow>,
-    pub buckets: HashMap<Bucket, Index>,
+    pub buckets: HashMap<Bucket, Index, super::IdHash>,
     /// Non-deleted dialogs with at least one customer message, per responsible.
-    with_inbound: HashMap<Option<Assignee>, u64>,
+    with_inbound: HashMap<Option<Assignee>, u64, super::IdHash>,
     /// The sum of `with_inbound`: what one who sees every dialog counts.
     with_inbound_total: u64,
     /// Per user: dialogs with customer messages, all of them read.
-    caught_up: HashMap<UserId, HashSet<DialogId>>,
+    caught_up: HashMap<UserId, IdSet, super::IdHash>,
     /// Per user: dialogs marked unread.
-    marked: HashMap<UserId, HashSet<DialogId>>,
+    marked: HashMap<UserId, IdSet, super::IdHash>,
     /// Dialogs pinned to each customer, for tag filters driven from customers. Most customers
     /// have one dialog, which is held in place: no allocation per customer (P6, P7).
     pub by_customer: HashMap<CustomerId, smallvec::SmallVec<[DialogId; 1]>, super::IdHash>,
@@ -569,7 +560,7 @@ impl Dialogs {
             None => self.with_inbound_total,
             Some(seen) => seen.iter().filter_map(|r| self.with_inbound.get(r)).sum(),
         };
-        let empty = HashSet::new();
+        let empty = IdSet::default();
         let marked = self.marked.get(&user).unwrap_or(&empty);
         let visible_row = |d: &DialogId| self.rows.get(d).filter(|r| r.is_visible_to(p));
         let caught_up = self.caught_up.get(&user).map_or(0, |set| {
@@ -583,18 +574,4 @@ impl Dialogs {
             .count();
         with_messages.saturating_sub(caught_up as u64) + marked_empty as u64
     }
-}
-
-fn last_message(id: MessageId, author: Actor, text: &str, at: OffsetDateTime) -> LastMessage {
-    LastMessage {
-        id,
-        author,
-        text: preview(text),
-        at,
-        deleted: false,
-    }
-}
-
-fn preview(text: &str) -> String {
-    text.chars().take(PREVIEW_CHARS).collect()
 }
