@@ -47,7 +47,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(health::metrics)
         .service(openapi::serve)
         .service(console::index)
-        .service(console::file)
         .service(crate::gateway::ws::ws)
         .service(
             web::scope("/api/v1")
@@ -74,5 +73,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(transport_changes::routes)
                 .configure(files::transport_routes),
         )
+        // Last of the routes: its path is matched by a regular expression, which every request
+        // routed past it would run (the API's are not under `/console`).
+        .service(console::file)
         .default_service(web::to(methods::unmatched));
 }
