@@ -83,7 +83,7 @@ pub struct Outbox {
     pub pending: HashMap<MessageId, Pending>,
     pub notices: HashMap<Uuid, Notice>,
     /// Every outgoing message's dialog, for reports by our id.
-    pub dialog_of: HashMap<MessageId, DialogId>,
+    pub dialog_of: HashMap<MessageId, DialogId, super::IdHash>,
     /// The integration's ids of outgoing messages, per channel.
     pub by_external: HashMap<(ChannelId, String), MessageId>,
 }
@@ -103,8 +103,12 @@ impl Outbox {
         match &r.event {
             DialogEvent::MessageSent { message_id, .. } => {
                 self.dialog_of.insert(*message_id, at.dialog_id);
-                let message = crate::timeline::message_of(&r.event, r.meta.at);
-                if let Some(msg) = message.filter(|_| at.webhook) {
+                // The message is copied only for a channel with a webhook to deliver it to.
+                let message = at
+                    .webhook
+                    .then(|| crate::timeline::message_of(&r.event, r.meta.at))
+                    .flatten();
+                if let Some(msg) = message {
                     self.pending.insert(
                         *message_id,
                         Pending {

@@ -234,7 +234,7 @@ fn read_head(mut i: Chunked) -> Result<Head, Unreadable> {
         outbox.notices.insert(n.event_id, n);
     })?;
     i.each(|m| h.mentions.insert(m))?;
-    outbox.dialog_of = i.seq::<(_, _)>()?.into_iter().collect::<HashMap<_, _>>();
+    outbox.dialog_of = i.seq::<(_, _)>()?.into_iter().collect();
     outbox.by_external = i.seq::<(_, _)>()?.into_iter().collect::<HashMap<_, _>>();
     h.outbox = outbox;
     h.time_limits = i.take()?;

@@ -5,6 +5,8 @@
 //! R35: an event whose personal strings are sealed names their data subject in its metadata
 //! (`{at, actor, subject}`); decoding opens them with the keyring (`privacy`).
 
+mod meta;
+
 use crate::privacy::{self, DataKey, Keyring};
 use chatd_domain::customer::CustomerEvent;
 use chatd_domain::dialog::DialogEvent;
@@ -13,11 +15,10 @@ use chatd_domain::file::FileEvent;
 use chatd_domain::order::OrderEvent;
 use chatd_domain::people::{BotEvent, GroupEvent, UserEvent};
 use chatd_domain::setup::{ChannelEvent, QuickReplyEvent, SettingsEvent, TagEvent};
-use chatd_domain::{Actor, DomainEvent, EventMeta, Recorded};
+use chatd_domain::{DomainEvent, EventMeta, Recorded};
 use chatd_store::{NewEvent, RecordedEvent};
-use serde::{Deserialize, Serialize};
+use meta::StoredMeta;
 use thiserror::Error;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// A decoded event of any stream.
@@ -67,16 +68,6 @@ pub fn category(stream: &str) -> &str {
     stream.split_once('-').map_or(stream, |(c, _)| c)
 }
 
-/// The metadata as stored: `subject` only on events with sealed strings.
-#[derive(Serialize, Deserialize)]
-struct StoredMeta {
-    #[serde(with = "time::serde::rfc3339")]
-    at: OffsetDateTime,
-    actor: Actor,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    subject: Option<Uuid>,
-}
-
 fn typed<E: DomainEvent>(
     e: &RecordedEvent,
     meta: &StoredMeta,
@@ -107,7 +98,7 @@ fn typed<E: DomainEvent>(
 }
 
 fn meta_of(e: &RecordedEvent) -> Result<StoredMeta, DecodeFailure> {
-    serde_json::from_slice(&e.metadata).map_err(|source| DecodeFailure::Metadata {
+    meta::read(&e.metadata).map_err(|source| DecodeFailure::Metadata {
         stream: e.stream.clone(),
         version: e.version,
         source,
