@@ -84,7 +84,8 @@ impl<'a> Bytes<'a> {
     }
 
     /// A string's content up to its closing quote, which is stepped over. `None` for one with
-    /// an escape or a control character (serde reads those) or that is not UTF-8.
+    /// an escape or a control character (left to serde, which reads the one and refuses the
+    /// other) or that is not UTF-8.
     fn string(&mut self) -> Option<&'a str> {
         let end = self.0.iter().position(|&b| b == b'"')?;
         let (s, rest) = self.0.split_at(end);
