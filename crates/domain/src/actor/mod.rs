@@ -172,6 +172,24 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// One actor of every kind under `id` (a customer with an id and without), for the tests,
+    /// here and in other crates, that must cover every kind of actor.
+    #[doc(hidden)]
+    pub fn one_of_each(id: uuid::Uuid) -> [Actor; 6] {
+        [
+            Actor::User { id: id.into() },
+            Actor::Bot { id: id.into() },
+            Actor::Customer {
+                id: Some(id.into()),
+            },
+            Actor::Customer { id: None },
+            Actor::Channel { id: id.into() },
+            Actor::System,
+        ]
+    }
+}
+
 /// Who a dialog is assigned to: `{type: "user"|"bot", id}`.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 // `Deserialize` by hand, as `Actor`'s.

@@ -103,23 +103,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn actors() -> Vec<Actor> {
-        let id = Uuid::from_u128(7);
-        vec![
-            Actor::User { id: id.into() },
-            Actor::Bot { id: id.into() },
-            Actor::Customer {
-                id: Some(id.into()),
-            },
-            Actor::Customer { id: None },
-            Actor::Channel { id: id.into() },
-            Actor::System,
-        ]
-    }
-
     #[test]
     fn every_actor_and_assignee_reads_back_what_it_writes() {
-        for a in actors() {
+        for a in Actor::one_of_each(Uuid::from_u128(7)) {
             let text = serde_json::to_string(&a).unwrap();
             assert_eq!(serde_json::from_str::<Actor>(&text).unwrap(), a, "{text}");
         }

@@ -102,20 +102,6 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
-    fn actors() -> Vec<Actor> {
-        let id = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        vec![
-            Actor::User { id: id.into() },
-            Actor::Bot { id: id.into() },
-            Actor::Customer {
-                id: Some(id.into()),
-            },
-            Actor::Customer { id: None },
-            Actor::Channel { id: id.into() },
-            Actor::System,
-        ]
-    }
-
     #[test]
     fn the_written_form_is_read_by_its_bytes_as_serde_reads_it() {
         let times = [
@@ -124,7 +110,9 @@ mod tests {
             datetime!(1999-01-01 00:00:00.5 +02:30),
         ];
         for at in times {
-            for actor in actors() {
+            for actor in
+                Actor::one_of_each(Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef))
+            {
                 for subject in [None, Some(Uuid::from_u128(42))] {
                     let meta = StoredMeta { at, actor, subject };
                     let bytes = serde_json::to_vec(&meta).unwrap();

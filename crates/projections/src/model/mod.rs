@@ -61,7 +61,8 @@ pub fn stream_id<T: From<Uuid>>(stream: &str) -> Option<T> {
 }
 
 /// One event of the log decoded for `ReadModel::apply_decoded`: everything of the apply that
-/// needs no model, so a rebuild can do it on another thread while the model applies.
+/// needs no model, so the follower does it before it locks the model (DECISIONS: "The follower
+/// decodes before it locks").
 pub struct Decoded {
     position: Position,
     /// The stream's id (`None`: not `category-<uuid>`, a foreign stream).
@@ -104,7 +105,7 @@ impl ReadModel {
         self.apply_decoded(decoded)
     }
 
-    /// Apply one event decoded apart from the model (a rebuild decodes on another thread).
+    /// Apply one event decoded apart from the model (`Decoded::of`).
     pub fn apply_decoded(&mut self, d: Decoded) -> Result<Option<AnyEvent>, DecodeFailure> {
         self.position = Some(d.position);
         let decoded = match d.event {
