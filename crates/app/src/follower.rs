@@ -7,7 +7,7 @@ use chatd_domain::dialog::{DialogEvent, Sight};
 use chatd_domain::people::UserEvent;
 use chatd_domain::{DialogId, UserId};
 use chatd_projections::codec::category;
-use chatd_projections::model::{stream_id, Decoded};
+use chatd_projections::model::Decoded;
 use chatd_projections::{AnyEvent, ReadModel};
 use chatd_store::{Position, Subscription};
 use std::sync::{Arc, RwLock};
@@ -153,15 +153,15 @@ fn erased_here(m: &ReadModel, keyed: &Keyed, id: Uuid) -> Erased {
     }
 }
 
-/// Apply `event`, fetching a data key another node made if it needs one. The event is decoded
-/// before the read models are locked: the lock is held for the apply alone.
+/// Apply `event`, decoded as `decoded`, fetching a data key another node made if the decode
+/// lacked one (and decoding it again), all before the read models are locked.
 async fn apply_keyed(
     model: &RwLock<ReadModel>,
     keyed: &Keyed,
     event: &chatd_store::RecordedEvent,
+    mut decoded: Decoded,
     before_of: impl Fn(&ReadModel) -> Option<Sight>,
 ) -> Result<(Option<AnyEvent>, Option<Sight>), chatd_projections::DecodeFailure> {
-    let mut decoded = Decoded::of(event, &keyed.keys.ring);
     for _ in 0..2 {
         let Some(subject) = decoded.missing_key() else {
             break;
@@ -240,12 +240,14 @@ pub(crate) async fn follow(
         }
         lag.set((time::OffsetDateTime::now_utc() - event.recorded_at).as_seconds_f64());
         applied_total.increment(1);
-        let stream_id = stream_id::<Uuid>(&event.stream);
+        // Decoded before the read models are locked: the lock is held for the apply alone.
+        let decoded = Decoded::of(&event, &keyed.keys.ring);
+        let stream_id = decoded.stream_id();
         let dialog = (category(&event.stream) == "dialog")
             .then_some(stream_id.map(DialogId::from))
             .flatten();
         let before_of = |m: &ReadModel| dialog.and_then(|d| m.dialogs.get(&d).map(|r| r.sight()));
-        let applied = match apply_keyed(&model, &keyed, &event, before_of).await {
+        let applied = match apply_keyed(&model, &keyed, &event, decoded, before_of).await {
             Ok((decoded, before)) => decoded.map(|d| (d, before)),
             Err(e) => {
                 // An event we cannot read is skipped loudly, never silently rewritten.

@@ -177,7 +177,7 @@ impl Actor {
     /// here and in other crates, that must cover every kind of actor.
     #[doc(hidden)]
     pub fn one_of_each(id: uuid::Uuid) -> [Actor; 6] {
-        [
+        let each = [
             Actor::User { id: id.into() },
             Actor::Bot { id: id.into() },
             Actor::Customer {
@@ -186,7 +186,18 @@ impl Actor {
             Actor::Customer { id: None },
             Actor::Channel { id: id.into() },
             Actor::System,
-        ]
+        ];
+        // A kind of actor added later stops this compiling until it is listed above.
+        for a in &each {
+            match a {
+                Actor::User { .. }
+                | Actor::Bot { .. }
+                | Actor::Customer { .. }
+                | Actor::Channel { .. }
+                | Actor::System => {}
+            }
+        }
+        each
     }
 }
 

@@ -137,7 +137,7 @@ mod tests {
             format!(
                 r#"{{"at":"2026-12-06T19:35:36Z","actor":{{"type":"user","id":"{id}"}},"subject":null}}"#
             ),
-            r#"{"at":"2026\u002d12-06T19:35:36Z","actor":{"type":"customer"}}"#.replace("ID", id),
+            r#"{"at":"2026\u002d12-06T19:35:36Z","actor":{"type":"customer"}}"#.to_owned(),
             format!(
                 r#"{{"at":"2026-12-06T19:35:36Z","actor":{{"type":"user","id":"{id}"}},"x":1}}"#
             ),
@@ -147,13 +147,13 @@ mod tests {
             assert!(read(text.as_bytes()).is_ok(), "{text}");
         }
         let bad = [
-            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"user"}}"#.replace("ID", id),
-            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"user","id":null}}"#.replace("ID", id),
+            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"user"}}"#.to_owned(),
+            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"user","id":null}}"#.to_owned(),
             r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"robot","id":"ID"}}"#.replace("ID", id),
-            r#"{"at":"yesterday","actor":{"type":"system"}}"#.replace("ID", id),
+            r#"{"at":"yesterday","actor":{"type":"system"}}"#.to_owned(),
             r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"user","id":"IDx"}}"#.replace("ID", id),
-            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"system"}}trailing"#.replace("ID", id),
-            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"sys	tem"}}"#.replace("ID", id),
+            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"system"}}trailing"#.to_owned(),
+            r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"sys	tem"}}"#.to_owned(),
             r#"{"at":"2026-12-06T19:35:36Z","actor":{"type":"system"}"#.to_owned(),
             String::new(),
         ];

@@ -79,6 +79,11 @@ impl Decoded {
         }
     }
 
+    /// The id in the event's stream name (`None`: not `category-<uuid>`).
+    pub fn stream_id(&self) -> Option<Uuid> {
+        self.id
+    }
+
     /// R35: the data subject whose key this node lacked to open the event's sealed strings.
     pub fn missing_key(&self) -> Option<Uuid> {
         match &self.event {
