@@ -313,6 +313,15 @@ impl App {
         *self.progress.borrow()
     }
 
+    /// Wait until the read models have applied the log up to its head as the store shows it now,
+    /// so they show every change any node has committed (R34). Where a read finds nothing (a
+    /// login, a token, an outbox match) the thing may have been written a moment ago through
+    /// another node: catching up once tells "not yet applied here" from "not there".
+    pub async fn caught_up_with_head(&self) -> Result<(), AppError> {
+        self.wait_for(self.store.head().await?, MIN_POSITION_WAIT)
+            .await
+    }
+
     /// Wait until the read models have applied `min` (SPEC §2: read-your-writes).
     pub async fn wait_for(&self, min: Option<Position>, limit: Duration) -> Result<(), AppError> {
         let Some(min) = min else { return Ok(()) };

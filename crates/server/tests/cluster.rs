@@ -6,93 +6,17 @@
 //! queued dialog out once, counting a manager online on any node; a restarted node catches up.
 //! Without PostgreSQL installed it says NOT RUN.
 
+mod nodes;
 mod support;
+
+use nodes::{holder_index, launch, launch_with, wait_ready, Node};
 
 use chatd_store::postgres::testing::TestPostgres;
 use chatd_tests::receiver::Receiver;
 use chatd_tests::{eventually, ids, TestApp, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// A duty's lease time in this test: a dead holder's work moves within about this.
-const LEASE_S: u64 = 2;
-
-struct Node {
-    dir: tempfile::TempDir,
-    served: support::Served,
-    app: TestApp,
-}
-
-fn env(url: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("CHATD_STORE", "postgres".into()),
-        ("CHATD_POSTGRES", url.into()),
-        ("CHATD_ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
-    ]
-}
-
-/// R35: the master key every node shares (each keeps a copy of the file).
-const MASTER_KEY: &str = "5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1";
-
-/// Start `chatd serve` in `dir` and return once it listens (readiness is awaited apart).
-fn launch(dir: &Path, url: &str) -> support::Served {
-    let master = dir.join("shared-master.key");
-    std::fs::write(&master, MASTER_KEY).unwrap();
-    std::fs::write(
-        dir.join("chatd.toml"),
-        format!(
-            "lease_ttl_s = {LEASE_S}\ntest_clock = \"now\"\nmaster_key_file = {:?}\n[webhooks]\nbase_delay_ms = 100\nmax_delay_ms = 300\nattempts = 1000\n",
-            master.display().to_string()
-        ),
-    )
-    .unwrap();
-    let env = env(url);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    support::serve_early(dir, &env)
-}
-
-fn wait_ready(served: &mut support::Served, dir: &Path) {
-    for line in served.lines.by_ref() {
-        if line.unwrap().trim_start().starts_with("ready:") {
-            return;
-        }
-    }
-    panic!(
-        "chatd stopped before it was ready:\n{}",
-        support::stderr_of(dir)
-    );
-}
-
-/// The pid of the node holding lease `name`, as PostgreSQL says (a holder is `host-pid-…`).
-async fn holder_pid(db: &tokio_postgres::Client, name: &str) -> Option<u32> {
-    let row = db
-        .query_opt(
-            "SELECT holder FROM chatd_leases WHERE name = $1 AND expires_at > clock_timestamp()",
-            &[&name],
-        )
-        .await
-        .unwrap()?;
-    let holder: String = row.get(0);
-    holder.rsplit('-').nth(1)?.parse().ok()
-}
-
-async fn holder_index(db: &tokio_postgres::Client, name: &str, nodes: &[Node]) -> usize {
-    let started = Instant::now();
-    loop {
-        if let Some(pid) = holder_pid(db, name).await {
-            if let Some(i) = nodes.iter().position(|n| n.served.child.id() == pid) {
-                return i;
-            }
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "nobody holds {name}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_nodes_on_one_postgres_are_one_service() {
@@ -221,6 +145,15 @@ async fn three_nodes_on_one_postgres_are_one_service() {
             nodes[0].app.login("admin", ADMIN_PASSWORD).await,
             nodes[1].app.login("ada", "password-123").await,
         );
+        // A token issued on one node works on the very next request to another (R34), over
+        // REST and over a socket; a login right after a reactivation through node 3 (the end of
+        // the round before) passed above.
+        let me_elsewhere = nodes[2]
+            .app
+            .call("GET", "/api/v1/me", Some(&admin_tok), None)
+            .await;
+        assert_eq!(me_elsewhere.status, 200, "round {round}: {me_elsewhere:?}");
+        nodes[2].app.ws(&ada_tok, None).await.close().await;
         let off = json!({"active": false});
         let (ada_path, admin_path) = (
             format!("/api/v1/users/{ada_id}"),
@@ -264,6 +197,7 @@ async fn three_nodes_on_one_postgres_are_one_service() {
     // A deactivation ended the admin's sessions: log in again everywhere.
     let admin: Vec<String> =
         futures_util::future::join_all(nodes.iter().map(|n| n.app.admin())).await;
+    lagging_node_knows_what_was_just_written(&url, &nodes[0].app, &admin[0]).await;
 
     // 3. Webhooks go out from the lease holder; it is SIGKILLed mid-load and another node
     // delivers everything pending.
@@ -575,6 +509,69 @@ async fn three_nodes_on_one_postgres_are_one_service() {
         timers_node + 1
     );
     drop(pg);
+}
+
+/// 2b. A fourth node that applies each event 300 ms after it was recorded still knows at once
+/// what another node has just written (R34): before it refuses a login or a credential, its
+/// read models catch up with the log's head. It stops with SIGTERM, giving back any lease.
+async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestApp, admin: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = launch_with(dir.path(), url, "test_follower_delay_ms = 300\n");
+    wait_ready(&mut served, dir.path());
+    let lagging = TestApp::at(
+        format!("http://{}", served.addr),
+        tempfile::tempdir().unwrap(),
+    );
+    // A user created through another node logs in through the lagging one at once ...
+    let (leo, _) = writer.user(admin, "leo", "manager", &[]).await;
+    lagging.login("leo", "password-123").await;
+    // ... and once deactivated through another node, is refused there at once.
+    let off = writer
+        .call(
+            "PATCH",
+            &format!("/api/v1/users/{leo}"),
+            Some(admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{off:?}");
+    let refused = lagging
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login": "leo", "password": "password-123"})),
+        )
+        .await;
+    assert_eq!(refused.code(), "invalid_credentials", "{refused:?}");
+    // A session opened through another node serves REST and a socket there at once.
+    let fresh = writer.admin().await;
+    let me = lagging.call("GET", "/api/v1/me", Some(&fresh), None).await;
+    assert_eq!(
+        (me.status, me.body["user"]["login"].as_str()),
+        (200, Some("admin")),
+        "{me:?}"
+    );
+    lagging.ws(&writer.admin().await, None).await.close().await;
+    // A channel registered through another node takes messages through the lagging one.
+    let (_, transport) = writer.channel(admin, "telegram").await;
+    let a = lagging
+        .inbound(&transport, "lag-1", "cust-lag", "lag-m1", "hello")
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    // What exists nowhere is still refused, after the catch-up.
+    let forged = lagging
+        .call("GET", "/api/v1/me", Some("made-up-token"), None)
+        .await;
+    assert_eq!(forged.status, 401, "{forged:?}");
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let exit = served.child.wait().unwrap();
+    assert!(exit.success(), "the lagging node stopped with {exit:?}");
+    println!("a node 300 ms behind: logins, sessions, sockets and transport tokens from another node work there at once");
 }
 
 /// The admin token to use on node `i` (the restarted node logged in again).

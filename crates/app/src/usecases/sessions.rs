@@ -103,6 +103,9 @@ pub async fn log_in(
     if let Some(wait) = closed.iter().filter_map(|c| c.err()).max() {
         return Err(AppError::Throttled(wait));
     }
+    // The account may have been created, reactivated, deactivated or given a new password a
+    // moment ago through another node (R34): decide on the log as it is now.
+    app.caught_up_with_head().await?;
     let found = app
         .model()
         .people

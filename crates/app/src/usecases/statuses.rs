@@ -1,7 +1,7 @@
 //! R14: delivery reports from a channel's integration: a status for one outgoing message (named
 //! by our id or by the integration's), or "the customer read everything up to a time".
 
-use crate::{App, AppError, MIN_POSITION_WAIT};
+use crate::{App, AppError};
 use chatd_domain::channel::ChannelProfile;
 use chatd_domain::dialog::{Dialog, DialogCommand};
 use chatd_domain::{
@@ -58,8 +58,7 @@ pub(super) async fn find_outgoing(
         return Ok(found);
     }
     // The webhook's answer may be a moment ahead of the read models: catch up once.
-    app.wait_for(app.store.head().await?, MIN_POSITION_WAIT)
-        .await?;
+    app.caught_up_with_head().await?;
     Ok(lookup().ok_or(DomainError::NotFound)?)
 }
 

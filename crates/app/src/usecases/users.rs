@@ -73,8 +73,7 @@ async fn guarded_update(
     update: &chatd_domain::Command<UserCommand>,
     guard: &chatd_store::cluster::Fence,
 ) -> Result<Outcome<UserEvent>, AppError> {
-    app.wait_for(app.store.head().await?, crate::MIN_POSITION_WAIT)
-        .await?;
+    app.caught_up_with_head().await?;
     let target = app.current::<User>(user_id).await?;
     let others = app
         .model()

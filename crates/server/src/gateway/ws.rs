@@ -80,6 +80,11 @@ pub async fn ws(
         .or_else(|| q.token.clone())
         .ok_or_else(|| Problem::unauthorized("a bearer token or ?token= is required"))?;
     let since = resume_point(&q)?;
+    // A token issued a moment ago through another node (R34): catch up once before refusing.
+    let known = Session::in_model(&app, &app.model(), &token).is_ok();
+    if !known {
+        app.caught_up_with_head().await?;
+    }
     // The session is checked against the same read models the hub registers the socket under,
     // so a deactivation or logout applied in between cannot be missed (R32).
     let connected = {

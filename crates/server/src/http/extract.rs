@@ -1,17 +1,59 @@
 //! Who is calling: a manager-API user (bearer session), a channel integration (transport token),
 //! or a bot (bot token). Missing or forged credentials get 401; auditors get 403 outside the
 //! audit API.
+//!
+//! Credentials are looked up in this node's read models, without waiting. When a lookup finds
+//! nothing, the credential may have been issued a moment ago through another node (R34: a login
+//! on one node, the next request on another): the read models catch up with the log's head once
+//! and the lookup is tried again before the 401.
 
 use super::Problem;
 use crate::app::{credentials::token_hash, usecases::sessions, App};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use chatd_domain::{ChannelId, Principal, Role, UserId};
+use futures_util::future::{Either, FutureExt, LocalBoxFuture};
 use std::future::{ready, Ready};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
-fn app(req: &HttpRequest) -> &std::sync::Arc<App> {
+fn app(req: &HttpRequest) -> &Arc<App> {
     req.app_data::<web::Data<App>>().expect("App is registered")
+}
+
+/// An extractor's answer: at once when the read models know the credential, later when they
+/// first had to catch up with the log's head.
+type Checked<T> = Either<Ready<Result<T, Problem>>, LocalBoxFuture<'static, Result<T, Problem>>>;
+
+/// `look` in the read models; on a miss, catch up with the log's head once and `look` again.
+fn looked_up<T: 'static>(
+    app: &Arc<App>,
+    look: impl Fn(&Arc<App>) -> Result<T, Problem> + 'static,
+) -> Checked<T> {
+    match look(app) {
+        Ok(found) => Either::Left(ready(Ok(found))),
+        Err(missed) => {
+            let app = app.clone();
+            Either::Right(
+                async move {
+                    app.caught_up_with_head().await?;
+                    look(&app).map_err(|_| missed)
+                }
+                .boxed_local(),
+            )
+        }
+    }
+}
+
+/// `then` applied to what `checked` gives, at once when it is ready.
+fn and_then<T: 'static, U: 'static>(
+    checked: Checked<T>,
+    then: impl FnOnce(T) -> Result<U, Problem> + 'static,
+) -> Checked<U> {
+    match checked {
+        Either::Left(now) => Either::Left(ready(now.into_inner().and_then(then))),
+        Either::Right(later) => Either::Right(later.map(|r| r.and_then(then)).boxed_local()),
+    }
 }
 
 fn unauthorized(detail: &'static str) -> Problem {
@@ -42,7 +84,7 @@ pub struct Session {
 
 impl Session {
     /// The live session of `token`; its use is recorded (R28's idle expiry).
-    pub fn from_token(app: &std::sync::Arc<App>, token: &str) -> Result<Session, Problem> {
+    pub fn from_token(app: &Arc<App>, token: &str) -> Result<Session, Problem> {
         let session = Self::in_model(app, &app.model(), token)?;
         sessions::used(app, session.user_id, &session.token_hash, session.last_used);
         Ok(session)
@@ -72,13 +114,15 @@ impl Session {
 
 impl FromRequest for Session {
     type Error = Problem;
-    type Future = Ready<Result<Self, Problem>>;
+    type Future = Checked<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match bearer(req) {
-            None => Err(unauthorized("an Authorization: Bearer token is required")),
-            Some(token) => Session::from_token(app(req), &token),
-        })
+        match bearer(req) {
+            None => Either::Left(ready(Err(unauthorized(
+                "an Authorization: Bearer token is required",
+            )))),
+            Some(token) => looked_up(app(req), move |app| Session::from_token(app, &token)),
+        }
     }
 }
 
@@ -94,19 +138,17 @@ impl std::ops::Deref for Caller {
 
 impl FromRequest for Caller {
     type Error = Problem;
-    type Future = Ready<Result<Self, Problem>>;
+    type Future = Checked<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let session = match Session::from_request(req, payload).into_inner() {
-            Ok(s) => s,
-            Err(e) => return ready(Err(e)),
-        };
-        ready(if session.role == Role::Auditor {
-            Err(Problem::forbidden(
-                "auditors read history through the audit API",
-            ))
-        } else {
-            Ok(Caller(session))
+        and_then(Session::from_request(req, payload), |session| {
+            if session.role == Role::Auditor {
+                Err(Problem::forbidden(
+                    "auditors read history through the audit API",
+                ))
+            } else {
+                Ok(Caller(session))
+            }
         })
     }
 }
@@ -119,26 +161,30 @@ pub struct Transport {
 
 impl FromRequest for Transport {
     type Error = Problem;
-    type Future = Ready<Result<Self, Problem>>;
+    type Future = Checked<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = req
             .headers()
             .get("x-transport-token")
             .and_then(|v| v.to_str().ok());
-        ready(match token {
-            None => Err(unauthorized("an X-Transport-Token header is required")),
+        match token {
+            None => Either::Left(ready(Err(unauthorized(
+                "an X-Transport-Token header is required",
+            )))),
             Some(token) => {
-                let model = app(req).model();
-                match model.catalog.channel_by_token(&token_hash(token)) {
-                    Some(c) => Ok(Transport {
-                        channel_id: c.id,
-                        principal: Principal::Channel { id: c.id },
-                    }),
-                    None => Err(unauthorized("the transport token is unknown")),
-                }
+                let hash = token_hash(token);
+                looked_up(app(req), move |app| {
+                    match app.model().catalog.channel_by_token(&hash) {
+                        Some(c) => Ok(Transport {
+                            channel_id: c.id,
+                            principal: Principal::Channel { id: c.id },
+                        }),
+                        None => Err(unauthorized("the transport token is unknown")),
+                    }
+                })
             }
-        })
+        }
     }
 }
 
@@ -149,26 +195,30 @@ pub struct BotCaller {
 
 impl FromRequest for BotCaller {
     type Error = Problem;
-    type Future = Ready<Result<Self, Problem>>;
+    type Future = Checked<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = req
             .headers()
             .get("x-bot-token")
             .and_then(|v| v.to_str().ok());
-        ready(match token {
-            None => Err(unauthorized("an X-Bot-Token header is required")),
+        match token {
+            None => Either::Left(ready(Err(unauthorized(
+                "an X-Bot-Token header is required",
+            )))),
             Some(token) => {
-                let model = app(req).model();
-                match model.people.bot_by_token(&token_hash(token)) {
-                    Some(b) => Ok(BotCaller {
-                        principal: Principal::Bot { id: b.id },
-                    }),
-                    None => Err(unauthorized(
-                        "the bot token is unknown or the bot is deactivated",
-                    )),
-                }
+                let hash = token_hash(token);
+                looked_up(app(req), move |app| {
+                    match app.model().people.bot_by_token(&hash) {
+                        Some(b) => Ok(BotCaller {
+                            principal: Principal::Bot { id: b.id },
+                        }),
+                        None => Err(unauthorized(
+                            "the bot token is unknown or the bot is deactivated",
+                        )),
+                    }
+                })
             }
-        })
+        }
     }
 }
