@@ -62,6 +62,8 @@ pub struct App {
     pub(crate) lanes: crate::lanes::Lanes,
     /// Appends that lost the version check and were decided again (a metric, and tests).
     pub(crate) conflicts: std::sync::atomic::AtomicU64,
+    /// The log's head, read afresh for `caught_up_with_head` and shared by callers that wait.
+    head: crate::coalesce::Fresh<Option<Position>>,
 }
 
 impl App {
@@ -153,6 +155,7 @@ impl App {
             clock,
             lanes: Default::default(),
             conflicts: Default::default(),
+            head: Default::default(),
         });
         crate::usecases::privacy::follow_erasures(&app, erased_rx);
         if restored_from.is_some() {
@@ -316,10 +319,12 @@ impl App {
     /// Wait until the read models have applied the log up to its head as the store shows it now,
     /// so they show every change any node has committed (R34). Where a read finds nothing (a
     /// login, a token, an outbox match) the thing may have been written a moment ago through
-    /// another node: catching up once tells "not yet applied here" from "not there".
+    /// another node: catching up once tells "not yet applied here" from "not there". Callers
+    /// that wait at once share reads of the head (`coalesce`): a flood of misses costs the
+    /// store one read at a time.
     pub async fn caught_up_with_head(&self) -> Result<(), AppError> {
-        self.wait_for(self.store.head().await?, MIN_POSITION_WAIT)
-            .await
+        let head = self.head.get(|| self.store.head()).await?;
+        self.wait_for(head, MIN_POSITION_WAIT).await
     }
 
     /// Wait until the read models have applied `min` (SPEC §2: read-your-writes).

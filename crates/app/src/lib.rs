@@ -31,6 +31,7 @@
 mod app;
 pub mod clock;
 pub mod cluster;
+mod coalesce;
 pub mod credentials;
 pub mod distribution;
 mod error;
