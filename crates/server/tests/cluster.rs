@@ -559,6 +559,31 @@ async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestApp, a
         .inbound(&transport, "lag-1", "cust-lag", "lag-m1", "hello")
         .await;
     assert_eq!(a.status, 200, "{a:?}");
+    // A socket that got a frame from another node resumes here at once with that `since`: this
+    // node first applies the log up to it, so nothing the client had comes again.
+    let mut w = writer.ws(admin, None).await;
+    let said = |text: &'static str| {
+        move |f: &Value| f["type"] == "message_new" && f["data"]["message"]["text"] == text
+    };
+    let first = writer
+        .inbound(&transport, "lag-2", "cust-lag2", "lag-m2", "first")
+        .await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let got = w.until(said("first")).await;
+    let since = got.last().unwrap()["position"].as_str().unwrap().to_owned();
+    w.close().await;
+    let mut resumed = lagging.ws(&fresh, Some(&since)).await;
+    let second = writer
+        .inbound(&transport, "lag-2", "cust-lag2", "lag-m3", "second")
+        .await;
+    assert_eq!(second.status, 200, "{second:?}");
+    let after: u64 = since.parse().unwrap();
+    for f in resumed.until(said("second")).await {
+        let at = f["position"].as_str().and_then(|p| p.parse::<u64>().ok());
+        assert!(at.is_none_or(|p| p >= after), "older than {since}: {f}");
+        assert!(!said("first")(&f), "sent again: {f}");
+    }
+    resumed.close().await;
     // What exists nowhere is still refused, after the catch-up.
     let forged = lagging
         .call("GET", "/api/v1/me", Some("made-up-token"), None)
@@ -571,7 +596,7 @@ async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestApp, a
     assert!(stopped.success());
     let exit = served.child.wait().unwrap();
     assert!(exit.success(), "the lagging node stopped with {exit:?}");
-    println!("a node 300 ms behind: logins, sessions, sockets and transport tokens from another node work there at once");
+    println!("a node 300 ms behind: logins, sessions, sockets, transport tokens and resumes from another node work there at once");
 }
 
 /// The admin token to use on node `i` (the restarted node logged in again).

@@ -84,6 +84,13 @@ pub async fn ws(
     let known = Session::in_model(&app, &app.model(), &token).is_ok();
     if !known {
         app.caught_up_with_head().await?;
+        Session::in_model(&app, &app.model(), &token)?;
+    }
+    // A position another node has sent and this one has not applied yet (R34): wait for it, as
+    // for `min_position`, so the resume neither repeats nor misses anything.
+    if let Some(s) = &since {
+        app.wait_for(Some(s.position), chatd_app::MIN_POSITION_WAIT)
+            .await?;
     }
     // The session is checked against the same read models the hub registers the socket under,
     // so a deactivation or logout applied in between cannot be missed (R32).
