@@ -63,7 +63,7 @@ pub struct App {
     /// Appends that lost the version check and were decided again (a metric, and tests).
     pub(crate) conflicts: std::sync::atomic::AtomicU64,
     /// The log's head, read afresh for `caught_up_with_head` and shared by callers that wait.
-    head: crate::coalesce::Fresh<Option<Position>>,
+    head: crate::coalesce::Fresh<Option<Position>, StoreError>,
 }
 
 impl App {

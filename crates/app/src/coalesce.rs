@@ -3,19 +3,20 @@
 //! read is in flight cannot use it (it may have started before the caller's news was written),
 //! so it waits for the next one, which it shares with everyone else who waited: a flood of
 //! misses (forged tokens) costs the store at most one read at a time, and each caller at most
-//! two reads' time.
+//! two reads' time. A failure is shared like a value (the store is down now for all of them):
+//! during an outage the waiters do not queue up one failing read each.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub struct Fresh<T> {
+pub struct Fresh<T, E> {
     /// Reads started so far; the number of a read is its place in this count.
     started: AtomicU64,
-    /// The last read that succeeded: its number and value. Held while a read runs.
-    last: tokio::sync::Mutex<Option<(u64, T)>>,
+    /// The last read: its number and outcome. Held while a read runs.
+    last: tokio::sync::Mutex<Option<(u64, Result<T, E>)>>,
 }
 
-impl<T: Clone> Default for Fresh<T> {
+impl<T: Clone, E: Clone> Default for Fresh<T, E> {
     fn default() -> Self {
         Fresh {
             started: AtomicU64::new(0),
@@ -24,24 +25,24 @@ impl<T: Clone> Default for Fresh<T> {
     }
 }
 
-impl<T: Clone> Fresh<T> {
-    /// A value read after this call began: a shared one when such a read has finished while the
-    /// caller waited its turn, else `read`'s. A failed read is not shared.
-    pub async fn get<E, Fut>(&self, read: impl FnOnce() -> Fut) -> Result<T, E>
+impl<T: Clone, E: Clone> Fresh<T, E> {
+    /// The outcome of a read begun after this call began: a shared one when such a read has
+    /// finished while the caller waited its turn, else `read`'s.
+    pub async fn get<Fut>(&self, read: impl FnOnce() -> Fut) -> Result<T, E>
     where
         Fut: Future<Output = Result<T, E>>,
     {
         let arrived = self.started.load(Ordering::SeqCst);
         let mut last = self.last.lock().await;
-        if let Some((number, value)) = last.as_ref() {
+        if let Some((number, outcome)) = last.as_ref() {
             if *number > arrived {
-                return Ok(value.clone());
+                return outcome.clone();
             }
         }
         let number = self.started.fetch_add(1, Ordering::SeqCst) + 1;
-        let value = read().await?;
-        *last = Some((number, value.clone()));
-        Ok(value)
+        let outcome = read().await;
+        *last = Some((number, outcome.clone()));
+        outcome
     }
 }
 
@@ -111,12 +112,24 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failed_read_is_not_shared() {
-        let fresh: Fresh<u64> = Fresh::default();
-        assert_eq!(
-            fresh.get(|| async { Err::<u64, _>("down") }).await,
+    async fn a_failure_goes_to_those_who_waited_for_it_and_a_later_caller_reads_again() {
+        let fresh: Arc<Fresh<u64, &str>> = Arc::new(Fresh::default());
+        let reads = Arc::new(AtomicU64::new(0));
+        let failing = |reads: Arc<AtomicU64>| async move {
+            reads.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(20)).await;
             Err("down")
-        );
-        assert_eq!(fresh.get(|| async { Ok::<_, &str>(7) }).await, Ok(7));
+        };
+        let callers: Vec<_> = (0..20)
+            .map(|_| {
+                let (fresh, reads) = (fresh.clone(), reads.clone());
+                tokio::spawn(async move { fresh.get(|| failing(reads)).await })
+            })
+            .collect();
+        for caller in callers {
+            assert_eq!(caller.await.unwrap(), Err("down"));
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 2, "not one failing read each");
+        assert_eq!(fresh.get(|| async { Ok(7) }).await, Ok(7));
     }
 }

@@ -1,5 +1,6 @@
 //! A real PostgreSQL for tests, started from Debian's `postgresql` package: `initdb` in a
-//! temporary directory, `pg_ctl start` on a free port of 127.0.0.1, as the unprivileged
+//! temporary directory, `pg_ctl start` on a free port of 127.0.0.1 (another when that one is
+//! taken first), as the unprivileged
 //! `postgres` user when the tests run as root. It stops when dropped, and a watchdog stops it
 //! too when the test process ends without dropping it (a shared server in a `static`).
 //! Without the package, [`TestPostgres::start`] says NOT RUN and returns `None`.
@@ -34,6 +35,18 @@ fn bin_dir() -> Option<PathBuf> {
     found.pop().map(|(_, p)| p)
 }
 
+/// A port for a test server: probed free, and below Linux's ephemeral range (32768–60999), from
+/// which the tests' own `:0` servers and outgoing connections take theirs, so none of those
+/// takes it between the probe and PostgreSQL's bind.
+fn free_port() -> u16 {
+    loop {
+        let port = 20_000 + (uuid::Uuid::new_v4().as_u128() % 12_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -63,14 +76,10 @@ impl TestPostgres {
         if as_postgres {
             run(Command::new("chown").args(["postgres:postgres"]).arg(&dir));
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let pg = TestPostgres {
+        let mut pg = TestPostgres {
             bin,
             dir,
-            port,
+            port: free_port(),
             as_postgres,
         };
         pg.run_pg(
@@ -87,7 +96,17 @@ impl TestPostgres {
             ],
             &[&pg.data()],
         );
-        pg.start_server();
+        // A port probed free can still be taken before PostgreSQL binds it: then another.
+        let mut failures = Vec::new();
+        while let Err(e) = pg.try_start() {
+            failures.push(e);
+            assert!(
+                failures.len() < 4,
+                "PostgreSQL did not start:\n{}",
+                failures.join("\n")
+            );
+            pg.port = free_port();
+        }
         pg.watchdog();
         Some(pg)
     }
@@ -128,19 +147,44 @@ impl TestPostgres {
         run(&mut c);
     }
 
-    /// Start (again) on the same port and data.
+    /// Start (again) on the same port and data; a few tries, as the port may take a moment to
+    /// be free again after a stop.
     pub fn start_server(&self) {
+        let mut failures = Vec::new();
+        while let Err(e) = self.try_start() {
+            failures.push(e);
+            assert!(
+                failures.len() < 3,
+                "PostgreSQL did not start again:\n{}",
+                failures.join("\n")
+            );
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+
+    /// `pg_ctl start`; on failure, what it and the server's log said.
+    fn try_start(&self) -> Result<(), String> {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
             self.port,
             self.dir.display()
         );
         let log = self.dir.join("postgres.log");
-        self.run_pg(
-            "pg_ctl",
-            &["start", "-w", "-t", "30", "-o", &options, "-l"],
-            &[&log, Path::new("-D"), &self.data()],
-        );
+        let mut c = self.command("pg_ctl");
+        c.args(["start", "-w", "-t", "30", "-o", &options, "-l"])
+            .arg(&log)
+            .arg("-D")
+            .arg(self.data());
+        let out = c.output().expect("run pg_ctl");
+        if out.status.success() {
+            return Ok(());
+        }
+        Err(format!(
+            "{c:?} failed: {}{}\nits log:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        ))
     }
 
     /// Stop at once, as a crash would (`-m immediate`): what was committed is on disk.
