@@ -27,6 +27,14 @@ pub struct Policy {
     pub capacity: usize,
 }
 
+impl Policy {
+    /// How long a key stays closed after its `failures`th failure in a row (past the free ones).
+    fn delay(&self, failures: u32) -> Duration {
+        let doublings = failures.saturating_sub(self.free + 1).min(20);
+        self.base.saturating_mul(1 << doublings).min(self.max)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     failures: u32,
@@ -74,10 +82,35 @@ impl Throttle {
         e.failures = e.failures.saturating_add(1);
         e.last = now;
         if e.failures > p.free {
-            let doublings = (e.failures - p.free - 1).min(20);
-            let delay = p.base.saturating_mul(1 << doublings).min(p.max);
-            e.closed_until = Some(now + delay);
+            e.closed_until = Some(now + p.delay(e.failures));
         }
+    }
+
+    /// What every node counted for `key` (R34): `failures` in a row, the last at `last`. When
+    /// that is more than this node counted, the key takes it, and closes as it would have here.
+    pub fn raise(&self, key: &str, failures: u32, last: Instant) {
+        let p = self.policy;
+        let mut entries = self.entries.lock().expect("throttle lock");
+        if let Some(e) = entries.get(key) {
+            if e.failures >= failures {
+                return;
+            }
+        } else if entries.len() >= p.capacity {
+            make_room(&mut entries, last, p);
+        }
+        entries.insert(
+            key.to_owned(),
+            Entry {
+                failures,
+                last,
+                closed_until: (failures > p.free).then(|| last + p.delay(failures)),
+            },
+        );
+    }
+
+    /// The policy's window: a key with no failure for this long is forgotten.
+    pub fn window(&self) -> Duration {
+        self.policy.window
     }
 
     /// A success for `key`: forgotten.
@@ -118,6 +151,24 @@ mod tests {
             window: Duration::from_secs(60),
             capacity: 4,
         }
+    }
+
+    #[test]
+    fn what_other_nodes_counted_closes_a_key_as_if_counted_here() {
+        let t = Throttle::new(policy());
+        let now = Instant::now();
+        t.failed("a", now);
+        // Five in a row across the nodes, the last a second ago: closed for 2 s from then.
+        t.raise("a", 5, now - Duration::from_secs(1));
+        assert_eq!(t.check("a", now), Err(Duration::from_secs(1)));
+        assert!(t.check("a", now + Duration::from_secs(1)).is_ok());
+        // A smaller count than this node's own changes nothing; the next failure here counts on.
+        t.raise("a", 2, now);
+        t.failed("a", now);
+        assert_eq!(t.check("a", now), Err(Duration::from_secs(4)));
+        // Within the free failures, a raised key stays open.
+        t.raise("b", 3, now);
+        assert!(t.check("b", now).is_ok());
     }
 
     #[test]

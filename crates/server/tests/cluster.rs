@@ -6,10 +6,11 @@
 //! queued dialog out once, counting a manager online on any node; a restarted node catches up.
 //! Without PostgreSQL installed it says NOT RUN.
 
+mod crossing;
 mod nodes;
 mod support;
 
-use nodes::{holder_index, launch, launch_with, wait_ready, Node};
+use nodes::{holder_index, launch, wait_ready, Node};
 
 use chatd_store::postgres::testing::TestPostgres;
 use chatd_tests::receiver::Receiver;
@@ -197,7 +198,8 @@ async fn three_nodes_on_one_postgres_are_one_service() {
     // A deactivation ended the admin's sessions: log in again everywhere.
     let admin: Vec<String> =
         futures_util::future::join_all(nodes.iter().map(|n| n.app.admin())).await;
-    lagging_node_knows_what_was_just_written(&url, &nodes[0].app, &admin[0]).await;
+    crossing::lagging_node_knows_what_was_just_written(&url, &nodes[0].app, &admin[0]).await;
+    crossing::failed_logins_count_across_nodes(&nodes).await;
 
     // 3. Webhooks go out from the lease holder; it is SIGKILLed mid-load and another node
     // delivers everything pending.
@@ -509,94 +511,6 @@ async fn three_nodes_on_one_postgres_are_one_service() {
         timers_node + 1
     );
     drop(pg);
-}
-
-/// 2b. A fourth node that applies each event 300 ms after it was recorded still knows at once
-/// what another node has just written (R34): before it refuses a login or a credential, its
-/// read models catch up with the log's head. It stops with SIGTERM, giving back any lease.
-async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestApp, admin: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut served = launch_with(dir.path(), url, "test_follower_delay_ms = 300\n");
-    wait_ready(&mut served, dir.path());
-    let lagging = TestApp::at(
-        format!("http://{}", served.addr),
-        tempfile::tempdir().unwrap(),
-    );
-    // A user created through another node logs in through the lagging one at once ...
-    let (leo, _) = writer.user(admin, "leo", "manager", &[]).await;
-    lagging.login("leo", "password-123").await;
-    // ... and once deactivated through another node, is refused there at once.
-    let off = writer
-        .call(
-            "PATCH",
-            &format!("/api/v1/users/{leo}"),
-            Some(admin),
-            Some(json!({"active": false})),
-        )
-        .await;
-    assert_eq!(off.status, 200, "{off:?}");
-    let refused = lagging
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"login": "leo", "password": "password-123"})),
-        )
-        .await;
-    assert_eq!(refused.code(), "invalid_credentials", "{refused:?}");
-    // A session opened through another node serves REST and a socket there at once.
-    let fresh = writer.admin().await;
-    let me = lagging.call("GET", "/api/v1/me", Some(&fresh), None).await;
-    assert_eq!(
-        (me.status, me.body["user"]["login"].as_str()),
-        (200, Some("admin")),
-        "{me:?}"
-    );
-    lagging.ws(&writer.admin().await, None).await.close().await;
-    // A channel registered through another node takes messages through the lagging one.
-    let (_, transport) = writer.channel(admin, "telegram").await;
-    let a = lagging
-        .inbound(&transport, "lag-1", "cust-lag", "lag-m1", "hello")
-        .await;
-    assert_eq!(a.status, 200, "{a:?}");
-    // A socket that got a frame from another node resumes here at once with that `since`: this
-    // node first applies the log up to it, so nothing the client had comes again.
-    let mut w = writer.ws(admin, None).await;
-    let said = |text: &'static str| {
-        move |f: &Value| f["type"] == "message_new" && f["data"]["message"]["text"] == text
-    };
-    let first = writer
-        .inbound(&transport, "lag-2", "cust-lag2", "lag-m2", "first")
-        .await;
-    assert_eq!(first.status, 200, "{first:?}");
-    let got = w.until(said("first")).await;
-    let since = got.last().unwrap()["position"].as_str().unwrap().to_owned();
-    w.close().await;
-    let mut resumed = lagging.ws(&fresh, Some(&since)).await;
-    let second = writer
-        .inbound(&transport, "lag-2", "cust-lag2", "lag-m3", "second")
-        .await;
-    assert_eq!(second.status, 200, "{second:?}");
-    let after: u64 = since.parse().unwrap();
-    for f in resumed.until(said("second")).await {
-        let at = f["position"].as_str().and_then(|p| p.parse::<u64>().ok());
-        assert!(at.is_none_or(|p| p >= after), "older than {since}: {f}");
-        assert!(!said("first")(&f), "sent again: {f}");
-    }
-    resumed.close().await;
-    // What exists nowhere is still refused, after the catch-up.
-    let forged = lagging
-        .call("GET", "/api/v1/me", Some("made-up-token"), None)
-        .await;
-    assert_eq!(forged.status, 401, "{forged:?}");
-    let stopped = std::process::Command::new("kill")
-        .args(["-TERM", &served.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    let exit = served.child.wait().unwrap();
-    assert!(exit.success(), "the lagging node stopped with {exit:?}");
-    println!("a node 300 ms behind: logins, sessions, sockets, transport tokens and resumes from another node work there at once");
 }
 
 /// The admin token to use on node `i` (the restarted node logged in again).

@@ -12,9 +12,13 @@
 //! Presence: each node says, every few seconds, which users hold a socket on it; a user is
 //! online while some node's word has not run out (R18's `require_online` across nodes).
 //!
+//! Failed logins (R28): PostgreSQL counts them across the nodes, so a guesser spreading attempts
+//! over the nodes is slowed as on one; the embedded store leaves the count to its one node.
+//!
 //! The embedded store is one process (the data directory's lock): its leases and presence are
-//! kept in memory ([`LocalCluster`]). PostgreSQL keeps them in `chatd_leases` and
-//! `chatd_presence`, with the database's clock, so the nodes' clocks need not agree.
+//! kept in memory ([`LocalCluster`]). PostgreSQL keeps them in `chatd_leases`,
+//! `chatd_presence` and `chatd_login_failures`, with the database's clock, so the nodes' clocks
+//! need not agree.
 
 use crate::StoreError;
 use async_trait::async_trait;
@@ -53,6 +57,32 @@ pub trait Cluster: Send + Sync {
 
     /// Every user some node has said holds a socket on it, in a word not yet run out.
     async fn online(&self) -> Result<HashSet<Uuid>, StoreError>;
+
+    /// R28 across nodes: one more failed login under `key` (a digest, never a login or an
+    /// address). The failures counted under it in a row, this one included; one more than
+    /// `window` after the previous starts the count again. `None` where the store is one
+    /// process: that node's own count is the whole count.
+    async fn login_failed(&self, key: &str, window: Duration) -> Result<Option<u32>, StoreError> {
+        let _ = (key, window);
+        Ok(None)
+    }
+
+    /// The failures counted under `key`, and how long ago the last was, while that is within
+    /// `window`; `None` when there are none (or the store is one process).
+    async fn login_failures(
+        &self,
+        key: &str,
+        window: Duration,
+    ) -> Result<Option<(u32, Duration)>, StoreError> {
+        let _ = (key, window);
+        Ok(None)
+    }
+
+    /// A login succeeded under `key`: its failures are forgotten.
+    async fn login_succeeded(&self, key: &str) -> Result<(), StoreError> {
+        let _ = key;
+        Ok(())
+    }
 }
 
 struct Held {

@@ -72,6 +72,13 @@ impl Sessions {
     }
 }
 
+/// The key a failure count is shared under among the nodes (R34): a digest, so the store holds
+/// no login or address. The two counts' keys differ already: only the per-address one holds a
+/// NUL.
+fn shared_key(key: &str) -> String {
+    credentials::token_hash(&format!("login-failures\u{0}{key}"))
+}
+
 /// A new session.
 pub struct LoggedIn {
     pub user_id: UserId,
@@ -96,11 +103,24 @@ pub async fn log_in(
         from.map(|a| a.to_string()).unwrap_or_default()
     );
     let now = Instant::now();
-    let closed = [
-        s.per_address.check(&by_address, now),
-        s.per_login.check(login, now),
-    ];
+    let counts = [(&s.per_address, by_address.as_str()), (&s.per_login, login)];
+    let closed = counts.map(|(throttle, key)| throttle.check(key, now));
     if let Some(wait) = closed.iter().filter_map(|c| c.err()).max() {
+        return Err(AppError::Throttled(wait));
+    }
+    // R34: what the other nodes counted, when this node alone would let the attempt through.
+    let cluster = app.store.cluster();
+    let mut wait = None;
+    for (throttle, key) in counts {
+        if let Some((failures, ago)) = cluster
+            .login_failures(&shared_key(key), throttle.window())
+            .await?
+        {
+            throttle.raise(key, failures, now.checked_sub(ago).unwrap_or(now));
+        }
+        wait = wait.max(throttle.check(key, now).err());
+    }
+    if let Some(wait) = wait {
         return Err(AppError::Throttled(wait));
     }
     // The account may have been created, reactivated, deactivated or given a new password a
@@ -124,12 +144,20 @@ pub async fn log_in(
     .unwrap_or(false);
     let Some((user_id, _)) = found.filter(|_| ok) else {
         let now = Instant::now();
-        s.per_address.failed(&by_address, now);
-        s.per_login.failed(login, now);
+        for (throttle, key) in counts {
+            throttle.failed(key, now);
+            let failures = cluster
+                .login_failed(&shared_key(key), throttle.window())
+                .await?;
+            if let Some(failures) = failures {
+                throttle.raise(key, failures, now);
+            }
+        }
         metrics::counter!("chatd_logins_total", "outcome" => "failed").increment(1);
         return Err(AppError::InvalidCredentials);
     };
     s.per_address.succeeded(&by_address);
+    cluster.login_succeeded(&shared_key(&by_address)).await?;
     metrics::counter!("chatd_logins_total", "outcome" => "ok").increment(1);
     let token = credentials::new_token();
     let start = UserCommand::StartSession {

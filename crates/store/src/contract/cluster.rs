@@ -129,3 +129,42 @@ pub async fn presence_is_what_living_nodes_last_said<H: Harness>(h: &H) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(mine(c.online().await.unwrap()), HashSet::new());
 }
+
+/// R28 across nodes: failed logins are counted in a row per key, a row ends a window after its
+/// last failure, and a success forgets the key. A store that is one process counts nothing
+/// (its node's own count is the whole count) and says so with `None` throughout.
+pub async fn failed_logins_are_counted_in_a_row_and_forgotten_on_success<H: Harness>(h: &H) {
+    let store = h.open().await;
+    let c = store.cluster();
+    let long = Duration::from_secs(60);
+    let key = format!("contract-{}", Uuid::new_v4());
+    let Some(first) = c.login_failed(&key, long).await.unwrap() else {
+        assert_eq!(c.login_failures(&key, long).await.unwrap(), None);
+        c.login_succeeded(&key).await.unwrap();
+        return;
+    };
+    assert_eq!(first, 1);
+    assert_eq!(c.login_failed(&key, long).await.unwrap(), Some(2));
+    let (n, ago) = c.login_failures(&key, long).await.unwrap().unwrap();
+    assert_eq!(n, 2);
+    assert!(
+        ago < Duration::from_secs(30),
+        "the last failure was {ago:?} ago"
+    );
+    // Another key is its own count.
+    let other = format!("contract-{}", Uuid::new_v4());
+    assert_eq!(c.login_failures(&other, long).await.unwrap(), None);
+    assert_eq!(c.login_failed(&other, long).await.unwrap(), Some(1));
+    // A success forgets the key.
+    c.login_succeeded(&key).await.unwrap();
+    assert_eq!(c.login_failures(&key, long).await.unwrap(), None);
+    assert_eq!(c.login_failed(&key, long).await.unwrap(), Some(1));
+    // A row ends a window after its last failure: then it is not reported, and counts anew.
+    let short = Duration::from_millis(200);
+    let brief = format!("contract-{}", Uuid::new_v4());
+    assert_eq!(c.login_failed(&brief, short).await.unwrap(), Some(1));
+    assert_eq!(c.login_failed(&brief, short).await.unwrap(), Some(2));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(c.login_failures(&brief, short).await.unwrap(), None);
+    assert_eq!(c.login_failed(&brief, short).await.unwrap(), Some(1));
+}

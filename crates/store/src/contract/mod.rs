@@ -44,6 +44,7 @@ macro_rules! contract_suite {
             a_checkpoint_of_stream_heads_is_extended_by_later_appends,
             a_stale_lease_holder_cannot_append,
             presence_is_what_living_nodes_last_said,
+            failed_logins_are_counted_in_a_row_and_forgotten_on_success,
             data_keys_are_made_once_and_destroyed_for_good,
         );
     };

@@ -20,6 +20,19 @@ const ACQUIRE: &str = "INSERT INTO chatd_leases AS l (name, holder, fence, expir
     WHERE l.holder = EXCLUDED.holder OR l.expires_at < clock_timestamp() \
     RETURNING fence";
 
+/// One more failure in a row, or the first of a new row when the last is older than the window;
+/// rows run out a window after their last failure (cleared in passing, a few at a time).
+const LOGIN_FAILED: &str = "WITH gone AS (DELETE FROM chatd_login_failures WHERE key IN \
+    (SELECT key FROM chatd_login_failures \
+     WHERE key <> $1 AND last_at < clock_timestamp() - $2::float8 * interval '1 millisecond' \
+     LIMIT 16)) \
+    INSERT INTO chatd_login_failures AS f (key, failures, last_at) \
+    VALUES ($1, 1, clock_timestamp()) \
+    ON CONFLICT (key) DO UPDATE SET failures = CASE \
+    WHEN f.last_at < clock_timestamp() - $2::float8 * interval '1 millisecond' THEN 1 \
+    ELSE f.failures + 1 END, last_at = clock_timestamp() \
+    RETURNING failures";
+
 fn millis(ttl: Duration) -> f64 {
     ttl.as_secs_f64() * 1000.0
 }
@@ -85,6 +98,63 @@ impl Cluster for PostgresStore {
                      expires_at = EXCLUDED.expires_at",
                     &[&node, &users, &millis(ttl)],
                 )
+                .await
+                .map(drop)
+                .map_err(error);
+            (reader, result)
+        })
+        .await
+    }
+
+    async fn login_failed(&self, key: &str, window: Duration) -> Result<Option<u32>, StoreError> {
+        let key = key.to_owned();
+        self.read(|reader| async move {
+            let result = reader
+                .client
+                .query_one(LOGIN_FAILED, &[&key, &millis(window)])
+                .await
+                .map(|r| Some(r.get::<_, i32>(0).max(0) as u32))
+                .map_err(error);
+            (reader, result)
+        })
+        .await
+    }
+
+    async fn login_failures(
+        &self,
+        key: &str,
+        window: Duration,
+    ) -> Result<Option<(u32, Duration)>, StoreError> {
+        let key = key.to_owned();
+        self.read(|reader| async move {
+            let result = reader
+                .client
+                .query_opt(
+                    "SELECT failures, \
+                     EXTRACT(EPOCH FROM clock_timestamp() - last_at)::float8 * 1000.0 \
+                     FROM chatd_login_failures WHERE key = $1 \
+                     AND last_at >= clock_timestamp() - $2::float8 * interval '1 millisecond'",
+                    &[&key, &millis(window)],
+                )
+                .await
+                .map(|row| {
+                    row.map(|r| {
+                        let ago = Duration::from_secs_f64(r.get::<_, f64>(1).max(0.0) / 1000.0);
+                        (r.get::<_, i32>(0).max(0) as u32, ago)
+                    })
+                })
+                .map_err(error);
+            (reader, result)
+        })
+        .await
+    }
+
+    async fn login_succeeded(&self, key: &str) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        self.read(|reader| async move {
+            let result = reader
+                .client
+                .execute("DELETE FROM chatd_login_failures WHERE key = $1", &[&key])
                 .await
                 .map(drop)
                 .map_err(error);

@@ -46,6 +46,12 @@ const MIGRATIONS: &[&str] = &[
         subject uuid PRIMARY KEY,
         wrapped bytea
     );",
+    // 4 (R28 across nodes, R34): failed logins in a row, by a digest of login (and address).
+    "CREATE TABLE chatd_login_failures (
+        key text PRIMARY KEY,
+        failures integer NOT NULL,
+        last_at timestamptz NOT NULL
+    );",
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,129 @@
+//! What crosses nodes at once (R34), for `cluster.rs`: a credential or a resume point from one
+//! node on a node that lags, and failed logins counted over all of them.
+
+use crate::nodes::{launch_with, wait_ready, Node};
+use chatd_tests::TestApp;
+use serde_json::{json, Value};
+
+/// 2c. R28 across nodes: a guesser spreading attempts over the three nodes is slowed as on one.
+/// Five failures are free and the sixth closes the login for a second, then two, … Counted per
+/// node, the first refusal would come only with some node's own sixth failure (attempt 16).
+pub async fn failed_logins_count_across_nodes(nodes: &[Node]) {
+    let mut statuses = Vec::new();
+    for attempt in 0..9 {
+        let a = nodes[attempt % 3]
+            .app
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": "mallory", "password": format!("guess-{attempt}")})),
+            )
+            .await;
+        statuses.push(a.status);
+        if a.status == 429 {
+            assert_eq!(a.code(), "too_many_attempts", "{a:?}");
+            break;
+        }
+        assert_eq!(a.code(), "invalid_credentials", "{a:?}");
+    }
+    assert_eq!(
+        statuses[..6],
+        [401; 6],
+        "five free failures, then the sixth"
+    );
+    assert_eq!(
+        statuses.last(),
+        Some(&429),
+        "refused across nodes: {statuses:?}"
+    );
+    println!("failed logins over three nodes: {statuses:?}");
+}
+
+/// 2b. A fourth node that applies each event 300 ms after it was recorded still knows at once
+/// what another node has just written (R34): before it refuses a login or a credential, its
+/// read models catch up with the log's head. It stops with SIGTERM, giving back any lease.
+pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestApp, admin: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = launch_with(dir.path(), url, "test_follower_delay_ms = 300\n");
+    wait_ready(&mut served, dir.path());
+    let lagging = TestApp::at(
+        format!("http://{}", served.addr),
+        tempfile::tempdir().unwrap(),
+    );
+    // A user created through another node logs in through the lagging one at once ...
+    let (leo, _) = writer.user(admin, "leo", "manager", &[]).await;
+    lagging.login("leo", "password-123").await;
+    // ... and once deactivated through another node, is refused there at once.
+    let off = writer
+        .call(
+            "PATCH",
+            &format!("/api/v1/users/{leo}"),
+            Some(admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{off:?}");
+    let refused = lagging
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login": "leo", "password": "password-123"})),
+        )
+        .await;
+    assert_eq!(refused.code(), "invalid_credentials", "{refused:?}");
+    // A session opened through another node serves REST and a socket there at once.
+    let fresh = writer.admin().await;
+    let me = lagging.call("GET", "/api/v1/me", Some(&fresh), None).await;
+    assert_eq!(
+        (me.status, me.body["user"]["login"].as_str()),
+        (200, Some("admin")),
+        "{me:?}"
+    );
+    lagging.ws(&writer.admin().await, None).await.close().await;
+    // A channel registered through another node takes messages through the lagging one.
+    let (_, transport) = writer.channel(admin, "telegram").await;
+    let a = lagging
+        .inbound(&transport, "lag-1", "cust-lag", "lag-m1", "hello")
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    // A socket that got a frame from another node resumes here at once with that `since`: this
+    // node first applies the log up to it, so nothing the client had comes again.
+    let mut w = writer.ws(admin, None).await;
+    let said = |text: &'static str| {
+        move |f: &Value| f["type"] == "message_new" && f["data"]["message"]["text"] == text
+    };
+    let first = writer
+        .inbound(&transport, "lag-2", "cust-lag2", "lag-m2", "first")
+        .await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let got = w.until(said("first")).await;
+    let since = got.last().unwrap()["position"].as_str().unwrap().to_owned();
+    w.close().await;
+    let mut resumed = lagging.ws(&fresh, Some(&since)).await;
+    let second = writer
+        .inbound(&transport, "lag-2", "cust-lag2", "lag-m3", "second")
+        .await;
+    assert_eq!(second.status, 200, "{second:?}");
+    let after: u64 = since.parse().unwrap();
+    for f in resumed.until(said("second")).await {
+        let at = f["position"].as_str().and_then(|p| p.parse::<u64>().ok());
+        assert!(at.is_none_or(|p| p >= after), "older than {since}: {f}");
+        assert!(!said("first")(&f), "sent again: {f}");
+    }
+    resumed.close().await;
+    // What exists nowhere is still refused, after the catch-up.
+    let forged = lagging
+        .call("GET", "/api/v1/me", Some("made-up-token"), None)
+        .await;
+    assert_eq!(forged.status, 401, "{forged:?}");
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let exit = served.child.wait().unwrap();
+    assert!(exit.success(), "the lagging node stopped with {exit:?}");
+    println!("a node 300 ms behind: logins, sessions, sockets, transport tokens and resumes from another node work there at once");
+}
