@@ -1,5 +1,6 @@
 //! What crosses nodes at once (R34), for `cluster.rs`: a credential or a resume point from one
-//! node on a node that lags, and failed logins counted over all of them.
+//! node on a node that lags, failed logins counted over all of them, and a logout on every
+//! node.
 
 use crate::nodes::{launch_with, wait_ready, Node};
 use chatd_tests::TestApp;
@@ -126,4 +127,28 @@ pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestAp
     let exit = served.child.wait().unwrap();
     assert!(exit.success(), "the lagging node stopped with {exit:?}");
     println!("a node 300 ms behind: logins, sessions, sockets, transport tokens and resumes from another node work there at once");
+}
+
+/// 2d. R32 across nodes: a logout through one node ends the session's sockets on every node
+/// (4401 `session_ended`) and its token everywhere.
+pub async fn a_logout_ends_the_session_on_every_node(nodes: &[Node]) {
+    let token = nodes[0].app.admin().await;
+    let sockets = [
+        nodes[1].app.ws(&token, None).await,
+        nodes[2].app.ws(&token, None).await,
+    ];
+    let out = nodes[0]
+        .app
+        .call("POST", "/api/v1/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(out.status, 200, "{out:?}");
+    for (i, socket) in sockets.into_iter().enumerate() {
+        let (_, code) = socket.closed_within(10).await;
+        assert_eq!(code, Some(4401), "node {}'s socket", i + 2);
+    }
+    for node in nodes {
+        let me = node.app.call("GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(me.status, 401, "{me:?}");
+    }
+    println!("a logout through node 1 closed the session's sockets on nodes 2 and 3 (4401)");
 }
