@@ -305,3 +305,44 @@ async fn r18_round_robin_among_online_managers_and_a_manager_who_leaves_hands_on
         }
     }
 }
+
+/// R18's round-robin turns are the log's, not the running process's (R34: whichever node runs
+/// the bot next, a restarted one included, goes on from the last hand-out): m1 got the last
+/// dialog before a restart, so m2 gets the first after it, whether the read models come back
+/// from the snapshot or from the log.
+#[tokio::test]
+async fn r18_round_robin_turns_go_on_after_a_restart() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (channel, transport) = app.channel(&admin, "telegram").await;
+    let (m1, _) = app.user(&admin, "m1", "manager", &[]).await;
+    let (m2, _) = app.user(&admin, "m2", "manager", &[]).await;
+    let rules = json!([rule(
+        &channel,
+        &[&m1, &m2],
+        json!({"require_free": false, "require_online": false, "strategy": "round_robin"})
+    )]);
+    bot(&app, &admin, rules).await;
+    let first = app.dialog(&transport, "a", "hi").await;
+    assigned_to(&app, &admin, &first, &m1).await;
+    let mut app = app;
+    for (chat, next, from_snapshot) in [("b", &m2, true), ("c", &m1, false)] {
+        let dir = app.stop().await;
+        if !from_snapshot {
+            for entry in std::fs::read_dir(dir.path()).unwrap() {
+                let path = entry.unwrap().path();
+                if path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("snapshot"))
+                {
+                    std::fs::remove_file(path).unwrap();
+                }
+            }
+        }
+        app = chatd_tests::spawn_app_in(dir).await;
+        assert_eq!(app.restored_from().is_some(), from_snapshot);
+        let admin = app.admin().await;
+        let d = app.dialog(&transport, chat, "hi").await;
+        assigned_to(&app, &admin, &d, next).await;
+    }
+}

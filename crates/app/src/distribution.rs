@@ -6,13 +6,13 @@
 //! `create_order` an `order_created` carrying the manager and the customer's source (R1).
 //!
 //! R34: the bot runs on the node holding its duty (`cluster::DISTRIBUTION`), so several nodes
-//! give out each dialog once, with one order of turns (restarted by a new holder); its appends
-//! carry the duty's fence.
+//! give out each dialog once, with one order of turns (a new holder, or a restarted node, takes
+//! them on from the log); its appends carry the duty's fence.
 //!
 //! Choosing: managers of the rule who are active, `free` when `require_free`, online when
 //! `require_online`, and below `max_open_per_manager` open dialogs; `least_loaded` takes the one
 //! with the fewest open dialogs (ties in the rule's order), `round_robin` the next after the
-//! last one this node chose for that rule.
+//! last one the bot gave a dialog of that channel to.
 //!
 //! R31, the queue: a dialog nobody could take stays unassigned, and so waits in its channel's
 //! queue, which is derived from the read models (the open unassigned dialogs of a channel with
@@ -76,9 +76,9 @@ pub fn start(app: &Arc<App>, mut duty: Duty) {
                 // Not this node's to do: the holder hears of the same work from the log.
                 (_, None) => {}
                 // Just taken (at start, or from a node that stopped): the queue as it is now is
-                // given out first, with turns from the start.
+                // given out first, the turns going on from the last hand-outs in the log.
                 (Next::Duty, Some(fence)) => {
-                    turns.clear();
+                    turns = turns_from_log(&app.model());
                     drain_queue(&app, &mut turns, &fence).await;
                 }
                 // A new dialog joins the queue in its place: older ones go first.
@@ -96,6 +96,21 @@ pub fn start(app: &Arc<App>, mut duty: Duty) {
             }
         }
     });
+}
+
+/// R18 across restarts and nodes (R34): each rule's turn is the place in it of the manager its
+/// bot last gave a dialog of its channel to, as the log says.
+fn turns_from_log(m: &ReadModel) -> HashMap<(BotId, usize), usize> {
+    let mut turns = HashMap::new();
+    for bot in m.people.bots.values() {
+        for (index, rule) in bot.distribution.iter().enumerate() {
+            let last = m.people.given.get(&(bot.id, rule.channel_id));
+            if let Some(place) = last.and_then(|u| rule.manager_ids.iter().position(|m| m == u)) {
+                turns.insert((bot.id, index), place);
+            }
+        }
+    }
+    turns
 }
 
 /// R31: the queue, every channel's together: open unassigned dialogs a customer wrote in, of

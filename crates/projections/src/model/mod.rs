@@ -151,6 +151,7 @@ impl ReadModel {
                     self.reports.apply(r, dialog_id, self.calendar.as_ref());
                 }
                 self.follow_outgoing(r, dialog_id, position);
+                self.note_given(r, dialog_id);
             }
             AnyEvent::Customer(r) => {
                 if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {
@@ -174,6 +175,21 @@ impl ReadModel {
             AnyEvent::Settings(_) => {}
         }
         Ok(Some(decoded))
+    }
+
+    /// R18 (R34): a bot gave `dialog` to a manager; the turns of its channel go on from them.
+    fn note_given(&mut self, r: &Recorded<DialogEvent>, dialog: DialogId) {
+        let (chatd_domain::Actor::Bot { id: bot }, DialogEvent::Reassigned { to, .. }) =
+            (&r.meta.actor, &r.event)
+        else {
+            return;
+        };
+        let chatd_domain::Assignee::User { id: user } = to else {
+            return;
+        };
+        if let Some(row) = self.dialogs.get(&dialog) {
+            self.people.given.insert((*bot, row.channel_id), *user);
+        }
     }
 
     /// Files attached to a dialog's messages, and outgoing messages' delivery (see `outbox`).

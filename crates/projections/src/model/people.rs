@@ -4,7 +4,7 @@ use chatd_domain::people::{
     evolve_bot, evolve_group, evolve_user, Bot, BotEvent, DistributionRule, Group, GroupEvent,
     User, UserEvent, WorkStatus,
 };
-use chatd_domain::{BotId, GroupId, Principal, Recorded, Right, Rights, Role, UserId};
+use chatd_domain::{BotId, ChannelId, GroupId, Principal, Recorded, Right, Rights, Role, UserId};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -56,6 +56,9 @@ pub struct People {
     sessions: HashMap<String, SessionView>,
     pub bots: HashMap<BotId, BotView>,
     bot_tokens: HashMap<String, BotId>,
+    /// R18 (R34): the manager each bot last gave a dialog of each channel to, from the log, so
+    /// that whichever node runs the bot takes the round-robin turns on from there.
+    pub given: HashMap<(BotId, ChannelId), UserId>,
 }
 
 impl People {

@@ -189,6 +189,7 @@ fn head(m: &ReadModel) -> Vec<u8> {
     put_seq(&mut b, m.people.groups.values());
     put_seq(&mut b, m.people.sessions().iter());
     put_seq(&mut b, m.people.bots.values());
+    put_seq(&mut b, m.people.given.iter());
     put_seq(&mut b, m.catalog.channels.values());
     put_seq(&mut b, m.catalog.tags.values());
     put_seq(&mut b, m.catalog.quick_replies.values());
@@ -215,6 +216,14 @@ fn read_head(mut i: Chunked) -> Result<Head, Unreadable> {
     i.each(|g| h.people.insert_group(g))?;
     i.each(|s| h.people.insert_session(s))?;
     i.each(|b| h.people.insert_bot(b))?;
+    i.each(
+        |(k, v): (
+            (chatd_domain::BotId, chatd_domain::ChannelId),
+            chatd_domain::UserId,
+        )| {
+            h.people.given.insert(k, v);
+        },
+    )?;
     i.each(|c| h.catalog.insert_channel(c))?;
     i.each(|t: crate::model::catalog::TagView| {
         h.catalog.tags.insert(t.id, t);

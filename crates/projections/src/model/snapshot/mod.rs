@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 /// Bumped whenever a read model's shape or meaning changes: an older snapshot is then rebuilt from
 /// the log. 7: a self-mention gives no sight, a closed mention keeps its text. 8: R37's calendar,
 /// snoozes, pending scheduled messages, channels' away texts, the away reply not an answer.
-pub const FORMAT: u32 = 8;
+/// 9: whom each bot last gave a dialog of each channel (R18's turns across nodes).
+pub const FORMAT: u32 = 9;
 
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
@@ -35,6 +36,8 @@ pub struct Snapshot {
     pub groups: Vec<GroupView>,
     pub sessions: Vec<SessionView>,
     pub bots: Vec<BotView>,
+    #[serde(default)]
+    pub given: Vec<((chatd_domain::BotId, ChannelId), chatd_domain::UserId)>,
     pub channels: Vec<ChannelView>,
     pub tags: Vec<TagView>,
     pub quick_replies: Vec<QuickReplyView>,
@@ -62,6 +65,7 @@ impl ReadModel {
             groups: self.people.groups.values().cloned().collect(),
             sessions: self.people.sessions(),
             bots: self.people.bots.values().cloned().collect(),
+            given: self.people.given.iter().map(|(k, v)| (*k, *v)).collect(),
             channels: self.catalog.channels.values().cloned().collect(),
             tags: self.catalog.tags.values().cloned().collect(),
             quick_replies: self.catalog.quick_replies.values().cloned().collect(),
@@ -112,6 +116,7 @@ impl ReadModel {
             .into_iter()
             .for_each(|session| head.people.insert_session(session));
         s.bots.into_iter().for_each(|b| head.people.insert_bot(b));
+        head.people.given = s.given.into_iter().collect();
         s.channels
             .into_iter()
             .for_each(|c| head.catalog.insert_channel(c));
