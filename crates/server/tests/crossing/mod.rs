@@ -6,41 +6,6 @@ use crate::nodes::{launch_with, wait_ready, Node};
 use chatd_tests::TestApp;
 use serde_json::{json, Value};
 
-/// 2c. R28 across nodes: a guesser spreading attempts over the three nodes is slowed as on one.
-/// Five failures are free and the sixth closes the login for a second, then two, … Counted per
-/// node, the first refusal would come only with some node's own sixth failure (attempt 16).
-pub async fn failed_logins_count_across_nodes(nodes: &[Node]) {
-    let mut statuses = Vec::new();
-    for attempt in 0..9 {
-        let a = nodes[attempt % 3]
-            .app
-            .call(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"login": "mallory", "password": format!("guess-{attempt}")})),
-            )
-            .await;
-        statuses.push(a.status);
-        if a.status == 429 {
-            assert_eq!(a.code(), "too_many_attempts", "{a:?}");
-            break;
-        }
-        assert_eq!(a.code(), "invalid_credentials", "{a:?}");
-    }
-    assert_eq!(
-        statuses[..6],
-        [401; 6],
-        "five free failures, then the sixth"
-    );
-    assert_eq!(
-        statuses.last(),
-        Some(&429),
-        "refused across nodes: {statuses:?}"
-    );
-    println!("failed logins over three nodes: {statuses:?}");
-}
-
 /// 2b. A fourth node that applies each event 300 ms after it was recorded still knows at once
 /// what another node has just written (R34): before it refuses a login or a credential, its
 /// read models catch up with the log's head. It stops with SIGTERM, giving back any lease.
@@ -127,6 +92,41 @@ pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestAp
     let exit = served.child.wait().unwrap();
     assert!(exit.success(), "the lagging node stopped with {exit:?}");
     println!("a node 300 ms behind: logins, sessions, sockets, transport tokens and resumes from another node work there at once");
+}
+
+/// 2c. R28 across nodes: a guesser spreading attempts over the three nodes is slowed as on one.
+/// Five failures are free and the sixth closes the login for a second, then two, … Counted per
+/// node, the first refusal would come only with some node's own sixth failure (attempt 16).
+pub async fn failed_logins_count_across_nodes(nodes: &[Node]) {
+    let mut statuses = Vec::new();
+    for attempt in 0..9 {
+        let a = nodes[attempt % 3]
+            .app
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": "mallory", "password": format!("guess-{attempt}")})),
+            )
+            .await;
+        statuses.push(a.status);
+        if a.status == 429 {
+            assert_eq!(a.code(), "too_many_attempts", "{a:?}");
+            break;
+        }
+        assert_eq!(a.code(), "invalid_credentials", "{a:?}");
+    }
+    assert_eq!(
+        statuses[..6],
+        [401; 6],
+        "five free failures, then the sixth"
+    );
+    assert_eq!(
+        statuses.last(),
+        Some(&429),
+        "refused across nodes: {statuses:?}"
+    );
+    println!("failed logins over three nodes: {statuses:?}");
 }
 
 /// 2d. R32 across nodes: a logout through one node ends the session's sockets on every node
