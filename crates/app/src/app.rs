@@ -34,7 +34,7 @@ pub struct App {
     distribution_feed: Mutex<Option<DistributionFeed>>,
     /// Who holds a socket on this node (for R18's `require_online`).
     presence: Arc<dyn Presence>,
-    /// Who holds a socket on any node, as the store last said (R34, `cluster::share_presence`).
+    /// Who holds a socket on another node, as the store last said (R34, `cluster::share_presence`).
     pub(crate) cluster_online: RwLock<std::collections::HashSet<uuid::Uuid>>,
     /// This process's name among the nodes: the holder of its leases, the key of its presence.
     pub node: String,
@@ -277,6 +277,15 @@ impl App {
     /// queued dialogs now).
     pub fn user_came_online(&self, _user: chatd_domain::UserId) {
         let _ = self.work.send(Work::Capacity);
+    }
+
+    /// R34: who holds a socket on another node changed; the listeners (the hub) announce it.
+    pub(crate) fn tell_online_elsewhere(&self, users: &std::collections::HashSet<uuid::Uuid>) {
+        let users: std::collections::HashSet<chatd_domain::UserId> =
+            users.iter().map(|u| chatd_domain::UserId(*u)).collect();
+        for l in &self.listeners {
+            l.online_elsewhere(&users);
+        }
     }
 
     /// R18's `require_online`: a socket on this node, or on another as the store last said.

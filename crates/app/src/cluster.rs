@@ -128,7 +128,8 @@ pub fn share_presence(
             let cluster = app.store.cluster();
             // A word lasts three periods: one lost heartbeat does not take anyone offline.
             let said = cluster.heartbeat(&app.node, &users, every * 3).await;
-            if let (Ok(()), Ok(online)) = (said, cluster.online().await) {
+            // Who is online on the other nodes: this node knows its own sockets at once.
+            if let (Ok(()), Ok(online)) = (said, cluster.online(&app.node).await) {
                 for u in online.difference(&known) {
                     app.user_came_online(UserId(*u));
                 }
@@ -136,6 +137,9 @@ pub fn share_presence(
                     if !app.is_online_here(UserId(*u)) {
                         app.user_went_offline(UserId(*u));
                     }
+                }
+                if online != known {
+                    app.tell_online_elsewhere(&online);
                 }
                 *app.cluster_online.write().expect("presence lock") = online.clone();
                 known = online;

@@ -39,6 +39,12 @@ pub trait Listener: Send + Sync + 'static {
     fn typing(&self, m: &ReadModel, typing: &Typing) {
         let _ = (m, typing);
     }
+
+    /// R34: the users holding a socket on some other node now, as the store says (each time
+    /// that changes; this node's own sockets are not in it).
+    fn online_elsewhere(&self, users: &std::collections::HashSet<chatd_domain::UserId>) {
+        let _ = users;
+    }
 }
 
 /// R24: `actor` is typing in a dialog. Not an event: nothing is stored or replayed.

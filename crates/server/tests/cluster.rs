@@ -201,6 +201,7 @@ async fn three_nodes_on_one_postgres_are_one_service() {
     crossing::lagging_node_knows_what_was_just_written(&url, &nodes[0].app, &admin[0]).await;
     crossing::failed_logins_count_across_nodes(&nodes).await;
     crossing::a_logout_ends_the_session_on_every_node(&nodes).await;
+    crossing::presence_is_shown_on_every_node(&nodes, &admin[0]).await;
 
     // 3. Webhooks go out from the lease holder; it is SIGKILLed mid-load and another node
     // delivers everything pending.

@@ -55,8 +55,9 @@ pub trait Cluster: Send + Sync {
     /// Node `node` holds sockets of exactly `users` now; its word lasts `ttl`.
     async fn heartbeat(&self, node: &str, users: &[Uuid], ttl: Duration) -> Result<(), StoreError>;
 
-    /// Every user some node has said holds a socket on it, in a word not yet run out.
-    async fn online(&self) -> Result<HashSet<Uuid>, StoreError>;
+    /// Every user some node but `except` has said holds a socket on it, in a word not yet run
+    /// out (a node asks with its own name: it knows its own sockets better than its last word).
+    async fn online(&self, except: &str) -> Result<HashSet<Uuid>, StoreError>;
 
     /// R28 across nodes: one more failed login under `key` (a digest, never a login or an
     /// address). The failures counted under it in a row, this one included; one more than
@@ -154,14 +155,15 @@ impl Cluster for LocalCluster {
         Ok(())
     }
 
-    async fn online(&self) -> Result<HashSet<Uuid>, StoreError> {
+    async fn online(&self, except: &str) -> Result<HashSet<Uuid>, StoreError> {
         let now = Instant::now();
         Ok(self
             .presence
             .lock()
             .expect("presence lock")
-            .values()
-            .filter(|(_, until)| *until > now)
+            .iter()
+            .filter(|(node, (_, until))| node.as_str() != except && *until > now)
+            .map(|(_, word)| word)
             .flat_map(|(users, _)| users.iter().copied())
             .collect())
     }

@@ -71,6 +71,8 @@ struct Inner {
     forgotten_upto: Option<Position>,
     /// Open sockets per user.
     online: HashMap<UserId, usize>,
+    /// Users with a socket on another node, as the store last said (R34).
+    elsewhere: HashSet<UserId>,
     audience: Audience,
     /// Whose online flag moved since the last [`Hub::announce_presence`].
     announcer: presence::Announcer,
@@ -154,6 +156,11 @@ impl Inner {
     fn is_online(&self, user: UserId) -> bool {
         self.online.get(&user).is_some_and(|n| *n > 0)
     }
+
+    /// What the sockets are told: online on this node or on another (R34).
+    fn shown_online(&self, user: UserId) -> bool {
+        self.is_online(user) || self.elsewhere.contains(&user)
+    }
 }
 
 pub struct Hub {
@@ -193,6 +200,7 @@ impl Hub {
                 recent: VecDeque::new(),
                 forgotten_upto: None,
                 online: HashMap::new(),
+                elsewhere: HashSet::new(),
                 audience: Audience::default(),
                 announcer: presence::Announcer::default(),
                 presence_listener: None,
@@ -323,7 +331,7 @@ impl Hub {
             }
         };
         let mut dropped = Vec::new();
-        let online = |u: UserId| inner.is_online(u);
+        let online = |u: UserId| inner.shown_online(u);
         // Rendered once per principal: a user's tabs share their frames. Changes of customers
         // and users read the same for every socket that may see them: once per change.
         let shared = matches!(
@@ -395,31 +403,6 @@ impl Hub {
             if let Some(listener) = &inner.presence_listener {
                 listener(user, false);
             }
-        }
-    }
-
-    /// Tell every socket whose online flag moved since the last call (every [`PRESENCE_TICK`]):
-    /// a `user_updated` each when at most [`PRESENCE_SINGLES`] moved, else one `presence`
-    /// frame of at most `presence::CHUNK` users (the rest of a crowd in the ticks after).
-    pub fn announce_presence(&self, m: &ReadModel) {
-        let mut inner = self.inner.lock().expect("hub lock");
-        let inner = &mut *inner;
-        let moved = inner.announcer.take(&inner.online);
-        if moved.is_empty() {
-            return;
-        }
-        let position = m.position.unwrap_or(Position::single(0));
-        let changes: Vec<Change> = if moved.len() <= PRESENCE_SINGLES {
-            let each = moved.online.into_iter().chain(moved.offline);
-            each.map(|id| Change::Online { id }).collect()
-        } else {
-            vec![Change::Presence {
-                online: moved.online,
-                offline: moved.offline,
-            }]
-        };
-        for change in changes {
-            Self::deliver(inner, m, Summary { position, change });
         }
     }
 
@@ -561,7 +544,7 @@ impl Hub {
                 }
             }
         }
-        let online = |u: UserId| inner.is_online(u);
+        let online = |u: UserId| inner.shown_online(u);
         let mut out = Vec::new();
         for s in missed {
             let frames = match &s.change {

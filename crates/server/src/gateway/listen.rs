@@ -17,6 +17,10 @@ impl Listener for Hub {
         self.forget_upto(from);
     }
 
+    fn online_elsewhere(&self, users: &std::collections::HashSet<UserId>) {
+        self.set_elsewhere(users);
+    }
+
     fn applied(&self, m: &ReadModel, e: &Applied<'_>) {
         if let AnyEvent::Customer(r) = e.event {
             if let chatd_domain::customer::CustomerEvent::CustomerErased { .. } = r.event {

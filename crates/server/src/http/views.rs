@@ -33,7 +33,8 @@ pub struct UserOut {
     pub rights: Vec<Right>,
 }
 
-/// `online`: the user holds a WebSocket on this node (several tabs count once).
+/// `online`: the user holds a WebSocket on this node or, as the store last said (within about
+/// 2 s), on another (R34; several tabs count once).
 pub fn user(m: &ReadModel, u: &UserView, online: bool) -> UserOut {
     let rights = match u.role {
         Role::Admin => Right::ALL.to_vec(),

@@ -1,6 +1,6 @@
 //! What crosses nodes at once (R34), for `cluster.rs`: a credential or a resume point from one
-//! node on a node that lags, failed logins counted over all of them, and a logout on every
-//! node.
+//! node on a node that lags, failed logins counted over all of them, a logout on every node,
+//! and presence on every node's feed.
 
 use crate::nodes::{launch_with, wait_ready, Node};
 use chatd_tests::TestApp;
@@ -151,4 +151,42 @@ pub async fn a_logout_ends_the_session_on_every_node(nodes: &[Node]) {
         assert_eq!(me.status, 401, "{me:?}");
     }
     println!("a logout through node 1 closed the session's sockets on nodes 2 and 3 (4401)");
+}
+
+/// 2e. R34's presence on every node's feed: a manager connecting to node 3 is announced online
+/// to an admin's socket on node 1 (within the 2 s heartbeat) and listed online there, and is
+/// announced offline when they leave.
+pub async fn presence_is_shown_on_every_node(nodes: &[Node], admin: &str) {
+    let (olga, olga_token) = nodes[0].app.user(admin, "olga", "manager", &[]).await;
+    let mut watch = nodes[0].app.ws(admin, None).await;
+    let about = |online: bool| {
+        let id = olga.clone();
+        move |f: &Value| {
+            f["type"] == "user_updated"
+                && f["data"]["user"]["id"] == id.as_str()
+                && f["data"]["user"]["online"] == online
+        }
+    };
+    let socket = nodes[2].app.ws(&olga_token, None).await;
+    watch.until(about(true)).await;
+    let users = nodes[0]
+        .app
+        .call("GET", "/api/v1/users", Some(admin), None)
+        .await;
+    let listed = users
+        .body
+        .get("items")
+        .unwrap_or(&users.body)
+        .as_array()
+        .cloned();
+    let row = listed
+        .unwrap_or_default()
+        .into_iter()
+        .find(|u| u["id"] == olga.as_str())
+        .expect("olga is listed");
+    assert_eq!(row["online"], true, "{row}");
+    socket.close().await;
+    watch.until(about(false)).await;
+    watch.close().await;
+    println!("presence: a manager on node 3 was shown online, then offline, on node 1's feed");
 }

@@ -102,7 +102,8 @@ pub async fn a_stale_lease_holder_cannot_append<H: Harness>(h: &H) {
     assert_eq!(written, vec![0, 2], "nothing refused was written");
 }
 
-/// A user is online while some node's latest word names them and has not run out.
+/// A user is online while some node's latest word names them and has not run out; a node can
+/// leave its own word out.
 pub async fn presence_is_what_living_nodes_last_said<H: Harness>(h: &H) {
     let store = h.open().await;
     let c = store.cluster();
@@ -119,15 +120,20 @@ pub async fn presence_is_what_living_nodes_last_said<H: Harness>(h: &H) {
     let long = Duration::from_secs(30);
     c.heartbeat(&n1, &[u1, u2], long).await.unwrap();
     c.heartbeat(&n2, &[u2, u3], long).await.unwrap();
-    assert_eq!(mine(c.online().await.unwrap()), HashSet::from([u1, u2, u3]));
+    assert_eq!(
+        mine(c.online("").await.unwrap()),
+        HashSet::from([u1, u2, u3])
+    );
+    assert_eq!(mine(c.online(&n1).await.unwrap()), HashSet::from([u2, u3]));
+    assert_eq!(mine(c.online(&n2).await.unwrap()), HashSet::from([u1, u2]));
     c.heartbeat(&n1, &[], long).await.unwrap();
-    assert_eq!(mine(c.online().await.unwrap()), HashSet::from([u2, u3]));
+    assert_eq!(mine(c.online("").await.unwrap()), HashSet::from([u2, u3]));
     // n2 dies: its word runs out.
     c.heartbeat(&n2, &[u2, u3], Duration::from_millis(200))
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(mine(c.online().await.unwrap()), HashSet::new());
+    assert_eq!(mine(c.online("").await.unwrap()), HashSet::new());
 }
 
 /// R28 across nodes: failed logins are counted in a row per key, a row ends a window after its

@@ -163,14 +163,15 @@ impl Cluster for PostgresStore {
         .await
     }
 
-    async fn online(&self) -> Result<HashSet<Uuid>, StoreError> {
+    async fn online(&self, except: &str) -> Result<HashSet<Uuid>, StoreError> {
+        let except = except.to_owned();
         self.read(|reader| async move {
             let result = reader
                 .client
                 .query(
                     "SELECT DISTINCT unnest(users) FROM chatd_presence \
-                     WHERE expires_at > clock_timestamp()",
-                    &[],
+                     WHERE expires_at > clock_timestamp() AND node <> $1",
+                    &[&except],
                 )
                 .await
                 .map(|rows| rows.iter().map(|r| r.get::<_, Uuid>(0)).collect())

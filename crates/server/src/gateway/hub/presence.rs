@@ -6,8 +6,15 @@
 //! crowd in the ticks after. One frame per socket per tick keeps what a socket is sent at once
 //! small: the HTTP layer keeps each connection's write buffer at the largest burst it wrote
 //! (up to 128 KiB), so a tick's burst is idle memory on every socket afterwards (P6).
+//!
+//! R34: a user is shown online with a socket on this node or on another, as the store last said
+//! (`Hub::set_elsewhere`); moving in or out of the other nodes' set is announced the same way.
+
+use super::{Change, Hub, Inner, Summary};
 use chatd_domain::UserId;
-use std::collections::{HashMap, HashSet};
+use chatd_projections::ReadModel;
+use chatd_store::Position;
+use std::collections::HashSet;
 use std::time::Duration;
 
 /// How often the hub announces who went online or offline.
@@ -52,10 +59,10 @@ impl Announcer {
         self.pending.push(user);
     }
 
-    /// Who is online now (open sockets per user) against what the sockets last heard, for at
-    /// most [`CHUNK`] users; the rest stay pending for the next tick, in order. A user who came
-    /// and went within one tick is not announced at all.
-    pub fn take(&mut self, sockets: &HashMap<UserId, usize>) -> Moved {
+    /// Who is online now (`online`: a socket here or on another node) against what the sockets
+    /// last heard, for at most [`CHUNK`] users; the rest stay pending for the next tick, in
+    /// order. A user who came and went within one tick is not announced at all.
+    pub fn take(&mut self, online: impl Fn(UserId) -> bool) -> Moved {
         let mut out = Moved::default();
         let mut seen = 0;
         for user in &self.pending {
@@ -63,7 +70,7 @@ impl Announcer {
                 break;
             }
             seen += 1;
-            let now = sockets.get(user).is_some_and(|n| *n > 0);
+            let now = online(*user);
             if now == self.heard_online.contains(user) {
                 continue;
             }
@@ -80,9 +87,57 @@ impl Announcer {
     }
 }
 
+impl Hub {
+    /// Tell every socket whose online flag moved since the last call (every [`TICK`]):
+    /// a `user_updated` each when at most [`SINGLES`] moved, else one `presence`
+    /// frame of at most [`CHUNK`] users (the rest of a crowd in the ticks after).
+    pub fn announce_presence(&self, m: &ReadModel) {
+        let mut inner = self.inner.lock().expect("hub lock");
+        let inner = &mut *inner;
+        let Inner {
+            announcer,
+            online,
+            elsewhere,
+            ..
+        } = inner;
+        let moved =
+            announcer.take(|u| online.get(&u).is_some_and(|n| *n > 0) || elsewhere.contains(&u));
+        if moved.is_empty() {
+            return;
+        }
+        let position = m.position.unwrap_or(Position::single(0));
+        let changes: Vec<Change> = if moved.len() <= SINGLES {
+            let each = moved.online.into_iter().chain(moved.offline);
+            each.map(|id| Change::Online { id }).collect()
+        } else {
+            vec![Change::Presence {
+                online: moved.online,
+                offline: moved.offline,
+            }]
+        };
+        for change in changes {
+            Self::deliver(inner, m, Summary { position, change });
+        }
+    }
+
+    /// R34: the users with a socket on another node now. Whoever moved in or out of it is
+    /// announced at the next tick, unless this node's own sockets keep their flag as it was.
+    pub fn set_elsewhere(&self, users: &HashSet<UserId>) {
+        let mut inner = self.inner.lock().expect("hub lock");
+        let moved: Vec<UserId> = inner
+            .elsewhere
+            .symmetric_difference(users)
+            .copied()
+            .collect();
+        moved.into_iter().for_each(|u| inner.announcer.moved(u));
+        inner.elsewhere = users.clone();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     #[test]
     fn a_crowd_is_told_over_ticks_of_at_most_chunk_users_each() {
@@ -92,7 +147,10 @@ mod tests {
         let mut sockets: HashMap<UserId, usize> = went.iter().map(|u| (*u, 1)).collect();
         let mut an = Announcer::default();
         went.iter().for_each(|u| an.moved(*u));
-        assert_eq!(an.take(&sockets).online, went);
+        assert_eq!(
+            an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0)).online,
+            went
+        );
         // The shift changes: CHUNK + 10 come, CHUNK go, and one of those comes back at once.
         for u in &came {
             sockets.insert(*u, 1);
@@ -106,7 +164,7 @@ mod tests {
         sockets.insert(went[0], 1);
         let mut ticks = vec![];
         loop {
-            let moved = an.take(&sockets);
+            let moved = an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0));
             if moved.is_empty() {
                 break;
             }
@@ -140,19 +198,25 @@ mod tests {
         an.moved(a);
         // c came and went within the tick: nobody hears of it.
         an.moved(c);
-        let moved = an.take(&sockets);
+        let moved = an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0));
         assert_eq!(moved.online, vec![a, b]);
         assert!(moved.offline.is_empty());
-        assert_eq!(an.take(&sockets), Moved::default(), "nothing moved since");
+        assert_eq!(
+            an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0)),
+            Moved::default(),
+            "nothing moved since"
+        );
 
         sockets.remove(&a);
         an.moved(a);
         an.moved(c);
-        let moved = an.take(&sockets);
+        let moved = an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0));
         assert_eq!((moved.online, moved.offline), (vec![], vec![a]));
 
         // Gone and back within one tick: the sockets already think b online.
         an.moved(b);
-        assert!(an.take(&sockets).is_empty());
+        assert!(an
+            .take(|u| sockets.get(&u).is_some_and(|n| *n > 0))
+            .is_empty());
     }
 }

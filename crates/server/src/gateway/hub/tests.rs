@@ -148,3 +148,35 @@ fn presence_is_announced_per_tick_in_one_frame_when_many_moved() {
     hub.announce_presence(&m);
     assert!(queued(&mut conns[0]).is_empty(), "nothing moved since");
 }
+
+/// R34: a user online on another node is announced to this node's sockets as online; their
+/// tab here opening and closing changes nothing while they stay online there; they go offline
+/// when the other node's word no longer names them.
+#[test]
+fn users_online_on_another_node_are_shown_online_here() {
+    let (watcher, roamer) = (manager(), manager());
+    let m = knowing(&[watcher, roamer]);
+    let hub = Hub::new(8, PER_USER);
+    let mut w = hub.connect(&m, watcher, None, None).unwrap();
+    hub.announce_presence(&m);
+    queued(&mut w);
+    let user = roamer.user_id().unwrap();
+    let heard = |w: &mut Connection| -> Vec<bool> {
+        queued(w)
+            .iter()
+            .filter(|f| f["data"]["user"]["id"] == user.0.to_string())
+            .map(|f| f["data"]["user"]["online"].as_bool().unwrap())
+            .collect()
+    };
+    hub.set_elsewhere(&HashSet::from([user]));
+    hub.announce_presence(&m);
+    assert_eq!(heard(&mut w), [true], "online on another node");
+    assert!(!hub.is_online(user), "no socket on this node");
+    let tab = hub.connect(&m, roamer, None, None).unwrap();
+    hub.disconnect(tab.id);
+    hub.announce_presence(&m);
+    assert_eq!(heard(&mut w), Vec::<bool>::new(), "still online there");
+    hub.set_elsewhere(&HashSet::new());
+    hub.announce_presence(&m);
+    assert_eq!(heard(&mut w), [false]);
+}
