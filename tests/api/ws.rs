@@ -213,6 +213,18 @@ async fn a_client_cut_between_two_frames_of_one_change_resumes_with_part_and_get
     app.stop().await;
 }
 
+/// A position beyond the log's head belongs to no log this node knows (a backup restored, the
+/// client's last shop): resync, not a wait for a position that will not come.
+#[tokio::test]
+async fn a_position_beyond_the_log_answers_resync_required() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    // Waited for as a `min_position`, it would be refused with 503 `projection_lagging`.
+    let mut w = app.ws(&admin, Some("987654321")).await;
+    assert_eq!(w.next().await["type"], "resync_required");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_position_older_than_the_node_answers_resync_required() {
     let app = spawn_app().await;

@@ -87,10 +87,16 @@ pub async fn ws(
         Session::in_model(&app, &app.model(), &token)?;
     }
     // A position another node has sent and this one has not applied yet (R34): wait for it, as
-    // for `min_position`, so the resume neither repeats nor misses anything.
-    if let Some(s) = &since {
-        app.wait_for(Some(s.position), chatd_app::MIN_POSITION_WAIT)
-            .await?;
+    // for `min_position`, so the resume neither repeats nor misses anything. One beyond the
+    // log's head is of no log this one knows (a restored backup, another shop): resync.
+    let mut unknown_since = false;
+    if let Some(s) = since.filter(|s| app.position().is_none_or(|p| p < s.position)) {
+        let head = app.store.head().await.map_err(chatd_app::AppError::from)?;
+        unknown_since = head.is_none_or(|h| h < s.position);
+        if !unknown_since {
+            app.wait_for(Some(s.position), chatd_app::MIN_POSITION_WAIT)
+                .await?;
+        }
     }
     // The session is checked against the same read models the hub registers the socket under,
     // so a deactivation or logout applied in between cannot be missed (R32).
@@ -104,8 +110,12 @@ pub async fn ws(
         }
         let user = session.user_id;
         let hash = session.token_hash.clone();
-        hub.connect(&m, session.principal, Some(session.token_hash), since)
-            .map(|c| (c, user, hash))
+        if unknown_since {
+            Err(Refused::ResyncRequired)
+        } else {
+            hub.connect(&m, session.principal, Some(session.token_hash), since)
+                .map(|c| (c, user, hash))
+        }
     };
     let (conn, user, token_hash) = match connected {
         Ok((c, user, hash)) => (Ok(c), Some(user), hash),
