@@ -23,23 +23,9 @@ async fn the_bootstrap_admin_logs_in_and_sees_itself() {
 #[tokio::test]
 async fn wrong_passwords_missing_and_forged_tokens_are_refused() {
     let app = spawn_app().await;
-    let bad = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"login": "admin", "password": "nope"})),
-        )
-        .await;
+    let bad = app.login_attempt("admin", "nope").await;
     assert_eq!((bad.status, bad.code()), (401, "invalid_credentials"));
-    let nobody = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"login": "ghost", "password": ADMIN_PASSWORD})),
-        )
-        .await;
+    let nobody = app.login_attempt("ghost", ADMIN_PASSWORD).await;
     assert_eq!((nobody.status, nobody.code()), (401, "invalid_credentials"));
     let missing = app.call("GET", "/api/v1/dialogs", None, None).await;
     assert_eq!((missing.status, missing.code()), (401, "unauthorized"));
@@ -118,14 +104,7 @@ async fn a_deactivated_user_can_no_longer_log_in_or_use_a_token() {
             .status,
         401
     );
-    let again = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"login": "leaver", "password": "password-123"})),
-        )
-        .await;
+    let again = app.login_attempt("leaver", "password-123").await;
     assert_eq!(again.status, 401);
     app.stop().await;
 }

@@ -146,15 +146,19 @@ impl TestApp {
         a
     }
 
+    /// `POST /api/v1/auth/login`, whatever it answers.
+    pub async fn login_attempt(&self, login: &str, password: &str) -> Answer {
+        self.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"login": login, "password": password})),
+        )
+        .await
+    }
+
     pub async fn login(&self, login: &str, password: &str) -> String {
-        let a = self
-            .call(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"login": login, "password": password})),
-            )
-            .await;
+        let a = self.login_attempt(login, password).await;
         assert_eq!(a.status, 200, "login {login}: {a:?}");
         a.body["token"].as_str().expect("token").to_owned()
     }

@@ -35,7 +35,7 @@ pub struct App {
     /// Who holds a socket on this node (for R18's `require_online`).
     presence: Arc<dyn Presence>,
     /// Who holds a socket on another node, as the store last said (R34, `cluster::share_presence`).
-    pub(crate) cluster_online: RwLock<std::collections::HashSet<uuid::Uuid>>,
+    pub(crate) cluster_online: RwLock<std::collections::HashSet<chatd_domain::UserId>>,
     /// This process's name among the nodes: the holder of its leases, the key of its presence.
     pub node: String,
     /// Set when chatd stops: background work winds down.
@@ -280,11 +280,12 @@ impl App {
     }
 
     /// R34: who holds a socket on another node changed; the listeners (the hub) announce it.
-    pub(crate) fn tell_online_elsewhere(&self, users: &std::collections::HashSet<uuid::Uuid>) {
-        let users: std::collections::HashSet<chatd_domain::UserId> =
-            users.iter().map(|u| chatd_domain::UserId(*u)).collect();
+    pub(crate) fn tell_online_elsewhere(
+        &self,
+        users: &std::collections::HashSet<chatd_domain::UserId>,
+    ) {
         for l in &self.listeners {
-            l.online_elsewhere(&users);
+            l.online_elsewhere(users);
         }
     }
 
@@ -295,7 +296,7 @@ impl App {
                 .cluster_online
                 .read()
                 .expect("presence lock")
-                .contains(&user.0)
+                .contains(&user)
     }
 
     /// Whether `user` holds a socket on this node.
@@ -332,8 +333,14 @@ impl App {
     /// that wait at once share reads of the head (`coalesce`): a flood of misses costs the
     /// store one read at a time.
     pub async fn caught_up_with_head(&self) -> Result<(), AppError> {
-        let head = self.head.get(|| self.store.head()).await?;
+        let head = self.fresh_head().await?;
         self.wait_for(head, MIN_POSITION_WAIT).await
+    }
+
+    /// The log's head as the store shows it now (a read begun after this call), shared with
+    /// the callers that ask at the same moment (`coalesce`).
+    pub async fn fresh_head(&self) -> Result<Option<Position>, StoreError> {
+        self.head.get(|| self.store.head()).await
     }
 
     /// Wait until the read models have applied `min` (SPEC §2: read-your-writes).

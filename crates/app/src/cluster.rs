@@ -112,7 +112,8 @@ fn give_up(tx: &watch::Sender<Option<Fence>>, name: &str) {
 }
 
 /// Tell the store every `every` who holds a socket on this node (`local`), and learn who is
-/// online on any node; until chatd stops.
+/// online on the other nodes (`App::is_online`, and the listeners when it changed); until chatd
+/// stops.
 pub fn share_presence(
     app: &Arc<App>,
     every: Duration,
@@ -121,7 +122,6 @@ pub fn share_presence(
     let weak = Arc::downgrade(app);
     let mut stopping = app.stopping();
     app.spawn(async move {
-        let mut known: HashSet<uuid::Uuid> = HashSet::new();
         loop {
             let Some(app) = weak.upgrade() else { return };
             let users: Vec<uuid::Uuid> = local().into_iter().map(|u| u.0).collect();
@@ -130,19 +130,22 @@ pub fn share_presence(
             let said = cluster.heartbeat(&app.node, &users, every * 3).await;
             // Who is online on the other nodes: this node knows its own sockets at once.
             if let (Ok(()), Ok(online)) = (said, cluster.online(&app.node).await) {
-                for u in online.difference(&known) {
-                    app.user_came_online(UserId(*u));
-                }
-                for u in known.difference(&online) {
-                    if !app.is_online_here(UserId(*u)) {
-                        app.user_went_offline(UserId(*u));
-                    }
-                }
+                let online: HashSet<UserId> = online.into_iter().map(UserId).collect();
+                let known = std::mem::replace(
+                    &mut *app.cluster_online.write().expect("presence lock"),
+                    online.clone(),
+                );
                 if online != known {
+                    for u in online.difference(&known) {
+                        app.user_came_online(*u);
+                    }
+                    for u in known.difference(&online) {
+                        if !app.is_online_here(*u) {
+                            app.user_went_offline(*u);
+                        }
+                    }
                     app.tell_online_elsewhere(&online);
                 }
-                *app.cluster_online.write().expect("presence lock") = online.clone();
-                known = online;
             }
             drop(app);
             tokio::select! {

@@ -104,25 +104,21 @@ pub async fn log_in(
     );
     let now = Instant::now();
     let counts = [(&s.per_address, by_address.as_str()), (&s.per_login, login)];
-    let closed = counts.map(|(throttle, key)| throttle.check(key, now));
-    if let Some(wait) = closed.iter().filter_map(|c| c.err()).max() {
-        return Err(AppError::Throttled(wait));
-    }
+    let closed = || {
+        let wait = counts.iter().filter_map(|(t, key)| t.check(key, now).err());
+        wait.max()
+            .map_or(Ok(()), |wait| Err(AppError::Throttled(wait)))
+    };
+    closed()?;
     // R34: what the other nodes counted, when this node alone would let the attempt through.
     let cluster = app.store.cluster();
-    let mut wait = None;
     for (throttle, key) in counts {
-        if let Some((failures, ago)) = cluster
-            .login_failures(&shared_key(key), throttle.window())
-            .await?
-        {
+        let shared = shared_key(key);
+        if let Some((failures, ago)) = cluster.login_failures(&shared, throttle.window()).await? {
             throttle.raise(key, failures, now.checked_sub(ago).unwrap_or(now));
         }
-        wait = wait.max(throttle.check(key, now).err());
     }
-    if let Some(wait) = wait {
-        return Err(AppError::Throttled(wait));
-    }
+    closed()?;
     // The account may have been created, reactivated, deactivated or given a new password a
     // moment ago through another node (R34): decide on the log as it is now.
     app.caught_up_with_head().await?;

@@ -7,7 +7,7 @@ use super::frames::{frame, FrameData};
 use super::hub::{End, Refused, Resume};
 use super::Hub;
 use crate::app::{usecases::sessions, App};
-use crate::http::extract::{bearer, Session};
+use crate::http::extract::{bearer, looked_up, Session};
 use crate::http::Problem;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_ws::Message;
@@ -80,18 +80,19 @@ pub async fn ws(
         .or_else(|| q.token.clone())
         .ok_or_else(|| Problem::unauthorized("a bearer token or ?token= is required"))?;
     let since = resume_point(&q)?;
-    // A token issued a moment ago through another node (R34): catch up once before refusing.
-    let known = Session::in_model(&app, &app.model(), &token).is_ok();
-    if !known {
-        app.caught_up_with_head().await?;
-        Session::in_model(&app, &app.model(), &token)?;
-    }
+    // A token issued a moment ago through another node (R34): caught up with once, as by the
+    // extractors, before a refusal.
+    let t = token.clone();
+    looked_up(&app, move |app| {
+        Session::in_model(app, &app.model(), &t).map(drop)
+    })
+    .await?;
     // A position another node has sent and this one has not applied yet (R34): wait for it, as
     // for `min_position`, so the resume neither repeats nor misses anything. One beyond the
     // log's head is of no log this one knows (a restored backup, another shop): resync.
     let mut unknown_since = false;
     if let Some(s) = since.filter(|s| app.position().is_none_or(|p| p < s.position)) {
-        let head = app.store.head().await.map_err(chatd_app::AppError::from)?;
+        let head = app.fresh_head().await.map_err(chatd_app::AppError::from)?;
         unknown_since = head.is_none_or(|h| h < s.position);
         if !unknown_since {
             app.wait_for(Some(s.position), chatd_app::MIN_POSITION_WAIT)

@@ -26,7 +26,7 @@ fn app(req: &HttpRequest) -> &Arc<App> {
 type Checked<T> = Either<Ready<Result<T, Problem>>, LocalBoxFuture<'static, Result<T, Problem>>>;
 
 /// `look` in the read models; on a miss, catch up with the log's head once and `look` again.
-fn looked_up<T: 'static>(
+pub(crate) fn looked_up<T: 'static>(
     app: &Arc<App>,
     look: impl Fn(&Arc<App>) -> Result<T, Problem> + 'static,
 ) -> Checked<T> {
@@ -41,6 +41,23 @@ fn looked_up<T: 'static>(
                 }
                 .boxed_local(),
             )
+        }
+    }
+}
+
+/// The credential in header `name` (`required` when it is missing): `look` finds what its hash
+/// stands for, after a catch-up when it first finds nothing.
+fn by_header<T: 'static>(
+    req: &HttpRequest,
+    name: &str,
+    required: &'static str,
+    look: impl Fn(&App, &str) -> Result<T, Problem> + 'static,
+) -> Checked<T> {
+    match req.headers().get(name).and_then(|v| v.to_str().ok()) {
+        None => Either::Left(ready(Err(unauthorized(required)))),
+        Some(token) => {
+            let hash = token_hash(token);
+            looked_up(app(req), move |app| look(app, &hash))
         }
     }
 }
@@ -164,27 +181,18 @@ impl FromRequest for Transport {
     type Future = Checked<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get("x-transport-token")
-            .and_then(|v| v.to_str().ok());
-        match token {
-            None => Either::Left(ready(Err(unauthorized(
-                "an X-Transport-Token header is required",
-            )))),
-            Some(token) => {
-                let hash = token_hash(token);
-                looked_up(app(req), move |app| {
-                    match app.model().catalog.channel_by_token(&hash) {
-                        Some(c) => Ok(Transport {
-                            channel_id: c.id,
-                            principal: Principal::Channel { id: c.id },
-                        }),
-                        None => Err(unauthorized("the transport token is unknown")),
-                    }
-                })
-            }
-        }
+        by_header(
+            req,
+            "x-transport-token",
+            "an X-Transport-Token header is required",
+            |app, hash| match app.model().catalog.channel_by_token(hash) {
+                Some(c) => Ok(Transport {
+                    channel_id: c.id,
+                    principal: Principal::Channel { id: c.id },
+                }),
+                None => Err(unauthorized("the transport token is unknown")),
+            },
+        )
     }
 }
 
@@ -198,27 +206,18 @@ impl FromRequest for BotCaller {
     type Future = Checked<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get("x-bot-token")
-            .and_then(|v| v.to_str().ok());
-        match token {
-            None => Either::Left(ready(Err(unauthorized(
-                "an X-Bot-Token header is required",
-            )))),
-            Some(token) => {
-                let hash = token_hash(token);
-                looked_up(app(req), move |app| {
-                    match app.model().people.bot_by_token(&hash) {
-                        Some(b) => Ok(BotCaller {
-                            principal: Principal::Bot { id: b.id },
-                        }),
-                        None => Err(unauthorized(
-                            "the bot token is unknown or the bot is deactivated",
-                        )),
-                    }
-                })
-            }
-        }
+        by_header(
+            req,
+            "x-bot-token",
+            "an X-Bot-Token header is required",
+            |app, hash| match app.model().people.bot_by_token(hash) {
+                Some(b) => Ok(BotCaller {
+                    principal: Principal::Bot { id: b.id },
+                }),
+                None => Err(unauthorized(
+                    "the bot token is unknown or the bot is deactivated",
+                )),
+            },
+        )
     }
 }

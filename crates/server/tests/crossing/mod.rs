@@ -30,14 +30,7 @@ pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestAp
         )
         .await;
     assert_eq!(off.status, 200, "{off:?}");
-    let refused = lagging
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"login": "leo", "password": "password-123"})),
-        )
-        .await;
+    let refused = lagging.login_attempt("leo", "password-123").await;
     assert_eq!(refused.code(), "invalid_credentials", "{refused:?}");
     // A session opened through another node serves REST and a socket there at once.
     let fresh = writer.admin().await;
@@ -54,6 +47,24 @@ pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestAp
         .inbound(&transport, "lag-1", "cust-lag", "lag-m1", "hello")
         .await;
     assert_eq!(a.status, 200, "{a:?}");
+    // A bot registered through another node calls the Bot API here at once.
+    let bot = writer
+        .call(
+            "POST",
+            "/api/v1/bots",
+            Some(admin),
+            Some(json!({"name": "Helper", "distribution": []})),
+        )
+        .await;
+    assert_eq!(bot.status, 201, "{bot:?}");
+    let listed = lagging
+        .client
+        .get(lagging.url("/api/bot/v1/dialogs"))
+        .header("x-bot-token", bot.body["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200, "the bot's token on the lagging node");
     // A socket that got a frame from another node resumes here at once with that `since`: this
     // node first applies the log up to it, so nothing the client had comes again.
     let mut w = writer.ws(admin, None).await;
@@ -91,7 +102,7 @@ pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestAp
     assert!(stopped.success());
     let exit = served.child.wait().unwrap();
     assert!(exit.success(), "the lagging node stopped with {exit:?}");
-    println!("a node 300 ms behind: logins, sessions, sockets, transport tokens and resumes from another node work there at once");
+    println!("a node 300 ms behind: logins, sessions, sockets, transport and bot tokens and resumes from another node work there at once");
 }
 
 /// 2c. R28 across nodes: a guesser spreading attempts over the three nodes is slowed as on one.
@@ -102,12 +113,7 @@ pub async fn failed_logins_count_across_nodes(nodes: &[Node]) {
     for attempt in 0..9 {
         let a = nodes[attempt % 3]
             .app
-            .call(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"login": "mallory", "password": format!("guess-{attempt}")})),
-            )
+            .login_attempt("mallory", &format!("guess-{attempt}"))
             .await;
         statuses.push(a.status);
         if a.status == 429 {

@@ -97,16 +97,12 @@ impl TestPostgres {
             &[&pg.data()],
         );
         // A port probed free can still be taken before PostgreSQL binds it: then another.
-        let mut failures = Vec::new();
-        while let Err(e) = pg.try_start() {
-            failures.push(e);
-            assert!(
-                failures.len() < 4,
-                "PostgreSQL did not start:\n{}",
-                failures.join("\n")
-            );
-            pg.port = free_port();
-        }
+        retried(4, "PostgreSQL did not start", |again| {
+            if again {
+                pg.port = free_port();
+            }
+            pg.try_start()
+        });
         pg.watchdog();
         Some(pg)
     }
@@ -150,16 +146,12 @@ impl TestPostgres {
     /// Start (again) on the same port and data; a few tries, as the port may take a moment to
     /// be free again after a stop.
     pub fn start_server(&self) {
-        let mut failures = Vec::new();
-        while let Err(e) = self.try_start() {
-            failures.push(e);
-            assert!(
-                failures.len() < 3,
-                "PostgreSQL did not start again:\n{}",
-                failures.join("\n")
-            );
-            std::thread::sleep(std::time::Duration::from_secs(1));
-        }
+        retried(3, "PostgreSQL did not start again", |again| {
+            if again {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            self.try_start()
+        });
     }
 
     /// `pg_ctl start`; on failure, what it and the server's log said.
@@ -232,6 +224,16 @@ impl Drop for TestPostgres {
             .stderr(Stdio::null())
             .status();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `attempt` (told whether it is a retry) until it succeeds, at most `tries` times; then a panic
+/// with every failure.
+fn retried(tries: usize, what: &str, mut attempt: impl FnMut(bool) -> Result<(), String>) {
+    let mut failures = Vec::new();
+    while let Err(e) = attempt(!failures.is_empty()) {
+        failures.push(e);
+        assert!(failures.len() < tries, "{what}:\n{}", failures.join("\n"));
     }
 }
 

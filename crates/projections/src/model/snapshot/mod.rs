@@ -36,7 +36,6 @@ pub struct Snapshot {
     pub groups: Vec<GroupView>,
     pub sessions: Vec<SessionView>,
     pub bots: Vec<BotView>,
-    #[serde(default)]
     pub given: Vec<((chatd_domain::BotId, ChannelId), chatd_domain::UserId)>,
     pub channels: Vec<ChannelView>,
     pub tags: Vec<TagView>,

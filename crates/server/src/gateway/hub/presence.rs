@@ -10,7 +10,7 @@
 //! R34: a user is shown online with a socket on this node or on another, as the store last said
 //! (`Hub::set_elsewhere`); moving in or out of the other nodes' set is announced the same way.
 
-use super::{Change, Hub, Inner, Summary};
+use super::{Change, Hub, Summary};
 use chatd_domain::UserId;
 use chatd_projections::ReadModel;
 use chatd_store::Position;
@@ -94,14 +94,9 @@ impl Hub {
     pub fn announce_presence(&self, m: &ReadModel) {
         let mut inner = self.inner.lock().expect("hub lock");
         let inner = &mut *inner;
-        let Inner {
-            announcer,
-            online,
-            elsewhere,
-            ..
-        } = inner;
-        let moved =
-            announcer.take(|u| online.get(&u).is_some_and(|n| *n > 0) || elsewhere.contains(&u));
+        let mut announcer = std::mem::take(&mut inner.announcer);
+        let moved = announcer.take(|u| inner.shown_online(u));
+        inner.announcer = announcer;
         if moved.is_empty() {
             return;
         }
@@ -139,6 +134,11 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// Online: holding a socket, as `sockets` counts them.
+    fn on(sockets: &HashMap<UserId, usize>) -> impl Fn(UserId) -> bool + '_ {
+        |u| sockets.get(&u).is_some_and(|n| *n > 0)
+    }
+
     #[test]
     fn a_crowd_is_told_over_ticks_of_at_most_chunk_users_each() {
         let ids =
@@ -147,10 +147,7 @@ mod tests {
         let mut sockets: HashMap<UserId, usize> = went.iter().map(|u| (*u, 1)).collect();
         let mut an = Announcer::default();
         went.iter().for_each(|u| an.moved(*u));
-        assert_eq!(
-            an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0)).online,
-            went
-        );
+        assert_eq!(an.take(on(&sockets)).online, went);
         // The shift changes: CHUNK + 10 come, CHUNK go, and one of those comes back at once.
         for u in &came {
             sockets.insert(*u, 1);
@@ -164,7 +161,7 @@ mod tests {
         sockets.insert(went[0], 1);
         let mut ticks = vec![];
         loop {
-            let moved = an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0));
+            let moved = an.take(on(&sockets));
             if moved.is_empty() {
                 break;
             }
@@ -198,11 +195,11 @@ mod tests {
         an.moved(a);
         // c came and went within the tick: nobody hears of it.
         an.moved(c);
-        let moved = an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0));
+        let moved = an.take(on(&sockets));
         assert_eq!(moved.online, vec![a, b]);
         assert!(moved.offline.is_empty());
         assert_eq!(
-            an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0)),
+            an.take(on(&sockets)),
             Moved::default(),
             "nothing moved since"
         );
@@ -210,13 +207,11 @@ mod tests {
         sockets.remove(&a);
         an.moved(a);
         an.moved(c);
-        let moved = an.take(|u| sockets.get(&u).is_some_and(|n| *n > 0));
+        let moved = an.take(on(&sockets));
         assert_eq!((moved.online, moved.offline), (vec![], vec![a]));
 
         // Gone and back within one tick: the sockets already think b online.
         an.moved(b);
-        assert!(an
-            .take(|u| sockets.get(&u).is_some_and(|n| *n > 0))
-            .is_empty());
+        assert!(an.take(on(&sockets)).is_empty());
     }
 }
