@@ -131,19 +131,62 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Answer {
-        let verb = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = self.client.request(verb, self.url(path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = bearer
+            .iter()
+            .map(|b| ("authorization", b.as_str()))
+            .collect();
+        self.call_as(method, path, &headers, body).await
+    }
+
+    /// Any call, with `headers` (credentials of any kind) and an optional JSON body; the answer
+    /// is checked against the document, and so is a body the server accepted.
+    pub async fn call_as(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Answer {
+        let mut req = self.request(method, path, headers);
         if let Some(b) = &body {
             req = req.json(b);
         }
         let a = answer_to(method, req.send().await.expect("request")).await;
         if let Some(b) = &body {
+            let path = path.split('?').next().unwrap_or_default();
             schema::check_request(method, path, a.status, b);
         }
         a
+    }
+
+    /// Bytes sent as a JSON body, whatever they hold; the answer is checked as `call_as` does.
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Answer {
+        let req = self
+            .request(method, path, headers)
+            .header("content-type", "application/json")
+            .body(body);
+        answer_to(method, req.send().await.expect("request")).await
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
+        let verb = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        headers
+            .iter()
+            .fold(self.client.request(verb, self.url(path)), |r, (k, v)| {
+                r.header(*k, *v)
+            })
     }
 
     /// `POST /api/v1/auth/login`, whatever it answers.
@@ -241,15 +284,9 @@ impl TestApp {
 
     /// A transport API call with `X-Transport-Token`.
     pub async fn transport(&self, token: &str, path: &str, body: Value) -> Answer {
-        let req = self
-            .client
-            .post(self.url(&format!("/api/transport/v1{path}")))
-            .header("x-transport-token", token)
-            .json(&body);
         let path = format!("/api/transport/v1{path}");
-        let a = answer_to("POST", req.send().await.expect("request")).await;
-        schema::check_request("POST", &path, a.status, &body);
-        a
+        self.call_as("POST", &path, &[("x-transport-token", token)], Some(body))
+            .await
     }
 
     /// Upload bytes as a file; `transport`: through the transport API with that token,

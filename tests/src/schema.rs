@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The document, made strict: an object answer may hold only the properties its schema names
 /// (`unevaluatedProperties: false`, which composes through `allOf`), so a field a handler sends
 /// but the document does not describe fails too. Schemas used as `allOf` parts stay open.
-fn document() -> &'static Value {
+pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
     DOC.get_or_init(|| strict_document("openapi.json"))
 }

@@ -2,6 +2,7 @@
 //! now refused (R3, R27, R32, R38). Numbers are the findings.
 
 mod edge;
+mod hostile;
 mod mentions;
 mod writes;
 
