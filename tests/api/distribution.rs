@@ -172,21 +172,13 @@ async fn the_bot_api_lists_writes_hands_on_and_closes_the_bots_own_dialogs() {
         .await;
     assert_eq!(r.status, 200);
     let call = |method: &'static str, path: String, body: Option<Value>| {
-        let req = app
-            .client
-            .request(
-                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-                app.url(&format!("/api/bot/v1{path}")),
-            )
-            .header("x-bot-token", &token);
-        let req = match body {
-            Some(b) => req.json(&b),
-            None => req,
-        };
+        let (app, token) = (&app, &token);
         async move {
-            let resp = req.send().await.unwrap();
-            let status = resp.status().as_u16();
-            (status, resp.json::<Value>().await.unwrap_or(Value::Null))
+            let path = format!("/api/bot/v1{path}");
+            let a = app
+                .call_as(method, &path, &[("x-bot-token", token)], body)
+                .await;
+            (a.status, a.body)
         }
     };
     let (status, list) = call(
@@ -247,13 +239,14 @@ async fn the_bot_api_lists_writes_hands_on_and_closes_the_bots_own_dialogs() {
     assert_eq!(list["items"], json!([]), "handed on: no longer the bot's");
     // Tokens: unknown, and a deactivated bot's.
     let bad = app
-        .client
-        .get(app.url("/api/bot/v1/dialogs"))
-        .header("x-bot-token", "nope")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 401);
+        .call_as(
+            "GET",
+            "/api/bot/v1/dialogs",
+            &[("x-bot-token", "nope")],
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, 401);
     let off = app
         .call(
             "PATCH",

@@ -32,19 +32,10 @@ fn order_ready(status: &str) -> Value {
 }
 
 async fn publish(app: &TestApp, transport: &str, templates: Value) -> Answer {
-    let req = app
-        .client
-        .put(app.url("/api/transport/v1/templates"))
-        .header("x-transport-token", transport)
-        .json(&json!({ "templates": templates }));
-    let r = req.send().await.expect("request");
-    let status = r.status().as_u16();
-    let body: Value = r.json().await.unwrap_or(Value::Null);
-    Answer {
-        status,
-        body,
-        content_type: String::new(),
-    }
+    let body = json!({ "templates": templates });
+    let token = [("x-transport-token", transport)];
+    app.call_as("PUT", "/api/transport/v1/templates", &token, Some(body))
+        .await
 }
 
 async fn send(app: &TestApp, token: &str, dialog: &str, body: Value) -> Answer {
@@ -338,22 +329,18 @@ async fn r25_r26_the_bot_api_send_honours_the_window_and_sends_templates() {
         200
     );
     publish(&app, &transport, json!([order_ready("approved")])).await;
-    let bot_send = |body: Value| {
-        app.client
-            .post(app.url(&format!("/api/bot/v1/dialogs/{dialog}/messages")))
-            .header("x-bot-token", token)
-            .json(&body)
-            .send()
-    };
-    let refused = bot_send(json!({"text": "hi"})).await.unwrap();
-    assert_eq!(refused.status(), 409);
-    let body: Value = refused.json().await.unwrap();
-    assert_eq!(body["code"], "reply_window_closed");
-    let sent = bot_send(json!({"template": {"code": "order_ready", "params": ["Ann", "#7"]}}))
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 201);
-    let body: Value = sent.json().await.unwrap();
+    let (path, bot) = (
+        format!("/api/bot/v1/dialogs/{dialog}/messages"),
+        [("x-bot-token", token)],
+    );
+    let bot_send = |body: Value| app.call_as("POST", &path, &bot, Some(body));
+    let refused = bot_send(json!({"text": "hi"})).await;
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.code(), "reply_window_closed");
+    let sent =
+        bot_send(json!({"template": {"code": "order_ready", "params": ["Ann", "#7"]}})).await;
+    assert_eq!(sent.status, 201);
+    let body = sent.body;
     assert_eq!(
         body["text"],
         "Hello Ann, your order #7 is ready for pickup."

@@ -100,16 +100,11 @@ async fn finding_8_create_then_use_at_once_while_the_read_models_lag() {
         .upload(&transport, true, "b.txt", "text/plain", b"bye".to_vec())
         .await;
     let file = f.body["id"].as_str().unwrap().to_owned();
-    let req = app
-        .client
-        .post(app.url("/api/transport/v1/messages"))
-        .header("x-transport-token", &transport)
-        .json(&json!({"external_chat_id": "chat-1", "customer": {"external_id": "cust-chat-1", "name": "C"},
+    let sent = app
+        .transport(&transport, "/messages", json!({"external_chat_id": "chat-1", "customer": {"external_id": "cust-chat-1", "name": "C"},
             "message": {"external_id": "m-file", "attachment_ids": [file]}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(req.status(), 200, "{:?}", req.text().await);
+        .await;
+    assert_eq!(sent.status, 200, "{sent:?}");
 }
 
 /// The control: the same create-then-use without the own-writes wait fails while the read
