@@ -5,6 +5,7 @@ mod p1;
 mod p10;
 mod p2;
 mod p3;
+mod p3_lean;
 mod p4;
 mod p5;
 mod p7;
