@@ -54,6 +54,9 @@ struct Args {
 
 #[tokio::main]
 async fn main() {
+    // P3 holds 10,000 sockets a side (the server side in this process, the clients in a child,
+    // which inherits the limit): raise the soft open-files limit to the hard one, as chatd does.
+    let open_files = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(0);
     if std::env::var_os("CHATD_P3_CLIENT").is_some() {
         p3::client().await;
         return;
@@ -64,7 +67,7 @@ async fn main() {
     let args = Args::parse();
     let wants = |bar: &str| args.only.is_empty() || args.only.iter().any(|o| o == bar);
     println!(
-        "chatd bench — {} cores, {}",
+        "chatd bench — {} cores, {}, {open_files} open files",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         std::env::temp_dir().display()
     );
