@@ -103,18 +103,21 @@ pub async fn log_in(
         from.map(|a| a.to_string()).unwrap_or_default()
     );
     let now = Instant::now();
-    let counts = [(&s.per_address, by_address.as_str()), (&s.per_login, login)];
+    // Each count with its key here and the key it is shared under among the nodes.
+    let counts = [(&s.per_address, by_address.as_str()), (&s.per_login, login)]
+        .map(|(throttle, key)| (throttle, key, shared_key(key)));
     let closed = || {
-        let wait = counts.iter().filter_map(|(t, key)| t.check(key, now).err());
+        let wait = counts
+            .iter()
+            .filter_map(|(t, key, _)| t.check(key, now).err());
         wait.max()
             .map_or(Ok(()), |wait| Err(AppError::Throttled(wait)))
     };
     closed()?;
     // R34: what the other nodes counted, when this node alone would let the attempt through.
     let cluster = app.store.cluster();
-    for (throttle, key) in counts {
-        let shared = shared_key(key);
-        if let Some((failures, ago)) = cluster.login_failures(&shared, throttle.window()).await? {
+    for (throttle, key, shared) in &counts {
+        if let Some((failures, ago)) = cluster.login_failures(shared, throttle.window()).await? {
             throttle.raise(key, failures, now.checked_sub(ago).unwrap_or(now));
         }
     }
@@ -140,11 +143,9 @@ pub async fn log_in(
     .unwrap_or(false);
     let Some((user_id, _)) = found.filter(|_| ok) else {
         let now = Instant::now();
-        for (throttle, key) in counts {
+        for (throttle, key, shared) in &counts {
             throttle.failed(key, now);
-            let failures = cluster
-                .login_failed(&shared_key(key), throttle.window())
-                .await?;
+            let failures = cluster.login_failed(shared, throttle.window()).await?;
             if let Some(failures) = failures {
                 throttle.raise(key, failures, now);
             }
@@ -152,8 +153,10 @@ pub async fn log_in(
         metrics::counter!("chatd_logins_total", "outcome" => "failed").increment(1);
         return Err(AppError::InvalidCredentials);
     };
-    s.per_address.succeeded(&by_address);
-    cluster.login_succeeded(&shared_key(&by_address)).await?;
+    // A success forgets the failures from this address, here and on every node.
+    let [(per_address, key, shared), _] = &counts;
+    per_address.succeeded(key);
+    cluster.login_succeeded(shared).await?;
     metrics::counter!("chatd_logins_total", "outcome" => "ok").increment(1);
     let token = credentials::new_token();
     let start = UserCommand::StartSession {

@@ -57,14 +57,14 @@ pub async fn lagging_node_knows_what_was_just_written(url: &str, writer: &TestAp
         )
         .await;
     assert_eq!(bot.status, 201, "{bot:?}");
+    let token = [("x-bot-token", bot.body["token"].as_str().unwrap())];
     let listed = lagging
-        .client
-        .get(lagging.url("/api/bot/v1/dialogs"))
-        .header("x-bot-token", bot.body["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(listed.status(), 200, "the bot's token on the lagging node");
+        .call_as("GET", "/api/bot/v1/dialogs", &token, None)
+        .await;
+    assert_eq!(
+        listed.status, 200,
+        "the bot's token on the lagging node: {listed:?}"
+    );
     // A socket that got a frame from another node resumes here at once with that `since`: this
     // node first applies the log up to it, so nothing the client had comes again.
     let mut w = writer.ws(admin, None).await;

@@ -66,58 +66,45 @@ impl Cluster for PostgresStore {
     }
 
     async fn release(&self, name: &str, holder: &str) -> Result<(), StoreError> {
-        let (name, holder) = (name.to_owned(), holder.to_owned());
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .execute(
-                    "UPDATE chatd_leases SET expires_at = clock_timestamp() \
-                     WHERE name = $1 AND holder = $2",
-                    &[&name, &holder],
-                )
-                .await
-                .map(drop)
-                .map_err(error);
-            (reader, result)
-        })
+        self.rows(
+            "UPDATE chatd_leases SET expires_at = clock_timestamp() \
+             WHERE name = $1 AND holder = $2",
+            vec![Box::new(name.to_owned()), Box::new(holder.to_owned())],
+        )
         .await
+        .map(drop)
     }
 
     async fn heartbeat(&self, node: &str, users: &[Uuid], ttl: Duration) -> Result<(), StoreError> {
-        let (node, users) = (node.to_owned(), users.to_vec());
-        self.read(|reader| async move {
-            // Also forget nodes long gone, so the table holds only the living and the recent.
-            let result = reader
-                .client
-                .execute(
-                    "WITH gone AS (DELETE FROM chatd_presence \
-                     WHERE expires_at < clock_timestamp() - interval '1 hour') \
-                     INSERT INTO chatd_presence (node, users, expires_at) \
-                     VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond') \
-                     ON CONFLICT (node) DO UPDATE SET users = EXCLUDED.users, \
-                     expires_at = EXCLUDED.expires_at",
-                    &[&node, &users, &millis(ttl)],
-                )
-                .await
-                .map(drop)
-                .map_err(error);
-            (reader, result)
-        })
+        // Also forget nodes long gone, so the table holds only the living and the recent.
+        self.rows(
+            "WITH gone AS (DELETE FROM chatd_presence \
+             WHERE expires_at < clock_timestamp() - interval '1 hour') \
+             INSERT INTO chatd_presence (node, users, expires_at) \
+             VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond') \
+             ON CONFLICT (node) DO UPDATE SET users = EXCLUDED.users, \
+             expires_at = EXCLUDED.expires_at",
+            vec![
+                Box::new(node.to_owned()),
+                Box::new(users.to_vec()),
+                Box::new(millis(ttl)),
+            ],
+        )
         .await
+        .map(drop)
     }
 
     async fn login_failed(&self, key: &str, window: Duration) -> Result<Option<u32>, StoreError> {
-        let key = key.to_owned();
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .query_one(LOGIN_FAILED, &[&key, &millis(window)])
-                .await
-                .map(|r| Some(r.get::<_, i32>(0).max(0) as u32))
-                .map_err(error);
-            (reader, result)
-        })
-        .await
+        let rows = self
+            .rows(
+                LOGIN_FAILED,
+                vec![Box::new(key.to_owned()), Box::new(millis(window))],
+            )
+            .await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| StoreError::Internal("a failed login was not counted".into()))?;
+        Ok(Some(row.get::<_, i32>(0).max(0) as u32))
     }
 
     async fn login_failures(
@@ -125,59 +112,38 @@ impl Cluster for PostgresStore {
         key: &str,
         window: Duration,
     ) -> Result<Option<(u32, Duration)>, StoreError> {
-        let key = key.to_owned();
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .query_opt(
-                    "SELECT failures, \
-                     EXTRACT(EPOCH FROM clock_timestamp() - last_at)::float8 * 1000.0 \
-                     FROM chatd_login_failures WHERE key = $1 \
-                     AND last_at >= clock_timestamp() - $2::float8 * interval '1 millisecond'",
-                    &[&key, &millis(window)],
-                )
-                .await
-                .map(|row| {
-                    row.map(|r| {
-                        let ago = Duration::from_secs_f64(r.get::<_, f64>(1).max(0.0) / 1000.0);
-                        (r.get::<_, i32>(0).max(0) as u32, ago)
-                    })
-                })
-                .map_err(error);
-            (reader, result)
-        })
-        .await
+        let rows = self
+            .rows(
+                "SELECT failures, \
+                 EXTRACT(EPOCH FROM clock_timestamp() - last_at)::float8 * 1000.0 \
+                 FROM chatd_login_failures WHERE key = $1 \
+                 AND last_at >= clock_timestamp() - $2::float8 * interval '1 millisecond'",
+                vec![Box::new(key.to_owned()), Box::new(millis(window))],
+            )
+            .await?;
+        Ok(rows.first().map(|r| {
+            let ago = Duration::from_secs_f64(r.get::<_, f64>(1).max(0.0) / 1000.0);
+            (r.get::<_, i32>(0).max(0) as u32, ago)
+        }))
     }
 
     async fn login_succeeded(&self, key: &str) -> Result<(), StoreError> {
-        let key = key.to_owned();
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .execute("DELETE FROM chatd_login_failures WHERE key = $1", &[&key])
-                .await
-                .map(drop)
-                .map_err(error);
-            (reader, result)
-        })
+        self.rows(
+            "DELETE FROM chatd_login_failures WHERE key = $1",
+            vec![Box::new(key.to_owned())],
+        )
         .await
+        .map(drop)
     }
 
     async fn online(&self, except: &str) -> Result<HashSet<Uuid>, StoreError> {
-        let except = except.to_owned();
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .query(
-                    "SELECT DISTINCT unnest(users) FROM chatd_presence \
-                     WHERE expires_at > clock_timestamp() AND node <> $1",
-                    &[&except],
-                )
-                .await
-                .map(|rows| rows.iter().map(|r| r.get::<_, Uuid>(0)).collect())
-                .map_err(error);
-            (reader, result)
-        })
-        .await
+        let rows = self
+            .rows(
+                "SELECT DISTINCT unnest(users) FROM chatd_presence \
+                 WHERE expires_at > clock_timestamp() AND node <> $1",
+                vec![Box::new(except.to_owned())],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| r.get::<_, Uuid>(0)).collect())
     }
 }

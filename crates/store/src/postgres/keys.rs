@@ -48,55 +48,36 @@ impl KeyStore for PostgresStore {
     }
 
     async fn get(&self, subject: Uuid) -> Result<StoredKey, StoreError> {
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .query_opt(
-                    "SELECT wrapped FROM chatd_keys WHERE subject = $1",
-                    &[&subject],
-                )
-                .await
-                .map(|row| stored(row.map(|r| r.get(0))))
-                .map_err(error);
-            (reader, result)
-        })
-        .await
+        let rows = self
+            .rows(
+                "SELECT wrapped FROM chatd_keys WHERE subject = $1",
+                vec![Box::new(subject)],
+            )
+            .await?;
+        Ok(stored(rows.first().map(|r| r.get(0))))
     }
 
     async fn all(&self) -> Result<Vec<(Uuid, StoredKey)>, StoreError> {
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .query("SELECT subject, wrapped FROM chatd_keys", &[])
-                .await
-                .map(|rows| {
-                    rows.iter()
-                        .map(|r| (r.get::<_, Uuid>(0), stored(Some(r.get(1)))))
-                        .collect()
-                })
-                .map_err(error);
-            (reader, result)
-        })
-        .await
+        let rows = self
+            .rows("SELECT subject, wrapped FROM chatd_keys", vec![])
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, Uuid>(0), stored(Some(r.get(1)))))
+            .collect())
     }
 
     async fn destroy(&self, subject: Uuid) -> Result<bool, StoreError> {
-        self.read(|reader| async move {
-            let result = reader
-                .client
-                .query_one(
-                    "WITH was AS (SELECT wrapped IS NOT NULL AS live FROM chatd_keys \
-                        WHERE subject = $1 FOR UPDATE), \
-                     put AS (INSERT INTO chatd_keys (subject, wrapped) VALUES ($1, NULL) \
-                        ON CONFLICT (subject) DO UPDATE SET wrapped = NULL) \
-                     SELECT COALESCE((SELECT live FROM was), false)",
-                    &[&subject],
-                )
-                .await
-                .map(|r| r.get::<_, bool>(0))
-                .map_err(error);
-            (reader, result)
-        })
-        .await
+        let rows = self
+            .rows(
+                "WITH was AS (SELECT wrapped IS NOT NULL AS live FROM chatd_keys \
+                    WHERE subject = $1 FOR UPDATE), \
+                 put AS (INSERT INTO chatd_keys (subject, wrapped) VALUES ($1, NULL) \
+                    ON CONFLICT (subject) DO UPDATE SET wrapped = NULL) \
+                 SELECT COALESCE((SELECT live FROM was), false)",
+                vec![Box::new(subject)],
+            )
+            .await?;
+        Ok(rows.first().is_some_and(|r| r.get::<_, bool>(0)))
     }
 }

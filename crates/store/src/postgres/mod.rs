@@ -252,30 +252,39 @@ impl PostgresStore {
         })
     }
 
-    async fn events(
+    /// One statement on a read connection, prepared once per connection: its rows (none for a
+    /// statement that returns none).
+    async fn rows(
         &self,
-        sql: String,
-        params: Vec<Box<dyn tokio_postgres::types::ToSql + Send + Sync>>,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        sql: &str,
+        params: Params,
+    ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
+        let sql = sql.to_owned();
         self.read(|mut reader| async move {
             let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
                 .iter()
                 .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
                 .collect();
             let result = match reader.statement(&sql).await {
-                Ok(statement) => reader
-                    .client
-                    .query(&statement, &refs)
-                    .await
-                    .map_err(error)
-                    .and_then(|rows| rows.iter().map(schema::event).collect()),
+                Ok(statement) => reader.client.query(&statement, &refs).await.map_err(error),
                 Err(e) => Err(e),
             };
             (reader, result)
         })
         .await
     }
+
+    async fn events(&self, sql: String, params: Params) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.rows(&sql, params)
+            .await?
+            .iter()
+            .map(schema::event)
+            .collect()
+    }
 }
+
+/// A statement's parameters, owned: they go to whichever connection runs it.
+type Params = Vec<Box<dyn tokio_postgres::types::ToSql + Send + Sync>>;
 
 #[async_trait]
 impl crate::copy::Import for PostgresStore {
