@@ -1,6 +1,9 @@
-//! The follower of the log: applies every event of the store's subscription to the read models,
-//! in order, publishes how far it got (for `min_position`), and then tells each listener and the
-//! distribution bot. The edge registers its listeners here (the WebSocket gateway, webhook
+//! The follower of the log: applies every event to the read models, in order, publishes how far
+//! it got (for `min_position`), and then tells each listener and the distribution bot. It reads
+//! the store's subscription until it has caught up; then, on a store that offers it (the embedded
+//! one), it takes the rest on the store's thread that makes events durable (`tap_live`), so an
+//! event reaches its listeners with no thread hand-over and an append is answered only once the
+//! read models show it. The edge registers its listeners here (the WebSocket gateway, webhook
 //! delivery); this layer never knows what they do.
 
 use chatd_domain::dialog::{DialogEvent, Sight};
@@ -9,7 +12,7 @@ use chatd_domain::{DialogId, UserId};
 use chatd_projections::codec::category;
 use chatd_projections::model::Decoded;
 use chatd_projections::{AnyEvent, ReadModel};
-use chatd_store::{Position, Subscription};
+use chatd_store::{Position, RecordedEvent, Subscription};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
@@ -24,8 +27,9 @@ pub struct Applied<'a> {
     pub before: Option<Sight>,
 }
 
-/// Hears every applied event, in log order, on the follower's task while the read models are
-/// locked for reading: it hands the news on (renders, queues) and never waits.
+/// Hears every applied event, in log order, while the read models are locked for reading: on
+/// the follower's task, or on the store's sync thread once the follower is live there (appends
+/// wait meanwhile). It hands the news on (renders, queues) and never waits.
 pub trait Listener: Send + Sync + 'static {
     /// The follower starts after `from` (the read models were restored there; `None`: from the
     /// beginning of the log).
@@ -159,15 +163,10 @@ fn erased_here(m: &ReadModel, keyed: &Keyed, id: Uuid) -> Erased {
     }
 }
 
-/// Apply `event`, decoded as `decoded`, fetching a data key another node made if the decode
-/// lacked one (and decoding it again), all before the read models are locked.
-async fn apply_keyed(
-    model: &RwLock<ReadModel>,
-    keyed: &Keyed,
-    event: &chatd_store::RecordedEvent,
-    mut decoded: Decoded,
-    before_of: impl Fn(&ReadModel) -> Option<Sight>,
-) -> Result<(Option<AnyEvent>, Option<Sight>), chatd_projections::DecodeFailure> {
+/// Decode `event`, fetching a data key another node made if the decode lacked one (and decoding
+/// it again), before the read models are locked.
+async fn decode_keyed(keyed: &Keyed, event: &RecordedEvent) -> Decoded {
+    let mut decoded = Decoded::of(event, &keyed.keys.ring);
     for _ in 0..2 {
         let Some(subject) = decoded.missing_key() else {
             break;
@@ -177,9 +176,7 @@ async fn apply_keyed(
         }
         decoded = Decoded::of(event, &keyed.keys.ring);
     }
-    let mut m = model.write().expect("read model lock");
-    let before = before_of(&m);
-    m.apply_decoded(decoded).map(|d| (d, before))
+    decoded
 }
 
 /// Who the follower tells: `min_position` waiters, the listeners, the distribution bot.
@@ -189,84 +186,49 @@ pub(crate) struct Told {
     pub work: mpsc::UnboundedSender<Work>,
 }
 
-/// The follower's loop, until the subscription ends or chatd stops.
-pub(crate) async fn follow(
-    mut sub: Subscription,
+/// What the follower does with each event, wherever it runs: on its own task while it catches
+/// up with the log, then on the store's thread that makes events durable (`tap_live`), with no
+/// thread hand-over between an event's fsync and its frames (SPEC §7's P3).
+struct Follower {
     keyed: Keyed,
     model: Arc<RwLock<ReadModel>>,
     told: Told,
-    mut stopping: watch::Receiver<bool>,
-    delay: Option<std::time::Duration>,
-) {
-    let Told {
-        progress,
-        listeners,
-        work,
-    } = told;
-    // R28: how old each event is when the read models apply it.
-    let lag = metrics::gauge!("chatd_projection_lag_seconds");
-    let applied_total = metrics::counter!("chatd_projection_events_total");
-    // How far the read models got is told once for the events that were queued together (up
-    // to RUN), not once per event: each telling wakes every request waiting to read its own
-    // write (R38), and a commit's events arrive together (P2). A lagging node's test delay
-    // tells each event.
-    let run_cap = if delay.is_some() { 1 } else { RUN };
-    let mut untold: Option<Position> = None;
-    let mut run = 0;
-    loop {
-        let queued = if run < run_cap { sub.ready() } else { None };
-        let next = match queued {
-            Some(next) => Some(next),
-            None => {
-                tell(&progress, &mut untold);
-                run = 0;
-                tokio::select! {
-                    next = sub.next() => next,
-                    _ = stopping.wait_for(|s| *s) => return,
-                }
-            }
-        };
-        let Some(next) = next else { return };
-        let event = match next {
-            Ok(e) => e,
-            Err(e) => {
-                tracing::error!(error = %e, "projection subscription failed");
-                tell(&progress, &mut untold);
-                return;
-            }
-        };
-        run += 1;
-        if let Some(delay) = delay {
-            // Testing only: apply each event `delay` after it was recorded (a lagging node).
-            let due = event.recorded_at + delay;
-            let wait = due - time::OffsetDateTime::now_utc();
-            if wait.is_positive() {
-                tokio::time::sleep(wait.unsigned_abs()).await;
-            }
-        }
-        lag.set((time::OffsetDateTime::now_utc() - event.recorded_at).as_seconds_f64());
-        applied_total.increment(1);
-        // Decoded before the read models are locked: the lock is held for the apply alone.
-        let decoded = Decoded::of(&event, &keyed.keys.ring);
+    /// R28: how old each event is when the read models apply it.
+    lag: metrics::Gauge,
+    applied_total: metrics::Counter,
+}
+
+impl Follower {
+    /// Apply one decoded event to the read models, then tell the listeners and the distribution
+    /// bot (never waits: it runs on the store's thread once live).
+    fn apply(&self, event: &RecordedEvent, decoded: Decoded) {
+        self.lag
+            .set((time::OffsetDateTime::now_utc() - event.recorded_at).as_seconds_f64());
+        self.applied_total.increment(1);
+        let (model, keyed) = (&self.model, &self.keyed);
         let stream_id = decoded.stream_id();
         let dialog = (category(&event.stream) == "dialog")
             .then_some(stream_id.map(DialogId::from))
             .flatten();
-        let before_of = |m: &ReadModel| dialog.and_then(|d| m.dialogs.get(&d).map(|r| r.sight()));
-        let applied = match apply_keyed(&model, &keyed, &event, decoded, before_of).await {
-            Ok((decoded, before)) => decoded.map(|d| (d, before)),
-            Err(e) => {
-                // An event we cannot read is skipped loudly, never silently rewritten.
-                tracing::error!(error = %e, "projection skipped an event");
-                model.write().expect("read model lock").position = Some(event.position);
-                None
+        let applied = {
+            // The lock is held for the apply alone.
+            let mut m = model.write().expect("read model lock");
+            let before = dialog.and_then(|d| m.dialogs.get(&d).map(|r| r.sight()));
+            match m.apply_decoded(decoded) {
+                Ok(decoded) => decoded.map(|d| (d, before)),
+                Err(e) => {
+                    // An event we cannot read is skipped loudly, never silently rewritten.
+                    tracing::error!(error = %e, "projection skipped an event");
+                    m.position = Some(event.position);
+                    None
+                }
             }
         };
         if let Some((AnyEvent::Customer(r), _)) = &applied {
             if let (chatd_domain::customer::CustomerEvent::CustomerErased { .. }, Some(id)) =
                 (&r.event, stream_id)
             {
-                let erased = erased_here(&model.read().expect("read model lock"), &keyed, id);
+                let erased = erased_here(&model.read().expect("read model lock"), keyed, id);
                 let _ = keyed.erased.send(erased);
             }
         }
@@ -280,13 +242,110 @@ pub(crate) async fn follow(
                 before,
             };
             if let Some(w) = work_of(&m, &e) {
-                let _ = work.send(w);
+                let _ = self.told.work.send(w);
             }
-            for l in &listeners {
+            for l in &self.told.listeners {
                 l.applied(&m, &e);
             }
         }
-        untold = Some(event.position);
+    }
+
+    /// Take the rest of the log on the store's thread, if the store has one and every event up
+    /// to its head is applied: then the task's subscription is no longer needed. The tap holds
+    /// the follower weakly (the follower holds the store), so it lets go once the follower's
+    /// task, which holds it, has ended (chatd stopping, or the app dropped).
+    fn go_live(self: &Arc<Self>, applied: Option<Position>) -> bool {
+        let weak = Arc::downgrade(self);
+        let runtime = tokio::runtime::Handle::current();
+        let tap = Box::new(move |batch: &[Arc<RecordedEvent>]| {
+            let Some(me) = weak.upgrade() else {
+                return false;
+            };
+            for event in batch {
+                let mut decoded = Decoded::of(event, &me.keyed.keys.ring);
+                if decoded.missing_key().is_some() {
+                    // Rare (a key this node has not seen): the store's thread waits for it.
+                    decoded = runtime.block_on(decode_keyed(&me.keyed, event));
+                }
+                let _context = runtime.enter();
+                me.apply(event, decoded);
+            }
+            let mut last = batch.last().map(|e| e.position);
+            tell(&me.told.progress, &mut last);
+            true
+        });
+        self.keyed.store.tap_live(applied, tap).is_ok()
+    }
+}
+
+/// The follower's loop: it applies the subscription's events until it has caught up with the
+/// log and the store takes the rest on its own thread (`Follower::go_live`), or the
+/// subscription ends, or chatd stops.
+pub(crate) async fn follow(
+    mut sub: Subscription,
+    keyed: Keyed,
+    model: Arc<RwLock<ReadModel>>,
+    told: Told,
+    mut stopping: watch::Receiver<bool>,
+    delay: Option<std::time::Duration>,
+) {
+    let mut applied = model.read().expect("read model lock").position;
+    let follower = Arc::new(Follower {
+        keyed,
+        model,
+        told,
+        lag: metrics::gauge!("chatd_projection_lag_seconds"),
+        applied_total: metrics::counter!("chatd_projection_events_total"),
+    });
+    let progress = &follower.told.progress;
+    // How far the read models got is told once for the events that were queued together (up
+    // to RUN), not once per event: each telling wakes every request waiting to read its own
+    // write (R38), and a commit's events arrive together (P2). A lagging node's test delay
+    // tells each event, and never goes live.
+    let run_cap = if delay.is_some() { 1 } else { RUN };
+    let mut untold: Option<Position> = None;
+    let mut run = 0;
+    loop {
+        let queued = if run < run_cap { sub.ready() } else { None };
+        let next = match queued {
+            Some(next) => Some(next),
+            None => {
+                tell(progress, &mut untold);
+                run = 0;
+                if delay.is_none() && follower.go_live(applied) {
+                    // The store's thread applies from here on, while this task holds the
+                    // follower.
+                    let _ = stopping.wait_for(|s| *s).await;
+                    return;
+                }
+                tokio::select! {
+                    next = sub.next() => next,
+                    _ = stopping.wait_for(|s| *s) => return,
+                }
+            }
+        };
+        let Some(next) = next else { return };
+        let event = match next {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(error = %e, "projection subscription failed");
+                tell(progress, &mut untold);
+                return;
+            }
+        };
+        run += 1;
+        if let Some(delay) = delay {
+            // Testing only: apply each event `delay` after it was recorded (a lagging node).
+            let due = event.recorded_at + delay;
+            let wait = due - time::OffsetDateTime::now_utc();
+            if wait.is_positive() {
+                tokio::time::sleep(wait.unsigned_abs()).await;
+            }
+        }
+        let decoded = decode_keyed(&follower.keyed, &event).await;
+        follower.apply(&event, decoded);
+        applied = Some(event.position);
+        untold = applied;
     }
 }
 
@@ -297,5 +356,116 @@ const RUN: usize = 64;
 fn tell(progress: &watch::Sender<Option<Position>>, untold: &mut Option<Position>) {
     if let Some(p) = untold.take() {
         let _ = progress.send(Some(p));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::App;
+    use chatd_domain::channel::{ChannelProfile, ChannelType};
+    use chatd_domain::dialog::{Dialog, DialogCommand, Inbound};
+    use chatd_domain::{Command, Principal};
+    use chatd_store::{SqliteConfig, SqliteStore};
+    use std::sync::Mutex;
+
+    /// Which thread told each applied event.
+    #[derive(Default)]
+    struct Threads(Mutex<Vec<(Position, Option<String>)>>);
+
+    impl Listener for Threads {
+        fn applied(&self, _: &ReadModel, e: &Applied<'_>) {
+            let thread = std::thread::current().name().map(str::to_owned);
+            self.0.lock().unwrap().push((e.position, thread));
+        }
+    }
+
+    fn receive(
+        dialog: Uuid,
+        channel: chatd_domain::ChannelId,
+        text: &str,
+    ) -> Command<DialogCommand> {
+        Command {
+            by: Principal::Channel { id: channel },
+            at: time::OffsetDateTime::now_utc(),
+            body: DialogCommand::Receive(Box::new(Inbound {
+                dialog_id: dialog.into(),
+                channel_id: channel,
+                external_chat_id: "c".into(),
+                customer_id: None,
+                message_id: Uuid::new_v4().into(),
+                external_id: format!("m-{text}"),
+                text: text.into(),
+                attachments: vec![],
+                quote_external_id: None,
+                sent_at: None,
+                customer_blocked: false,
+                channel: ChannelProfile::default_for(ChannelType::Custom),
+                erased_customers: vec![],
+                away: None,
+            })),
+        }
+    }
+
+    /// Once caught up, the read models follow on the store's sync thread (no hand-over between
+    /// an event's fsync and its listeners, SPEC §7's P3): the listeners hear each event there,
+    /// and an answered command is already applied (R38 waits for nothing). History before the
+    /// start is applied by the follower's task. A second app on the same store, after the
+    /// first is gone, takes the store's thread again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn once_caught_up_the_read_models_follow_on_the_stores_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
+        let channel = Uuid::new_v4().into();
+        let history = Uuid::new_v4();
+        for round in 0..2 {
+            let heard = Arc::new(Threads::default());
+            let app = App::start(
+                store.clone(),
+                None,
+                vec![heard.clone()],
+                Arc::new(crate::Nobody),
+                crate::privacy::Keys::off(),
+            )
+            .await
+            .unwrap();
+            if round == 0 {
+                app.execute::<Dialog>(history, &receive(history, channel, "before"))
+                    .await
+                    .unwrap();
+                app.shutdown().await;
+                continue;
+            }
+            let started = heard.0.lock().unwrap().len();
+            assert!(started > 0, "the history was applied");
+            assert!(
+                heard
+                    .0
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .all(|(_, t)| t.as_deref() != Some("chatd-store-sync")),
+                "history is applied by the follower's task"
+            );
+            for i in 0..5 {
+                let dialog = Uuid::new_v4();
+                let out = app
+                    .execute::<Dialog>(dialog, &receive(dialog, channel, &format!("live {i}")))
+                    .await
+                    .unwrap();
+                let at = out.position.unwrap();
+                assert!(app.position() >= Some(at), "applied before the answer");
+                assert!(app.model().dialogs.get(&dialog.into()).is_some());
+            }
+            let heard = heard.0.lock().unwrap();
+            assert!(heard.len() > started);
+            for (position, thread) in &heard[started..] {
+                assert_eq!(
+                    thread.as_deref(),
+                    Some("chatd-store-sync"),
+                    "at {position:?}"
+                );
+            }
+        }
     }
 }

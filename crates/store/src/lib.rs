@@ -42,6 +42,11 @@ pub use types::*;
 
 use async_trait::async_trait;
 
+/// What [`EventStore::tap_live`] calls with each durable batch. It runs on the store's own
+/// thread while appends wait for it, so it never blocks for long. It answers whether it wants
+/// more (an empty batch only asks); `false` removes it.
+pub type LiveTap = Box<dyn FnMut(&[std::sync::Arc<RecordedEvent>]) -> bool + Send>;
+
 #[async_trait]
 pub trait EventStore: Send + Sync + 'static {
     /// Append `events` to `stream` if its version is as `expected`.
@@ -120,6 +125,19 @@ pub trait EventStore: Send + Sync + 'static {
     /// caller keeps them beside the store (`keys::SqliteKeys` in the data directory).
     fn keys(&self) -> Option<&dyn keys::KeyStore> {
         None
+    }
+
+    /// A consumer that has applied every event up to `after` may take the rest of the log on
+    /// the thread that makes it durable: `tap` is then called with each durable batch, in
+    /// commit order, before anyone hears of it (the appenders' answers, subscribers, the head),
+    /// and the consumer can drop its subscription. No thread hand-over between a durable event
+    /// and its consumer (SPEC §7's P3; DECISIONS: "The read models follow on the sync thread").
+    /// Refused (the tap handed back) unless `after` is the durable head at that instant, or while
+    /// another tap still wants batches, or when the backend has no such thread (this default):
+    /// the consumer goes on subscribing.
+    fn tap_live(&self, after: Option<Position>, tap: LiveTap) -> Result<(), LiveTap> {
+        let _ = after;
+        Err(tap)
     }
 
     /// Position of the last event in the global log.

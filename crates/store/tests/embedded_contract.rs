@@ -22,6 +22,8 @@ impl Harness for Embedded {
     async fn open(&self) -> Arc<SqliteStore> {
         SqliteStore::open(SqliteConfig::new(self.dir.path().join("events.db"))).expect("open store")
     }
+
+    const LIVE_TAP: bool = true;
 }
 
 chatd_store::contract_suite!(Embedded);
@@ -46,6 +48,8 @@ impl<T: Configure> Harness for Configured<T> {
         T::configure(&mut config);
         SqliteStore::open(config).expect("open store")
     }
+
+    const LIVE_TAP: bool = true;
 }
 
 /// Group commit off (one transaction per append).

@@ -36,6 +36,96 @@ pub async fn global_log_is_ordered_and_reads_are_exclusive<H: Harness>(h: &H) {
     assert!(store.head().await.unwrap() >= Some(log[9].position));
 }
 
+/// `tap_live`: refused off the head. At the head, a store with a thread of its own that makes
+/// events durable (`Harness::LIVE_TAP`) takes it, and others refuse it. The tap then hears every
+/// later event once, in log order, before the append that made it durable is answered; a second
+/// tap is refused while the first wants more, and taken once it wants no more.
+pub async fn a_live_tap_hears_every_durable_event_before_its_answer<H: Harness>(h: &H) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+    let store = h.open().await;
+    let s = stream("tap");
+    let first = store
+        .append(&s, ExpectedVersion::NoStream, vec![event(0)])
+        .await
+        .unwrap();
+    store
+        .append(&s, ExpectedVersion::Exact(0), vec![event(1)])
+        .await
+        .unwrap();
+    let heard = Arc::new(Mutex::new(Vec::<Arc<RecordedEvent>>::new()));
+    let wanted = Arc::new(AtomicBool::new(true));
+    let tap = || -> crate::LiveTap {
+        let (heard, wanted) = (heard.clone(), wanted.clone());
+        Box::new(move |batch: &[Arc<RecordedEvent>]| {
+            heard.lock().unwrap().extend(batch.iter().cloned());
+            wanted.load(Ordering::Relaxed)
+        })
+    };
+    assert!(
+        store.tap_live(Some(first.position), tap()).is_err(),
+        "a tap behind the head is refused"
+    );
+    let head = store.head().await.unwrap();
+    assert_eq!(store.tap_live(head, tap()).is_ok(), H::LIVE_TAP);
+    if !H::LIVE_TAP {
+        return;
+    }
+    assert!(
+        store.tap_live(head, tap()).is_err(),
+        "one tap at a time while it wants more"
+    );
+    let streams: Vec<String> = (0..3).map(|i| stream(&format!("t{i}"))).collect();
+    let writers: Vec<_> = (0..8u64)
+        .map(|w| {
+            let (store, streams, heard) = (store.clone(), streams.clone(), heard.clone());
+            tokio::spawn(async move {
+                for i in 0..25u64 {
+                    let n = w * 100 + i;
+                    let s = &streams[(n % 3) as usize];
+                    let r = store
+                        .append(s, ExpectedVersion::Any, vec![event(n), event(n + 50)])
+                        .await
+                        .unwrap();
+                    let heard = heard.lock().unwrap();
+                    assert!(
+                        heard.iter().any(|e| e.position == r.position),
+                        "heard before its append is answered"
+                    );
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let ours: HashSet<String> = streams.iter().cloned().collect();
+    let expected = all_of(&*store, head, &ours).await;
+    assert_eq!(expected.len(), 8 * 25 * 2);
+    let heard_ours: Vec<RecordedEvent> = heard
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| ours.contains(&e.stream))
+        .map(|e| (**e).clone())
+        .collect();
+    assert_eq!(heard_ours, expected, "every event once, in log order");
+    // A tap that wants no more goes with the next batch; the next tap is taken at the head.
+    wanted.store(false, Ordering::Relaxed);
+    store
+        .append(&s, ExpectedVersion::Exact(1), vec![event(2)])
+        .await
+        .unwrap();
+    let heard_before = heard.lock().unwrap().len();
+    let head = store.head().await.unwrap();
+    wanted.store(true, Ordering::Relaxed);
+    assert!(
+        store.tap_live(head, tap()).is_ok(),
+        "taken once the last wants no more"
+    );
+    assert_eq!(heard.lock().unwrap().len(), heard_before);
+}
+
 /// Collect our events from `sub` until the one at `until` has arrived.
 async fn collect_until(
     sub: &mut crate::Subscription,

@@ -21,6 +21,8 @@ pub trait Harness: Send + Sync + Sized + 'static {
     async fn start() -> Option<Self>;
     /// Open the store; opening again after `close` sees the same data.
     async fn open(&self) -> Arc<Self::Store>;
+    /// Whether the store takes a live tap (`EventStore::tap_live`) at its head.
+    const LIVE_TAP: bool = false;
 }
 
 /// One `#[tokio::test]` per contract case for the given harness type, each with the attributes
@@ -35,6 +37,7 @@ macro_rules! contract_suite {
             global_log_is_ordered_and_reads_are_exclusive,
             subscription_turns_live_without_gap_or_duplicate,
             subscription_from_any_position,
+            a_live_tap_hears_every_durable_event_before_its_answer,
             concurrent_writers_keep_streams_contiguous,
             a_conflict_fails_only_its_own_append,
             every_event_links_to_its_predecessor,

@@ -53,12 +53,31 @@ pub fn publish(shared: &Shared, batch: Committed) {
         .syncing
         .fetch_sub(batch.answers.len(), Ordering::Relaxed);
     if let Some(last) = batch.recorded.last() {
+        let mut tap = shared.tap.lock().expect("tap lock");
         shared.set_head(last.position.commit);
+        tapped(&mut tap, &batch.recorded);
+        drop(tap);
         // Nobody listening is fine: subscribers catch up from the file.
         let _ = shared.live.send(Arc::new(batch.recorded));
     }
     for (reply, outcome) in batch.answers {
         let _ = reply.send(outcome);
+    }
+}
+
+/// Hand a durable batch to the live tap, if one is installed; one that wants no more goes. A tap
+/// that panics goes too (its consumer stops following, as a task that panicked would), never
+/// the thread that syncs.
+fn tapped(tap: &mut Option<crate::LiveTap>, batch: &[Arc<RecordedEvent>]) {
+    let Some(f) = tap.as_mut() else { return };
+    let run = std::panic::AssertUnwindSafe(|| f(batch));
+    match std::panic::catch_unwind(run) {
+        Ok(true) => {}
+        Ok(false) => *tap = None,
+        Err(_) => {
+            tracing::error!("the live tap panicked; its consumer no longer follows the log");
+            *tap = None;
+        }
     }
 }
 

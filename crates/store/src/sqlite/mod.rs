@@ -69,6 +69,9 @@ pub(crate) struct Shared {
     failed: AtomicBool,
     /// Streams' versions as of every append answered (bounded; see `cached_version`).
     versions: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+    /// The consumer that takes durable batches where they are published (`tap_live`). The head
+    /// moves only under this lock, so a tap is installed exactly at the head.
+    tap: std::sync::Mutex<Option<crate::LiveTap>>,
 }
 
 /// What the group commit has done so far.
@@ -133,6 +136,7 @@ impl SqliteStore {
             syncing: AtomicUsize::new(0),
             failed: AtomicBool::new(false),
             versions: std::sync::Mutex::new(std::collections::HashMap::new()),
+            tap: std::sync::Mutex::new(None),
         });
         let keys = keys::SqliteKeys::open(&config.path)?;
         let checkpointer = checkpoint::Checkpointer::start(&config.path, shared.clone())?;
@@ -434,6 +438,16 @@ impl EventStore for SqliteStore {
         Some(&self.keys)
     }
 
+    fn tap_live(&self, after: Option<Position>, tap: crate::LiveTap) -> Result<(), crate::LiveTap> {
+        let mut held = self.shared.tap.lock().expect("tap lock");
+        let taken = held.as_mut().is_some_and(|t| t(&[]));
+        if taken || after.map_or(0, |p| p.commit) != self.shared.head() {
+            return Err(tap);
+        }
+        *held = Some(tap);
+        Ok(())
+    }
+
     async fn head(&self) -> Result<Option<Position>, StoreError> {
         Ok(match self.shared.head() {
             0 => None,
@@ -448,6 +462,8 @@ impl EventStore for SqliteStore {
         if let Some(writer) = writer {
             let _ = tokio::task::spawn_blocking(move || writer.join()).await;
         }
+        // Everything accepted is published: the tap (which may hold this store) goes.
+        drop(self.shared.tap.lock().expect("tap lock").take());
         let checkpointer = self.checkpointer.lock().expect("checkpointer lock").take();
         if let Some(c) = checkpointer {
             let _ = tokio::task::spawn_blocking(move || c.stop()).await;
