@@ -306,6 +306,7 @@ pub async fn client() {
         },
     )
     .await;
+    let cpu = Cpu::now();
     let started = Instant::now();
     for n in 0..total {
         let due = started + Duration::from_secs_f64(n as f64 / rate as f64);
@@ -318,6 +319,7 @@ pub async fn client() {
             )))
             .await;
     }
+    let (took, cpu) = (started.elapsed(), cpu.since());
     tokio::time::sleep(Duration::from_secs(2)).await;
     let e = ehist.lock().expect("hist").clone();
     println!(
@@ -326,6 +328,7 @@ pub async fn client() {
         e.len(),
         percentiles(&e)
     );
+    cpu.print("echo", total, took);
     let echo = e.value_at_quantile(0.99).max(1) as f64;
     let p99 = |h: &hdrhistogram::Histogram<u64>| h.value_at_quantile(0.99) as f64;
     let (post, ratio) = (p99(&chatd_run.post) / echo, p99(&chatd_run.append) / echo);
@@ -462,6 +465,7 @@ impl Load {
             })
         });
         let post = Arc::new(post);
+        let cpu = Cpu::now();
         let started = Instant::now();
         let posters: Vec<_> = (0..64)
             .map(|p| {
@@ -483,6 +487,7 @@ impl Load {
             p.await.expect("poster");
         }
         let sent_in = started.elapsed();
+        let cpu = cpu.since();
         loaded.store(false, Ordering::Relaxed);
         let fsyncs = probe.map(|p| p.join().expect("fsync probe"));
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -503,6 +508,7 @@ impl Load {
             a.len(),
             percentiles(&a)
         );
+        cpu.print(name, total, sent_in);
         for r in readers {
             r.abort();
         }
@@ -512,6 +518,56 @@ impl Load {
             fsyncs,
         }
     }
+}
+
+/// CPU time the server (this client's parent process) and this client have used, from
+/// `/proc/<pid>/stat` (user and system time, in the kernel's 100 ticks a second).
+struct Cpu {
+    server: u64,
+    client: u64,
+}
+
+impl Cpu {
+    fn now() -> Cpu {
+        Cpu {
+            server: ticks(&std::os::unix::process::parent_id().to_string()),
+            client: ticks("self"),
+        }
+    }
+
+    fn since(self) -> Cpu {
+        let now = Cpu::now();
+        Cpu {
+            server: now.server.saturating_sub(self.server),
+            client: now.client.saturating_sub(self.client),
+        }
+    }
+
+    /// Print the CPU each message cost while `messages` went through in `took`, and how busy
+    /// that kept the machine's cores.
+    fn print(&self, name: &str, messages: usize, took: Duration) {
+        let us = |t: u64| t as f64 * 10_000.0 / messages.max(1) as f64;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let busy = (self.server + self.client) as f64 / 100.0 / took.as_secs_f64() / cores;
+        println!(
+            "    ({name}: CPU per message during the load: server {:.0} µs, client {:.0} µs; the two kept the cores {:.0} % busy)",
+            us(self.server),
+            us(self.client),
+            busy * 100.0
+        );
+    }
+}
+
+/// User and system ticks of the process `pid` ("self" for this one), 0 when unreadable.
+fn ticks(pid: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command's closing parenthesis start at the state (field 3); utime
+    // and stime are fields 14 and 15.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let field = |n: usize| fields.get(n - 3).and_then(|v| v.parse::<u64>().ok());
+    field(14).unwrap_or(0) + field(15).unwrap_or(0)
 }
 
 /// What one fsync costs on the disk under `dir`: a 4 KiB write then `fdatasync` over 16 pages
