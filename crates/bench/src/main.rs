@@ -6,6 +6,7 @@ mod p10;
 mod p2;
 mod p3;
 mod p3_lean;
+mod p3_meters;
 mod p4;
 mod p5;
 mod p7;
