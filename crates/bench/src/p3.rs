@@ -7,7 +7,9 @@
 //! command is decided, just before its durable append: SPEC §7's P3 interval, the append
 //! included). The baseline echoes the same rate over N sockets of a bare actix-ws endpoint. A
 //! second baseline carries the same load through the leanest server that frames only durable
-//! messages (`p3_lean`), to show what the bar asks of any durable design on this machine.
+//! messages (`p3_lean`), to show what the bar asks of any durable design on this machine. Beside
+//! each latency the client prints what the machine gave and what each message cost
+//! (`p3_meters`: one fsync under the load, the server's and the client's CPU per message).
 
 use crate::alloc::{count, grown_since, live};
 use crate::p3_meters::{fsync_floor, fsync_probe, Cpu};
