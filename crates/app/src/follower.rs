@@ -362,11 +362,9 @@ fn tell(progress: &watch::Sender<Option<Position>>, untold: &mut Option<Position
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::App;
-    use chatd_domain::channel::{ChannelProfile, ChannelType};
-    use chatd_domain::dialog::{Dialog, DialogCommand, Inbound};
-    use chatd_domain::{Command, Principal};
-    use chatd_store::{SqliteConfig, SqliteStore};
+    use crate::testing::{app_on, cmd, receive, store_in};
+    use chatd_domain::dialog::Dialog;
+    use chatd_domain::Principal;
     use std::sync::Mutex;
 
     /// Which thread told each applied event.
@@ -380,33 +378,6 @@ mod tests {
         }
     }
 
-    fn receive(
-        dialog: Uuid,
-        channel: chatd_domain::ChannelId,
-        text: &str,
-    ) -> Command<DialogCommand> {
-        Command {
-            by: Principal::Channel { id: channel },
-            at: time::OffsetDateTime::now_utc(),
-            body: DialogCommand::Receive(Box::new(Inbound {
-                dialog_id: dialog.into(),
-                channel_id: channel,
-                external_chat_id: "c".into(),
-                customer_id: None,
-                message_id: Uuid::new_v4().into(),
-                external_id: format!("m-{text}"),
-                text: text.into(),
-                attachments: vec![],
-                quote_external_id: None,
-                sent_at: None,
-                customer_blocked: false,
-                channel: ChannelProfile::default_for(ChannelType::Custom),
-                erased_customers: vec![],
-                away: None,
-            })),
-        }
-    }
-
     /// Once caught up, the read models follow on the store's sync thread (no hand-over between
     /// an event's fsync and its listeners, SPEC §7's P3): the listeners hear each event there,
     /// and an answered command is already applied (R38 waits for nothing). History before the
@@ -415,57 +386,47 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn once_caught_up_the_read_models_follow_on_the_stores_thread() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
+        let store = store_in(&dir);
         let channel = Uuid::new_v4().into();
-        let history = Uuid::new_v4();
-        for round in 0..2 {
-            let heard = Arc::new(Threads::default());
-            let app = App::start(
-                store.clone(),
-                None,
-                vec![heard.clone()],
-                Arc::new(crate::Nobody),
-                crate::privacy::Keys::off(),
-            )
-            .await
-            .unwrap();
-            if round == 0 {
-                app.execute::<Dialog>(history, &receive(history, channel, "before"))
-                    .await
-                    .unwrap();
-                app.shutdown().await;
-                continue;
-            }
-            let started = heard.0.lock().unwrap().len();
-            assert!(started > 0, "the history was applied");
-            assert!(
-                heard
-                    .0
-                    .lock()
-                    .unwrap()
-                    .iter()
-                    .all(|(_, t)| t.as_deref() != Some("chatd-store-sync")),
-                "history is applied by the follower's task"
+        let by = Principal::Channel { id: channel };
+        let write = |app: &Arc<crate::App>, text: &str| {
+            let (app, dialog) = (app.clone(), Uuid::new_v4());
+            let c = cmd(by, receive(channel, dialog, text));
+            async move { (dialog, app.execute::<Dialog>(dialog, &c).await.unwrap()) }
+        };
+        // The history, written by an app that is gone when the next one starts.
+        let first = app_on(&store, vec![]).await;
+        write(&first, "before").await;
+        first.shutdown().await;
+        drop(first);
+
+        let heard = Arc::new(Threads::default());
+        let app = app_on(&store, vec![heard.clone()]).await;
+        let started = heard.0.lock().unwrap().len();
+        assert!(started > 0, "the history was applied");
+        assert!(
+            heard
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|(_, t)| t.as_deref() != Some("chatd-store-sync")),
+            "history is applied by the follower's task"
+        );
+        for i in 0..5 {
+            let (dialog, out) = write(&app, &format!("live {i}")).await;
+            let at = out.position.unwrap();
+            assert!(app.position() >= Some(at), "applied before the answer");
+            assert!(app.model().dialogs.get(&dialog.into()).is_some());
+        }
+        let heard = heard.0.lock().unwrap();
+        assert!(heard.len() > started);
+        for (position, thread) in &heard[started..] {
+            assert_eq!(
+                thread.as_deref(),
+                Some("chatd-store-sync"),
+                "at {position:?}"
             );
-            for i in 0..5 {
-                let dialog = Uuid::new_v4();
-                let out = app
-                    .execute::<Dialog>(dialog, &receive(dialog, channel, &format!("live {i}")))
-                    .await
-                    .unwrap();
-                let at = out.position.unwrap();
-                assert!(app.position() >= Some(at), "applied before the answer");
-                assert!(app.model().dialogs.get(&dialog.into()).is_some());
-            }
-            let heard = heard.0.lock().unwrap();
-            assert!(heard.len() > started);
-            for (position, thread) in &heard[started..] {
-                assert_eq!(
-                    thread.as_deref(),
-                    Some("chatd-store-sync"),
-                    "at {position:?}"
-                );
-            }
         }
     }
 }

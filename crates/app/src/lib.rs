@@ -41,6 +41,8 @@ pub mod privacy;
 mod reports;
 mod runner;
 mod snapshot;
+#[cfg(test)]
+mod testing;
 pub mod throttle;
 pub mod timers;
 pub mod usecases;

@@ -325,11 +325,11 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{app_on, cmd, receive, store_in};
     use chatd_domain::channel::{ChannelProfile, ChannelType};
-    use chatd_domain::dialog::{self, DialogCommand, DialogEvent, Inbound};
+    use chatd_domain::dialog::{self, DialogCommand, DialogEvent};
     use chatd_domain::{Actor, Principal, Rights, Role};
     use chatd_store::EventStore;
-    use chatd_store::{SqliteConfig, SqliteStore};
 
     fn admin() -> Principal {
         Principal::User {
@@ -339,51 +339,20 @@ mod tests {
         }
     }
 
-    fn cmd(by: Principal, body: DialogCommand) -> Command<DialogCommand> {
-        Command {
-            by,
-            at: time::OffsetDateTime::now_utc(),
-            body,
-        }
-    }
-
     /// The aggregate cache is caught up from the store before every decision: an append made
     /// elsewhere (another node) is seen, and the cache is filled after every successful append.
     #[tokio::test]
     async fn commands_decide_on_appends_made_behind_the_cache() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
-        let app = App::start(
-            store.clone(),
-            None,
-            vec![],
-            std::sync::Arc::new(crate::Nobody),
-            crate::privacy::Keys::off(),
-        )
-        .await
-        .unwrap();
+        let store = store_in(&dir);
+        let app = app_on(&store, vec![]).await;
         let channel = Uuid::new_v4().into();
         let dialog_id = Uuid::new_v4();
         let stream = format!("dialog-{dialog_id}");
         assert_eq!(stream, Dialog::stream(dialog_id));
         let open = cmd(
             Principal::Channel { id: channel },
-            DialogCommand::Receive(Box::new(Inbound {
-                dialog_id: dialog_id.into(),
-                channel_id: channel,
-                external_chat_id: "c".into(),
-                customer_id: None,
-                message_id: Uuid::new_v4().into(),
-                external_id: "m1".into(),
-                text: "hi".into(),
-                attachments: vec![],
-                quote_external_id: None,
-                sent_at: None,
-                customer_blocked: false,
-                channel: ChannelProfile::default_for(ChannelType::Custom),
-                erased_customers: vec![],
-                away: None,
-            })),
+            receive(channel, dialog_id, "m1"),
         );
         app.execute::<Dialog>(dialog_id, &open).await.unwrap();
         assert!(
@@ -440,40 +409,13 @@ mod tests {
         assert_eq!(versions, vec![0, 1, 2, 3, 4]);
     }
 
-    fn receive(channel: chatd_domain::ChannelId, dialog_id: Uuid, ext: &str) -> DialogCommand {
-        DialogCommand::Receive(Box::new(Inbound {
-            dialog_id: dialog_id.into(),
-            channel_id: channel,
-            external_chat_id: "c".into(),
-            customer_id: None,
-            message_id: Uuid::new_v5(&dialog_id, ext.as_bytes()).into(),
-            external_id: ext.into(),
-            text: "photo".into(),
-            attachments: vec![],
-            quote_external_id: None,
-            sent_at: None,
-            customer_blocked: false,
-            channel: ChannelProfile::default_for(ChannelType::Custom),
-            erased_customers: vec![],
-            away: None,
-        }))
-    }
-
     /// Hot dialogs (issue 32): fifty commands on one dialog at once each apply exactly once, in
     /// some order, and none loses a version check: they took turns.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn fifty_concurrent_commands_on_one_dialog_take_turns_and_apply_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(SqliteConfig::new(dir.path().join("e.db"))).unwrap();
-        let app = App::start(
-            store.clone(),
-            None,
-            vec![],
-            std::sync::Arc::new(crate::Nobody),
-            crate::privacy::Keys::off(),
-        )
-        .await
-        .unwrap();
+        let store = store_in(&dir);
+        let app = app_on(&store, vec![]).await;
         let channel = Uuid::new_v4().into();
         let dialog_id = Uuid::new_v4();
         let by = Principal::Channel { id: channel };

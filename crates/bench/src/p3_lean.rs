@@ -51,7 +51,6 @@ pub fn start(db: &Path, sockets: usize) -> Lean {
             .spawn(move || write(conn, rx, sessions))
             .expect("lean writer")
     };
-    let tx = Arc::new(Mutex::new(tx));
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(actix_web::web::Data::new(sessions.clone()))
@@ -139,7 +138,7 @@ async fn socket(
 async fn message(
     i: actix_web::web::Path<usize>,
     text: String,
-    writer: actix_web::web::Data<Arc<Mutex<mpsc::Sender<Message>>>>,
+    writer: actix_web::web::Data<mpsc::Sender<Message>>,
 ) -> actix_web::HttpResponse {
     let created_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -151,7 +150,7 @@ async fn message(
         created_at,
         done,
     };
-    if writer.lock().expect("writer").send(m).is_err() {
+    if writer.send(m).is_err() {
         return actix_web::HttpResponse::ServiceUnavailable().finish();
     }
     match answered.await {

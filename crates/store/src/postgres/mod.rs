@@ -256,10 +256,10 @@ impl PostgresStore {
     /// statement that returns none).
     async fn rows(
         &self,
-        sql: &str,
+        sql: impl Into<String>,
         params: Params,
     ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
-        let sql = sql.to_owned();
+        let sql = sql.into();
         self.read(|mut reader| async move {
             let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
                 .iter()
@@ -275,7 +275,7 @@ impl PostgresStore {
     }
 
     async fn events(&self, sql: String, params: Params) -> Result<Vec<RecordedEvent>, StoreError> {
-        self.rows(&sql, params)
+        self.rows(sql, params)
             .await?
             .iter()
             .map(schema::event)
