@@ -12,8 +12,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-/// How often the checkpointer looks for new commits.
-pub const EVERY: Duration = Duration::from_millis(100);
+/// How often the checkpointer looks for new commits. Short, so that each pass copies few pages
+/// and its fsync of the database file is short: the log's own fsyncs queue behind it on the same
+/// disk. At 100 ms, P3's append-to-frame p99 was about a third higher (DECISIONS: "Checkpoints
+/// every 25 ms").
+pub const EVERY: Duration = Duration::from_millis(25);
 /// WAL pages (4 KiB) after which the writer checkpoints itself: 64 MiB.
 pub const BACKSTOP_PAGES: i64 = 16_384;
 
