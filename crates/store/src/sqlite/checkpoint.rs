@@ -2,8 +2,9 @@
 //! default (every 1,000 pages): the writer then copies the log into the file and fsyncs it while
 //! every append waits, a stall of tens of milliseconds every half second under load (P3's p99).
 //! Here a thread of its own checkpoints (`PASSIVE`: it never blocks the writer) whenever commits
-//! happened since its last pass, at most every [`EVERY`]; the writer's own automatic checkpoint
-//! stays as a backstop at [`BACKSTOP_PAGES`], should this thread fall far behind.
+//! happened since its last pass, at most every [`EVERY`] (backing off to [`IDLE`] while nothing
+//! is committed); the writer's own automatic checkpoint stays as a backstop at
+//! [`BACKSTOP_PAGES`], should this thread fall far behind.
 
 use super::schema;
 use crate::StoreError;
@@ -17,6 +18,11 @@ use std::time::Duration;
 /// disk. At 100 ms, P3's append-to-frame p99 was about a third higher (DECISIONS: "Checkpoints
 /// every 25 ms").
 pub const EVERY: Duration = Duration::from_millis(25);
+/// The longest an idle store's checkpointer sleeps between looks: it backs off from [`EVERY`]
+/// while nothing is committed, so an idle chatd is not woken 40 times a second. No longer than
+/// this, because the first pass after a quiet spell copies everything written since its last
+/// look, and a longer pass means a longer flush for the appends waiting behind it.
+pub const IDLE: Duration = Duration::from_millis(100);
 /// WAL pages (4 KiB) after which the writer checkpoints itself: 64 MiB.
 pub const BACKSTOP_PAGES: i64 = 16_384;
 
@@ -25,6 +31,16 @@ pub const BACKSTOP_PAGES: i64 = 16_384;
 pub struct Checkpointer {
     stop: mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
+}
+
+/// How long to sleep after a look that found commits (`committed`) or none: [`EVERY`] while
+/// the store is written, doubling up to [`IDLE`] while it is not.
+fn next_wait(wait: Duration, committed: bool) -> Duration {
+    if committed {
+        EVERY
+    } else {
+        (wait * 2).min(IDLE)
+    }
 }
 
 impl Checkpointer {
@@ -36,18 +52,21 @@ impl Checkpointer {
             .name("chatd-store-checkpoint".into())
             .spawn(move || {
                 let mut done = shared.commits.load(Ordering::Relaxed);
+                let mut wait = EVERY;
                 loop {
                     let last = matches!(
-                        stopped.recv_timeout(EVERY),
+                        stopped.recv_timeout(wait),
                         Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected)
                     );
                     let now = shared.commits.load(Ordering::Relaxed);
-                    if now != done {
+                    let committed = now != done;
+                    if committed {
                         // Busy (another checkpoint running) or failing: the next pass retries,
                         // and the writer's backstop bounds the log meanwhile.
                         let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
                         done = now;
                     }
+                    wait = next_wait(wait, committed);
                     if last {
                         return;
                     }
@@ -66,6 +85,24 @@ impl Checkpointer {
 
 #[cfg(test)]
 mod tests {
+    use super::{next_wait, EVERY, IDLE};
+
+    /// An idle store's checkpointer backs off to `IDLE`, and the first commit brings it back to
+    /// `EVERY`.
+    #[test]
+    fn the_checkpointer_backs_off_while_idle_and_returns_on_a_commit() {
+        let mut wait = EVERY;
+        let mut looks = 0;
+        while wait < IDLE {
+            wait = next_wait(wait, false);
+            looks += 1;
+            assert!(looks < 10, "never reached IDLE");
+        }
+        assert_eq!(wait, IDLE);
+        assert_eq!(next_wait(wait, false), IDLE);
+        assert_eq!(next_wait(wait, true), EVERY);
+        assert_eq!(next_wait(EVERY, true), EVERY);
+    }
     use crate::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
 
     /// Appends far below the writer's backstop still reach the database file: the checkpointer
