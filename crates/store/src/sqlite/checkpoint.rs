@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// How often the checkpointer looks for new commits. Short, so that each pass copies few pages
 /// and its fsync of the database file is short: the log's own fsyncs queue behind it on the same
-/// disk. At 100 ms, P3's append-to-frame p99 was about a third higher (DECISIONS: "Checkpoints
+/// disk. At 100 ms, P3's append-to-frame p99 was about a quarter higher (DECISIONS: "Checkpoints
 /// every 25 ms").
 pub const EVERY: Duration = Duration::from_millis(25);
 /// The longest an idle store's checkpointer sleeps between looks: it backs off from [`EVERY`]
@@ -86,6 +86,7 @@ impl Checkpointer {
 #[cfg(test)]
 mod tests {
     use super::{next_wait, EVERY, IDLE};
+    use crate::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
 
     /// An idle store's checkpointer backs off to `IDLE`, and the first commit brings it back to
     /// `EVERY`.
@@ -103,7 +104,6 @@ mod tests {
         assert_eq!(next_wait(wait, true), EVERY);
         assert_eq!(next_wait(EVERY, true), EVERY);
     }
-    use crate::{EventStore, ExpectedVersion, NewEvent, SqliteConfig, SqliteStore};
 
     /// Appends far below the writer's backstop still reach the database file: the checkpointer
     /// copied them there (nothing else checkpoints in this test).
